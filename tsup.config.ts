@@ -1,0 +1,19 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    "testing/index": "src/testing/index.ts",
+    "recipes/index": "src/recipes/index.ts",
+    "cli/main": "src/cli/main.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: { entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" } },
+  target: "node20",
+  platform: "node",
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  // openapi-fetch's default export breaks in tsup's CJS output of a "type": "module" package; bundling it avoids that.
+  noExternal: ["openapi-fetch"],
+});
