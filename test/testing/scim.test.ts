@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { asArray, asObject, call, demo } from "./helpers.js";
+
+const SCIM = "/api/0/organizations/acme/scim/v2";
+const PATCH_SCHEMA = ["urn:ietf:params:scim:api:messages:2.0:PatchOp"];
+const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+describe("SCIM users", () => {
+  it("pages with startIndex/count in a ListResponse envelope and sends no Link header", async () => {
+    const emu = demo();
+    const res = await call(emu, "GET", `${SCIM}/Users?startIndex=11&count=5`, { token: emu.scimToken });
+    const body = asObject(res.body);
+    expect(body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], startIndex: 11, itemsPerPage: 5 });
+    expect(body.totalResults).toBe(emu.state.members.length);
+    expect(res.headers.get("link")).toBeNull();
+    const emails = asArray(body.Resources).map((u) => String(u.userName));
+    expect(emails).toEqual([...emails].sort());
+  });
+
+  it("accepts exactly one `<attr> eq \"value\"` filter and answers invalidFilter otherwise", async () => {
+    const emu = demo();
+    const hit = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('userName eq "KAI.ROSSI@acme.test"')}`, { token: emu.scimToken })).body);
+    expect(hit.totalResults).toBe(1);
+    for (const bad of ['userName co "kai"', 'userName eq "a" and userName eq "b"', "userName eq kai", 'title eq "x"']) {
+      const res = await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent(bad)}`, { token: emu.scimToken });
+      expect(res, bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], scimType: "invalidFilter" } });
+    }
+  });
+
+  it("parses a 100k-character filter in linear time", async () => {
+    const emu = demo();
+    const filter = `userName eq "${"a".repeat(100_000)}`;
+    const started = performance.now();
+    const res = await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent(filter)}`, { token: emu.scimToken });
+    expect(res.status).toBe(400);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("provisions pending idp-provisioned members, refuses owners, and answers 409 for existing members", async () => {
+    const emu = demo();
+    const created = await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "okta.new@acme.test", sentryOrgRole: "manager" } });
+    expect(created).toMatchObject({ status: 201, body: { userName: "okta.new@acme.test", sentryOrgRole: "manager", active: true } });
+    const state = emu.state.members.find((m) => m.email === "okta.new@acme.test");
+    expect(state).toMatchObject({ pending: true, flags: { "idp:provisioned": true, "idp:role-restricted": true } });
+    expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "o@acme.test", sentryOrgRole: "owner" } }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: "Invalid organization role." } });
+    expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "kai.rossi@acme.test" } }))
+      .toMatchObject({ status: 409, body: { schemas: [ERROR_SCHEMA], status: "409", detail: "User already exists in the database." } });
+  });
+
+  it("deactivates (hard-deletes) via PATCH active=false in both forms and rejects other operations", async () => {
+    const emu = demo();
+    const id = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id;
+    const bad = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "add", path: "title", value: "x" }] } });
+    expect(bad).toMatchObject({ status: 400, body: { detail: "Invalid Patch Operation." } });
+    const ok = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "Replace", value: { active: false } }] } });
+    expect(ok.status).toBe(204);
+    expect(emu.state.members.some((m) => m.id === id)).toBe(false);
+    expect((await call(emu, "GET", `${SCIM}/Users/${id}`, { token: emu.scimToken })).body).toMatchObject({ detail: "User not found." });
+    const other = emu.state.members.find((m) => m.email === "lena.kim@acme.test")?.id;
+    const azure = await call(emu, "PATCH", `${SCIM}/Users/${other}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "replace", path: "active", value: "false" }] } });
+    expect(azure.status).toBe(204);
+    const tooMany = Array.from({ length: 101 }, () => ({ op: "replace", path: "active", value: true }));
+    expect((await call(emu, "PATCH", `${SCIM}/Users/1`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: tooMany } })).status).toBe(400);
+  });
+});
+
+describe("SCIM groups", () => {
+  it("creates an idp-provisioned team, answers 409 on a slug clash, and filters by displayName", async () => {
+    const emu = demo();
+    const created = await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "Data Science" } });
+    expect(created).toMatchObject({ status: 201, body: { displayName: "Data Science", members: [] } });
+    expect(emu.state.teams.find((t) => t.slug === "data-science")?.idpProvisioned).toBe(true);
+    expect((await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "payments" } })).status).toBe(409);
+    const found = asObject((await call(emu, "GET", `${SCIM}/Groups?filter=${encodeURIComponent('displayName eq "Data Science"')}`, { token: emu.scimToken })).body);
+    expect(asArray(found.Resources).map((g) => g.displayName)).toEqual(["Data Science"]);
+    const bare = asObject((await call(emu, "GET", `${SCIM}/Groups?excludedAttributes=members`, { token: emu.scimToken })).body);
+    expect(asArray(bare.Resources).every((g) => !("members" in g))).toBe(true);
+  });
+
+  it("adds, removes and replaces members and renames in Okta and Azure forms", async () => {
+    const emu = demo();
+    const group = asObject((await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "Ops" } })).body);
+    const url = `${SCIM}/Groups/${String(group.id)}`;
+    const patch = (Operations: unknown[]) => call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations } });
+    const members = async () => asArray(asObject((await call(emu, "GET", url, { token: emu.scimToken })).body).members).map((m) => m.value);
+    expect((await patch([{ op: "add", path: "members", value: [{ value: "11" }, { value: "12" }] }])).status).toBe(204);
+    expect(await members()).toEqual(["11", "12"]);
+    expect((await patch([{ op: "remove", path: 'members[value eq "11"]' }])).status).toBe(204);
+    expect(await members()).toEqual(["12"]);
+    expect((await patch([{ op: "replace", path: "members", value: [{ value: "13" }] }])).status).toBe(204);
+    expect(await members()).toEqual(["13"]);
+    expect((await patch([{ op: "replace", value: { id: group.id, displayName: "Ops Team" } }])).status).toBe(204);
+    expect((await patch([{ op: "replace", path: "displayName", value: "SRE" }])).status).toBe(204);
+    expect(emu.state.teams.find((t) => t.id === group.id)).toMatchObject({ name: "SRE", slug: "sre" });
+    expect(await patch([{ op: "replace", path: "externalId", value: "x" }]))
+      .toMatchObject({ status: 400, body: { detail: "Invalid Replace attr. Only displayName and members supported." } });
+    expect(await patch([{ op: "add", path: "members", value: [{ value: "99999" }] }])).toMatchObject({ status: 404, body: { detail: "User not found." } });
+    expect((await call(emu, "DELETE", url, { token: emu.scimToken })).status).toBe(204);
+    expect(await call(emu, "GET", url, { token: emu.scimToken })).toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "Group not found." } });
+  });
+});
