@@ -1,0 +1,22 @@
+// The command registry: adding a command is one file in this folder and one line in COMMANDS.
+import type { Command } from "commander";
+import type { CliIo } from "../io.js";
+import { registerEmulatorCommand } from "./emulator.js";
+import { registerScopesCommand } from "./scopes.js";
+import { registerSsoCommand } from "./sso.js";
+
+/**
+ * Adds one top-level command (with its subcommands) to the program. The action gets its flags and env through
+ * `createCommandContext(io, command)`.
+ */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command, in the order `--help` lists them.
+ * @example for (const register of COMMANDS) register(program, io);
+ */
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerSsoCommand,
+  registerScopesCommand,
+  registerEmulatorCommand,
+];

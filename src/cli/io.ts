@@ -1,0 +1,94 @@
+/**
+ * The CLI's window on the process: output streams, stdin, environment, files and shutdown signals.
+ * Commands never touch `process` directly, so tests run the whole program in-process with a fake.
+ */
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+
+/** Somewhere text goes; `isTTY` decides tables vs. pipes, progress bars and prompts. */
+export interface OutputStream {
+  write(chunk: string): void;
+  readonly isTTY: boolean;
+  /** Terminal width when known. */
+  readonly columns?: number | undefined;
+}
+
+/** What the CLI reads from its standard input. */
+export interface InputStream {
+  readonly isTTY: boolean;
+  /** Asks one question on the terminal and resolves with the answer line. */
+  question(prompt: string): Promise<string>;
+  /** Reads stdin to its end (for `-` as a file argument). */
+  readAll(): Promise<string>;
+}
+
+/** Everything a command may use from its environment. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly stdin: InputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a UTF-8 text file. */
+  readFile(path: string): Promise<string>;
+  /** Resolves when a long-running command (the emulator) should stop: SIGINT or SIGTERM for a real process. */
+  waitForShutdown(): Promise<void>;
+  /** The fetch the SDK client uses; absent means `globalThis.fetch` at call time. Tests pass the emulator's. */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
+function outputOf(stream: NodeJS.WriteStream): OutputStream {
+  return {
+    write: (chunk) => {
+      stream.write(chunk);
+    },
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+async function readStream(stream: NodeJS.ReadStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The real process's io: stdout/stderr, stdin prompts (written to stderr so stdout stays clean for pipes), env, files.
+ * @example process.exitCode = await runCli(process.argv.slice(2), createProcessIo());
+ */
+export function createProcessIo(): CliIo {
+  return {
+    stdout: outputOf(process.stdout),
+    stderr: outputOf(process.stderr),
+    stdin: {
+      get isTTY() {
+        return process.stdin.isTTY === true;
+      },
+      async question(prompt) {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        try {
+          return await rl.question(prompt);
+        } finally {
+          rl.close();
+        }
+      },
+      readAll: () => readStream(process.stdin),
+    },
+    env: process.env,
+    readFile: (path) => readFile(path, "utf8"),
+    waitForShutdown: () =>
+      new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      }),
+  };
+}
