@@ -1,0 +1,301 @@
+/**
+ * The error classes the SDK throws. Every error carries a `kind` discriminant and a Symbol.for brand, so the
+ * `is*` guards work across duplicate copies of the package (ESM and CJS both loaded), where `instanceof` fails.
+ * Values are redacted here, when the error is built (see redact.ts).
+ */
+import { parseErrorBody } from "./error-body.js";
+import { hintFor } from "./hints.js";
+import { matchOperation, missingScopes as computeMissing } from "./operations.js";
+import { redactText, redactUrl, redactValue } from "./redact.js";
+
+const BRAND = Symbol.for("sentry-rbac.error");
+
+/** Discriminant of every error class. */
+export type SentryErrorKind =
+  | "config" | "network" | "timeout" | "session-required"
+  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server";
+
+/**
+ * Base of everything the SDK throws.
+ * @example if (isSentryError(err)) console.error(err.kind, err.message);
+ */
+export class SentryError extends Error {
+  readonly kind: SentryErrorKind;
+  declare readonly [BRAND]: true;
+
+  constructor(kind: SentryErrorKind, message: string, options?: { cause?: unknown }) {
+    super(redactText(message), options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+
+  /** Plain, already-redacted view used by JSON.stringify. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), name: this.name, message: this.message };
+  }
+}
+
+/** A client option is wrong; raised by `createSentryClient` before any request. `option` names it. */
+export class SentryConfigError extends SentryError {
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super("config", `Invalid option \`${option}\`: ${message}`);
+    this.option = option;
+  }
+}
+
+/** The request could not be completed (DNS, refused or reset connection). `requestSent` false means provably not applied. */
+export class SentryNetworkError extends SentryError {
+  readonly method: string;
+  readonly url: string;
+  readonly code: string | undefined;
+  readonly requestSent: boolean;
+  constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown }) {
+    const code = input.code ? ` (${input.code})` : "";
+    super("network", `${input.method} ${redactUrl(input.url)} failed${code}`, { cause: input.cause });
+    this.method = input.method;
+    this.url = redactUrl(input.url);
+    this.code = input.code;
+    this.requestSent = input.requestSent;
+  }
+}
+
+/** One attempt exceeded `timeoutMs`. */
+export class SentryTimeoutError extends SentryError {
+  readonly method: string;
+  readonly url: string;
+  readonly timeoutMs: number;
+  constructor(input: { method: string; url: string; timeoutMs: number }) {
+    super("timeout", `${input.method} ${redactUrl(input.url)} timed out after ${input.timeoutMs} ms`);
+    this.method = input.method;
+    this.url = redactUrl(input.url);
+    this.timeoutMs = input.timeoutMs;
+  }
+}
+
+/** Fields shared by every API error. */
+export interface ApiErrorFields {
+  status: number;
+  method: string;
+  /** Path template when the operation is known, else the pathname. */
+  path: string;
+  url: string;
+  operationId?: string | undefined;
+  detail: string;
+  body: unknown;
+  fieldErrors?: Record<string, string[]> | undefined;
+  hint?: string | undefined;
+  requestId?: string | undefined;
+  /** False for errors raised on input before any request was made. */
+  requestSent?: boolean;
+}
+
+/**
+ * Sentry answered with a non-2xx status. Subclasses per status; `detail` is Sentry's message.
+ * @example catch (e) { if (isSentryApiError(e) && e.status === 404) return undefined; throw e; }
+ */
+export class SentryApiError extends SentryError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly url: string;
+  readonly operationId: string | undefined;
+  readonly detail: string;
+  readonly body: unknown;
+  readonly fieldErrors: Record<string, string[]> | undefined;
+  readonly hint: string | undefined;
+  readonly requestId: string | undefined;
+  readonly requestSent: boolean;
+
+  constructor(fields: ApiErrorFields, kind: SentryErrorKind = "api") {
+    const where = fields.method ? `${fields.method} ${fields.path}: ` : "";
+    const status = fields.requestSent === false ? "" : `${fields.status} `;
+    super(kind, `${status}${where}${fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
+    this.status = fields.status;
+    this.method = fields.method;
+    this.path = fields.path;
+    this.url = redactUrl(fields.url);
+    this.operationId = fields.operationId;
+    this.detail = redactText(fields.detail);
+    this.body = redactValue(fields.body);
+    this.fieldErrors = fields.fieldErrors ? redactValue(fields.fieldErrors) : undefined;
+    this.hint = fields.hint;
+    this.requestId = fields.requestId;
+    this.requestSent = fields.requestSent ?? true;
+  }
+}
+
+/** 401: the token is missing, invalid or expired (or a SCIM call used the wrong token). */
+export class AuthenticationError extends SentryApiError {
+  constructor(fields: ApiErrorFields) { super(fields, "authentication"); }
+}
+
+/** 403: the token lacks a scope or its member's role is too low. `requiredScopes` come from the operation table. */
+export class PermissionError extends SentryApiError {
+  readonly requiredScopes: string[];
+  readonly missingScopes: string[] | undefined;
+  constructor(fields: ApiErrorFields & { requiredScopes?: readonly string[]; missingScopes?: readonly string[] | undefined }) {
+    super(fields, "permission");
+    this.requiredScopes = [...(fields.requiredScopes ?? [])];
+    this.missingScopes = fields.missingScopes ? [...fields.missingScopes] : undefined;
+  }
+}
+
+/** 404: the resource does not exist or belongs to another organization. */
+export class NotFoundError extends SentryApiError {
+  constructor(fields: ApiErrorFields) { super(fields, "not-found"); }
+}
+
+/** 409, and Sentry's 400 invite conflicts ("already a member", "already been invited", "existing invite request"). */
+export class ConflictError extends SentryApiError {
+  constructor(fields: ApiErrorFields) { super(fields, "conflict"); }
+}
+
+/**
+ * 400 with field errors; also raised by resources on bad input before any request (`requestSent: false`).
+ * @example throw ValidationError.forInput("slug", "must be lowercase letters, digits, - or _");
+ */
+export class ValidationError extends SentryApiError {
+  readonly field: string | undefined;
+  constructor(fields: ApiErrorFields & { field?: string }) {
+    super(fields, "validation");
+    this.field = fields.field ?? (fields.fieldErrors ? Object.keys(fields.fieldErrors)[0] : undefined);
+  }
+
+  /** Bad input caught before sending: status 400, empty method/path, `requestSent` false. */
+  static forInput(field: string, message: string): ValidationError {
+    return new ValidationError({
+      status: 400, method: "", path: "", url: "", detail: `${field}: ${message}`, body: undefined,
+      fieldErrors: { [field]: [message] }, requestSent: false, field,
+    });
+  }
+}
+
+/** 429: rate-limited. `concurrent` tells a too-many-in-flight 429 from a spent window. */
+export class RateLimitError extends SentryApiError {
+  readonly retryAfterMs: number | undefined;
+  readonly concurrent: boolean;
+  constructor(fields: ApiErrorFields & { retryAfterMs?: number | undefined; concurrent?: boolean }) {
+    super(fields, "rate-limit");
+    this.retryAfterMs = fields.retryAfterMs;
+    this.concurrent = fields.concurrent ?? false;
+  }
+}
+
+/** 5xx: Sentry failed; `requestId` (errorId) helps Sentry support. */
+export class ServerError extends SentryApiError {
+  constructor(fields: ApiErrorFields) { super(fields, "server"); }
+}
+
+function branded(e: unknown): e is SentryError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+function ofKind<T extends SentryError>(...kinds: SentryErrorKind[]) {
+  return (e: unknown): e is T => branded(e) && kinds.includes(e.kind);
+}
+
+/** True for any error thrown by this SDK, from any copy of it. */
+export const isSentryError = branded;
+/** True for errors that carry an HTTP status from Sentry (or a pre-request ValidationError). */
+export const isSentryApiError = (e: unknown): e is SentryApiError => branded(e) && typeof (e as { status?: unknown }).status === "number";
+export const isSentryConfigError = ofKind<SentryConfigError>("config");
+export const isSentryNetworkError = ofKind<SentryNetworkError>("network");
+export const isSentryTimeoutError = ofKind<SentryTimeoutError>("timeout");
+export const isAuthenticationError = ofKind<AuthenticationError>("authentication");
+export const isPermissionError = ofKind<PermissionError>("permission");
+export const isNotFoundError = ofKind<NotFoundError>("not-found");
+export const isConflictError = ofKind<ConflictError>("conflict");
+export const isValidationError = ofKind<ValidationError>("validation");
+export const isRateLimitError = ofKind<RateLimitError>("rate-limit");
+export const isServerError = ofKind<ServerError>("server");
+
+/** Everything `createApiError` needs about a failed response. */
+export interface ApiErrorInput {
+  status: number;
+  method: string;
+  url: string;
+  /** Path template; looked up from the operation table when omitted. */
+  path?: string;
+  operationId?: string;
+  body: unknown;
+  headers?: Headers;
+  usedScimToken?: boolean;
+  tokenScopes?: readonly string[];
+  /** Clock for Retry-After / Reset; defaults to Date.now. */
+  now?: number;
+  /** Known secret values (the tokens in use) to mask wherever they appear. */
+  secrets?: Iterable<string>;
+}
+
+const INVITE_CONFLICT = /already a member|already been invited|existing invite request/i;
+
+/**
+ * Builds the right SentryApiError subclass for a non-2xx response, with detail, field errors, scopes and a hint.
+ * @example throw createApiError({ status: res.status, method: "GET", url: res.url, body: await res.json() });
+ */
+export function createApiError(input: ApiErrorInput): SentryApiError {
+  const method = input.method.toUpperCase();
+  const pathname = safePathname(input.url);
+  const matched = input.path === undefined || input.operationId === undefined ? matchOperation(method, stripToApi(pathname)) : undefined;
+  const path = input.path ?? matched?.path ?? pathname;
+  const operationId = input.operationId ?? matched?.operationId;
+  const secrets = [...(input.secrets ?? [])];
+  const body = redactValue(input.body, secrets);
+  const url = redactUrl(input.url, secrets);
+  const parsed = parseErrorBody(body, input.status);
+  const headers = input.headers ?? new Headers();
+  const requestId = headers.get("x-sentry-request-id") ?? parsed.errorId ?? undefined;
+  const base: ApiErrorFields = {
+    status: input.status, method, path, url, operationId,
+    detail: parsed.detail, body, fieldErrors: parsed.fieldErrors, requestId,
+  };
+  const hintBase = { status: input.status, method, path, operationId, usedScimToken: input.usedScimToken, detail: parsed.detail };
+  const { status } = input;
+  if (status === 401) return new AuthenticationError({ ...base, hint: hintFor(hintBase) });
+  if (status === 403) {
+    const requiredScopes = matched?.scopes ?? (operationId ? matchOperation(method, stripToApi(pathname))?.scopes : undefined) ?? [];
+    const missing = input.tokenScopes ? computeMissing(requiredScopes, input.tokenScopes) : undefined;
+    const hint = hintFor({ ...hintBase, requiredScopes, missingScopes: missing });
+    return new PermissionError({ ...base, hint, requiredScopes, missingScopes: missing });
+  }
+  if (status === 404) return new NotFoundError({ ...base, hint: hintFor(hintBase) });
+  if (status === 409 || (status === 400 && INVITE_CONFLICT.test(parsed.allMessages))) {
+    return new ConflictError({ ...base, hint: hintFor(hintBase) });
+  }
+  if (status === 400 || status === 422) return new ValidationError({ ...base, hint: hintFor(hintBase) });
+  if (status === 429) {
+    const info = rateLimitInfo(headers, input.now ?? Date.now());
+    const hint = hintFor({ ...hintBase, concurrent: info.concurrent, retryAfterMs: info.retryAfterMs });
+    return new RateLimitError({ ...base, hint, ...info });
+  }
+  if (status >= 500) return new ServerError({ ...base, hint: hintFor(hintBase) });
+  return new SentryApiError({ ...base, hint: hintFor(hintBase) });
+}
+
+function rateLimitInfo(headers: Headers, now: number): { retryAfterMs: number | undefined; concurrent: boolean } {
+  const retryAfter = headers.get("retry-after");
+  let retryAfterMs: number | undefined;
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    retryAfterMs = Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : Math.max(0, Date.parse(retryAfter) - now) || undefined;
+  }
+  const reset = Number(headers.get("x-sentry-rate-limit-reset") ?? Number.NaN);
+  if (retryAfterMs === undefined && Number.isFinite(reset)) retryAfterMs = Math.max(0, reset * 1000 - now);
+  const concurrent = headers.get("x-sentry-rate-limit-concurrentremaining") === "0" && headers.get("x-sentry-rate-limit-remaining") !== "0";
+  return { retryAfterMs, concurrent };
+}
+
+function safePathname(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "";
+  }
+}
+
+/** Drops a self-hosted prefix so the path starts at /api/0/. */
+function stripToApi(pathname: string): string {
+  const at = pathname.indexOf("/api/0/");
+  return at > 0 ? pathname.slice(at) : pathname;
+}

@@ -1,0 +1,72 @@
+/**
+ * Hints attached to API errors: what to do next, following the seed's error table (missing scope, SCIM token,
+ * audit-log plan, rate limits, role changes).
+ */
+
+/** What a hint is chosen from. */
+export interface HintInput {
+  status: number;
+  method: string;
+  /** Path template when the operation is known, else the request pathname. */
+  path: string;
+  operationId?: string | undefined;
+  requiredScopes?: readonly string[] | undefined;
+  missingScopes?: readonly string[] | undefined;
+  usedScimToken?: boolean | undefined;
+  concurrent?: boolean | undefined;
+  retryAfterMs?: number | undefined;
+  detail?: string | undefined;
+}
+
+const TOKEN_PAGE = "https://sentry.io/settings/account/api/auth-tokens/";
+
+function isScim(path: string): boolean {
+  return path.includes("/scim/v2/");
+}
+
+function isAuditLog(input: HintInput): boolean {
+  return input.operationId === "listOrganizationAuditLogs" || input.path.includes("/audit-logs/");
+}
+
+function isMemberRoleChange(input: HintInput): boolean {
+  return input.method === "PUT" && /\/organizations\/[^/]+\/members\/[^/]+\/$/.test(input.path);
+}
+
+/**
+ * Picks a hint for an API error, or undefined when there is nothing useful to add.
+ * @example hintFor({ status: 403, method: "POST", path: "/api/0/organizations/{organization_id_or_slug}/teams/", requiredScopes: ["team:write"] })
+ */
+export function hintFor(input: HintInput): string | undefined {
+  const { status } = input;
+  if (isAuditLog(input) && (status === 403 || status === 404)) {
+    return "Audit logs need a Business or Enterprise plan and a token with the org:write scope (an Owner or Manager's token).";
+  }
+  if (isMemberRoleChange(input) && (status === 400 || status === 403)) {
+    return "Changing a member's role needs a user auth token (not an org or integration token) whose own role is at least as high as both the old and the new role.";
+  }
+  if (status === 401 && isScim(input.path)) {
+    return input.usedScimToken
+      ? "The SCIM token was rejected: regenerate it in Organization Settings > Auth > SCIM and pass it as `scimToken` (or SENTRY_SCIM_TOKEN)."
+      : "SCIM endpoints expect the SCIM bearer token from Organization Settings > Auth > SCIM: pass it as `scimToken` (or set SENTRY_SCIM_TOKEN).";
+  }
+  if (status === 401) {
+    return "The token is missing, invalid, expired or revoked: check `token` / SENTRY_AUTH_TOKEN.";
+  }
+  if (status === 403) {
+    const scopes = input.missingScopes?.length ? input.missingScopes : input.requiredScopes;
+    if (input.missingScopes && input.missingScopes.length === 0 && input.requiredScopes?.length) {
+      return `The token has an accepted scope (${input.requiredScopes.join(", ")}), so the member's role behind it is too low for this action; use a token of a member with a higher role.`;
+    }
+    if (scopes?.length) {
+      return `Grant the token one of these scopes: ${scopes.join(", ")}. Create a token with them at ${TOKEN_PAGE} (for team/member admin: team:admin, member:admin).`;
+    }
+    return `The token lacks a required scope or role. Create a token with the needed scopes at ${TOKEN_PAGE}.`;
+  }
+  if (status === 429) {
+    const wait = input.retryAfterMs !== undefined ? ` The server asked to wait ${Math.ceil(input.retryAfterMs / 1000)} s.` : "";
+    return input.concurrent
+      ? `Too many requests in flight for this token: lower rateLimit.maxConcurrent.${wait}`
+      : `This endpoint's rate-limit window is spent; the client backed off and retried within retry.budgetMs. Lower rateLimit.requestsPerSecond or batch work.${wait}`;
+  }
+  return undefined;
+}

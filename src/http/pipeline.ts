@@ -1,0 +1,174 @@
+/**
+ * The `fetch` handed to openapi-fetch: retry → limiter → attempt. Retries wrap the limiter (each attempt takes
+ * its own slot and budget token, and a request sleeping before a retry holds no concurrency slot). An attempt
+ * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, and looks the real fetch
+ * up at call time so an msw server started after the client still sees requests.
+ */
+import type { ResolvedConfig } from "../config.js";
+import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
+import type { Observer } from "./hooks.js";
+import { limiterKey, type RateLimiter } from "./limiter.js";
+import { isScimPath, matchOperation } from "./operations.js";
+import { redactUrl, redactValue } from "./redact.js";
+import { retryPolicy, withRetry } from "./retry.js";
+
+/** What the pipeline remembers about each response it returned, for errors built later from `raw` results. */
+export interface ResponseOrigin {
+  method: string;
+  url: string;
+  usedScimToken: boolean;
+}
+
+const origins = new WeakMap<Response, ResponseOrigin>();
+
+/** The request behind a response returned by a pipeline, if it came from one. */
+export function responseOrigin(response: Response): ResponseOrigin | undefined {
+  return origins.get(response);
+}
+
+// Connection failures where nothing reached the server, so even a POST may be retried.
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+const MAX_REDIRECTS = 5;
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+/**
+ * One signal aborted by any of `signals`. Hand-rolled rather than AbortSignal.any, whose Node 20 version is slow
+ * and keeps references from long-lived signals (the client's) to every per-request signal.
+ */
+function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSignal | undefined; release(): void } {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return { signal: present[0], release: () => undefined };
+  const already = present.find((s) => s.aborted);
+  if (already) return { signal: AbortSignal.abort(already.reason), release: () => undefined };
+  const controller = new AbortController();
+  const listeners = present.map((source) => {
+    const listener = () => controller.abort(source.reason);
+    source.addEventListener("abort", listener, { once: true });
+    return [source, listener] as const;
+  });
+  return { signal: controller.signal, release: () => { for (const [source, listener] of listeners) source.removeEventListener("abort", listener); } };
+}
+
+
+/** Everything a pipeline shares across requests of one transport. */
+export interface PipelineContext {
+  config: ResolvedConfig;
+  observer: Observer;
+  secrets: Set<string>;
+  limiter(): RateLimiter | undefined;
+}
+
+/**
+ * Builds the pipeline fetch for a transport.
+ * @example const fetch = createPipeline({ config, observer, secrets: new Set(), limiter: () => undefined });
+ */
+export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
+  const { config, observer } = ctx;
+  const policy = config.retry ? retryPolicy(config.retry) : false;
+  const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
+
+  async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const realFetch = () => config.fetch ?? globalThis.fetch;
+    // Never send credentials to an origin other than the configured one (e.g. a URL taken from a header).
+    if (url.origin !== config.origin) return realFetch()(request);
+
+    const apiPath = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+    const key = limiterKey(method, apiPath);
+    const scim = isScimPath(apiPath);
+    const usedScimToken = scim && config.hasScimToken;
+    const operationId = matchOperation(method, apiPath)?.operationId;
+    const combined = combineSignals([request.signal, config.signal]);
+    // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
+    const signal = combined.signal;
+    // Buffered once so every attempt gets a fresh body ("body already used" otherwise).
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const shownUrl = redactUrl(url.toString());
+
+    const attempt = async (n: number): Promise<Response> => {
+      const token = await config.readToken(scim ? "scim" : "api");
+      ctx.secrets.add(token);
+      const headers = new Headers(request.headers);
+      headers.set("authorization", `Bearer ${token}`);
+      headers.set("user-agent", config.userAgent);
+      const timeout = AbortSignal.timeout(config.timeoutMs);
+      // Both sources are per request, so their listeners die with it; no release needed (and the body read stays covered).
+      const attemptSignal = combineSignals([signal, timeout]).signal;
+      await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
+      const started = config.clock.now();
+      let response: Response;
+      try {
+        response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: attemptSignal, redirect: "manual" }, config.origin);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (timeout.aborted) throw new SentryTimeoutError({ method, url: url.toString(), timeoutMs: config.timeoutMs });
+        const code = errorCode(error);
+        observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
+        throw new SentryNetworkError({ method, url: url.toString(), code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
+      }
+      ctx.limiter()?.observe(key, { status: response.status, headers: response.headers });
+      const durationMs = config.clock.now() - started;
+      observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);
+      if (observer.wantsResponses) {
+        const copy = response.clone();
+        await observer.emit("onResponse", {
+          method, url: shownUrl, status: response.status, durationMs, attempt: n, operationId,
+          body: () => readBody(copy, ctx.secrets),
+        });
+      }
+      return response;
+    };
+
+    const limited = (n: number): Promise<Response> => {
+      const limiter = ctx.limiter();
+      return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
+    };
+    let response: Response;
+    try {
+      response = await withRetry(limited, {
+        method, url: shownUrl, policy, clock: config.clock, signal,
+        onRetry: (event) => observer.emit("onRetry", event),
+      });
+    } finally {
+      combined.release();
+    }
+    origins.set(response, { method, url: url.toString(), usedScimToken });
+    return response;
+  }
+  return pipeline as typeof globalThis.fetch;
+}
+
+async function sendFollowingRedirects(fetchImpl: typeof globalThis.fetch, url: URL, init: RequestInit, origin: string): Promise<Response> {
+  let current = url;
+  for (let hop = 0; ; hop += 1) {
+    const response = await fetchImpl(new Request(current, init));
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response;
+    const next = new URL(location, current);
+    // A redirect off our origin is returned as is: following it would hand the token to someone else.
+    if (next.origin !== origin) return response;
+    await response.body?.cancel().catch(() => undefined);
+    current = next;
+    if (response.status === 303) init = { ...init, method: "GET", body: undefined };
+  }
+}
+
+async function readBody(response: Response, secrets: Iterable<string>): Promise<unknown> {
+  const text = await response.text();
+  let value: unknown = text;
+  try {
+    value = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the hook gets the redacted text.
+  }
+  return redactValue(value, secrets);
+}

@@ -1,0 +1,72 @@
+/**
+ * Redaction of secrets. Applied where errors, hook payloads and log lines are built, so no object we create
+ * ever holds an Authorization value or a token, whatever later prints or serialises it.
+ */
+
+/** What a masked secret is replaced with. */
+export const REDACTED = "[REDACTED]";
+
+// Sentry token prefixes: user (sntryu_), org auth (sntrys_), user-app (sntrya_), integration (sntryi_).
+const PREFIXED_TOKEN = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}/g;
+// Older Sentry tokens are 64 lowercase hex characters with no prefix.
+const LEGACY_TOKEN = /\b[a-f0-9]{64}\b/g;
+const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
+const SECRET_KEYS = new Set(["token", "refreshtoken", "authorization", "password", "secret", "clientsecret", "access_token", "refresh_token"]);
+const SECRET_QUERY_KEYS = new Set(["token", "access_token", "auth", "authorization", "key", "api_key"]);
+
+/**
+ * Replaces token-looking substrings and the given known secrets in a string.
+ * @example redactText(`Bearer ${token} failed`) // "Bearer [REDACTED] failed"
+ */
+export function redactText(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Very short strings would mask innocent text; real tokens are long.
+    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  }
+  return out
+    .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(PREFIXED_TOKEN, REDACTED)
+    .replace(LEGACY_TOKEN, REDACTED);
+}
+
+/**
+ * Deep copy of a JSON-like value with secret-named fields masked and token-looking strings replaced.
+ * @example redactValue({ name: "ci", token: "sntryu_abc…" }) // { name: "ci", token: "[REDACTED]" }
+ */
+export function redactValue<T>(value: T, secrets: Iterable<string> = []): T {
+  const known = [...secrets];
+  return walk(value, known, 0) as T;
+}
+
+function walk(value: unknown, secrets: string[], depth: number): unknown {
+  if (typeof value === "string") return redactText(value, secrets);
+  if (value === null || typeof value !== "object") return value;
+  // Pathological nesting is cut rather than risking a stack overflow while building an error.
+  if (depth > 32) return REDACTED;
+  if (Array.isArray(value)) return value.map((item) => walk(item, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.has(key.toLowerCase()) && item !== null && item !== undefined ? REDACTED : walk(item, secrets, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * A URL safe to show: credentials removed, secret-named query parameters masked, token-looking text replaced.
+ * @example redactUrl("https://user:pw@sentry.io/api/0/?token=x") // "https://sentry.io/api/0/?token=%5BREDACTED%5D"
+ */
+export function redactUrl(url: string, secrets: Iterable<string> = []): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactText(url, secrets);
+  }
+  parsed.username = "";
+  parsed.password = "";
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (SECRET_QUERY_KEYS.has(key.toLowerCase())) parsed.searchParams.set(key, REDACTED);
+  }
+  return redactText(parsed.toString(), secrets);
+}

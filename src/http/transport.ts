@@ -1,0 +1,135 @@
+/**
+ * The transport: one pipeline fetch (retry, limiter, auth, timeout, hooks) under two openapi-fetch clients —
+ * `api`, which throws SentryApiError subclasses on non-2xx (what resources use), and `raw`, the conventional
+ * `{ data, error, response }` client handed to users.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { ResolvedConfig } from "../config.js";
+import type { paths } from "../generated/openapi.js";
+import { createApiError, type SentryApiError } from "./errors.js";
+import { Observer } from "./hooks.js";
+import { createRateLimiter, type RateLimiter } from "./limiter.js";
+import { isScimPath } from "./operations.js";
+import { createPipeline, responseOrigin } from "./pipeline.js";
+
+/** Shared HTTP machinery of a client and of every `withOrg` child. */
+export interface Transport {
+  readonly config: ResolvedConfig;
+  /** The pipeline: a fetch that limits, retries, authenticates and times out. */
+  readonly fetch: typeof globalThis.fetch;
+  /** Typed client that throws SentryApiError subclasses on non-2xx responses. */
+  readonly api: Client<paths>;
+  /** Typed client returning `{ data, error, response }`, through the same pipeline. */
+  readonly raw: Client<paths>;
+  /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
+  errorFor(response: Response, body: unknown): SentryApiError;
+  /** Stops the limiter's timers and connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the transport for a resolved config. The limiter is created on the first request, per transport.
+ * @example const transport = createTransport(resolveConfig({ org: "acme" }));
+ * const { data } = await call(transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } }));
+ */
+export function createTransport(config: ResolvedConfig): Transport {
+  const secrets = new Set<string>();
+  const observer = new Observer(config.hooks, config.logger, () => secrets);
+  let limiter: RateLimiter | undefined;
+  const getLimiter = (): RateLimiter | undefined => {
+    if (config.rateLimit === false) return undefined;
+    limiter ??= createRateLimiter(config.rateLimit, {
+      clock: config.clock,
+      onRateLimit: (event) => void observer.emit("onRateLimit", event),
+      log: (level, message) => observer.log(level, message),
+    });
+    return limiter;
+  };
+  const pipeline = createPipeline({ config, observer, secrets, limiter: getLimiter });
+  const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
+
+  const errorFor = (response: Response, body: unknown): SentryApiError => {
+    const origin = responseOrigin(response);
+    const url = origin?.url ?? response.url;
+    let pathname = "";
+    try {
+      pathname = new URL(url).pathname;
+    } catch {
+      // No URL known (a hand-built Response): the error simply carries no path.
+    }
+    return createApiError({
+      status: response.status,
+      method: origin?.method ?? "",
+      url,
+      body,
+      headers: response.headers,
+      usedScimToken: origin?.usedScimToken ?? (isScimPath(pathname) && config.hasScimToken),
+      now: config.clock.now(),
+      secrets,
+    });
+  };
+
+  const throwOnError: Middleware = {
+    async onResponse({ request, response, schemaPath }) {
+      if (response.ok) return undefined;
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text === "" ? undefined : JSON.parse(text);
+      } catch {
+        // Non-JSON error bodies (proxies, HTML) are kept as text.
+      }
+      const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
+      throw createApiError({
+        status: response.status,
+        method: request.method,
+        url: request.url,
+        path: apiPath,
+        body,
+        headers: response.headers,
+        usedScimToken: isScimPath(apiPath) && config.hasScimToken,
+        now: config.clock.now(),
+        secrets,
+      });
+    },
+  };
+
+  const clientOptions = { baseUrl: config.baseUrl, fetch: pipeline as (input: Request) => Promise<Response> };
+  const api = createClient<paths>(clientOptions);
+  api.use(throwOnError);
+  const raw = createClient<paths>(clientOptions);
+
+  return Object.freeze({
+    config,
+    fetch: pipeline,
+    api,
+    raw,
+    errorFor,
+    close: async () => {
+      await limiter?.close();
+    },
+  });
+}
+
+/**
+ * Unwraps an openapi-fetch result: returns `data` and the response, or throws the SentryApiError for it.
+ * @example const { data: teams } = await call(transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params }));
+ * @throws {SentryApiError} (a subclass per status) when the response is not 2xx.
+ */
+export async function call<R extends { data?: unknown; error?: unknown; response: Response }>(
+  p: Promise<R>,
+): Promise<{ data: Exclude<R["data"], undefined>; response: Response }> {
+  const result = await p;
+  if (!result.response.ok || result.error !== undefined) {
+    const origin = responseOrigin(result.response);
+    throw createApiError({
+      status: result.response.status,
+      method: origin?.method ?? "",
+      url: origin?.url ?? result.response.url,
+      body: result.error,
+      headers: result.response.headers,
+      usedScimToken: origin?.usedScimToken ?? false,
+    });
+  }
+  return { data: result.data as Exclude<R["data"], undefined>, response: result.response };
+}
