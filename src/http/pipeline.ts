@@ -57,6 +57,27 @@ function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSi
 }
 
 
+/**
+ * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`. One AbortController and an
+ * unref'd timer instead of AbortSignal.timeout + a combined signal: measured as the largest per-request cost of
+ * the pipeline (AbortSignal.timeout builds a transferable signal). The timer is left to lapse rather than cleared
+ * so that reading the body stays covered by the deadline; aborting a finished request is a no-op.
+ */
+function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { signal: AbortSignal; readonly timedOut: boolean } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+  }, timeoutMs);
+  timer.unref?.();
+  if (caller) {
+    if (caller.aborted) controller.abort(caller.reason);
+    else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true, signal: controller.signal });
+  }
+  return { signal: controller.signal, get timedOut() { return timedOut; } };
+}
+
 /** Everything a pipeline shares across requests of one transport. */
 export interface PipelineContext {
   config: ResolvedConfig;
@@ -100,9 +121,8 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       const headers = new Headers(request.headers);
       headers.set("authorization", `Bearer ${token}`);
       headers.set("user-agent", config.userAgent);
-      const timeout = AbortSignal.timeout(config.timeoutMs);
-      // Both sources are per request, so their listeners die with it; no release needed (and the body read stays covered).
-      const attemptSignal = combineSignals([signal, timeout]).signal;
+      const timeout = attemptDeadline(config.timeoutMs, signal);
+      const attemptSignal = timeout.signal;
       await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
       let response: Response;
@@ -110,7 +130,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
         response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: attemptSignal, redirect: "manual" }, config.origin);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (timeout.aborted) throw new SentryTimeoutError({ method, url: url.toString(), timeoutMs: config.timeoutMs });
+        if (timeout.timedOut) throw new SentryTimeoutError({ method, url: url.toString(), timeoutMs: config.timeoutMs });
         const code = errorCode(error);
         observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
         throw new SentryNetworkError({ method, url: url.toString(), code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
@@ -150,7 +170,8 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
 async function sendFollowingRedirects(fetchImpl: typeof globalThis.fetch, url: URL, init: RequestInit, origin: string): Promise<Response> {
   let current = url;
   for (let hop = 0; ; hop += 1) {
-    const response = await fetchImpl(new Request(current, init));
+    // url + init rather than a Request: fetch builds its own Request either way, so one construction is saved.
+    const response = await fetchImpl(current, init);
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response;
     const next = new URL(location, current);
