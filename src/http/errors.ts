@@ -74,6 +74,46 @@ export class SentryTimeoutError extends SentryError {
   }
 }
 
+/** Where in Sentry's UI a session-only action can be done instead. */
+export interface SessionRequiredInput {
+  operationId: string;
+  method: string;
+  /** Path template of the refused operation. */
+  path: string;
+  /** The UI page, in Sentry's menu words, e.g. "Settings > Account > Personal Tokens". */
+  uiPage: string;
+  /** The page's address on the configured Sentry, when known. */
+  uiUrl?: string | undefined;
+}
+
+/**
+ * The operation accepts only a browser session (Sentry ignores bearer tokens on it and would answer a generic 401),
+ * so the SDK refuses it before sending. `hint` names the UI page where a person can do it instead.
+ * @example
+ * try { await sentry.apiTokens.create({ name: "ci", scopes: ["org:read"] }); }
+ * catch (e) { if (isSessionRequiredError(e)) console.error(e.hint); }
+ */
+export class SessionRequiredError extends SentryError {
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly uiPage: string;
+  readonly uiUrl: string | undefined;
+  readonly hint: string;
+
+  constructor(input: SessionRequiredInput) {
+    const where = input.uiUrl ? `${input.uiPage} (${input.uiUrl})` : input.uiPage;
+    const hint = `Use the Sentry UI, ${where}, or a tool signed in with a browser session.`;
+    super("session-required", `${input.method} ${input.path} (${input.operationId}) needs a browser session; Sentry ignores bearer tokens there. ${hint}`);
+    this.operationId = input.operationId;
+    this.method = input.method;
+    this.path = input.path;
+    this.uiPage = input.uiPage;
+    this.uiUrl = input.uiUrl;
+    this.hint = hint;
+  }
+}
+
 /** Fields shared by every API error. */
 export interface ApiErrorFields {
   status: number;
@@ -202,6 +242,7 @@ export const isSentryApiError = (e: unknown): e is SentryApiError => branded(e) 
 export const isSentryConfigError = ofKind<SentryConfigError>("config");
 export const isSentryNetworkError = ofKind<SentryNetworkError>("network");
 export const isSentryTimeoutError = ofKind<SentryTimeoutError>("timeout");
+export const isSessionRequiredError = ofKind<SessionRequiredError>("session-required");
 export const isAuthenticationError = ofKind<AuthenticationError>("authentication");
 export const isPermissionError = ofKind<PermissionError>("permission");
 export const isNotFoundError = ofKind<NotFoundError>("not-found");

@@ -45,7 +45,8 @@ const methodOperations = {
 
   "scim.groups.list": ["listOrganizationScimV2Groups"],
   "scim.groups.get": ["getOrganizationScimV2Group"],
-  "scim.groups.create": ["provisionOrganizationScimV2Group"],
+  // Creates the (always empty) group, then adds `members` and reads the result when members are given.
+  "scim.groups.create": ["provisionOrganizationScimV2Group", "updateOrganizationScimV2Group", "getOrganizationScimV2Group"],
   "scim.groups.rename": ["updateOrganizationScimV2Group"],
   "scim.groups.addMembers": ["updateOrganizationScimV2Group"],
   "scim.groups.removeMembers": ["updateOrganizationScimV2Group"],

@@ -1,0 +1,209 @@
+/**
+ * The engine under `Paginator`: one walk over a paginated list, holding at most the current page and one page
+ * fetched ahead. Kept apart from `paginate.ts` so the public surface reads on its own.
+ */
+import type { Page, PageFetcher } from "./paginate.js";
+
+/** Why pagination failed: bad options, a server that repeats a cursor, or a fetcher that returned no page. */
+export type PaginationErrorCode = "invalid-option" | "repeated-cursor" | "invalid-page";
+
+const PAGINATION_ERROR = Symbol.for("sentry-rbac.PaginationError");
+
+/**
+ * Raised for pagination misuse (invalid `perPage`, `maxPages`, `limit`, cursor) before any fetch, and for a server
+ * that repeats a cursor (the walk stops instead of looping) or answers with something that is not a page.
+ *
+ * @example
+ * try { await paginator.toArray(); } catch (error) { if (isPaginationError(error)) console.error(error.code); }
+ */
+export class PaginationError extends Error {
+  override readonly name = "PaginationError";
+  readonly code: PaginationErrorCode;
+  readonly [PAGINATION_ERROR] = true;
+
+  constructor(code: PaginationErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * True for a `PaginationError`, also one from another loaded copy of this package (where `instanceof` fails).
+ * @example
+ * if (isPaginationError(error) && error.code === "repeated-cursor") reportServerBug(error);
+ */
+export function isPaginationError(value: unknown): value is PaginationError {
+  return typeof value === "object" && value !== null && (value as { [PAGINATION_ERROR]?: unknown })[PAGINATION_ERROR] === true;
+}
+
+/** Normalised, frozen `PaginateOptions`. */
+export interface WalkSettings {
+  readonly cursor: string | undefined;
+  readonly perPage: number;
+  readonly maxPages: number;
+  readonly signal: AbortSignal | undefined;
+  readonly prefetch: boolean;
+}
+
+/** How a walk tells its paginator about `truncated` and `lastCursor`. */
+export interface WalkReport {
+  truncated(): void;
+  resumeAt(cursor: string | undefined): void;
+}
+
+/** A page with the cursor that fetched it. */
+export interface FetchedPage<T> {
+  page: Page<T>;
+  cursor: string | undefined;
+}
+
+type Target = { kind: "fetch"; cursor: string | undefined } | { kind: "repeated"; cursor: string } | { kind: "end" };
+
+const ignore = (): void => undefined;
+
+function checkedPage<T>(page: Page<T>): Page<T> {
+  if (typeof page !== "object" || page === null || !Array.isArray(page.items)) {
+    throw new PaginationError("invalid-page", "the page fetcher must resolve to { items: [...], nextCursor }");
+  }
+  const { nextCursor } = page as { nextCursor: unknown };
+  if (nextCursor !== undefined && nextCursor !== null && typeof nextCursor !== "string") {
+    throw new PaginationError("invalid-page", "a page's nextCursor must be a string or undefined");
+  }
+  // null and "" come from JSON bodies and mean "no next page" as much as undefined does.
+  return { items: page.items, nextCursor: nextCursor || undefined };
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<V>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * One walk. `next()` is not re-entrant; the iterators in `paginate.ts` serialise calls to it.
+ * @internal
+ */
+export class PageWalk<T> {
+  /** Aborted when the consumer stops early, so an in-flight prefetch is cancelled rather than left running. */
+  readonly #stopped = new AbortController();
+  readonly #signal: AbortSignal;
+  readonly #seen = new Set<string>();
+  #target: Target;
+  #ahead: Promise<Page<T>> | undefined;
+  #fetched = 0;
+  #delivered = 0;
+  #failure: { error: unknown } | undefined;
+  /** Where a later walk resumes once this one ends: undefined when the list is exhausted. */
+  #endCursor: string | undefined;
+
+  constructor(
+    private readonly fetchPage: PageFetcher<T>,
+    private readonly settings: WalkSettings,
+    readonly report: WalkReport,
+    /** Items the consumer wants at most; no page is fetched ahead once they are in hand. */
+    private readonly itemLimit: number,
+  ) {
+    this.#signal = settings.signal ? AbortSignal.any([settings.signal, this.#stopped.signal]) : this.#stopped.signal;
+    this.#target = { kind: "fetch", cursor: settings.cursor };
+    if (settings.cursor !== undefined) this.#seen.add(settings.cursor);
+  }
+
+  /** The next non-empty page, or undefined once the list (or `maxPages`) is exhausted or the walk was stopped. */
+  async next(): Promise<FetchedPage<T> | undefined> {
+    for (;;) {
+      if (this.#stopped.signal.aborted) return undefined;
+      if (this.#failure) throw this.#failure.error;
+      if (this.settings.signal?.aborted) return this.#fail(this.settings.signal.reason);
+      const target = this.#target;
+      if (target.kind === "end") {
+        this.report.resumeAt(this.#endCursor);
+        return undefined;
+      }
+      if (target.kind === "repeated") {
+        return this.#fail(new PaginationError("repeated-cursor", `the server returned cursor "${target.cursor}" twice; stopping instead of looping`));
+      }
+      const pending = this.#ahead ?? this.#fetch(target.cursor);
+      this.#ahead = undefined;
+      let page: Page<T>;
+      try {
+        page = await untilAborted(pending, this.#signal);
+      } catch (error) {
+        if (this.#stopped.signal.aborted) return undefined;
+        return this.#fail(error);
+      }
+      this.#advance(page);
+      if (page.items.length > 0) {
+        this.#delivered += page.items.length;
+        this.#prefetch();
+        return { page, cursor: target.cursor };
+      }
+    }
+  }
+
+  /** Rejects once the caller's signal aborted, even while the current page still has items to hand out. */
+  throwIfAborted(): void {
+    if (this.#stopped.signal.aborted) return;
+    if (this.#failure) throw this.#failure.error;
+    if (this.settings.signal?.aborted) this.#fail(this.settings.signal.reason);
+  }
+
+  /** Ends the walk early (consumer `break`/`return()`), cancelling any page fetched ahead. */
+  stop(): void {
+    this.#ahead = undefined;
+    this.#stopped.abort(new DOMException("pagination stopped by the consumer", "AbortError"));
+  }
+
+  #fail(error: unknown): never {
+    this.#failure = { error };
+    this.#ahead = undefined;
+    throw error;
+  }
+
+  #fetch(cursor: string | undefined): Promise<Page<T>> {
+    this.#fetched++;
+    let pending: Promise<Page<T>>;
+    try {
+      pending = Promise.resolve(this.fetchPage({ cursor, perPage: this.settings.perPage, signal: this.#signal })).then(checkedPage);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    // A failed prefetch must surface when its page is reached, not as an unhandled rejection now.
+    pending.catch(ignore);
+    return pending;
+  }
+
+  #advance(page: Page<T>): void {
+    const { nextCursor } = page;
+    if (nextCursor === undefined) {
+      this.#target = { kind: "end" };
+    } else if (this.#fetched >= this.settings.maxPages) {
+      this.#target = { kind: "end" };
+      this.#endCursor = nextCursor;
+      this.report.truncated();
+    } else if (this.#seen.has(nextCursor)) {
+      this.#target = { kind: "repeated", cursor: nextCursor };
+    } else {
+      this.#seen.add(nextCursor);
+      this.#target = { kind: "fetch", cursor: nextCursor };
+    }
+  }
+
+  #prefetch(): void {
+    const target = this.#target;
+    if (!this.settings.prefetch || target.kind !== "fetch" || this.#delivered >= this.itemLimit) return;
+    this.#ahead = this.#fetch(target.cursor);
+  }
+}

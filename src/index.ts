@@ -1,0 +1,57 @@
+/**
+ * sentry-rbac: a typed SDK for Sentry access control — teams, members and roles, project-team links, SCIM v2,
+ * API tokens and audit logs — with the recipes operators otherwise script by hand.
+ *
+ * Deliberately left out of this entry: the generated `paths`/`components` types for the whole API (import them
+ * from your own generation or use `sentry.raw`'s inferred types; re-exporting them makes an 8 MB docs page), the
+ * http internals (pipeline, limiter, retry) and the emulator (`sentry-rbac/testing`).
+ */
+// Client
+export { createSentryClient } from "./client.js";
+export { VERSION } from "./version.js";
+
+// Errors and their guards (guards work across duplicate ESM/CJS copies, unlike instanceof)
+export {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  SentryApiError,
+  SentryConfigError,
+  SentryError,
+  SentryNetworkError,
+  SentryTimeoutError,
+  ServerError,
+  SessionRequiredError,
+  ValidationError,
+  isAuthenticationError,
+  isConflictError,
+  isNotFoundError,
+  isPermissionError,
+  isRateLimitError,
+  isSentryApiError,
+  isSentryConfigError,
+  isSentryError,
+  isSentryNetworkError,
+  isSentryTimeoutError,
+  isServerError,
+  isSessionRequiredError,
+  isValidationError,
+} from "./http/errors.js";
+
+// Pagination
+export { Paginator, PaginationError, isPaginationError, parseLinkHeader } from "./http/paginate.js";
+
+// Resource metadata
+export { AUDIT_LOG_EVENTS, METHOD_OPERATIONS, SDK_METHODS, isSdkMethod } from "./resources/index.js";
+
+// Recipes (also at `sentry-rbac/recipes`)
+export * from "./recipes/index.js";
+
+export type { SentryClient, SentryResources } from "./client.js";
+export type { Clock, Hooks, Logger, RateLimitOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
+export type { SentryErrorKind } from "./http/errors.js";
+export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/hooks.js";
+export type { LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/paginate.js";
+export type * from "./resources/index.js";

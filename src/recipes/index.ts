@@ -1,0 +1,43 @@
+/**
+ * `sentry-rbac/recipes`: the operator workflows, as plain functions over a client (client first, options second),
+ * plus pure helpers that take no client. Also re-exported from the package root.
+ *
+ * Deliberately left out: the XML reader behind checkIdpMetadata (idp-xml.ts), an implementation detail.
+ */
+// Roles and scopes, from Sentry's role definitions.
+export {
+  ORG_ROLES,
+  SCOPES,
+  SCOPE_HIERARCHY,
+  TEAM_ROLES,
+  expandScopes,
+  isOrgRole,
+  isScope,
+  isTeamRole,
+  minimumTeamRole,
+  orgRoleDefinition,
+  teamRoleDefinition,
+} from "./roles.js";
+export { canSeeProject, computeEffectiveAccess, projectScopes } from "./effective-access.js";
+export { requiredScopes } from "./scopes.js";
+export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso.js";
+
+export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
+export type {
+  AccessGrant,
+  EffectiveAccess,
+  EffectiveAccessOptions,
+  EffectiveTeamMembership,
+  MemberRoles,
+  ProjectAccessReason,
+  ProjectVisibility,
+} from "./effective-access.js";
+export type { ScopePlan } from "./scopes.js";
+export type {
+  CheckIdpMetadataOptions,
+  IdpCertificate,
+  IdpMetadataFinding,
+  IdpMetadataReport,
+  SamlServiceProviderUrlOptions,
+  SamlServiceProviderUrls,
+} from "./sso.js";

@@ -1,0 +1,62 @@
+/**
+ * What every resource shares: the client context, list options, and the two ways a list becomes a
+ * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
+ */
+import type { ClientContext } from "../client.js";
+import { nextCursor, Paginator, type PaginateOptions } from "../http/paginate.js";
+import { assertPerPage } from "./validate.js";
+
+export type { ClientContext } from "../client.js";
+
+/** Paging options every list-like method accepts (`perPage` 1..100, resume with `cursor`). */
+export type ListOptions = PaginateOptions;
+
+/**
+ * The query every Link-paginated page sends. Sentry honours `per_page` on every paginated endpoint even where the
+ * spec omits it (facts §2), so callers pass this object as a whole rather than as a literal typed per operation.
+ */
+export interface PageQuery {
+  cursor?: string;
+  per_page: number;
+}
+
+/** One page as openapi-fetch returns it from the throwing `api` client. */
+export interface FetchedPage<T> {
+  data?: T[] | undefined;
+  response: Response;
+}
+
+/**
+ * A Paginator over a list paginated with Sentry's Link header. `perPage` is checked first, so a bad value throws
+ * ValidationError (field `perPage`) without any request.
+ * @example
+ * const teams = linkPaginator(ctx, { perPage: 50 }, (query, signal) =>
+ *   ctx.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path, query }, signal }));
+ * @throws {ValidationError} when `perPage` is outside 1..100.
+ */
+export function linkPaginator<T>(
+  ctx: ClientContext,
+  options: ListOptions,
+  fetchPage: (query: PageQuery, signal: AbortSignal | undefined) => Promise<FetchedPage<T>>,
+): Paginator<T> {
+  assertPerPage("perPage", options.perPage);
+  const baseUrl = ctx.transport.config.baseUrl;
+  return new Paginator<T>(async ({ cursor, perPage, signal }) => {
+    const query: PageQuery = cursor === undefined ? { per_page: perPage } : { cursor, per_page: perPage };
+    const { data, response } = await fetchPage(query, signal);
+    return { items: data ?? [], nextCursor: nextCursor(response.headers.get("link"), baseUrl) };
+  }, options);
+}
+
+/**
+ * A Paginator over an endpoint that answers the whole list in one unpaginated array.
+ * @example const tokens = arrayPaginator(async (signal) => (await api.GET("/api/0/api-tokens/", { signal })).data);
+ */
+export function arrayPaginator<T>(load: (signal: AbortSignal | undefined) => Promise<T[] | undefined>): Paginator<T> {
+  return new Paginator<T>(async ({ signal }) => ({ items: (await load(signal)) ?? [], nextCursor: undefined }));
+}
+
+/** The organization path parameter every org-scoped operation takes. */
+export function orgPath(ctx: ClientContext): { organization_id_or_slug: string } {
+  return { organization_id_or_slug: ctx.requireOrg() };
+}

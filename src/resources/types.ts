@@ -1,0 +1,128 @@
+/**
+ * Friendly names for the teams, members and projects shapes, all derived from the generated OpenAPI types so they
+ * follow the spec; plus the SDK's own input shapes (`teamRoles: [{ team, role }]` rather than Sentry's `teamSlug`).
+ */
+import type { operations } from "../generated/openapi.js";
+import type { OrgRole, TeamRole } from "../recipes/roles.js";
+
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+type Ok<Op extends keyof operations, S extends keyof operations[Op]["responses"]> = JsonOf<operations[Op]["responses"][S]>;
+type ItemOf<L> = L extends ReadonlyArray<infer T> ? T : never;
+
+/** A team as `GET /teams/{org}/{team}/` (and create/update) return it. */
+export type Team = Ok<"getTeam", 200>;
+/** A team as the organization's team list returns it (with `projects` unless `detailed: false`). */
+export type OrganizationTeam = ItemOf<Ok<"listOrganizationTeams", 200>>;
+/** A member of one team, as the team's member list returns it. */
+export type TeamMember = ItemOf<Ok<"listTeamMembers", 200>>;
+/** A project of one team, as the team's project list returns it. */
+export type TeamProject = ItemOf<Ok<"listTeamProjects", 200>>;
+/** An organization member (or pending invite) as the member list and invite return it. */
+export type Member = ItemOf<Ok<"listOrganizationMembers", 200>>;
+/** A member with `teamRoles`, `teams` and the role lists, as get/update return it. */
+export type MemberDetails = Ok<"getOrganizationMember", 200>;
+/** The member created by an invite (pending, `user: null`). */
+export type InvitedMember = Ok<"addOrganizationMember", 201>;
+/** The team a member joined or left (`addToTeam` / `removeFromTeam`). */
+export type MemberTeam = Ok<"addOrganizationMemberTeam", 201>;
+/**
+ * A member's team role after `setTeamRole`. Sentry stores (and answers) `null` when the role is at or below the
+ * minimum implied by the org role (facts §4), although the spec says the field is always set.
+ */
+export type TeamRoleChange = Omit<Ok<"updateOrganizationMemberTeam", 200>, "teamRole"> & { teamRole: TeamRole | null };
+/** A project as the organization's project list returns it. */
+export type Project = ItemOf<Ok<"listOrganizationProjects", 200>>;
+/** A team that has access to a project. */
+export type ProjectTeam = ItemOf<Ok<"listProjectTeams", 200>>;
+/** A project with its teams, as linking or unlinking a team returns it. */
+export type ProjectWithTeams = Ok<"addProjectTeam", 201>;
+
+/** `teams.create` / `teams.ensure` input: the slug is required, the name defaults to it. */
+export interface TeamInput {
+  slug: string;
+  name?: string;
+}
+
+/** `teams.update` patch: a new slug and/or name. */
+export interface TeamPatch {
+  slug?: string;
+  name?: string;
+}
+
+/** What `teams.ensure` did: `created` false when the slug already existed. */
+export interface EnsureTeamResult {
+  team: Team;
+  created: boolean;
+}
+
+/** A team membership with an optional team role; `null`/omitted = the minimum the org role implies. */
+export interface TeamRoleAssignment {
+  /** Team slug. */
+  team: string;
+  role?: TeamRole | null;
+}
+
+/** `members.invite` input. Sentry ignores team roles on invite (only membership is saved): set them later. */
+export interface MemberInvite {
+  email: string;
+  /** Defaults to the organization's default role (`member`). */
+  orgRole?: OrgRole;
+  teamRoles?: readonly TeamRoleAssignment[];
+  /** False adds the invite without emailing it; default true. */
+  sendInvite?: boolean;
+}
+
+/** `members.update` input. Omitted `teamRoles` keep the member's current teams (they are read and resent). */
+export interface MemberUpdate {
+  orgRole?: OrgRole;
+  /** The member's complete team set: teams left out are removed. */
+  teamRoles?: readonly TeamRoleAssignment[];
+}
+
+/** `members.addToTeam` options. */
+export interface AddToTeamOptions {
+  /** Set this team role after joining (a second call). */
+  teamRole?: TeamRole;
+}
+
+/**
+ * What `members.addToTeam` did: `added` (201), `already-member` (204), or `requested` (202: the caller may not add
+ * others, so Sentry filed an access request and nothing changed yet).
+ */
+export interface AddToTeamResult {
+  status: "added" | "already-member" | "requested";
+  /** The team, when Sentry returned it (only on `added`). */
+  team: MemberTeam | undefined;
+  /** The role change, when `teamRole` was given and the member is on the team. */
+  teamRole: TeamRoleChange | undefined;
+}
+
+/** Options of the removing helpers. */
+export interface RemoveOptions {
+  /** Treat a 404 (member, team or project gone) as success instead of throwing NotFoundError. */
+  ifPresent?: boolean;
+}
+
+/** What a removal did: `removed` false only when `ifPresent` turned a 404 into success. */
+export interface RemoveResult<T> {
+  removed: boolean;
+  /** Sentry's answer (the team or the project) when it sent one. */
+  result: T | undefined;
+}
+
+/** `teams.list` options: Sentry's `query` syntax (`slug:payments`, `id:12`, free text) and paging. */
+export interface TeamListOptions {
+  query?: string;
+  /** False leaves out each team's projects (smaller pages). Default true. */
+  detailed?: boolean;
+}
+
+/** `members.list` options: Sentry's query syntax (`email:`, `role:`, `ssoLinked:`, `isInvited:`, `has2fa:`...). */
+export interface MemberListOptions {
+  query?: string;
+}
+
+/** `projects.list` options: Sentry's query syntax (`slug:`, `id:`, free text). */
+export interface ProjectListOptions {
+  query?: string;
+}
