@@ -19,7 +19,7 @@ export interface ClientContext {
 }
 
 /**
- * The resource namespaces (`org.teams`, `scim.users`, `apiTokens`, `auditLogs`...), built in {@link attachResources}.
+ * The resource namespaces (`org.teams`, `scim.users`, `apiTokens`, `auditLogs`...), built per client by `createResources`.
  * `org` is the `sentry.org` namespace of the public API; the slug itself is `sentry.org.slug`.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the namespaces are declared in resources/index.ts

@@ -49,9 +49,11 @@ export { AUDIT_LOG_EVENTS, METHOD_OPERATIONS, SDK_METHODS, isSdkMethod } from ".
 // Recipes (also at `sentry-rbac/recipes`)
 export * from "./recipes/index.js";
 
-export type { SentryClient, SentryResources } from "./client.js";
-export type { Clock, Hooks, Logger, RateLimitOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
-export type { SentryErrorKind } from "./http/errors.js";
+export type { ClientContext, SentryClient, SentryResources } from "./client.js";
+export type { Transport } from "./http/transport.js";
+export type { OperationId } from "./generated/operations.js";
+export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRetry, Logger, RateLimitOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
+export type { ApiErrorFields, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";
 export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/hooks.js";
-export type { LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/paginate.js";
+export type { LinkHeaderOptions, LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/paginate.js";
 export type * from "./resources/index.js";

@@ -114,7 +114,8 @@ export function computeEffectiveAccess(member: MemberRoles, options: EffectiveAc
     }
   }
 
-  const openMembership = options.openMembership === true;
+  // Open membership works by joining teams, which a role without team memberships (billing) cannot do.
+  const openMembership = options.openMembership === true && definition.isTeamRolesAllowed;
   return {
     orgRole,
     isGlobal: definition.isGlobal || openMembership,

@@ -22,6 +22,12 @@ export { canSeeProject, computeEffectiveAccess, projectScopes } from "./effectiv
 export { requiredScopes } from "./scopes.js";
 export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso.js";
 
+// Workflows over a client.
+export { createContractorTeam, offboardContractors } from "./contractor-team.js";
+export { isolateTeams, teamNameFromSlug } from "./isolate-teams.js";
+export { effectiveAccess, whoCanAccess } from "./access.js";
+export { accessReview } from "./access-review.js";
+
 export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
 export type {
   AccessGrant,
@@ -41,3 +47,17 @@ export type {
   SamlServiceProviderUrlOptions,
   SamlServiceProviderUrls,
 } from "./sso.js";
+export type {
+  ContractorManifest,
+  ContractorMember,
+  ContractorStep,
+  ContractorTeamOptions,
+  ContractorTeamReport,
+  OffboardOptions,
+  OffboardReport,
+  OffboardStep,
+} from "./contractor-team.js";
+export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolate-teams.js";
+export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./access.js";
+export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./access-review.js";
+export type { NowOption, RecipeProgress, RecipeStepError } from "./recipe-report.js";
