@@ -27,6 +27,11 @@ export { createContractorTeam, offboardContractors } from "./contractor-team.js"
 export { isolateTeams, teamNameFromSlug } from "./isolate-teams.js";
 export { effectiveAccess, whoCanAccess } from "./access.js";
 export { accessReview } from "./access-review.js";
+export { TokenRotationError, isTokenRotationError, rotateToken } from "./rotate-token.js";
+export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./lint-tokens.js";
+export { TOKEN_ENVIRONMENTS, parseTokenName } from "./token-naming.js";
+export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit-export.js";
+export { checkScimSetup } from "./scim-setup.js";
 
 export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
 export type {
@@ -61,3 +66,19 @@ export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isol
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./access.js";
 export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./access-review.js";
 export type { NowOption, RecipeProgress, RecipeStepError } from "./recipe-report.js";
+export type {
+  MintRequest,
+  MintedToken,
+  RotatableTokenKind,
+  RotateTokenOptions,
+  RotationReport,
+  RotationStep,
+  RotationStepRecord,
+  SuccessorSecret,
+  TokenInventory,
+  TokenRecord,
+} from "./rotate-token.js";
+export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport, TokenPurpose } from "./lint-tokens.js";
+export type { ParsedTokenName, TokenEnvironment } from "./token-naming.js";
+export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit-export.js";
+export type { ScimSetupCheck, ScimSetupReport } from "./scim-setup.js";
