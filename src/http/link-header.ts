@@ -154,8 +154,17 @@ function readParams(s: Scanner, link: RawLink): void {
  * @internal
  */
 export function scanLinkHeader(header: string, meter?: ScanMeter): RawLink[] {
-  const s = new Scanner(header, meter);
   const links: RawLink[] = [];
+  visitLinks(header, meter, (link) => {
+    links.push(link);
+    return false;
+  });
+  return links;
+}
+
+/** Calls `visit` for each link in order until it returns true. */
+function visitLinks(header: string, meter: ScanMeter | undefined, visit: (link: RawLink) => boolean): void {
+  const s = new Scanner(header, meter);
   while (!s.done) {
     s.takeWhile((c) => isSpace(c) || c === COMMA);
     if (s.done) break;
@@ -170,15 +179,18 @@ export function scanLinkHeader(header: string, meter?: ScanMeter): RawLink[] {
     s.pos++;
     const link: RawLink = { url, rel: undefined, results: undefined, cursor: undefined };
     readParams(s, link);
-    links.push(link);
+    if (visit(link)) return;
   }
-  return links;
 }
+
+// A paginator asks with the same base URL for every page; remembering the last answer saves a URL parse per page.
+let lastBase: { text: string; origin: string | undefined } | undefined;
 
 function originOf(baseUrl: string | URL | undefined): string | undefined {
   if (baseUrl === undefined) return undefined;
   const text = String(baseUrl);
-  return URL.canParse(text) ? new URL(text).origin : undefined;
+  if (lastBase?.text !== text) lastBase = { text, origin: URL.canParse(text) ? new URL(text).origin : undefined };
+  return lastBase.origin;
 }
 
 function trustedUrl(url: string, origin: string | undefined): URL | undefined {
@@ -194,6 +206,13 @@ function toRelation(link: RawLink, origin: string | undefined): LinkRelation | u
   const relation: LinkRelation = { cursor, results: link.results?.toLowerCase() === "true" };
   if (url) relation.url = url.href;
   return relation;
+}
+
+function relationTypes(rel: string): string[] {
+  return rel
+    .toLowerCase()
+    .split(" ")
+    .map((type) => type.trim());
 }
 
 function relationKey(type: string): keyof ParsedLinks | undefined {
@@ -216,16 +235,15 @@ export function parseLinkHeader(header: string | null | undefined, options: Link
   if (typeof header !== "string" || header === "") return {};
   const origin = originOf(options.baseUrl);
   const parsed: ParsedLinks = {};
-  for (const link of scanLinkHeader(header)) {
-    if (!link.rel) continue;
-    for (const type of link.rel.toLowerCase().split(" ")) {
-      const key = relationKey(type.trim());
+  visitLinks(header, undefined, (link) => {
+    for (const type of relationTypes(link.rel ?? "")) {
+      const key = relationKey(type);
       if (key === undefined || parsed[key] !== undefined) continue;
       const relation = toRelation(link, origin);
       if (relation) parsed[key] = relation;
     }
-    if (parsed.next && parsed.previous) break;
-  }
+    return parsed.next !== undefined && parsed.previous !== undefined;
+  });
   return parsed;
 }
 
@@ -240,6 +258,14 @@ export function parseLinkHeader(header: string | null | undefined, options: Link
  * if (cursor) url.searchParams.set("cursor", cursor);
  */
 export function nextCursor(header: string | null | undefined, baseUrl?: string | URL): string | undefined {
-  const next = parseLinkHeader(header, { baseUrl }).next;
-  return next?.results ? next.cursor : undefined;
+  if (typeof header !== "string" || header === "") return undefined;
+  // Same answer as `parseLinkHeader(header, { baseUrl }).next`, but it stops at the first usable next link and
+  // touches a URL only when the cursor attribute is missing: this runs once per page.
+  let found: LinkRelation | undefined;
+  visitLinks(header, undefined, (link) => {
+    if (link.rel === undefined || !relationTypes(link.rel).includes("next")) return false;
+    found = link.cursor ? { cursor: link.cursor, results: link.results?.toLowerCase() === "true" } : toRelation(link, originOf(baseUrl));
+    return found !== undefined;
+  });
+  return found?.results ? found.cursor : undefined;
 }

@@ -73,25 +73,6 @@ function checkedPage<T>(page: Page<T>): Page<T> {
   return { items: page.items, nextCursor: nextCursor || undefined };
 }
 
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<V>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * One walk. `next()` is not re-entrant; the iterators in `paginate.ts` serialise calls to it.
  * @internal
@@ -99,7 +80,6 @@ function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
 export class PageWalk<T> {
   /** Aborted when the consumer stops early, so an in-flight prefetch is cancelled rather than left running. */
   readonly #stopped = new AbortController();
-  readonly #signal: AbortSignal;
   readonly #seen = new Set<string>();
   #target: Target;
   #ahead: Promise<Page<T>> | undefined;
@@ -116,7 +96,6 @@ export class PageWalk<T> {
     /** Items the consumer wants at most; no page is fetched ahead once they are in hand. */
     private readonly itemLimit: number,
   ) {
-    this.#signal = settings.signal ? AbortSignal.any([settings.signal, this.#stopped.signal]) : this.#stopped.signal;
     this.#target = { kind: "fetch", cursor: settings.cursor };
     if (settings.cursor !== undefined) this.#seen.add(settings.cursor);
   }
@@ -139,7 +118,7 @@ export class PageWalk<T> {
       this.#ahead = undefined;
       let page: Page<T>;
       try {
-        page = await untilAborted(pending, this.#signal);
+        page = await pending;
       } catch (error) {
         if (this.#stopped.signal.aborted) return undefined;
         return this.#fail(error);
@@ -151,6 +130,11 @@ export class PageWalk<T> {
         return { page, cursor: target.cursor };
       }
     }
+  }
+
+  /** False once the walk was stopped, failed or aborted: `next()` then has something other than a page to say. */
+  get healthy(): boolean {
+    return !this.#stopped.signal.aborted && this.#failure === undefined && !this.settings.signal?.aborted;
   }
 
   /** Rejects once the caller's signal aborted, even while the current page still has items to hand out. */
@@ -172,17 +156,56 @@ export class PageWalk<T> {
     throw error;
   }
 
+  /**
+   * Starts one page fetch. Its promise settles with the page, or rejects as soon as the caller's signal aborts or the
+   * walk is stopped, even when the fetcher ignores its signal.
+   *
+   * Each fetch gets its own short-lived signal, linked to the caller's signal and to `stop()` only while it runs:
+   * handing one long-lived signal to every fetch would pile up abort listeners on it (undici drops its listener only
+   * when the request is garbage-collected), making each later request slower.
+   */
   #fetch(cursor: string | undefined): Promise<Page<T>> {
     this.#fetched++;
-    let pending: Promise<Page<T>>;
-    try {
-      pending = Promise.resolve(this.fetchPage({ cursor, perPage: this.settings.perPage, signal: this.#signal })).then(checkedPage);
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
+    const controller = new AbortController();
+    const sources = this.settings.signal ? [this.settings.signal, this.#stopped.signal] : [this.#stopped.signal];
+    const promise = new Promise<Page<T>>((resolve, reject) => {
+      const unlink = (): void => {
+        for (const source of sources) source.removeEventListener("abort", onAbort);
+      };
+      // Unlinks at once: a fetcher that ignores its signal must not keep a listener on the caller's signal.
+      function onAbort(event: Event): void {
+        unlink();
+        const { reason } = event.target as AbortSignal;
+        controller.abort(reason);
+        reject(reason);
+      }
+      for (const source of sources) {
+        if (source.aborted) {
+          controller.abort(source.reason);
+          reject(source.reason);
+          return;
+        }
+        source.addEventListener("abort", onAbort, { once: true });
+      }
+      const request = { cursor, perPage: this.settings.perPage, signal: controller.signal };
+      new Promise<Page<T>>((settle) => settle(this.fetchPage(request))).then(
+        (page) => {
+          unlink();
+          try {
+            resolve(checkedPage(page));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        (error: unknown) => {
+          unlink();
+          reject(error);
+        },
+      );
+    });
     // A failed prefetch must surface when its page is reached, not as an unhandled rejection now.
-    pending.catch(ignore);
-    return pending;
+    promise.catch(ignore);
+    return promise;
   }
 
   #advance(page: Page<T>): void {

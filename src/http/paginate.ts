@@ -207,10 +207,19 @@ export class Paginator<T> implements AsyncIterable<T> {
     let items: T[] = [];
     let index = 0;
     let after: string | undefined;
-    const next = serialise(async (): Promise<IteratorResult<T>> => {
+    let busy = 0;
+    const take = (): IteratorResult<T> => {
+      const value = items[index++] as T;
+      if (index === items.length) {
+        walk.report.resumeAt(after);
+        items = [];
+        index = 0;
+      }
+      return { done: false, value };
+    };
+    const step = serialise(async (): Promise<IteratorResult<T>> => {
       walk.throwIfAborted();
       while (index >= items.length) {
-        items = [];
         const fetched = await walk.next();
         if (fetched === undefined) return DONE;
         ({ items } = fetched.page);
@@ -218,12 +227,20 @@ export class Paginator<T> implements AsyncIterable<T> {
         after = fetched.page.nextCursor;
         walk.report.resumeAt(fetched.cursor);
       }
-      const value = items[index++] as T;
-      if (index === items.length) walk.report.resumeAt(after);
-      return { done: false, value };
+      return take();
     });
+    const idle = (): void => {
+      busy--;
+    };
     return {
-      next,
+      // Fast path: with nothing queued, an item already in hand is handed out without joining the queue.
+      next: () => {
+        if (busy === 0 && index < items.length && walk.healthy) return Promise.resolve(take());
+        busy++;
+        const run = step();
+        run.then(idle, idle);
+        return run;
+      },
       return: async () => {
         walk.stop();
         return DONE;

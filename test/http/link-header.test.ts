@@ -173,6 +173,27 @@ describe("parseLinkHeader: malformed input", () => {
   });
 });
 
+describe("nextCursor agrees with parseLinkHeader", () => {
+  const headers = [
+    sentryLink(["0:0:1", false], ["0:100:0", true]),
+    sentryLink(["0:0:1", true], ["0:100:0", false]),
+    `<${LIST}?cursor=from-url>; rel="next"; results="true"`,
+    `<https://elsewhere.example/?cursor=x>; rel="next"; results="true", <${LIST}>; rel="next"; results="true"; cursor="second"`,
+    `<${LIST}>; rel="next"; results="false"; cursor="a", <${LIST}>; rel="next"; results="true"; cursor="b"`,
+    `<${LIST}>; rel="next"; results="true", <${LIST}>; rel="next"; results="true"; cursor="after-empty"`,
+    `<${LIST}>; rel="previous next"; results="true"; cursor="both"`,
+    `junk, <${LIST}>; rel=NEXT; results=TRUE; cursor=c`,
+    "",
+    "<",
+  ];
+  it.each(headers)("for %j", (header) => {
+    for (const baseUrl of [BASE, undefined]) {
+      const next = parseLinkHeader(header, { baseUrl }).next;
+      expect(nextCursor(header, baseUrl)).toBe(next?.results ? next.cursor : undefined);
+    }
+  });
+});
+
 describe("parseLinkHeader: linear time on hostile headers", () => {
   const shapes: Record<string, (n: number) => string> = {
     "open angle brackets": (n) => "<".repeat(n),
