@@ -3,6 +3,7 @@
  * `api`, which throws SentryApiError subclasses on non-2xx (what resources use), and `raw`, the conventional
  * `{ data, error, response }` client handed to users.
  */
+import { createHash } from "node:crypto";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
@@ -23,6 +24,8 @@ export interface Transport {
   readonly raw: Client<paths>;
   /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
   errorFor(response: Response, body: unknown): SentryApiError;
+  /** Scopes of the configured token as Sentry reports them at the API root (cached per token value). */
+  tokenScopes(): Promise<readonly string[] | undefined>;
   /** Stops the limiter's timers and connections. */
   close(): Promise<void>;
 }
@@ -69,6 +72,24 @@ export function createTransport(config: ResolvedConfig): Transport {
     });
   };
 
+  // Scopes of the calling token by sha256 of its value (a rotated token gets its own entry), read from the API
+  // root on the first 403 so the error can name what the token lacks. Sentry's 403 body never does.
+  const scopeLookups = new Map<string, Promise<readonly string[] | undefined>>();
+  const tokenScopes = async (): Promise<readonly string[] | undefined> => {
+    const key = createHash("sha256").update(await config.readToken("api")).digest("hex");
+    let lookup = scopeLookups.get(key);
+    if (!lookup) {
+      if (scopeLookups.size >= 8) scopeLookups.clear();
+      lookup = raw.GET("/api/0/").then(
+        ({ data }) => data?.auth?.scopes,
+        // The lookup only enriches an error already being thrown; failing it must not replace that error.
+        () => undefined,
+      );
+      scopeLookups.set(key, lookup);
+    }
+    return lookup;
+  };
+
   const throwOnError: Middleware = {
     async onResponse({ request, response, schemaPath }) {
       if (response.ok) return undefined;
@@ -80,6 +101,7 @@ export function createTransport(config: ResolvedConfig): Transport {
         // Non-JSON error bodies (proxies, HTML) are kept as text.
       }
       const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
+      const usedScimToken = isScimPath(apiPath) && config.hasScimToken;
       throw createApiError({
         status: response.status,
         method: request.method,
@@ -87,7 +109,9 @@ export function createTransport(config: ResolvedConfig): Transport {
         path: apiPath,
         body,
         headers: response.headers,
-        usedScimToken: isScimPath(apiPath) && config.hasScimToken,
+        usedScimToken,
+        // The API root reports the main token's scopes; a request sent with the SCIM token is not described by it.
+        tokenScopes: response.status === 403 && !usedScimToken ? await tokenScopes() : undefined,
         now: config.clock.now(),
         secrets,
       });
@@ -105,6 +129,7 @@ export function createTransport(config: ResolvedConfig): Transport {
     api,
     raw,
     errorFor,
+    tokenScopes,
     close: async () => {
       await limiter?.close();
     },

@@ -131,26 +131,21 @@ function optionsWithToken(sentry: SentryClient, token: string): SentryClientOpti
 }
 
 /**
- * Proves the successor authenticates, with one cheap call made as the successor: a user token reads its own record
- * (`GET /api-tokens/{id}/`, allowed to any valid token of the same user); an org auth token carries only `org:ci`, so
- * its `GET /org-auth-tokens/{id}/` answers 403, which still proves authentication (a bad token gets 401).
- * @throws {AuthenticationError} when the successor does not authenticate; NotFoundError when a user token belongs to
- *   another user than its id says.
+ * Proves the successor authenticates and carries the scopes it was minted with, with one cheap call made as the
+ * successor: Sentry's API root (`GET /api/0/`) answers any valid token with that token's own scopes.
+ * @throws {AuthenticationError} when the successor does not authenticate; an Error when its scopes
+ *   differ from the ones requested (a mint step that created the wrong token).
  */
-export async function verifyByCall(sentry: SentryClient, kind: RotatableTokenKind, successor: SuccessorSecret): Promise<string> {
+export async function verifyByCall(sentry: SentryClient, expectedScopes: readonly string[], successor: SuccessorSecret): Promise<string> {
   const probe = createSentryClient(optionsWithToken(sentry, successor.token));
   try {
-    if (kind === "user") {
-      await probe.apiTokens.get(successor.id);
-      return "the successor read its own token record (200)";
+    const { auth } = await probe.whoami();
+    const held = new Set(auth?.scopes ?? []);
+    const absent = expectedScopes.filter((scope) => !held.has(scope));
+    if (absent.length > 0) {
+      throw new Error(`the successor lacks the scopes it was minted for: ${absent.join(" ")}`);
     }
-    try {
-      await probe.org.authTokens.get(successor.id);
-      return "the successor authenticated (200)";
-    } catch (error) {
-      if (isPermissionError(error)) return "the successor authenticated (403 on an org endpoint is expected for org:ci)";
-      throw error;
-    }
+    return `the successor authenticated with scopes ${[...held].join(" ")}`;
   } finally {
     await probe.close();
   }

@@ -193,7 +193,7 @@ export async function rotateToken(sentry: SentryClient, options: RotateTokenOpti
   };
 
   try {
-    const detail = options.verify ? (await options.verify({ ...secret }), "verified by the caller's verify step") : await verifyByCall(sentry, kind, secret);
+    const detail = options.verify ? (await options.verify({ ...secret }), "verified by the caller's verify step") : await verifyByCall(sentry, scopes, secret);
     record("verify", "done", detail);
   } catch (error) {
     throw await rollBack("verify", error);

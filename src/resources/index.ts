@@ -2,6 +2,7 @@
  * The resource namespaces a client exposes (`sentry.org.teams`, `sentry.org.members`, ...), built from one
  * client context so every namespace shares the transport (and so the limiter) of its client.
  */
+import type { components } from "../generated/openapi.js";
 import { type ApiTokensResource, createApiTokensResource } from "./api-tokens.js";
 import { type AuditLogsResource, createAuditLogsResource } from "./audit-logs.js";
 import type { ClientContext } from "./context.js";
@@ -44,8 +45,17 @@ export interface ScimResources {
   readonly groups: ScimGroupsResource;
 }
 
+/** What Sentry's API root says about the caller: the token's own scopes (null without a token) and its user. */
+export type ApiIndex = components["schemas"]["ApiIndex"];
+
 /** Every resource namespace of a client. */
 export interface ResourceNamespaces {
+  /**
+   * The calling token's scopes and user, from `GET /api/0/` (one cheap authenticated call; works with any token).
+   * @example const { auth } = await sentry.whoami(); console.log(auth?.scopes);
+   * @throws {AuthenticationError} when the token is unknown, revoked or expired.
+   */
+  whoami(): Promise<ApiIndex>;
   readonly org: OrgResources;
   readonly scim: ScimResources;
   /** The caller's personal API tokens: list/create need a browser session; get, rename and delete work with a token. */
@@ -59,6 +69,7 @@ export interface ResourceNamespaces {
  */
 export function createResources(ctx: ClientContext): ResourceNamespaces {
   return {
+    whoami: async () => (await ctx.transport.api.GET("/api/0/")).data as ApiIndex,
     org: Object.freeze({
       slug: ctx.org,
       teams: createTeamsResource(ctx),

@@ -3,6 +3,8 @@
 import type { OperationId } from "../generated/operations.js";
 
 const methodOperations = {
+  whoami: ["getApiIndex"],
+
   "org.teams.list": ["listOrganizationTeams"],
   "org.teams.get": ["getTeam"],
   "org.teams.create": ["createOrganizationTeam"],

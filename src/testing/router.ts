@@ -33,6 +33,11 @@ export type RouteHandler = (ctx: RouteContext) => EmuAnswer | Promise<EmuAnswer>
 export interface RouteSpec {
   operationId: string;
   handler: RouteHandler;
+  /**
+   * Routes Sentry serves without permission classes (the API root): a request without credentials is answered
+   * by this handler with no caller; one with credentials is still authenticated first (a bad token is 401).
+   */
+  anonymous?: (req: EmuRequest, world: World, caller: Caller | undefined) => EmuAnswer;
 }
 
 interface CompiledRoute extends RouteSpec {
@@ -95,6 +100,10 @@ export class Router {
     try {
       // Session-only endpoints ignore bearer tokens (SessionNoAuthTokenAuthentication): unauthenticated.
       if (route.sessionOnly) return detail(401, NO_CREDENTIALS);
+      if (route.anonymous) {
+        const authorization = req.headers.get("authorization");
+        return route.anonymous(req, world, authorization ? authenticate(world, authorization, now) : undefined);
+      }
       const caller = authenticate(world, req.headers.get("authorization"), now);
       if (route.isScim && caller.token.kind === "org") {
         // Deliberate modelling of the seed's error-table row ("401 on SCIM endpoints: using an org

@@ -62,7 +62,7 @@ describe("rotateToken", () => {
       expect(report).toMatchObject({ kind, revoked: true, rolledBack: false, dryRun: false, successor: { id: successor?.id, name: `${s.name}-20260301` } });
       expect(report.steps.map((step) => `${step.step}:${step.status}`)).toEqual(["lookup:done", "find-successors:done", "mint:done", "verify:done", "publish:done", "revoke:done"]);
       expect(steps).toEqual(report.steps);
-      if (kind === "org") expect(report.steps[3]?.detail).toMatch(/403/);
+      if (kind === "org") expect(report.steps[3]?.detail).toMatch(/org:ci/);
       assertNoSecret(s.values, report);
 
       const before = tokenState(s.emu.state.tokens);
@@ -106,6 +106,16 @@ describe("rotateToken", () => {
     expect(s.emu.state.tokens.find((t) => t.name === `${s.name}-20260301`)?.scopes).toEqual(["project:releases"]);
   });
 
+  it("a successor minted with other scopes than requested fails verification and is rolled back", async () => {
+    const s = setup("user");
+    const mint: RotateTokenOptions["mint"] = async (request) => s.mint({ ...request, scopes: ["org:read"] });
+    const error = await thrown(() => rotateToken(s.sentry, s.options({ mint })));
+    expect(isTokenRotationError(error) && error.step).toBe("verify");
+    expect(isTokenRotationError(error) && error.report).toMatchObject({ rolledBack: true, revoked: false });
+    expect(s.working()).toEqual([s.currentId]);
+    expect(s.published).toHaveLength(0);
+  });
+
   it("a successor that does not authenticate is rolled back (deleted), the current token untouched", async () => {
     const s = setup("user");
     const mint: RotateTokenOptions["mint"] = async (request) => {
@@ -122,7 +132,7 @@ describe("rotateToken", () => {
 
   const faultCases: Array<{ step: string; faults: FaultSpec; rolledBack: boolean }> = [
     { step: "lookup", faults: { script: [{ operation: "getApiToken", nth: 1, fault: 500 }] }, rolledBack: false },
-    { step: "verify", faults: { script: [{ operation: "getApiToken", nth: 2, fault: "drop" }] }, rolledBack: true },
+    { step: "verify", faults: { script: [{ operation: "getApiIndex", nth: 1, fault: "drop" }] }, rolledBack: true },
     { step: "revoke", faults: { script: [{ operation: "deleteApiToken", nth: 1, fault: 503 }] }, rolledBack: false },
   ];
   for (const { step, faults, rolledBack } of faultCases) {

@@ -165,7 +165,8 @@ describe("METHOD_OPERATIONS", () => {
       apiTokens: ["list", "create", "get", "rename", "delete"],
       auditLogs: ["list"],
     };
-    const expected = Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`));
+    // Beyond DESIGN.md: whoami (the API root, which names a token's scopes).
+    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami"];
     expect([...SDK_METHODS].sort()).toEqual(expected.sort());
   });
 

@@ -23,6 +23,15 @@ describe("resource wiring", () => {
     expect(SDK_METHODS.length).toBeGreaterThan(40);
   });
 
+  it("whoami() reads the token's own scopes and user from the API root", async () => {
+    const { emu, clientWith, seen } = harness();
+    const reader = clientWith(emu.issueToken({ scopes: ["org:read", "member:read"] }));
+    const me = await reader.whoami();
+    expect(me.auth?.scopes).toEqual(["org:read", "member:read"]);
+    expect(me.user?.email).toEqual(expect.stringContaining("@"));
+    expect(seen.at(-1)).toMatchObject({ method: "GET", path: "/api/0/" });
+  });
+
   it("has the namespaces of the public API", () => {
     const { sentry } = harness();
     expect(Object.keys(sentry.org).sort()).toEqual(["authTokens", "members", "projects", "slug", "teams"]);

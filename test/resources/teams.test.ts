@@ -52,7 +52,23 @@ describe("sentry.org.teams", () => {
     if (!isPermissionError(error)) return;
     expect(error.status).toBe(403);
     expect(error.requiredScopes).toEqual(["org:admin", "org:write", "team:write"]);
+    // The token's own scopes come from the API root, so the error can say the token lacks all three.
+    expect(error.missingScopes).toEqual(["org:admin", "org:write", "team:write"]);
     expect(error.hint).toMatch(/team:write/);
+  });
+
+  it("a 403 from the member's role, not the token, has no missing scopes and a role hint", async () => {
+    const { emu, clientWith, seen } = harness();
+    const plainMember = emu.state.members.find((m) => m.orgRole === "member" && !m.pending);
+    if (!plainMember) throw new Error("demo fixture has no plain member");
+    const token = emu.issueToken({ scopes: ["team:write"], userEmail: plainMember.email });
+    const client = clientWith(token);
+    const error = await thrown(() => client.org.teams.create({ slug: "x-team" }));
+    expect(isPermissionError(error) && error.missingScopes).toEqual([]);
+    expect(isPermissionError(error) && error.hint).toMatch(/role behind it is too low/);
+    // One lookup of the API root per token and client, not one per error.
+    await thrown(() => client.org.teams.create({ slug: "y-team" }));
+    expect(seen.filter((r) => r.path === "/api/0/")).toHaveLength(1);
   });
 
   it("rejects bad slugs and names before any request", async () => {

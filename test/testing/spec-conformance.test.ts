@@ -80,6 +80,7 @@ const STEPS: Step[] = [
   },
   { op: "deleteOrganizationScimV2Group", method: "DELETE", path: (ids) => `${ORG}/scim/v2/Groups/${ids.group}`, token: "scim", status: 204 },
   { op: "getOrganizationAuthProvider", method: "GET", path: `${ORG}/auth-provider/`, status: 200 },
+  { op: "getApiIndex", method: "GET", path: "/api/0/", status: 200 },
   { op: "listOrganizationAuditLogs", method: "GET", path: `${ORG}/audit-logs/?per_page=50`, status: 200 },
   { op: "getApiToken", method: "GET", path: (ids) => `/api/0/api-tokens/${ids.adminTokenId}/`, status: 200 },
   { op: "updateApiToken", method: "PUT", path: (ids) => `/api/0/api-tokens/${ids.adminTokenId}/`, body: { name: "renamed" }, status: 200 },

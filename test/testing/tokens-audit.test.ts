@@ -28,6 +28,19 @@ describe("API tokens", () => {
     expect((await call(emu, "GET", `${ORG}/teams/`, { token: value })).status).toBe(401);
   });
 
+  it("answers the API root with the calling token's own scopes and user, as Sentry's IndexEndpoint does", async () => {
+    const emu = demo();
+    const value = emu.issueToken({ scopes: ["team:read", "member:read"], name: "reader" });
+    const own = await call(emu, "GET", "/api/0/", { token: value });
+    expect(own.status).toBe(200);
+    expect(asObject(own.body)).toMatchObject({ version: "0", auth: { scopes: ["team:read", "member:read"] } });
+    expect(asObject(asObject(own.body).user)).toHaveProperty("email");
+    const org = emu.issueToken({ scopes: [], kind: "org" });
+    expect(await call(emu, "GET", "/api/0/", { token: org })).toMatchObject({ status: 200, body: { auth: { scopes: ["org:ci"] }, user: null } });
+    expect(await call(emu, "GET", "/api/0/", { token: null })).toMatchObject({ status: 200, body: { version: "0", auth: null, user: null } });
+    expect(await call(emu, "GET", "/api/0/", { token: "sntryu_not-a-real-token" })).toMatchObject({ status: 401, body: { detail: "Invalid token" } });
+  });
+
   it("never exposes token values in the state snapshot", () => {
     const emu = demo();
     const value = emu.issueToken({ scopes: ["org:read"] });

@@ -7,8 +7,12 @@
  * tokens write `org-auth-token.create` / `org-auth-token.remove`.
  */
 import { addToken } from "../build.js";
-import { detail, type EmuAnswer, fail, isRecord, json, NO_PERMISSION, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
-import { iso, type Token } from "../model.js";
+import type { Caller } from "../auth.js";
+import {
+  detail, type EmuAnswer, type EmuRequest, fail, isRecord, json, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND, noContent,
+  parseJsonBody,
+} from "../http.js";
+import { iso, type Token, type World } from "../model.js";
 import { createRandom } from "../random.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 
@@ -101,9 +105,20 @@ function authProvider(ctx: RouteContext): EmuAnswer {
   });
 }
 
+/** `GET /api/0/`: Sentry's IndexEndpoint reports the calling token's own scopes and the user behind it. */
+function apiIndex(_req: EmuRequest, world: World, caller: Caller | undefined): EmuAnswer {
+  const user = caller?.token.userId != null ? world.users.get(caller.token.userId) : undefined;
+  return json(200, {
+    version: "0",
+    auth: caller ? { scopes: caller.token.kind === "org" ? ["org:ci"] : [...caller.token.scopes] } : null,
+    user: user ? { id: String(user.id), name: user.name, username: user.email, email: user.email } : null,
+  });
+}
+
 const sessionOnly = (): EmuAnswer => detail(401, "Authentication credentials were not provided.");
 
 export const tokenRoutes: RouteSpec[] = [
+  { operationId: "getApiIndex", handler: () => detail(401, NO_CREDENTIALS), anonymous: apiIndex },
   { operationId: "listApiTokens", handler: sessionOnly },
   { operationId: "createApiToken", handler: sessionOnly },
   { operationId: "deleteApiTokenByBody", handler: sessionOnly },
