@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   overhead: async () => (await import("./overhead.js")).benchOverhead(),
   "rate-limit": async () => (await import("./rate-limit.js")).benchRateLimit(),
   pagination: async () => (await import("./pagination.js")).benchPagination(),
+  size: async () => (await import("./size.js")).benchSize(),
 };
 
 const wanted = process.argv.slice(2);
