@@ -1,7 +1,11 @@
 // The command registry: adding a command is one file in this folder and one line in COMMANDS.
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerAccessCommand } from "./access.js";
+import { registerContractorCommand } from "./contractor.js";
+import { registerDemoCommand } from "./demo.js";
 import { registerEmulatorCommand } from "./emulator.js";
+import { registerIsolateCommand } from "./isolate.js";
 import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
 
@@ -18,5 +22,9 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSsoCommand,
   registerScopesCommand,
+  registerAccessCommand,
+  registerContractorCommand,
+  registerIsolateCommand,
   registerEmulatorCommand,
+  registerDemoCommand,
 ];
