@@ -66,6 +66,7 @@ export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isol
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./access.js";
 export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./access-review.js";
 export type { NowOption, RecipeProgress, RecipeStepError } from "./recipe-report.js";
+export type { FailureSummary } from "./rotate-token-support.js";
 export type {
   MintRequest,
   MintedToken,
