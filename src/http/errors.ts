@@ -36,7 +36,12 @@ export class SentryError extends Error {
   }
 }
 
-/** A client option is wrong; raised by `createSentryClient` before any request. `option` names it. */
+/**
+ * A client option is wrong; raised by `createSentryClient` before any request. `option` names it.
+ * @example
+ * try { createSentryClient({ baseUrl: "http://sentry.example.com" }); }
+ * catch (e) { if (isSentryConfigError(e)) console.error(e.option); } // "baseUrl"
+ */
 export class SentryConfigError extends SentryError {
   readonly option: string;
   constructor(option: string, message: string) {
@@ -45,7 +50,11 @@ export class SentryConfigError extends SentryError {
   }
 }
 
-/** The request could not be completed (DNS, refused or reset connection). `requestSent` false means provably not applied. */
+/**
+ * The request could not be completed (DNS, refused or reset connection). `requestSent` false means provably not applied.
+ * @example
+ * catch (e) { if (isSentryNetworkError(e) && !e.requestSent) await retryLater(); }
+ */
 export class SentryNetworkError extends SentryError {
   readonly method: string;
   readonly url: string;
@@ -61,7 +70,11 @@ export class SentryNetworkError extends SentryError {
   }
 }
 
-/** One attempt exceeded `timeoutMs`. */
+/**
+ * One attempt exceeded `timeoutMs`.
+ * @example
+ * catch (e) { if (isSentryTimeoutError(e)) console.error(`gave up after ${e.timeoutMs} ms`); }
+ */
 export class SentryTimeoutError extends SentryError {
   readonly method: string;
   readonly url: string;
@@ -166,12 +179,21 @@ export class SentryApiError extends SentryError {
   }
 }
 
-/** 401: the token is missing, invalid or expired (or a SCIM call used the wrong token). */
+/**
+ * 401: the token is missing, invalid or expired (or a SCIM call used the wrong token).
+ * @example
+ * catch (e) { if (isAuthenticationError(e)) console.error(e.hint); }
+ */
 export class AuthenticationError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "authentication"); }
 }
 
-/** 403: the token lacks a scope or its member's role is too low. `requiredScopes` come from the operation table. */
+/**
+ * 403: the token lacks a scope or its member's role is too low. `requiredScopes` come from the operation table;
+ * `missingScopes` from the token's own scopes (Sentry's API root): empty when the role, not the token, refused.
+ * @example
+ * catch (e) { if (isPermissionError(e)) console.error(`needs one of ${e.requiredScopes.join(", ")}`, e.hint); }
+ */
 export class PermissionError extends SentryApiError {
   readonly requiredScopes: string[];
   readonly missingScopes: string[] | undefined;
@@ -182,12 +204,21 @@ export class PermissionError extends SentryApiError {
   }
 }
 
-/** 404: the resource does not exist or belongs to another organization. */
+/**
+ * 404: the resource does not exist or belongs to another organization.
+ * @example
+ * const team = await sentry.org.teams.get("payments").catch((e) => (isNotFoundError(e) ? undefined : Promise.reject(e)));
+ */
 export class NotFoundError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "not-found"); }
 }
 
-/** 409, and Sentry's 400 invite conflicts ("already a member", "already been invited", "existing invite request"). */
+/**
+ * 409, and Sentry's 400 invite conflicts ("already a member", "already been invited", "existing invite request").
+ * @example
+ * try { await sentry.org.members.invite({ email: "ana@acme.com" }); }
+ * catch (e) { if (!isConflictError(e)) throw e; } // already invited or a member: fine
+ */
 export class ConflictError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "conflict"); }
 }
@@ -212,7 +243,11 @@ export class ValidationError extends SentryApiError {
   }
 }
 
-/** 429: rate-limited. `concurrent` tells a too-many-in-flight 429 from a spent window. */
+/**
+ * 429: rate-limited (after the client's own retries). `concurrent` tells a too-many-in-flight 429 from a spent window.
+ * @example
+ * catch (e) { if (isRateLimitError(e)) await sleep(e.retryAfterMs ?? 1000); }
+ */
 export class RateLimitError extends SentryApiError {
   readonly retryAfterMs: number | undefined;
   readonly concurrent: boolean;
@@ -223,7 +258,11 @@ export class RateLimitError extends SentryApiError {
   }
 }
 
-/** 5xx: Sentry failed; `requestId` (errorId) helps Sentry support. */
+/**
+ * 5xx: Sentry failed; `requestId` (errorId) helps Sentry support.
+ * @example
+ * catch (e) { if (isServerError(e)) console.error(`Sentry error ${e.status}, id ${e.requestId}`); }
+ */
 export class ServerError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "server"); }
 }
@@ -237,7 +276,10 @@ function ofKind<T extends SentryError>(...kinds: SentryErrorKind[]) {
 
 /** True for any error thrown by this SDK, from any copy of it. */
 export const isSentryError = branded;
-/** True for errors that carry an HTTP status from Sentry (or a pre-request ValidationError). */
+/**
+ * True for errors that carry an HTTP status from Sentry (or a pre-request ValidationError), from any copy of the SDK.
+ * @example catch (e) { if (isSentryApiError(e)) console.error(e.status, e.detail, e.hint); }
+ */
 export const isSentryApiError = (e: unknown): e is SentryApiError => branded(e) && typeof (e as { status?: unknown }).status === "number";
 export const isSentryConfigError = ofKind<SentryConfigError>("config");
 export const isSentryNetworkError = ofKind<SentryNetworkError>("network");

@@ -36,6 +36,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /**
  * One CSV field per RFC 4180: quoted when it holds a comma, quote or line break (quotes doubled), prefixed with `'`
  * when a spreadsheet would read it as a formula. CRLF inside a value becomes LF, so CRLF only ever ends a record.
+ * @example csvField('say "hi", ok') // '"say ""hi"", ok"'; csvField("=SUM(A1)") // "'=SUM(A1)"
  */
 export function csvField(value: string | number | null): string {
   if (value === null) return "";

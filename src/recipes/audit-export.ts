@@ -73,7 +73,10 @@ export class AuditExportError extends Error {
   }
 }
 
-/** True for an {@link AuditExportError}, also across duplicate copies of the package. */
+/**
+ * True for an {@link AuditExportError}, also across duplicate copies of the package.
+ * @example catch (e) { if (isAuditExportError(e)) await exportAuditLog(sentry, { ...options, cursor: e.report.lastCursor }); }
+ */
 export function isAuditExportError(value: unknown): value is AuditExportError {
   return value instanceof Error && (value as { kind?: unknown }).kind === "audit-export" && "report" in value;
 }

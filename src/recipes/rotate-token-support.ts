@@ -101,7 +101,10 @@ export class TokenRotationError extends Error {
   }
 }
 
-/** True for a {@link TokenRotationError}, also across duplicate copies of the package. */
+/**
+ * True for a {@link TokenRotationError}, also across duplicate copies of the package.
+ * @example catch (e) { if (isTokenRotationError(e)) console.error(e.step, e.hint); }
+ */
 export function isTokenRotationError(value: unknown): value is TokenRotationError {
   return value instanceof Error && (value as { kind?: unknown }).kind === "token-rotation" && "report" in value;
 }
