@@ -7,7 +7,7 @@ import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from
 import { createCommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { readInputFile, STEP_COLUMNS, type StepRow } from "./isolate.js";
+import { describeIsolationStep, readInputFile, STEP_COLUMNS, type StepRow } from "./isolate.js";
 
 /**
  * One contractor-team step in words.
@@ -15,16 +15,13 @@ import { readInputFile, STEP_COLUMNS, type StepRow } from "./isolate.js";
  */
 export function describeContractorStep(step: ContractorStep): string {
   switch (step.action) {
-    case "create-team":
-      return `create team ${step.team}`;
-    case "add-project-team":
-      return `give ${step.team} access to ${step.project}`;
-    case "remove-project-team":
-      return `revoke ${step.team}'s access to ${step.project}`;
     case "invite-member":
       return `invite ${step.email} as member of ${step.team}`;
     case "add-member-team":
       return `add ${step.email} to ${step.team}`;
+    default:
+      // Team and project-link steps read as they do for team isolation.
+      return describeIsolationStep(step);
   }
 }
 
