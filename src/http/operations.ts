@@ -69,8 +69,11 @@ export function isScimPath(pathname: string): boolean {
   return pathname.includes("/scim/v2/") || pathname.endsWith("/scim/v2");
 }
 
-// Sentry's SENTRY_SCOPE_HIERARCHY_MAPPING: a scope grants itself plus these.
-const IMPLIED: Readonly<Record<string, readonly string[]>> = {
+/**
+ * The scopes each scope implies besides itself (Sentry's `SENTRY_SCOPE_HIERARCHY_MAPPING`); absent = only itself.
+ * @example SCOPE_HIERARCHY["team:admin"] // ["team:write", "team:read"]
+ */
+export const SCOPE_HIERARCHY: Readonly<Record<string, readonly string[]>> = Object.freeze({
   "org:admin": ["org:write", "org:read", "org:integrations"],
   "org:write": ["org:read"],
   "member:admin": ["member:write", "member:read", "member:invite"],
@@ -82,17 +85,17 @@ const IMPLIED: Readonly<Record<string, readonly string[]>> = {
   "event:admin": ["event:write", "event:read"],
   "event:write": ["event:read"],
   "alerts:write": ["alerts:read"],
-};
+});
 
 /**
  * Every scope a token with `scopes` effectively holds (write implies read, admin implies write and read).
  * @example expandScopes(["team:admin"]) // Set { "team:admin", "team:write", "team:read" }
  */
-export function expandScopes(scopes: readonly string[]): Set<string> {
+export function expandScopes(scopes: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const scope of scopes) {
     out.add(scope);
-    for (const implied of IMPLIED[scope] ?? []) out.add(implied);
+    for (const implied of SCOPE_HIERARCHY[scope] ?? []) out.add(implied);
   }
   return out;
 }

@@ -3,6 +3,9 @@
 // sentry/conf/server.py, 25.12.1) as summarised in the project's reference facts §1f and §4.
 import type { components } from "../generated/openapi.js";
 import { ValidationError } from "../http/errors.js";
+import { SCOPE_HIERARCHY as HTTP_SCOPE_HIERARCHY } from "../http/operations.js";
+
+// The hierarchy lives in http/ (403s name missing scopes with it); recipes re-export it with Scope types.
 
 /** A token scope Sentry knows. */
 export type Scope = components["schemas"]["Scope"];
@@ -19,19 +22,7 @@ export const SCOPES: readonly Scope[] = Object.freeze([
 ] as const satisfies readonly Scope[]);
 
 /** The scopes each scope implies besides itself (`SENTRY_SCOPE_HIERARCHY_MAPPING`); absent = only itself. */
-export const SCOPE_HIERARCHY: Readonly<Partial<Record<Scope, readonly Scope[]>>> = Object.freeze({
-  "org:write": ["org:read"],
-  "org:admin": ["org:read", "org:write", "org:integrations"],
-  "member:write": ["member:read", "member:invite"],
-  "member:admin": ["member:read", "member:invite", "member:write"],
-  "team:write": ["team:read"],
-  "team:admin": ["team:read", "team:write"],
-  "project:write": ["project:read"],
-  "project:admin": ["project:read", "project:write"],
-  "event:write": ["event:read"],
-  "event:admin": ["event:read", "event:write"],
-  "alerts:write": ["alerts:read"],
-});
+export const SCOPE_HIERARCHY = HTTP_SCOPE_HIERARCHY as Readonly<Partial<Record<Scope, readonly Scope[]>>>;
 
 /** An organization role id. `billing` exists on sentry.io only. */
 export type OrgRole = "member" | "admin" | "manager" | "owner" | "billing";
@@ -178,19 +169,8 @@ export function teamRoleDefinition(role: TeamRole): TeamRoleDefinition {
   return found;
 }
 
-/**
- * Applies Sentry's scope hierarchy: every scope given plus every scope it implies.
- * Unknown strings are kept as they are (they imply nothing), so a newer server's scope is not lost.
- * @example expandScopes(["member:write"]) // Set { "member:write", "member:read", "member:invite" }
- */
-export function expandScopes(scopes: Iterable<string>): Set<string> {
-  const expanded = new Set<string>();
-  for (const scope of scopes) {
-    expanded.add(scope);
-    if (isScope(scope)) for (const implied of SCOPE_HIERARCHY[scope] ?? []) expanded.add(implied);
-  }
-  return expanded;
-}
+// The hierarchy lives in http/ (a 403 names missing scopes with it); recipes re-export it.
+export { expandScopes } from "../http/operations.js";
 
 /**
  * The team role a member holds on every team at least, given their org role.
