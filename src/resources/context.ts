@@ -45,7 +45,15 @@ export function linkPaginator<T>(
     const query: PageQuery = cursor === undefined ? { per_page: perPage } : { cursor, per_page: perPage };
     const { data, response } = await fetchPage(query, signal);
     return { items: data ?? [], nextCursor: nextCursor(response.headers.get("link"), baseUrl) };
-  }, options);
+  }, withDefaultPerPage(ctx, options));
+}
+
+/**
+ * The list options with the client's `perPage` (createSentryClient option, default 100) when the call sets none.
+ * @example new Paginator(fetchPage, withDefaultPerPage(ctx, { cursor }));
+ */
+export function withDefaultPerPage<O extends ListOptions>(ctx: ClientContext, options: O): O {
+  return options.perPage === undefined ? { ...options, perPage: ctx.transport.config.perPage } : options;
 }
 
 /**

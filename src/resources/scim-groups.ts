@@ -5,7 +5,7 @@
  */
 import type { operations } from "../generated/openapi.js";
 import { Paginator, scimPageFetcher } from "../http/paginate.js";
-import { type ClientContext, type ListOptions, orgPath } from "./context.js";
+import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { PATCH_OP_SCHEMA } from "./scim-users.js";
 import { assertName, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";
 import { assertNumericIds, MAX_PATCH_OPERATIONS } from "./validate-scim.js";
@@ -124,7 +124,7 @@ export function createScimGroupsResource(ctx: ClientContext): ScimGroupsResource
       return new Paginator(scimPageFetcher(async ({ startIndex, count, signal }) => {
         const { data } = await api.GET(GROUPS, { params: { path, query: { startIndex, count, ...extra } }, signal });
         return data as NonNullable<typeof data>;
-      }), options);
+      }), withDefaultPerPage(ctx, options));
     },
     get,
     async create(input) {

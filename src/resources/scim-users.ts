@@ -6,7 +6,7 @@
 import type { operations } from "../generated/openapi.js";
 import { ValidationError } from "../http/errors.js";
 import { Paginator, scimPageFetcher } from "../http/paginate.js";
-import { type ClientContext, type ListOptions, orgPath } from "./context.js";
+import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { assertEmail, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";
 import { assertPatchOperations, type ScimPatchOperation } from "./validate-scim.js";
 
@@ -109,7 +109,7 @@ export function createScimUsersResource(ctx: ClientContext): ScimUsersResource {
         const query = filter === undefined ? { startIndex, count } : { startIndex, count, filter };
         const { data } = await api.GET(USERS, { params: { path, query }, signal });
         return data as NonNullable<typeof data>;
-      }), options);
+      }), withDefaultPerPage(ctx, options));
     },
     async get(id) {
       const { data } = await api.GET(USER, { params: { path: userPath(id) } });

@@ -32,6 +32,15 @@ describe("resource wiring", () => {
     expect(seen.at(-1)).toMatchObject({ method: "GET", path: "/api/0/" });
   });
 
+  it("the client's perPage sizes every list that does not set its own", async () => {
+    const { emu, clientWith, seen } = harness();
+    const small = clientWith(emu.adminToken, { perPage: 2 });
+    await small.org.teams.list().toArray({ limit: 3 });
+    await small.scim.users.list().toArray({ limit: 1 });
+    await small.org.members.list({ perPage: 5 }).toArray({ limit: 1 });
+    expect(seen.map((r) => r.query.per_page ?? r.query.count)).toEqual(["2", "2", "2", "5"]);
+  });
+
   it("has the namespaces of the public API", () => {
     const { sentry } = harness();
     expect(Object.keys(sentry.org).sort()).toEqual(["authTokens", "members", "projects", "slug", "teams"]);

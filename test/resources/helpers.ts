@@ -3,6 +3,7 @@
  * reached the emulator recorded (method, path, query, parsed JSON body).
  */
 import { createSentryClient, type SentryClient } from "../../src/client.js";
+import type { SentryClientOptions } from "../../src/config.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/testing/index.js";
 
 export const BASE_URL = "https://sentry.test";
@@ -18,8 +19,8 @@ export interface Harness {
   emu: Emulator;
   sentry: SentryClient;
   seen: SeenRequest[];
-  /** A client acting with another token (same emulator, same request log). */
-  clientWith(token: string): SentryClient;
+  /** A client acting with another token (same emulator, same request log), with extra client options. */
+  clientWith(token: string, options?: Partial<SentryClientOptions>): SentryClient;
 }
 
 const open: SentryClient[] = [];
@@ -45,8 +46,8 @@ export function harness(options: EmulatorOptions = {}): Harness {
     });
     return emu.fetch(request);
   };
-  const clientWith = (token: string) => {
-    const client = createSentryClient({ token, org: "acme", baseUrl: BASE_URL, fetch, retry: false, rateLimit: false });
+  const clientWith = (token: string, options: Partial<SentryClientOptions> = {}) => {
+    const client = createSentryClient({ token, org: "acme", baseUrl: BASE_URL, fetch, retry: false, rateLimit: false, ...options });
     open.push(client);
     return client;
   };
