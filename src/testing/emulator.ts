@@ -40,7 +40,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   validateOptions(options);
   const now = options.now ?? Date.now;
   const seed = options.seed ?? 1;
-  const baseUrl = (options.baseUrl ?? "http://sentry.test").replace(/\/+$/, "");
+  const baseUrl = (options.baseUrl ?? "https://sentry.test").replace(/\/+$/, "");
   const fixture = resolveFixture(options.fixture);
   const router = new Router(allRoutes);
   let random: Random = createRandom(seed);

@@ -34,7 +34,7 @@ export function validateOptions(options: EmulatorOptions): void {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new TypeError(`seed must be an integer, got ${options.seed}`);
   if (options.baseUrl !== undefined) {
     const url = new URL(options.baseUrl);
-    if (url.pathname !== "/" || url.search) throw new TypeError(`baseUrl must be an origin such as http://sentry.test, got ${options.baseUrl}`);
+    if (url.pathname !== "/" || url.search) throw new TypeError(`baseUrl must be an origin such as https://sentry.test, got ${options.baseUrl}`);
   }
   if (options.auditRows !== undefined && (!Number.isInteger(options.auditRows) || options.auditRows < 0)) {
     throw new RangeError(`auditRows must be a non-negative integer, got ${options.auditRows}`);

@@ -115,7 +115,7 @@ export interface EmulatorOptions {
   faults?: FaultSpec;
   /** Seeds fault dice, generated audit history and token values (default 1). */
   seed?: number;
-  /** Origin the msw handlers answer on (default `http://sentry.test`). */
+  /** Origin the msw handlers answer on (default `https://sentry.test`, an origin the SDK client accepts). */
   baseUrl?: string;
   now?: () => number;
   /** Used for latency faults (default: a real timer). */

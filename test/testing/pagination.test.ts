@@ -10,7 +10,7 @@ describe("Link header pagination", () => {
     const first = await call(emu, "GET", `${MEMBERS}?per_page=10`);
     const link = first.headers.get("link") ?? "";
     expect(link).toMatch(
-      /^<http:\/\/sentry\.test\/api\/0\/organizations\/acme\/members\/\?per_page=10&cursor=([^>]+)>; rel="previous"; results="false"; cursor="\1", <http:\/\/sentry\.test\/api\/0\/organizations\/acme\/members\/\?per_page=10&cursor=([^>]+)>; rel="next"; results="true"; cursor="\2"$/,
+      /^<https:\/\/sentry\.test\/api\/0\/organizations\/acme\/members\/\?per_page=10&cursor=([^>]+)>; rel="previous"; results="false"; cursor="\1", <https:\/\/sentry\.test\/api\/0\/organizations\/acme\/members\/\?per_page=10&cursor=([^>]+)>; rel="next"; results="true"; cursor="\2"$/,
     );
     const { rows, pages } = await walk(emu, `${MEMBERS}?per_page=10`);
     expect(pages).toBeGreaterThanOrEqual(3);

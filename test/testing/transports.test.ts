@@ -16,14 +16,14 @@ describe("msw handlers", () => {
     server.listen({ onUnhandledRequest: "error" });
     try {
       const headers = { Authorization: `Bearer ${emu.adminToken}` };
-      const res = await fetch("http://sentry.test/api/0/organizations/acme/teams/", { headers });
+      const res = await fetch("https://sentry.test/api/0/organizations/acme/teams/", { headers });
       expect(res.status).toBe(200);
       expect(((await res.json()) as unknown[]).length).toBe(6);
-      const created = await fetch("http://sentry.test/api/0/organizations/acme/teams/", {
+      const created = await fetch("https://sentry.test/api/0/organizations/acme/teams/", {
         method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify({ slug: "via-msw" }),
       });
       expect(created.status).toBe(201);
-      await expect(fetch("http://sentry.test/api/0/organizations/acme/members/", { headers })).rejects.toThrow();
+      await expect(fetch("https://sentry.test/api/0/organizations/acme/members/", { headers })).rejects.toThrow();
       expect(emu.state.requests.map((r) => r.status)).toEqual([200, 201, 0]);
     } finally {
       server.close();
