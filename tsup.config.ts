@@ -14,6 +14,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
+  // import.meta.url in CJS output (the emulator loads msw lazily with createRequire).
+  shims: true,
   // openapi-fetch's default export breaks in tsup's CJS output of a "type": "module" package; bundling it avoids that.
   noExternal: ["openapi-fetch"],
 });

@@ -2,6 +2,7 @@
  * `createEmulator`: wires fixture, model, router, rate limiter and faults into the public
  * {@link Emulator} object with its three transports (msw handlers, in-process fetch, node:http).
  */
+import type { RequestHandler } from "msw";
 import { writeAudit } from "./audit.js";
 import { addToken, buildWorld, type BuiltWorld } from "./build.js";
 import { Core } from "./core.js";
@@ -62,8 +63,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return toResponse(outcome.answer);
   };
 
+  let handlers: RequestHandler[] | undefined;
   return {
-    handlers: createHandlers(getCore, baseUrl),
+    // Built on first read, so msw (an optional peer) is loaded only by those who use the handlers.
+    get handlers() {
+      handlers ??= createHandlers(getCore, baseUrl);
+      return handlers;
+    },
     fetch: emulatorFetch,
     listen: (listenOptions) => listen(getCore, listenOptions),
     issueToken(issue: IssueTokenOptions): string {
