@@ -1,0 +1,114 @@
+/**
+ * The packed tarball, installed into a fresh project the way a user installs it: imported from ESM and CJS,
+ * type-checked from a consumer file, and its CLI run (`--help` and the demo). Needs `dist/` (run after the build).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "sentry-rbac-smoke-"));
+const project = join(work, "consumer");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function run(command: string, args: string[], cwd = project) {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, SENTRY_AUTH_TOKEN: "", NO_COLOR: "1" }, timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(npm, ["pack", "--silent", "--pack-destination", work], { cwd: root, stdio: "pipe" });
+  const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack produced no tarball");
+  execFileSync("mkdir", ["-p", project]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+  // Dependencies come from the npm cache when they are there; msw and ioredis (optional peers) are not installed.
+  execFileSync(npm, ["install", join(work, tarball), "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: project, stdio: "pipe" });
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the published package", () => {
+  it("ships only what users need", () => {
+    const files = readdirSync(join(project, "node_modules/sentry-rbac")).sort();
+    expect(files).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "package.json"]);
+  });
+
+  it("imports from ESM: client, emulator and recipes work together", () => {
+    const script = `
+      import { createSentryClient, isPermissionError } from "sentry-rbac";
+      import { createEmulator } from "sentry-rbac/testing";
+      import { requiredScopes } from "sentry-rbac/recipes";
+      const emu = createEmulator({ fixture: "demo", rateLimit: false });
+      const sentry = createSentryClient({ token: emu.adminToken, org: emu.org, baseUrl: emu.baseUrl, fetch: emu.fetch });
+      const teams = await sentry.org.teams.list().toArray();
+      console.log(JSON.stringify({ teams: teams.length, scopes: requiredScopes(["org.teams.list"]).scopes, guard: typeof isPermissionError }));
+      await sentry.close();`;
+    const result = run(process.execPath, ["--input-type=module", "-e", script]);
+    expect(result.stderr).toBe("");
+    const out = JSON.parse(result.stdout) as { teams: number; scopes: string[]; guard: string };
+    expect(out.teams).toBeGreaterThan(3);
+    expect(out.scopes).toHaveLength(1);
+    expect(out.guard).toBe("function");
+  });
+
+  it("requires from CJS", () => {
+    const script = `
+      const { createSentryClient, VERSION } = require("sentry-rbac");
+      const { createEmulator } = require("sentry-rbac/testing");
+      const { samlServiceProviderUrls } = require("sentry-rbac/recipes");
+      const emu = createEmulator({ fixture: "empty", rateLimit: false });
+      const sentry = createSentryClient({ token: emu.adminToken, org: emu.org, baseUrl: emu.baseUrl, fetch: emu.fetch });
+      sentry.whoami().then((me) => {
+        console.log(JSON.stringify({ version: VERSION, scopes: me.auth.scopes.length, acs: samlServiceProviderUrls("acme").acsUrl }));
+        return sentry.close();
+      });`;
+    const result = run(process.execPath, ["-e", script]);
+    expect(result.stderr).toBe("");
+    const out = JSON.parse(result.stdout) as { version: string; scopes: number; acs: string };
+    expect(out.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(out.scopes).toBeGreaterThan(10);
+    expect(out.acs).toBe("https://sentry.io/saml/acs/acme/");
+  });
+
+  it("type-checks a consumer file, and rejects a wrong call", () => {
+    writeFileSync(join(project, "ok.ts"), `
+      import { createSentryClient, type PermissionError } from "sentry-rbac";
+      import { createEmulator } from "sentry-rbac/testing";
+      import { requiredScopes } from "sentry-rbac/recipes";
+      const emu = createEmulator({ fixture: "demo" });
+      const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: emu.baseUrl, fetch: emu.fetch });
+      export const team: Promise<{ slug: string }> = sentry.org.teams.get("payments");
+      export const plan: string[] = requiredScopes(["org.members.invite"]).scopes;
+      export type Scopes = PermissionError["requiredScopes"];
+    `);
+    writeFileSync(join(project, "bad.ts"), `
+      import { createSentryClient } from "sentry-rbac";
+      const sentry = createSentryClient();
+      export const x = sentry.org.members.invite({ email: "a@b.co", orgRole: "emperor" });
+    `);
+    const tsc = join(root, "node_modules/typescript/bin/tsc");
+    const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
+      "--skipLibCheck", "--types", "node", "--typeRoots", join(root, "node_modules/@types")];
+    const ok = run(process.execPath, [tsc, ...flags, "ok.ts"]);
+    expect(ok.stdout + ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    const bad = run(process.execPath, [tsc, ...flags, "bad.ts"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toMatch(/emperor/);
+  });
+
+  it("runs the CLI: --help and the demo, without printing a token", () => {
+    const help = run(join(project, "node_modules/.bin/sentry-rbac"), ["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: sentry-rbac/);
+    const demo = run(join(project, "node_modules/.bin/sentry-rbac"), ["demo"]);
+    expect(demo.stderr).toBe("");
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/Exported \d+ audit entries/);
+    expect(demo.stdout).not.toMatch(/sntry[usai]_[0-9a-f]{8,}/);
+  });
+});
