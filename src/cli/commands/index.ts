@@ -2,12 +2,18 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerAccessCommand } from "./access.js";
+import { registerAuditCommand } from "./audit.js";
 import { registerContractorCommand } from "./contractor.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEmulatorCommand } from "./emulator.js";
 import { registerIsolateCommand } from "./isolate.js";
+import { registerMembersCommand } from "./members.js";
+import { registerProjectsCommand } from "./projects.js";
+import { registerScimCommand } from "./scim.js";
 import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
+import { registerTeamsCommand } from "./teams.js";
+import { registerTokensCommand } from "./tokens.js";
 
 /**
  * Adds one top-level command (with its subcommands) to the program. The action gets its flags and env through
@@ -20,6 +26,12 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
  * @example for (const register of COMMANDS) register(program, io);
  */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerTeamsCommand,
+  registerMembersCommand,
+  registerProjectsCommand,
+  registerScimCommand,
+  registerTokensCommand,
+  registerAuditCommand,
   registerSsoCommand,
   registerScopesCommand,
   registerAccessCommand,
