@@ -34,6 +34,25 @@ export interface CliIo {
   waitForShutdown(): Promise<void>;
   /** The fetch the SDK client uses; absent means `globalThis.fetch` at call time. Tests pass the emulator's. */
   readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Runs `tokens rotate`'s mint/publish hook commands; absent means the shell. Tests pass a fake. */
+  readonly runHook?: HookRunner | undefined;
+}
+
+/** What a hook command printed and how it exited. */
+export interface HookResult {
+  exitCode: number;
+  stdout: string;
+}
+
+/** Runs `command` through the shell with `input` on stdin; `secrets` are masked in the stderr it forwards. */
+export type HookRunner = (command: string, input: string, options: HookRunOptions) => Promise<HookResult>;
+
+/** Options of a {@link HookRunner} call. */
+export interface HookRunOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Receives the child's stderr, already masked. */
+  stderr: (text: string) => void;
+  secrets: () => readonly string[];
 }
 
 function outputOf(stream: NodeJS.WriteStream): OutputStream {

@@ -1,5 +1,6 @@
 // A fake CliIo for in-process CLI tests: captured output, scripted prompts and files, and a manual shutdown.
 import type { CliIo } from "../../src/cli/io.js";
+import type { HookRunner } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
 
 export interface FakeIoOptions {
@@ -12,6 +13,7 @@ export interface FakeIoOptions {
   files?: Record<string, string>;
   stdin?: string;
   fetch?: typeof globalThis.fetch;
+  runHook?: HookRunner;
 }
 
 export interface FakeIo extends CliIo {
@@ -61,6 +63,7 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
       return stopped;
     },
     fetch: options.fetch,
+    runHook: options.runHook,
     stdoutText: () => out,
     stderrText: () => err,
     prompts,

@@ -10,7 +10,7 @@ import { isTokenRotationError, rotateToken, type MintedToken, type RotationRepor
 import type { TokenRecord } from "../../recipes/rotate-token-support.js";
 import { createCommandContext, secretsOf, type CommandContext } from "../context.js";
 import { CliError, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
-import type { CliIo } from "../io.js";
+import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";
 import type { Column } from "../output.js";
 import { readInputFile } from "./isolate.js";
 
@@ -19,21 +19,7 @@ import { readInputFile } from "./isolate.js";
 // writes to stderr is masked before it reaches ours.
 
 /** What one run of a hook command produced. */
-export interface HookResult {
-  exitCode: number;
-  stdout: string;
-}
-
-/** Runs `command` through the shell with `input` on stdin; `secrets` are masked in the stderr it forwards. */
-export type HookRunner = (command: string, input: string, options: HookRunOptions) => Promise<HookResult>;
-
-/** Options of a {@link HookRunner} call. */
-export interface HookRunOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  /** Receives the child's stderr, already masked. */
-  stderr: (text: string) => void;
-  secrets: () => readonly string[];
-}
+export type { HookResult, HookRunner, HookRunOptions } from "../io.js";
 
 /**
  * The real runner: `sh -c command` (cmd.exe on Windows), stdin = `input`, stdout captured, stderr masked.
@@ -223,7 +209,7 @@ Example:
  * `runner` runs the rotate hooks; tests pass a fake, the default is the shell.
  * @example registerTokenRecipeCommands(program.commands.find((c) => c.name() === "tokens")!, io);
  */
-export function registerTokenRecipeCommands(tokensCommand: Command, io: CliIo, runner: HookRunner = runShellHook): void {
+export function registerTokenRecipeCommands(tokensCommand: Command, io: CliIo, runner: HookRunner = io.runHook ?? runShellHook): void {
   tokensCommand
     .command("lint")
     .description("check tokens against hygiene rules: naming, scope breadth, admin spread, age, expiry (exit 1 on findings)")

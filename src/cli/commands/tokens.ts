@@ -113,10 +113,6 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
   registerKind(tokens, io, USER, (ctx) => ctx.client().apiTokens);
   const org = tokens.command("org").description("org auth tokens by id: get, rename, delete");
   registerKind(org, io, ORG, (ctx) => ctx.client().org.authTokens);
-  // `lint` and `rotate` are attached when `tokens` is about to run rather than here, so a test that builds the
-  // program can attach them first with its own hook runner (tokens-recipes.test.ts does). The effect for a user is
-  // the same: `tokens --help`, `tokens lint` and `tokens rotate` all see them.
-  program.hook("preSubcommand", (_program, sub) => {
-    if (sub === tokens && !tokens.commands.some((c) => c.name() === "lint")) registerTokenRecipeCommands(tokens, io);
-  });
+  // lint and rotate (recipes); rotate runs its hooks with io.runHook, which tests replace.
+  registerTokenRecipeCommands(tokens, io);
 }

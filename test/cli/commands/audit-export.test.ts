@@ -1,31 +1,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
-import { CommanderError } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
-import { exportFormatFor, registerAuditExportCommand } from "../../../src/cli/commands/audit-export.js";
-import { printError } from "../../../src/cli/errors.js";
-import { exitCodeFor } from "../../../src/cli/exit-codes.js";
-import { buildProgram } from "../../../src/cli/program.js";
+import { exportFormatFor } from "../../../src/cli/commands/audit-export.js";
 import { createEmulator, type FaultSpec } from "../../../src/testing/index.js";
-import { createFakeIo, type FakeIoOptions } from "../helpers.js";
+import { runWith, type FakeIoOptions } from "../helpers.js";
 
-// `audit` belongs to the resource commands; until they hook `export` in, the test adds it itself.
-async function run(argv: string[], options: FakeIoOptions) {
-  const io = createFakeIo(options);
-  const program = buildProgram(io);
-  const audit: Command = program.commands.find((c) => c.name() === "audit") ?? program.command("audit");
-  if (!audit.commands.some((c) => c.name() === "export")) registerAuditExportCommand(audit, io);
-  let code = 0;
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) printError(io.stderr, error);
-    code = exitCodeFor(error);
-  }
-  return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
-}
+const run = (argv: string[], options: FakeIoOptions) => runWith(argv, options);
 
 function setup(faults?: FaultSpec) {
   const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test", ...(faults ? { faults } : {}) });

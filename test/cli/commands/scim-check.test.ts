@@ -1,28 +1,8 @@
-import type { Command } from "commander";
-import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
-import { registerScimCheckCommand } from "../../../src/cli/commands/scim-check.js";
-import { printError } from "../../../src/cli/errors.js";
-import { exitCodeFor } from "../../../src/cli/exit-codes.js";
-import { buildProgram } from "../../../src/cli/program.js";
 import { createEmulator } from "../../../src/testing/index.js";
-import { createFakeIo, type FakeIoOptions } from "../helpers.js";
+import { runWith, type FakeIoOptions } from "../helpers.js";
 
-// `scim` belongs to the resource commands; until they hook `check` in, the test adds it itself.
-async function run(argv: string[], options: FakeIoOptions) {
-  const io = createFakeIo(options);
-  const program = buildProgram(io);
-  const scim: Command = program.commands.find((c) => c.name() === "scim") ?? program.command("scim");
-  if (!scim.commands.some((c) => c.name() === "check")) registerScimCheckCommand(scim, io);
-  let code = 0;
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) printError(io.stderr, error);
-    code = exitCodeFor(error);
-  }
-  return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
-}
+const run = (argv: string[], options: FakeIoOptions) => runWith(argv, options);
 
 describe("sentry-rbac scim check", () => {
   const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });

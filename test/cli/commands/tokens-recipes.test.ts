@@ -1,28 +1,11 @@
-import type { Command } from "commander";
-import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
-import { registerTokenRecipeCommands, runShellHook, type HookRunner } from "../../../src/cli/commands/tokens-recipes.js";
-import { printError } from "../../../src/cli/errors.js";
-import { exitCodeFor } from "../../../src/cli/exit-codes.js";
-import { buildProgram } from "../../../src/cli/program.js";
+import { runShellHook, type HookRunner } from "../../../src/cli/commands/tokens-recipes.js";
 import { createEmulator } from "../../../src/testing/index.js";
-import { createFakeIo, type FakeIoOptions } from "../helpers.js";
+import { runWith, type FakeIoOptions } from "../helpers.js";
 
-// `tokens` belongs to the resource commands; until they hook these subcommands in, the test adds them itself.
-async function run(argv: string[], options: FakeIoOptions, runner?: HookRunner) {
-  const io = createFakeIo(options);
-  const program = buildProgram(io);
-  const tokens: Command = program.commands.find((c) => c.name() === "tokens") ?? program.command("tokens");
-  if (!tokens.commands.some((c) => c.name() === "lint")) registerTokenRecipeCommands(tokens, io, runner);
-  let code = 0;
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) printError(io.stderr, error);
-    code = exitCodeFor(error);
-  }
-  return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
-}
+// The CLI as users run it, with the rotate hooks answered by `runner` instead of the shell.
+const run = (argv: string[], options: FakeIoOptions, runner?: HookRunner) =>
+  runWith(argv, runner ? { ...options, runHook: runner } : options);
 
 function setup() {
   const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
