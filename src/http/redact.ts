@@ -10,7 +10,10 @@ export const REDACTED = "[REDACTED]";
 const PREFIXED_TOKEN = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}/g;
 // Older Sentry tokens are 64 lowercase hex characters with no prefix.
 const LEGACY_TOKEN = /\b[a-f0-9]{64}\b/g;
-const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
+// A credential after an auth scheme. As written in headers (`Bearer x`, `Basic x`) any value is masked; in lower
+// case only a credential-looking one (a digit, or 16+ characters), so prose such as "bearer tokens" stays readable.
+const BEARER = /\b(Bearer|Basic|bearer|basic|BEARER|BASIC)\s+([^\s"',;]+)/g;
+const CREDENTIAL_LIKE = /\d|^[A-Za-z0-9._~+/=-]{16,}$/;
 const SECRET_KEYS = new Set(["token", "refreshtoken", "authorization", "password", "secret", "clientsecret", "access_token", "refresh_token"]);
 const SECRET_QUERY_KEYS = new Set(["token", "access_token", "auth", "authorization", "key", "api_key"]);
 
@@ -25,7 +28,8 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
     if (secret.length >= 8) out = out.split(secret).join(REDACTED);
   }
   return out
-    .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(BEARER, (match, scheme: string, value: string) =>
+      scheme === "bearer" || scheme === "basic" ? (CREDENTIAL_LIKE.test(value) ? `${scheme} ${REDACTED}` : match) : `${scheme} ${REDACTED}`)
     .replace(PREFIXED_TOKEN, REDACTED)
     .replace(LEGACY_TOKEN, REDACTED);
 }

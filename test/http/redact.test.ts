@@ -11,6 +11,12 @@ describe("redaction", () => {
     expect(redactText("Basic dXNlcjpwYXNz")).toBe(`Basic ${REDACTED}`);
   });
 
+  it("leaves prose about bearer tokens readable but masks lower-case credentials", () => {
+    expect(redactText("Sentry ignores bearer tokens there")).toBe("Sentry ignores bearer tokens there");
+    expect(redactText("authorization: bearer abcdefghijklmnopqrstuvwxyz")).toBe(`authorization: bearer ${REDACTED}`);
+    expect(redactText("authorization: bearer s3cret")).toBe(`authorization: bearer ${REDACTED}`);
+  });
+
   it("masks known secrets anywhere, but not short strings that would mangle text", () => {
     expect(redactText("x=hunter2-long-secret;", ["hunter2-long-secret"])).toBe(`x=${REDACTED};`);
     expect(redactText("a short b", ["short"])).toBe("a short b");

@@ -103,7 +103,7 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
       try {
         await ctx.print(ctx.client().apiTokens.list().map(tokenView), { columns: TOKEN_COLUMNS });
       } catch (error) {
-        // The SDK raises this before sending. Its message is reworded here: the SDK's redaction garbles "bearer tokens".
+        // The SDK raises this before sending; the CLI words it for the command and adds the lint route.
         if (!isSessionRequiredError(error)) throw error;
         throw new CliError("listing personal tokens needs a signed-in browser session; Sentry ignores bearer tokens there", {
           exitCode: 3, hint: `${error.hint} To lint tokens, save that list as JSON and run \`tokens lint --file <file>\`.`,
