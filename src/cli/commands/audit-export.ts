@@ -7,6 +7,7 @@ import { createCommandContext } from "../context.js";
 import { CliError } from "../errors.js";
 import { exitCodeFor } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { collect } from "./resource-support.js";
 
 interface ExportFlags {
   days: number;
@@ -20,10 +21,6 @@ function parseDays(value: string): number {
   const days = Number(value);
   if (!/^\d+$/.test(value) || days < 1) throw new InvalidArgumentError("expected a whole number of days (1 or more)");
   return days;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
 }
 
 /**

@@ -8,6 +8,7 @@ import { createCommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { describeIsolationStep, readInputFile, STEP_COLUMNS, type StepRow } from "./isolate.js";
+import { collect } from "./resource-support.js";
 
 /**
  * One contractor-team step in words.
@@ -67,10 +68,6 @@ export function parseExpiry(value: string, now: Date = new Date()): Date {
   const date = relative ? new Date(now.getTime() + Number(relative[1]) * 86_400_000) : new Date(value);
   if (Number.isNaN(date.getTime())) throw new InvalidArgumentError("expected an ISO 8601 date (2026-06-30) or +<days>d (+90d)");
   return date;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
 }
 
 interface CreateFlags {

@@ -100,3 +100,11 @@ export function printDryRun(ctx: CommandContext, requests: readonly PlannedReque
 export function apiPath(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
   return strings.reduce((out, part, index) => out + part + (index < values.length ? encodeURIComponent(String(values[index])) : ""), "");
 }
+
+/**
+ * Commander option parser for repeatable, comma-separable values: `--project a --project b,c` → ["a", "b", "c"].
+ * @example command.option("--project <slug>", "a project (repeat, or comma-separate)", collect)
+ */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
+}
