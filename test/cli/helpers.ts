@@ -2,6 +2,7 @@
 import type { CliIo } from "../../src/cli/io.js";
 import type { HookRunner } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
+import { createEmulator, type EmulatorOptions } from "../../src/testing/index.js";
 
 export interface FakeIoOptions {
   env?: Record<string, string | undefined>;
@@ -84,4 +85,12 @@ export async function runWith(argv: string[], options: FakeIoOptions = {}): Prom
   const io = createFakeIo(options);
   const code = await runCli(argv, io);
   return { code, stdout: io.stdoutText(), stderr: io.stderrText(), io };
+}
+
+/** A demo emulator reached in-process, the env the CLI reads to use it, and FakeIo options carrying both. */
+export function demoCli(emulator: EmulatorOptions = {}) {
+  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test", ...emulator });
+  const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" };
+  const options = (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({ env, fetch: emu.fetch, ...extra });
+  return { emu, env, options };
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createEmulator } from "../../../src/testing/index.js";
-import { runWith, type FakeIoOptions } from "../helpers.js";
+import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
-function setup() {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
-  const options = (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({
-    env: { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" },
-    fetch: emu.fetch,
-    ...extra,
-  });
-  return { emu, options };
-}
+const setup = () => demoCli();
 
 describe("sentry-rbac access", () => {
   it("who-can lists the project's teams and everyone who sees it, with the reason", async () => {

@@ -3,16 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportFormatFor } from "../../../src/cli/commands/audit-export.js";
-import { createEmulator, type FaultSpec } from "../../../src/testing/index.js";
-import { runWith, type FakeIoOptions } from "../helpers.js";
+import type { FaultSpec } from "../../../src/testing/index.js";
+import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
 const run = (argv: string[], options: FakeIoOptions) => runWith(argv, options);
 
-function setup(faults?: FaultSpec) {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test", ...(faults ? { faults } : {}) });
-  const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" };
-  return { emu, options: (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({ env, fetch: emu.fetch, ...extra }) };
-}
+const setup = (faults?: FaultSpec) => demoCli(faults ? { faults } : {});
 
 describe("sentry-rbac audit export", () => {
   const dirs: string[] = [];

@@ -3,16 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseExpiry } from "../../../src/cli/commands/contractor.js";
-import { createEmulator } from "../../../src/testing/index.js";
-import { runWith, type FakeIoOptions } from "../helpers.js";
+import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
 function setup() {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
-  const options = (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({
-    env: { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" },
-    fetch: emu.fetch,
-    ...extra,
-  });
+  const { emu, options } = demoCli();
   const snapshot = () => JSON.stringify([emu.state.teams, emu.state.members, emu.state.projects]);
   return { emu, options, snapshot };
 }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createEmulator } from "../../../src/testing/index.js";
-import { runWith } from "../helpers.js";
+import { demoCli, runWith } from "../helpers.js";
 
 function setup() {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
-  const options = (extra: { files?: Record<string, string>; stdinTTY?: boolean; answers?: string[] } = {}) => ({
-    env: { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" },
-    fetch: emu.fetch,
-    ...extra,
-  });
+  const { emu, options } = demoCli();
   const teamsOf = (project: string) => emu.state.projects.find((p) => p.slug === project)?.teams.slice().sort();
   return { emu, options, teamsOf };
 }

@@ -1,17 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { runShellHook, type HookRunner } from "../../../src/cli/commands/tokens-recipes.js";
 import { createEmulator } from "../../../src/testing/index.js";
-import { runWith, type FakeIoOptions } from "../helpers.js";
+import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
 // The CLI as users run it, with the rotate hooks answered by `runner` instead of the shell.
 const run = (argv: string[], options: FakeIoOptions, runner?: HookRunner) =>
   runWith(argv, runner ? { ...options, runHook: runner } : options);
 
-function setup() {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
-  const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" };
-  return { emu, env, options: (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({ env, fetch: emu.fetch, ...extra }) };
-}
+const setup = () => demoCli();
 
 const RECORDS = JSON.stringify([
   { id: "1", name: "ci-cd-pipeline-prod", scopes: ["project:releases", "org:read"], dateCreated: new Date().toISOString(), kind: "user" },
