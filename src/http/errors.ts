@@ -1,11 +1,8 @@
 /**
  * The error classes the SDK throws. Every error carries a `kind` discriminant and a Symbol.for brand, so the
  * `is*` guards work across duplicate copies of the package (ESM and CJS both loaded), where `instanceof` fails.
- * Values are redacted here, when the error is built (see redact.ts).
+ * Values are redacted here, when the error is built (see redact.ts); api-error.ts maps a failed response to a class.
  */
-import { parseErrorBody } from "./error-body.js";
-import { hintFor } from "./hints.js";
-import { matchOperation, missingScopes as computeMissing } from "./operations.js";
 import { redactText, redactUrl, redactValue } from "./redact.js";
 
 const BRAND = Symbol.for("sentry-rbac.error");
@@ -292,93 +289,3 @@ export const isConflictError = ofKind<ConflictError>("conflict");
 export const isValidationError = ofKind<ValidationError>("validation");
 export const isRateLimitError = ofKind<RateLimitError>("rate-limit");
 export const isServerError = ofKind<ServerError>("server");
-
-/** Everything `createApiError` needs about a failed response. */
-export interface ApiErrorInput {
-  status: number;
-  method: string;
-  url: string;
-  /** Path template; looked up from the operation table when omitted. */
-  path?: string;
-  operationId?: string;
-  body: unknown;
-  headers?: Headers;
-  usedScimToken?: boolean;
-  tokenScopes?: readonly string[];
-  /** Clock for Retry-After / Reset; defaults to Date.now. */
-  now?: number;
-  /** Known secret values (the tokens in use) to mask wherever they appear. */
-  secrets?: Iterable<string>;
-}
-
-const INVITE_CONFLICT = /already a member|already been invited|existing invite request/i;
-
-/**
- * Builds the right SentryApiError subclass for a non-2xx response, with detail, field errors, scopes and a hint.
- * @example throw createApiError({ status: res.status, method: "GET", url: res.url, body: await res.json() });
- */
-export function createApiError(input: ApiErrorInput): SentryApiError {
-  const method = input.method.toUpperCase();
-  const pathname = safePathname(input.url);
-  const matched = input.path === undefined || input.operationId === undefined ? matchOperation(method, stripToApi(pathname)) : undefined;
-  const path = input.path ?? matched?.path ?? pathname;
-  const operationId = input.operationId ?? matched?.operationId;
-  const secrets = [...(input.secrets ?? [])];
-  const body = redactValue(input.body, secrets);
-  const url = redactUrl(input.url, secrets);
-  const parsed = parseErrorBody(body, input.status);
-  const headers = input.headers ?? new Headers();
-  const requestId = headers.get("x-sentry-request-id") ?? parsed.errorId ?? undefined;
-  const base: ApiErrorFields = {
-    status: input.status, method, path, url, operationId,
-    detail: parsed.detail, body, fieldErrors: parsed.fieldErrors, requestId,
-  };
-  const hintBase = { status: input.status, method, path, operationId, usedScimToken: input.usedScimToken, detail: parsed.detail };
-  const { status } = input;
-  if (status === 401) return new AuthenticationError({ ...base, hint: hintFor(hintBase) });
-  if (status === 403) {
-    const requiredScopes = matched?.scopes ?? (operationId ? matchOperation(method, stripToApi(pathname))?.scopes : undefined) ?? [];
-    const missing = input.tokenScopes ? computeMissing(requiredScopes, input.tokenScopes) : undefined;
-    const hint = hintFor({ ...hintBase, requiredScopes, missingScopes: missing });
-    return new PermissionError({ ...base, hint, requiredScopes, missingScopes: missing });
-  }
-  if (status === 404) return new NotFoundError({ ...base, hint: hintFor(hintBase) });
-  if (status === 409 || (status === 400 && INVITE_CONFLICT.test(parsed.allMessages))) {
-    return new ConflictError({ ...base, hint: hintFor(hintBase) });
-  }
-  if (status === 400 || status === 422) return new ValidationError({ ...base, hint: hintFor(hintBase) });
-  if (status === 429) {
-    const info = rateLimitInfo(headers, input.now ?? Date.now());
-    const hint = hintFor({ ...hintBase, concurrent: info.concurrent, retryAfterMs: info.retryAfterMs });
-    return new RateLimitError({ ...base, hint, ...info });
-  }
-  if (status >= 500) return new ServerError({ ...base, hint: hintFor(hintBase) });
-  return new SentryApiError({ ...base, hint: hintFor(hintBase) });
-}
-
-function rateLimitInfo(headers: Headers, now: number): { retryAfterMs: number | undefined; concurrent: boolean } {
-  const retryAfter = headers.get("retry-after");
-  let retryAfterMs: number | undefined;
-  if (retryAfter !== null) {
-    const seconds = Number(retryAfter);
-    retryAfterMs = Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : Math.max(0, Date.parse(retryAfter) - now) || undefined;
-  }
-  const reset = Number(headers.get("x-sentry-rate-limit-reset") ?? Number.NaN);
-  if (retryAfterMs === undefined && Number.isFinite(reset)) retryAfterMs = Math.max(0, reset * 1000 - now);
-  const concurrent = headers.get("x-sentry-rate-limit-concurrentremaining") === "0" && headers.get("x-sentry-rate-limit-remaining") !== "0";
-  return { retryAfterMs, concurrent };
-}
-
-function safePathname(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return "";
-  }
-}
-
-/** Drops a self-hosted prefix so the path starts at /api/0/. */
-function stripToApi(pathname: string): string {
-  const at = pathname.indexOf("/api/0/");
-  return at > 0 ? pathname.slice(at) : pathname;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CliError, formatError, maskSecrets, printError } from "../../src/cli/errors.js";
-import { createApiError } from "../../src/http/errors.js";
+import { createApiError } from "../../src/http/api-error.js";
 
 const TOKEN = `sntryu_${"ab12".repeat(16)}`;
 const PLAIN_SECRET = "s3cret-value-without-prefix";

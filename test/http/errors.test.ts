@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { createApiError } from "../../src/http/api-error.js";
 import {
-  AuthenticationError, ConflictError, createApiError, isRateLimitError, isSentryApiError, isSentryError, isValidationError,
+  AuthenticationError, ConflictError, isRateLimitError, isSentryApiError, isSentryError, isValidationError,
   NotFoundError, PermissionError, RateLimitError, SentryApiError, ServerError, ValidationError,
 } from "../../src/http/errors.js";
 
