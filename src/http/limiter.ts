@@ -58,6 +58,12 @@ class ConcurrencyGate {
     this.queue.push(waiter);
     this.drain();
   }
+  /** Takes a slot at once when one is free and nobody is queued for it. */
+  tryEnter(): boolean {
+    if (this.inflight >= this.cap || this.queue.length > 0) return false;
+    this.inflight += 1;
+    return true;
+  }
   cancel(waiter: Waiter): boolean {
     const at = this.queue.indexOf(waiter);
     if (at >= 0) this.queue.splice(at, 1);
@@ -168,6 +174,22 @@ export class LocalRateLimiter implements RateLimiter {
     if (this.closed) return Promise.reject(new Error("rate limiter is closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const bucket = this.bucket(key);
+    // Fast path: budget and a slot are free and nobody waits, so the job runs now. Same accounting as a queued job,
+    // without the waiter closures and abort listener (a running job is cancelled by the request's own signal).
+    if (bucket.queue.length === 0 && bucket.refresh(this.deps.clock.now()) === undefined && this.gate.tryEnter()) {
+      bucket.tokens -= 1;
+      bucket.inflight += 1;
+      let job: Promise<T>;
+      try {
+        job = fn();
+      } catch (error) {
+        job = Promise.reject(error);
+      }
+      return job.finally(() => {
+        bucket.inflight -= 1;
+        this.gate.leave();
+      });
+    }
     return new Promise<T>((resolve, reject) => {
       let stage: "bucket" | "gate" | "running" = "bucket";
       const onAbort = () => {
