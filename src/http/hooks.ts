@@ -75,6 +75,11 @@ export class Observer {
     return typeof this.hooks.onResponse === "function";
   }
 
+  /** True when any hook or a logger is set: only then are event payloads (redacted URLs, messages) worth building. */
+  get active(): boolean {
+    return this.logger !== undefined || Object.values(this.hooks).some((hook) => typeof hook === "function");
+  }
+
   log(level: keyof Logger, message: string, meta?: Record<string, unknown>): void {
     const fn = this.logger?.[level];
     if (typeof fn !== "function") return;

@@ -94,6 +94,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const { config, observer } = ctx;
   const policy = config.retry ? retryPolicy(config.retry) : false;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
+  const watched = observer.active;
 
   async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -113,7 +114,8 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const signal = combined.signal;
     // Buffered once so every attempt gets a fresh body ("body already used" otherwise).
     const body = request.body === null ? undefined : await request.arrayBuffer();
-    const shownUrl = redactUrl(url.toString());
+    // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
+    const shownUrl = watched ? redactUrl(url.toString()) : "";
 
     const attempt = async (n: number): Promise<Response> => {
       const token = await config.readToken(scim ? "scim" : "api");
@@ -123,7 +125,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       headers.set("user-agent", config.userAgent);
       const timeout = attemptDeadline(config.timeoutMs, signal);
       const attemptSignal = timeout.signal;
-      await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
+      if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
       let response: Response;
       try {
@@ -137,7 +139,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       }
       ctx.limiter()?.observe(key, { status: response.status, headers: response.headers });
       const durationMs = config.clock.now() - started;
-      observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);
+      if (watched) observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);
       if (observer.wantsResponses) {
         const copy = response.clone();
         await observer.emit("onResponse", {
