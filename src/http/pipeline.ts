@@ -73,7 +73,8 @@ function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { 
   timer.unref?.();
   if (caller) {
     if (caller.aborted) controller.abort(caller.reason);
-    else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true, signal: controller.signal });
+    // `caller` is per request (see the pipeline), so this listener goes with it; no removal to arrange.
+    else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
   }
   return { signal: controller.signal, get timedOut() { return timedOut; } };
 }
@@ -109,7 +110,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const scim = isScimPath(apiPath);
     const usedScimToken = scim && config.hasScimToken;
     const operationId = matchOperation(method, apiPath)?.operationId;
-    const combined = combineSignals([request.signal, config.signal]);
+    const combined = config.signal ? combineSignals([request.signal, config.signal]) : { signal: request.signal, release: () => undefined };
     // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
     const signal = combined.signal;
     // Buffered once so every attempt gets a fresh body ("body already used" otherwise).
