@@ -3,7 +3,9 @@
  * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
  */
 import type { ClientContext } from "../client.js";
+import { isNotFoundError } from "../http/errors.js";
 import { nextCursor, Paginator, type PaginateOptions } from "../http/paginate.js";
+import type { RemoveOptions, RemoveResult } from "./types.js";
 import { assertPerPage } from "./validate.js";
 
 export type { ClientContext } from "../client.js";
@@ -67,4 +69,19 @@ export function arrayPaginator<T>(load: (signal: AbortSignal | undefined) => Pro
 /** The organization path parameter every org-scoped operation takes. */
 export function orgPath(ctx: ClientContext): { organization_id_or_slug: string } {
   return { organization_id_or_slug: ctx.requireOrg() };
+}
+
+/**
+ * Runs a removal; with `{ ifPresent: true }` a 404 (already gone) is success rather than an error.
+ * @example return removeIfPresent(options, () => api.DELETE(PROJECT_TEAM, { params: { path } }));
+ * @throws {NotFoundError} on a 404 unless `ifPresent` is set; any other error as is.
+ */
+export async function removeIfPresent<T>(options: RemoveOptions, remove: () => Promise<{ data?: unknown }>): Promise<RemoveResult<T>> {
+  try {
+    const { data } = await remove();
+    return { removed: true, result: data as T | undefined };
+  } catch (error) {
+    if (options.ifPresent === true && isNotFoundError(error)) return { removed: false, result: undefined };
+    throw error;
+  }
 }

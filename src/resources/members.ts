@@ -3,10 +3,10 @@
  * does where the spec is silent (facts §5): PUT replaces the whole team set, so `update` always sends `teamRoles`;
  * invite conflicts are 400s (surfaced as ConflictError); joining a team answers 201, 202 or 204.
  */
-import { isNotFoundError, ValidationError } from "../http/errors.js";
+import { ValidationError } from "../http/errors.js";
 import type { Paginator } from "../http/paginate.js";
 import type { TeamRole } from "../recipes/roles.js";
-import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
+import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type {
   AddToTeamOptions, AddToTeamResult, InvitedMember, Member, MemberDetails, MemberInvite, MemberListOptions, MemberTeam,
   MemberUpdate, RemoveOptions, RemoveResult, TeamRoleAssignment, TeamRoleChange,
@@ -170,13 +170,7 @@ export function createMembersResource(ctx: ClientContext): MembersResource {
     },
     async removeFromTeam(id, team, options = {}) {
       const path = memberTeamPath(id, team);
-      try {
-        const { data } = await api.DELETE(MEMBER_TEAM, { params: { path } });
-        return { removed: true, result: data as MemberTeam | undefined };
-      } catch (error) {
-        if (options.ifPresent === true && isNotFoundError(error)) return { removed: false, result: undefined };
-        throw error;
-      }
+      return removeIfPresent<MemberTeam>(options, () => api.DELETE(MEMBER_TEAM, { params: { path } }));
     },
     setTeamRole,
     async findByEmail(email) {

@@ -2,9 +2,8 @@
  * `sentry.org.projects`: list projects, list a project's teams, and grant or revoke a team's access to a project.
  * Sentry answers 201 whether or not the team already had access, so `addTeam` is idempotent as it stands.
  */
-import { isNotFoundError } from "../http/errors.js";
 import type { Paginator } from "../http/paginate.js";
-import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
+import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type { Project, ProjectListOptions, ProjectTeam, ProjectWithTeams, RemoveOptions, RemoveResult } from "./types.js";
 import { assertSlug, assertText } from "./validate.js";
 
@@ -68,13 +67,7 @@ export function createProjectsResource(ctx: ClientContext): ProjectsResource {
     },
     async removeTeam(project, team, options = {}) {
       const path = linkPath(project, team);
-      try {
-        const { data } = await api.DELETE(PROJECT_TEAM, { params: { path } });
-        return { removed: true, result: data as ProjectWithTeams | undefined };
-      } catch (error) {
-        if (options.ifPresent === true && isNotFoundError(error)) return { removed: false, result: undefined };
-        throw error;
-      }
+      return removeIfPresent<ProjectWithTeams>(options, () => api.DELETE(PROJECT_TEAM, { params: { path } }));
     },
   };
 }
