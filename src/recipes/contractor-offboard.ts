@@ -4,7 +4,7 @@
 import { isNotFoundError, ValidationError } from "../http/errors.js";
 import type { SentryClient } from "../client.js";
 import type { ContractorManifest, ContractorMember } from "./contractor-team.js";
-import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError } from "./recipe-report.js";
+import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "./recipe-report.js";
 
 /** One change offboarding makes (or, in a dry run, would make). */
 export type OffboardStep =
@@ -72,21 +72,15 @@ async function plan(sentry: SentryClient, manifest: ContractorManifest, options:
   const team = manifest.team.slug;
   const steps: OffboardStep[] = [];
   const skipped: OffboardReport["skipped"] = [];
-  let teamExists = true;
-  try {
-    await sentry.org.teams.get(team);
-  } catch (error) {
-    if (!isNotFoundError(error)) throw error;
-    teamExists = false;
-    skipped.push({ subject: `team ${team}`, reason: "already gone" });
-  }
+  const exists = await teamExists(sentry, team);
+  if (!exists) skipped.push({ subject: `team ${team}`, reason: "already gone" });
   for (const person of manifest.members) {
     const step = await planMember(sentry, person, team);
     if (typeof step === "string") skipped.push({ subject: person.email, reason: step });
-    else if (step.action === "remove-member-team" && !teamExists) skipped.push({ subject: person.email, reason: "team already gone" });
+    else if (step.action === "remove-member-team" && !exists) skipped.push({ subject: person.email, reason: "team already gone" });
     else steps.push(step);
   }
-  if (teamExists) {
+  if (exists) {
     for await (const project of sentry.org.teams.projects(team)) steps.push({ action: "remove-project-team", project: project.slug, team });
     if (options.deleteTeam ?? manifest.team.created) steps.push({ action: "delete-team", team });
     else skipped.push({ subject: `team ${team}`, reason: "kept: the manifest did not create it (pass deleteTeam: true)" });

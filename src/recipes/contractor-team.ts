@@ -6,7 +6,7 @@
 import { isNotFoundError, ValidationError } from "../http/errors.js";
 import type { SentryClient } from "../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../resources/validate.js";
-import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError } from "./recipe-report.js";
+import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "./recipe-report.js";
 
 /** One change the recipe makes (or, in a dry run, would make). */
 export type ContractorStep =
@@ -108,15 +108,9 @@ async function plan(sentry: SentryClient, input: ReturnType<typeof validate>): P
   if (missing.length > 0) throw ValidationError.forInput("projects", `no such project in the organization: ${missing.join(", ")}`);
   const steps: ContractorStep[] = [];
   const skipped: Plan["skipped"] = [];
-  let teamExists = true;
-  try {
-    await sentry.org.teams.get(slug);
-  } catch (error) {
-    if (!isNotFoundError(error)) throw error;
-    teamExists = false;
-  }
+  const exists = await teamExists(sentry, slug);
   const linked = new Set<string>();
-  if (teamExists) for await (const project of sentry.org.teams.projects(slug)) linked.add(project.slug);
+  if (exists) for await (const project of sentry.org.teams.projects(slug)) linked.add(project.slug);
   else steps.push({ action: "create-team", team: slug });
   for (const project of projects) {
     if (linked.has(project)) skipped.push({ subject: `project ${project}`, reason: "already assigned to the team" });
@@ -132,7 +126,7 @@ async function plan(sentry: SentryClient, input: ReturnType<typeof validate>): P
       steps.push({ action: "invite-member", email, team: slug });
       continue;
     }
-    const details = teamExists ? await sentry.org.members.get(member.id) : undefined;
+    const details = exists ? await sentry.org.members.get(member.id) : undefined;
     const onTeam = details?.teamRoles.some((t) => t.teamSlug === slug) ?? false;
     found.set(email, { email, id: member.id, orgRole: member.orgRole, onTeam });
     if (member.orgRole !== "member") {
@@ -141,7 +135,7 @@ async function plan(sentry: SentryClient, input: ReturnType<typeof validate>): P
     if (onTeam) skipped.push({ subject: email, reason: "already on the team" });
     else steps.push({ action: "add-member-team", email, memberId: member.id, team: slug });
   }
-  return { steps, skipped, teamExists, found };
+  return { steps, skipped, teamExists: exists, found };
 }
 
 /** Carries out one step; returns the member id for invites. */
@@ -213,7 +207,7 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
   const dryRun = options.dryRun === true;
   const progress = options.onProgress ?? (() => undefined);
   progress({ phase: "plan", step: undefined, done: 0, total: 0 });
-  const { steps, skipped, teamExists, found } = await plan(sentry, input);
+  const { steps, skipped, teamExists: teamExisted, found } = await plan(sentry, input);
   const report: ContractorTeamReport = {
     manifest: undefined, planned: steps, applied: [], skipped, errors: [], rolledBack: [], leftBehind: [], dryRun,
   };
@@ -261,7 +255,7 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
   report.manifest = {
     version: 1,
     org: sentry.org.slug ?? "",
-    team: { slug: input.slug, name: input.name, created: !teamExists },
+    team: { slug: input.slug, name: input.name, created: !teamExisted },
     projects: [...input.projects],
     members,
     expiresAt: input.expiresAt,

@@ -1,7 +1,8 @@
 // What the state-changing recipes of part 2 (contractor teams, team isolation) share: how a failed step is
 // reported, how progress is announced, and the clock. Errors are reduced to already-redacted fields, so a
 // report can be logged or stored as JSON without carrying a token or a raw response body.
-import { isSentryApiError, isSentryError } from "../http/errors.js";
+import type { SentryClient } from "../client.js";
+import { isNotFoundError, isSentryApiError, isSentryError } from "../http/errors.js";
 
 /** A failed step: what was attempted and why it failed (message already redacted by the SDK's errors). */
 export interface RecipeStepError<Step> {
@@ -41,4 +42,18 @@ export function resolveNow(now: NowOption | undefined): Date {
   if (now === undefined) return new Date();
   const value = typeof now === "function" ? now() : now instanceof Date ? now : new Date(now);
   return value;
+}
+
+/**
+ * Whether a team exists: a read that treats 404 as "no", any other failure as an error.
+ * @example if (!(await teamExists(sentry, "contractors-q1"))) steps.push({ action: "create-team", team: "contractors-q1" });
+ */
+export async function teamExists(sentry: SentryClient, slug: string): Promise<boolean> {
+  try {
+    await sentry.org.teams.get(slug);
+    return true;
+  } catch (error) {
+    if (isNotFoundError(error)) return false;
+    throw error;
+  }
 }
