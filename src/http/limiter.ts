@@ -6,8 +6,9 @@
  * concurrency 429 halves the in-flight cap, which then grows back by one per good response.
  *
  * In-process state is kept here rather than in bottleneck: bottleneck's local datastore yields a macrotask per
- * operation (~4.5 ms per job, ~9 ms chained, measured), twenty times a loopback request. bottleneck serves
- * the Redis-shared mode (limiter-redis.ts), where each step is a Redis round trip anyway.
+ * operation (~4.5 ms per job, ~9 ms chained, measured), twenty times a loopback request. The Redis-shared mode
+ * (limiter-redis.ts) is one Lua script per grant on Redis's clock: bottleneck's Redis mode let each process
+ * refill the shared reservoir on its own timer (429s after every window boundary) and could hang on a dead Redis.
  */
 import { type Clock, DEFAULT_MAX_PAUSE_MS, type ResolvedRateLimit } from "../config.js";
 import type { RateLimitEvent } from "./hooks.js";
