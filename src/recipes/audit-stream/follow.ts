@@ -182,6 +182,9 @@ export class AuditFollower {
       ...(this.settings.signal === undefined ? {} : { signal: this.settings.signal }),
     });
     for await (const page of list.pages()) {
+      // Pages run newest first: the first row read tells the server clock's floor, even if this read gives up.
+      const first = page.items[0];
+      if (rows.length === 0 && first !== undefined) this.#window.observe(rowMs(first));
       rows.push(...page.items);
       if (rows.length > cap) throw new TooManyRows();
     }
