@@ -200,10 +200,15 @@ export function toOcsf(row: AuditLogEntry, options: AuditFormatOptions = {}): Oc
 
 const ECS_CATEGORY_IAM = /^(member|team|sso|sso-identity|api-key|org-auth-token|internal-integration|invite|invite-request)\./;
 
+const ECS_CHANGE: Record<string, string> = {
+  "member.invite": "creation", "member.accept-invite": "change", "member.join-team": "change", "member.leave-team": "change",
+  "member.pending": "info", "member.reinvite": "info", "sso-identity.link": "change",
+};
+
 function ecsTypes(row: AuditLogEntry): string[] {
-  const [, activityId] = classify(row);
   const subject = row.event.startsWith("member.join-team") || row.event.startsWith("member.leave-team") || row.event.startsWith("team.") ? "group" : "user";
-  const change = activityId === 1 ? "creation" : activityId === 4 || activityId === 6 ? "deletion" : activityId === 99 ? "info" : "change";
+  const [activityId] = verbActivity(row.event);
+  const change = ECS_CHANGE[row.event] ?? (activityId === 1 ? "creation" : activityId === 4 ? "deletion" : activityId === 99 ? "info" : "change");
   const types = [subject, change];
   const role = text(row.data.role);
   if ((row.event === "member.edit" && role !== undefined && role !== "member") || (row.event === "team.edit" && text(row.data.org_role) !== undefined)) types.push("admin");
