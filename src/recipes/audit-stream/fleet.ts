@@ -73,8 +73,13 @@ export async function followAuditFleet(sentry: SentryClient, options: AuditFleet
   const prefix = options.prefix ?? "sentry-rbac:audit";
   const workerId = options.workerId ?? randomUUID();
   const sleep = options.clock?.sleep ?? ((ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   }));
   const report: AuditFleetReport = { workerId, orgs: {} };
   const running = new Map<string, Running>();
@@ -116,7 +121,7 @@ export async function followAuditFleet(sentry: SentryClient, options: AuditFleet
           options.onLease?.(org, "lost");
         }
       }
-      await sleep(Math.floor(leaseMs / 3), options.signal);
+      await sleep(Math.floor(leaseMs / 3), options.signal).catch(() => undefined);
     }
   } finally {
     for (const run of running.values()) run.controller.abort();
