@@ -66,7 +66,10 @@ export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner:
   };
 }
 
-/** The lease was lost (expired and taken by another worker): this worker must stop following the organization. */
+/**
+ * The lease was lost (expired and taken by another worker): this worker must stop following the organization.
+ * @example catch (e) { if (e instanceof AuditLeaseLostError) console.warn("another worker follows this organization now"); }
+ */
 export class AuditLeaseLostError extends Error {
   readonly kind = "audit-lease-lost" as const;
   constructor(key: string) {
