@@ -1,10 +1,12 @@
 // `sentry-rbac audit list`: the organization's audit log, newest first, filtered by event, actor and time.
-// `audit export` (the streamed, resumable file export) comes from ./audit-export.ts.
+// `audit export` (the streamed, resumable file export) comes from ./audit-export.ts, `audit tail` (the follower)
+// from ./audit-tail.ts.
 import { InvalidArgumentError, type Command } from "commander";
 import type { AuditLogEntry, AuditLogListOptions } from "../../resources/audit-logs.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
 import { registerAuditExportCommand } from "./audit-export.js";
+import { registerAuditTailCommand } from "./audit-tail.js";
 import { limited, withContext, withLimit } from "./resource-support.js";
 
 const AUDIT_COLUMNS: readonly Column<AuditLogEntry>[] = [
@@ -41,11 +43,11 @@ interface ListFlags {
 }
 
 /**
- * Registers `audit list` and `audit export`; listed in COMMANDS.
+ * Registers `audit list`, `audit export` and `audit tail`; listed in COMMANDS.
  * @example registerAuditCommand(program, io); // sentry-rbac audit list --event member.invite --since 30d
  */
 export function registerAuditCommand(program: Command, io: CliIo): void {
-  const audit = program.command("audit").description("the organization's audit log: list, export (needs org:write)");
+  const audit = program.command("audit").description("the organization's audit log: list, export, tail (needs org:write)");
   withLimit(audit.command("list").description("list audit-log entries, newest first"))
     .option("--event <name>", "only this event, e.g. member.invite")
     .option("--actor <user-id>", "only entries by this user id", parseActor)
@@ -62,4 +64,5 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
       await ctx.print(limited(ctx.client().auditLogs.list(options), flags.limit), { columns: AUDIT_COLUMNS });
     }));
   registerAuditExportCommand(audit, io);
+  registerAuditTailCommand(audit, io);
 }
