@@ -3,7 +3,8 @@
  * question, and without `--yes` a script (stdin not a terminal) is refused rather than left hanging on a prompt.
  */
 import type { Command } from "commander";
-import { CliError, UsageError } from "./errors.js";
+import { secretsOf } from "./context.js";
+import { CliError, printable, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 /** The flags `addDestructiveOptions` adds. */
@@ -37,7 +38,7 @@ export async function confirmDestructive(io: CliIo, options: DestructiveFlags & 
       "Pass --yes to confirm, or --dry-run to see the plan first.",
     );
   }
-  const answer = (await io.stdin.question(`${options.message} [y/N] `)).trim().toLowerCase();
+  const answer = (await io.stdin.question(`${printable(options.message, secretsOf(io.env))} [y/N] `)).trim().toLowerCase();
   if (answer !== "y" && answer !== "yes") {
     throw new CliError("aborted: nothing was changed", { exitCode: 1 });
   }

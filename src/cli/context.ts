@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { createSentryClient, type SentryClient } from "../client.js";
 import type { SentryClientOptions } from "../config.js";
-import { CliError, maskSecrets, UsageError } from "./errors.js";
+import { CliError, printable, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { outputFormat, writeList, type FormatFlags, type ListOutput, type OutputFormat } from "./output.js";
 import { createProgress, type Progress, type ProgressOptions } from "./progress.js";
@@ -37,9 +37,9 @@ export interface CommandContext {
   readonly format: OutputFormat;
   /** `--org`, else SENTRY_ORG. */
   readonly org: string | undefined;
-  /** Writes to stdout with secrets masked. */
+  /** Writes to stdout with control characters replaced and secrets masked. */
   write(chunk: string): void;
-  /** Writes a line to stderr with secrets masked (notes and warnings; stdout stays parseable). */
+  /** Writes a line to stderr, made printable like `write` (notes and warnings; stdout stays parseable). */
   note(line: string): void;
   /** Writes rows in the chosen format; returns how many. */
   print<T>(rows: Iterable<T> | AsyncIterable<T>, output: ListOutput<T>): Promise<number>;
@@ -67,7 +67,7 @@ export function createCommandContext(io: CliIo, command: Command): CommandContex
     throw new UsageError("--url and --region cannot be combined", "Use --url for self-hosted Sentry, --region us|de for sentry.io regions.");
   }
   const secrets = secretsOf(io.env);
-  const write = (chunk: string) => io.stdout.write(maskSecrets(chunk, secrets));
+  const write = (chunk: string) => io.stdout.write(printable(chunk, secrets));
   const org = flags.org ?? nonEmpty(io.env.SENTRY_ORG);
   let client: SentryClient | undefined;
   return {
@@ -76,7 +76,7 @@ export function createCommandContext(io: CliIo, command: Command): CommandContex
     format,
     org,
     write,
-    note: (line) => io.stderr.write(`${maskSecrets(line, secrets)}\n`),
+    note: (line) => io.stderr.write(`${printable(line, secrets)}\n`),
     print: (rows, output) => writeList(write, format, rows, output),
     progress: (options) => createProgress(io.stderr, options),
     requireOrg() {

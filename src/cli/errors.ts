@@ -52,16 +52,42 @@ export class PartialFailureError extends CliError {
 const TOKEN_LIKE = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}|\b[a-f0-9]{64}\b/g;
 
 /**
- * Masks the given secrets and anything shaped like a Sentry token in text about to be printed.
+ * Masks the given secrets and anything shaped like a Sentry token in text about to be printed. A secret is also
+ * masked without the whitespace around it (the SDK trims an env value before sending it, so a server echoes the
+ * trimmed form).
  * @example maskSecrets(`using ${token}`, [token]) // "using [REDACTED]"
  */
 export function maskSecrets(text: string, secrets: Iterable<string> = []): string {
   let out = text;
-  for (const secret of secrets) {
-    // Very short values would mask innocent text; real tokens are long.
-    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  for (const raw of secrets) {
+    for (const secret of new Set([raw, raw.trim()])) {
+      // Very short values would mask innocent text; real tokens are long.
+      if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+    }
   }
   return out.replace(TOKEN_LIKE, REDACTED);
+}
+
+// C0 controls but newline and tab, a carriage return not ending a line (CSV's CRLF stays), DEL, the C1 controls
+// (U+009B is a one-character CSI on some terminals) and the bidi overrides that make text read other than it is.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+
+/**
+ * Replaces terminal control characters with U+FFFD, so text from a server (an error detail, a team name) cannot
+ * drive the terminal: no OSC 52 clipboard write, no screen clear, no rewritten line.
+ * @example stripControl("ok\u001b]52;c;ZXZpbA==\u0007") // "ok\uFFFD]52;c;ZXZpbA==\uFFFD"
+ */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, "\uFFFD");
+}
+
+/**
+ * What the CLI may print: control characters replaced first (so none can split a token to dodge the mask), then
+ * secrets masked.
+ * @example io.stderr.write(printable(message, secretsOf(io.env)));
+ */
+export function printable(text: string, secrets: Iterable<string> = []): string {
+  return maskSecrets(stripControl(text), secrets);
 }
 
 /** True for CliError and its subclasses. */
@@ -92,7 +118,7 @@ export function formatError(error: unknown, secrets: Iterable<string> = []): str
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);
   }
   if (isSentryApiError(error) && error.requestId) lines.push(`request id: ${error.requestId}`);
-  return lines.map((line) => maskSecrets(line, known));
+  return lines.map((line) => printable(line, known));
 }
 
 /**

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
-import { maskSecrets, printError, UsageError } from "./errors.js";
+import { printable, printError, UsageError } from "./errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
@@ -43,7 +43,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       // Commander echoes bad arguments in its messages; one might be a pasted token.
-      writeErr: (text) => io.stderr.write(maskSecrets(text, secrets)),
+      writeErr: (text) => io.stderr.write(printable(text, secrets)),
     })
     .addHelpText("after", AFTER_HELP);
   // Registered after configuration: subcommands copy exitOverride and the output settings when created.
