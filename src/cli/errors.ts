@@ -95,10 +95,43 @@ export function isCliError(error: unknown): error is CliError {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
+// The SDK speaks in options and method calls (`pass force: true`, `sentry.org.members.remove(36)`); a CLI user
+// needs the flag, the environment variable or the command to run.
+const CALLS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bsentry\.org\.members\.remove\((\w+)\)/g, "sentry-rbac members remove $1"],
+  [/\bsentry\.org\.members\.addToTeam\((\w+), team\)/g, "sentry-rbac members add-to-team $1 TEAM"],
+  [/\bsentry\.org\.members\.update\(id, \{ orgRole: "(\w+)" \}\)/g, "sentry-rbac members update ID --org-role $1"],
+  [/\bsentry\.org\.projects\.addTeam\(project, "([^"]+)"\)/g, "sentry-rbac projects add-team PROJECT $1"],
+  [/\bsentry\.org\.projects\.addTeam\("([^"]+)", team\)/g, "sentry-rbac projects add-team $1 TEAM"],
+  [/\bsentry\.org\.authTokens\.delete\("([^"]+)"\)/g, "sentry-rbac tokens org delete $1"],
+  [/\bsentry\.apiTokens\.delete\("([^"]+)"\)/g, "Settings > Account > Personal Tokens (token $1)"],
+  [/\(sentry\.apiTokens\.rename \/ sentry\.org\.authTokens\.rename\)/g, "(sentry-rbac tokens org rename ID NAME, or Settings > Account > Personal Tokens)"],
+  [/\brotateToken\(sentry, \{[^}]*current: \{ id: "([^"]+)" \}[^)]*\}\)/g, "sentry-rbac tokens rotate (token $1; see `sentry-rbac tokens rotate --help`)"],
+  [/\bpass force: true\b/g, "pass --force"],
+  [/\bpass it as scimToken or SENTRY_SCIM_TOKEN\b/g, "set SENTRY_SCIM_TOKEN"],
+  [/\bPass scimToken \(or set SENTRY_SCIM_TOKEN\)/g, "Set SENTRY_SCIM_TOKEN"],
+];
+
+/**
+ * Rewrites SDK calls and options in a message into the CLI's commands and flags.
+ * @example cliWords("remove it (sentry.org.members.remove(36))") // "remove it (sentry-rbac members remove 36)"
+ */
+export function cliWords(text: string): string {
+  return CALLS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+function pathnameOf(url: string): string | undefined {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 function headline(error: unknown): string {
   if (isSentryApiError(error)) {
     // The SDK's message repeats the hint in parentheses; the CLI prints it on its own line instead.
-    const where = error.method ? `${error.status} ${error.method} ${error.path}: ` : "";
+    const where = error.method ? `${error.status} ${error.method} ${pathnameOf(error.url) ?? error.path}: ` : "";
     return `${where}${error.detail}`;
   }
   if (error instanceof Error) return error.message;
@@ -111,9 +144,9 @@ function headline(error: unknown): string {
  */
 export function formatError(error: unknown, secrets: Iterable<string> = []): string[] {
   const known = [...secrets];
-  const lines = [`error: ${headline(error)}`];
+  const lines = [`error: ${cliWords(headline(error))}`];
   const hint = isCliError(error) || isSentryApiError(error) ? error.hint : undefined;
-  if (hint) lines.push(`hint: ${hint}`);
+  if (hint) lines.push(`hint: ${cliWords(hint)}`);
   if (isPermissionError(error) && error.requiredScopes.length > 0) {
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);
   }

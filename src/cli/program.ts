@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
+import { toCliError } from "./config-errors.js";
 import { printable, printError, UsageError } from "./errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -72,7 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     // Commander has already printed its own message (through the redacting writeErr).
-    if (!(error instanceof CommanderError)) printError(io.stderr, error, secrets);
-    return exitCodeFor(error);
+    const shown = toCliError(error);
+    if (!(shown instanceof CommanderError)) printError(io.stderr, shown, secrets);
+    return exitCodeFor(shown);
   }
 }

@@ -159,7 +159,8 @@ export class SentryApiError extends SentryError {
   readonly requestSent: boolean;
 
   constructor(fields: ApiErrorFields, kind: SentryErrorKind = "api") {
-    const where = fields.method ? `${fields.method} ${fields.path}: ` : "";
+    // The real path, not the template: "GET /api/0/teams/acme/nosuchteam/" says which object was meant.
+    const where = fields.method ? `${fields.method} ${pathnameOf(fields.url) ?? fields.path}: ` : "";
     const status = fields.requestSent === false ? "" : `${fields.status} `;
     super(kind, `${status}${where}${fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
     this.status = fields.status;
@@ -173,6 +174,14 @@ export class SentryApiError extends SentryError {
     this.hint = fields.hint;
     this.requestId = fields.requestId;
     this.requestSent = fields.requestSent ?? true;
+  }
+}
+
+function pathnameOf(url: string): string | undefined {
+  try {
+    return new URL(redactUrl(url)).pathname;
+  } catch {
+    return undefined;
   }
 }
 

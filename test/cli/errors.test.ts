@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CliError, formatError, maskSecrets, printable, printError, stripControl } from "../../src/cli/errors.js";
+import { CliError, cliWords, formatError, maskSecrets, printable, printError, stripControl } from "../../src/cli/errors.js";
 import { createApiError } from "../../src/http/api-error.js";
 import { demoCli, runWith } from "./helpers.js";
 
@@ -13,7 +13,7 @@ describe("formatError", () => {
       body: { detail: "You do not have permission to perform this action." },
     });
     const lines = formatError(error);
-    expect(lines[0]).toBe("error: 403 POST /api/0/organizations/{organization_id_or_slug}/teams/: You do not have permission to perform this action.");
+    expect(lines[0]).toBe("error: 403 POST /api/0/organizations/acme/teams/: You do not have permission to perform this action.");
     expect(lines[1]).toMatch(/^hint: /);
     expect(lines).toContain("required scopes (any one): org:admin, org:write, team:write");
   });
@@ -100,5 +100,26 @@ describe("masking a secret with stray whitespace", () => {
     expect(run.stdout).not.toContain(secret);
     expect(run.stdout).toContain("[REDACTED]");
     expect(run.stdout).not.toContain("\u001b");
+  });
+});
+
+describe("the CLI speaks flags and commands, not SDK options", () => {
+  it("rewrites SDK calls in FIX texts and messages", () => {
+    expect(cliWords("remove it (sentry.org.members.remove(36)) or resend it")).toBe("remove it (sentry-rbac members remove 36) or resend it");
+    expect(cliWords("the contract runs until 2027-01-01; pass force: true to offboard early")).toBe("the contract runs until 2027-01-01; pass --force to offboard early");
+    expect(cliWords('assign its projects (sentry.org.projects.addTeam(project, "ops")) or delete the team')).toContain("sentry-rbac projects add-team PROJECT ops");
+  });
+
+  it("a bad --url names the flag and variable; no org names --org and SENTRY_ORG, never withOrg(slug)", async () => {
+    const { options } = demoCli();
+    const badUrl = await runWith(["--url", "http://sentry.example.com", "teams", "list"], options());
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/^error: the Sentry URL http:\/\/ is allowed only for loopback hosts/);
+    expect(badUrl.stderr).toContain("--url, SENTRY_URL");
+    expect(badUrl.stderr).not.toContain("baseUrl");
+    const noOrg = await runWith(["access", "review"], { ...options(), env: { ...options().env, SENTRY_ORG: "" } });
+    expect(noOrg.code).toBe(2);
+    expect(noOrg.stderr).not.toMatch(/withOrg|Invalid option/);
+    expect(noOrg.stderr).toContain("--org");
   });
 });

@@ -40,7 +40,7 @@ function parseOrgRole(value: string): OrgRole {
   try {
     return assertOrgRole("org-role", value);
   } catch {
-    throw new InvalidArgumentError("expected member, admin, manager or owner (or billing)");
+    throw new InvalidArgumentError("expected member, manager or owner (or billing); the admin org role is retired: use manager, or member plus team admin");
   }
 }
 
