@@ -2,7 +2,7 @@
  * Errors the CLI raises itself, and how any error is shown: one line of what went wrong, then the hint.
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
-import { isPermissionError, isSentryApiError } from "../http/errors.js";
+import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors.js";
 import { REDACTED } from "../http/redact.js";
 import type { ExitCode } from "./exit-codes.js";
 
@@ -145,7 +145,7 @@ function headline(error: unknown): string {
 export function formatError(error: unknown, secrets: Iterable<string> = []): string[] {
   const known = [...secrets];
   const lines = [`error: ${cliWords(headline(error))}`];
-  const hint = isCliError(error) || isSentryApiError(error) ? error.hint : undefined;
+  const hint = isCliError(error) || isSentryApiError(error) || isSentryNetworkError(error) ? error.hint : undefined;
   if (hint) lines.push(`hint: ${cliWords(hint)}`);
   if (isPermissionError(error) && error.requiredScopes.length > 0) {
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);
