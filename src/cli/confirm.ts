@@ -38,7 +38,7 @@ export async function confirmDestructive(io: CliIo, options: DestructiveFlags & 
       "Pass --yes to confirm, or --dry-run to see the plan first.",
     );
   }
-  const answer = (await io.stdin.question(`${printable(options.message, secretsOf(io.env))} [y/N] `)).trim().toLowerCase();
+  const answer = (await io.stdin.question(`${printable(options.message, secretsOf(io.env, io))} [y/N] `)).trim().toLowerCase();
   if (answer !== "y" && answer !== "yes") {
     throw new CliError("aborted: nothing was changed", { exitCode: 1 });
   }

@@ -14,6 +14,7 @@ import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
 import { registerTeamsCommand } from "./teams.js";
 import { registerTokensCommand } from "./tokens.js";
+import { registerWhoamiCommand } from "./whoami.js";
 
 /**
  * Adds one top-level command (with its subcommands) to the program. The action gets its flags and env through
@@ -26,6 +27,7 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
  * @example for (const register of COMMANDS) register(program, io);
  */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerWhoamiCommand,
   registerTeamsCommand,
   registerMembersCommand,
   registerProjectsCommand,

@@ -147,7 +147,7 @@ function parseMinted(stdout: string): MintedToken {
 
 function hooks(ctx: CommandContext, flags: RotateFlags, runner: HookRunner) {
   const minted: string[] = [];
-  const options = { env: ctx.io.env, stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env), ...minted] };
+  const options = { env: ctx.io.env, stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env, ctx.io), ...minted] };
   const mintCommand = flags.mintCommand;
   const publishCommand = flags.publishCommand as string;
   return {
