@@ -34,7 +34,7 @@ export async function confirmDestructive(io: CliIo, options: DestructiveFlags & 
   if (options.yes === true || options.dryRun === true) return;
   if (!io.stdin.isTTY) {
     throw new UsageError(
-      "refusing to make destructive changes without confirmation: stdin is not a terminal",
+      `refusing to make destructive changes without confirmation: stdin is not a terminal (the question: ${options.message})`,
       "Pass --yes to confirm, or --dry-run to see the plan first.",
     );
   }
