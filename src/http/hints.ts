@@ -50,7 +50,7 @@ export function hintFor(input: HintInput): string | undefined {
   // A 403 whose token lacks an accepted scope is about the token's scopes, whatever the endpoint.
   const roleRefused = status === 400 || (status === 403 && !(input.missingScopes && input.missingScopes.length > 0));
   if (isMemberRoleChange(input) && roleRefused) {
-    return "Changing a member's role needs a user auth token (not an org or integration token) whose own role is at least as high as both the old and the new role.";
+    return "Changing a member's role needs a user auth token (not an org or integration token) with member:admin, whose own role is at least as high as both the old and the new role.";
   }
   if (status === 401 && isScim(input.path)) {
     return input.usedScimToken
