@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerAccessCommand } from "./access.js";
 import { registerAuditCommand } from "./audit.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerContractorCommand } from "./contractor.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEmulatorCommand } from "./emulator.js";
@@ -41,4 +42,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerIsolateCommand,
   registerEmulatorCommand,
   registerDemoCommand,
+  registerCompletionCommand,
 ];
