@@ -32,6 +32,21 @@ export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./lint-tokens.js"
 export { TOKEN_ENVIRONMENTS, parseTokenName } from "./token-naming.js";
 export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit-export.js";
 export { checkScimSetup } from "./scim-setup.js";
+// Access as code (recipes/access/): parse, dump, plan, apply.
+export {
+  AccessPlanError,
+  accessConfigSchema,
+  applyAccessPlan,
+  describeChange,
+  dumpAccess,
+  formatAccessConfig,
+  isAccessPlanError,
+  parseAccessConfig,
+  planAccess,
+  renderApplyText,
+  renderPlanMarkdown,
+  renderPlanText,
+} from "./access/index.js";
 
 export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
 export type {
@@ -83,3 +98,32 @@ export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport
 export type { ParsedTokenName, TokenEnvironment } from "./token-naming.js";
 export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit-export.js";
 export type { ScimSetupCheck, ScimSetupReport } from "./scim-setup.js";
+export type {
+  AccessApplyReport,
+  AccessCapabilities,
+  AccessChange,
+  AccessChangeAction,
+  AccessChangeKind,
+  AccessConfig,
+  AccessConfigIssue,
+  AccessIgnore,
+  AccessPlan,
+  AccessPlanErrorCode,
+  AccessPolicy,
+  AccessReadStats,
+  ApplyAccessOptions,
+  BlockedChange,
+  DeclaredMember,
+  DeclaredMembership,
+  DeclaredTeam,
+  DumpAccessOptions,
+  ExpiringEntry,
+  IdpOwnedEntry,
+  InviteLimits,
+  OwnershipMode,
+  PendingEntry,
+  PlanAccessOptions,
+  RailViolation,
+  TimeBound,
+  UnmanagedEntry,
+} from "./access/index.js";
