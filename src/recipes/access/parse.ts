@@ -58,6 +58,7 @@ class Checker {
   /** The map's pairs as [key, key node, value node]; non-string keys and unknown keys are reported. */
   entries(map: YAMLMap, path: string, allowed?: readonly string[]): Array<[string, Node, Node | null]> {
     const out: Array<[string, Node, Node | null]> = [];
+    const seen = new Set<string>();
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? keyNode.value : undefined;
@@ -66,6 +67,11 @@ class Checker {
         continue;
       }
       const name = String(key);
+      if (seen.has(name)) {
+        this.add(keyNode, join(path, name), `duplicate key "${name}" (each key may appear once)`);
+        continue;
+      }
+      seen.add(name);
       if (allowed && !allowed.includes(name)) {
         this.add(keyNode, join(path, name), `unknown key "${name}"${suggest(name, allowed)}`);
         continue;
@@ -281,11 +287,12 @@ function invalid(issues: AccessConfigIssue[]): ValidationError {
 export function parseAccessConfig(text: string): AccessConfig {
   if (typeof text !== "string") throw ValidationError.forInput("text", "must be the file's text");
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found while walking, where the second key's position is known.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const c = new Checker(lines);
   for (const error of [...doc.errors]) {
-    const pos = error.linePos?.[0];
-    const message = error.code === "DUPLICATE_KEY" ? "duplicate key (each key may appear once)" : error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "syntax error";
+    const pos = lines.linePos(error.pos[0]);
+    const message = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "syntax error";
     c.issues.push({ path: "", line: pos?.line ?? 1, column: pos?.col ?? 1, message });
   }
   if (c.issues.length > 0) throw invalid(c.issues);
