@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
-import { maskSecrets, printError, UsageError } from "./errors.js";
+import { isCliError, maskSecrets, printError, UsageError } from "./errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
@@ -20,6 +20,7 @@ Environment:
 Exit codes:
   0 ok   1 runtime error or partial failure   2 usage error
   3 authentication or permission error      4 not found
+  5 plan: changes to apply                  6 refused (safety rail, stale plan): nothing changed
 `;
 
 /**
@@ -71,8 +72,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await buildProgram(io).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    // Commander has already printed its own message (through the redacting writeErr).
-    if (!(error instanceof CommanderError)) printError(io.stderr, error, secrets);
+    // Commander has printed its own message; an ExitStatus is an outcome the command has already reported.
+    if (!(error instanceof CommanderError) && !(isCliError(error) && error.silent)) printError(io.stderr, error, secrets);
     return exitCodeFor(error);
   }
 }
