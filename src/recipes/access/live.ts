@@ -100,18 +100,53 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
     return out;
   };
   const list = { perPage: 100, ...(signal ? { signal } : {}) };
-  const [teamItems, memberItems] = await Promise.all([
-    countPages(sentry.org.teams.list(list).pages()),
-    countPages(sentry.org.members.list(list).pages()),
-  ]);
   const teams = new Map<string, LiveTeam>();
-  for (const t of teamItems) {
-    const projects = (t as { projects?: Array<{ slug: string }> }).projects ?? [];
-    teams.set(t.slug, {
-      id: String(t.id), slug: t.slug, name: t.name, idp: flag(t.flags, "idp:provisioned"),
-      projects: projects.map((p) => p.slug).sort(), memberCount: typeof t.memberCount === "number" ? t.memberCount : 1,
-    });
-  }
+  const rows: Array<{ team: string; id: string; stored: unknown }> = [];
+  // Each team's member list is read as soon as its page of the team list is in, alongside the member list.
+  const readTeams = async () => {
+    const queue: LiveTeam[] = [];
+    const waiting: Array<() => void> = [];
+    let listed = false;
+    const wakeAll = () => { for (const resume of waiting.splice(0)) resume(); };
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        signal?.throwIfAborted();
+        const team = queue.shift();
+        if (team) {
+          for (const row of await countPages(sentry.org.teams.members(team.slug, list).pages())) {
+            rows.push({ team: team.slug, id: String(row.id), stored: (row as { teamRole?: unknown }).teamRole });
+          }
+        } else if (listed) return;
+        else await new Promise<void>((resume) => waiting.push(resume));
+      }
+    };
+    const listing = (async () => {
+      try {
+        let pages = 0;
+        for await (const page of sentry.org.teams.list(list).pages()) {
+          pages++;
+          for (const t of page.items) {
+            const projects = (t as { projects?: Array<{ slug: string }> }).projects ?? [];
+            const team: LiveTeam = {
+              id: String(t.id), slug: t.slug, name: t.name, idp: flag(t.flags, "idp:provisioned"),
+              projects: projects.map((p) => p.slug).sort(), memberCount: typeof t.memberCount === "number" ? t.memberCount : 1,
+            };
+            teams.set(team.slug, team);
+            // memberCount 0 means no member list to read (saves a request per empty team).
+            if (team.memberCount > 0) queue.push(team);
+          }
+          wakeAll();
+        }
+        stats.requests += Math.max(pages, 1);
+      } finally {
+        listed = true;
+        wakeAll();
+      }
+    })();
+    const workers = Array.from({ length: Math.max(1, options.concurrency ?? 16) }, () => worker());
+    await Promise.all([listing, ...workers]);
+  };
+  const [memberItems] = await Promise.all([countPages(sentry.org.members.list(list).pages()), readTeams()]);
   const members: LiveMember[] = memberItems.map((m) => ({
     id: String(m.id), email: m.email, role: asRole(m.orgRole), pending: m.pending === true, expired: m.expired === true,
     idpProvisioned: flag(m.flags, "idp:provisioned"), idpRoleRestricted: flag(m.flags, "idp:role-restricted"),
@@ -119,19 +154,13 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
     dateCreated: String(m.dateCreated ?? ""), teams: new Map(),
   }));
   const byId = new Map(members.map((m) => [m.id, m]));
-  // memberCount 0 means no member list to read (saves a request per empty team).
-  const withMembers = [...teams.values()].filter((t) => t.memberCount > 0);
-  await pool(withMembers, options.concurrency ?? 16, async (team) => {
-    const rows = await countPages(sentry.org.teams.members(team.slug, list).pages());
-    for (const row of rows) {
-      const member = byId.get(String(row.id));
-      if (!member) continue;
-      const stored = (row as { teamRole?: unknown }).teamRole;
-      // Sentry answers the stored role, null at the org role's minimum; the effective role is what the file declares.
-      member.teams.set(team.slug, effectiveTeamRole(member.role, isTeamRole(stored) ? stored : null));
-      stats.memberships++;
-    }
-  }, signal);
+  for (const row of rows) {
+    const member = byId.get(row.id);
+    if (!member) continue;
+    // Sentry answers the stored role, null at the org role's minimum; the effective role is what the file declares.
+    member.teams.set(row.team, effectiveTeamRole(member.role, isTeamRole(row.stored) ? row.stored : null));
+    stats.memberships++;
+  }
   stats.teams = teams.size;
   stats.members = members.length;
   const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m]));

@@ -136,7 +136,7 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
     throw new AccessPlanError("token", "org auth tokens (sntrys_) carry only org:ci: they can neither read members nor change access",
       "Use a user token (sntryu_) of an owner or manager with member:admin, team:admin, project:admin and org:write.");
   }
-  const live = await readLiveState(org, { signal: options.signal, concurrency: options.concurrency });
+  const live = await readLiveState(org, { signal: options.signal, concurrency: options.concurrency ?? 25 });
   live.stats.requests++; // the API root
   options.onProgress?.({ phase: "read", requests: live.stats.requests });
   const caller: Caller = callerOf(token, live);
