@@ -218,7 +218,8 @@ class Diff {
         continue;
       }
       if (held === undefined) {
-        out.changes.push({ kind: "team-member", action: "add", subject, team, ...base, to: role });
+        // Joining gives the minimum role; a higher one is its own step.
+        out.changes.push({ kind: "team-member", action: "add", subject, team, ...base, to: minimumTeamRole(member.role) });
         if (role !== declaredTeamRole(member.role, undefined)) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: minimumTeamRole(member.role), to: role });
       } else if (held !== role) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: held, to: role });
     }
