@@ -43,6 +43,10 @@ export interface AuditExportProgress {
   /** Resume from here if the export stops now: reported only once the page is durable (a file: fsynced). */
   lastCursor: string | undefined;
   event: string | undefined;
+  /** The date of the oldest row written so far in this event's walk (rows arrive newest first). */
+  reached: string | undefined;
+  /** The export's window, to tell how far `reached` is through it. */
+  window: { since: string; until: string };
 }
 
 /** The outcome of {@link exportAuditLog}. */
@@ -192,7 +196,8 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
         report.rows += rows.length;
         report.pages += 1;
         report.lastCursor = checkpoint(page.nextCursor === undefined ? { walk: walk + 1, cursor: undefined } : { walk, cursor: page.nextCursor });
-        options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event });
+        const reached = (page.items.at(-1) as AuditLogEntry | undefined)?.dateCreated;
+        options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event, reached, window: report.window });
       }
       if (report.lastCursor !== undefined || sink.position() !== undefined) report.lastCursor = checkpoint({ walk: walk + 1, cursor: undefined });
       // Another event's walk shares no rows with this one (each row has one event).

@@ -1,7 +1,7 @@
 // `sentry-rbac audit export`: the seed's quarterly audit export, streamed to a file and resumable.
 // `audit` is the resource command group (audit list); this file adds only `export` to it.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportReport } from "../../recipes/audit-export.js";
+import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportProgress, type AuditExportReport } from "../../recipes/audit-export.js";
 import { Writable } from "node:stream";
 import { isSentryError, isValidationError } from "../../http/errors.js";
 import { createCommandContext } from "../context.js";
@@ -51,6 +51,19 @@ function summary(report: AuditExportReport): string {
   return `Exported ${report.rows} audit entries to ${report.file ?? "stdout"} as ${report.format}${events}, ${report.window.since} .. ${report.window.until}`;
 }
 
+/**
+ * How far a newest-first walk is through its window: "reached 2026-10-03 (34% of the window)", per event walk.
+ * @example windowStatus({ reached: "2026-02-15T00:00:00Z", window: { since: "2026-01-01T00:00:00Z", until: "2026-03-31T00:00:00Z" }, event: undefined })
+ */
+export function windowStatus(p: Pick<AuditExportProgress, "reached" | "window" | "event">): string {
+  if (p.reached === undefined) return p.event === undefined ? "" : `(${p.event})`;
+  const since = Date.parse(p.window.since);
+  const until = Date.parse(p.window.until);
+  const at = Date.parse(p.reached);
+  const share = until > since ? Math.min(100, Math.max(0, Math.round(((until - at) / (until - since)) * 100))) : 100;
+  return `reached ${p.reached.slice(0, 10)} (${share}% of the window${p.event === undefined ? "" : `, ${p.event}`})`;
+}
+
 async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   const format = exportFormatFor(flags.format, flags.out);
@@ -65,6 +78,7 @@ async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Pro
       onProgress: (p) => {
         bar.increment(p.rows - written);
         written = p.rows;
+        bar.setStatus(windowStatus(p));
       },
     });
     bar.stop();

@@ -9,7 +9,7 @@ import { lintTokens, type TokenFinding } from "../../recipes/lint-tokens.js";
 import { isTokenRotationError, rotateToken, type MintedToken, type RotationReport, type RotationStepRecord } from "../../recipes/rotate-token.js";
 import type { TokenRecord } from "../../recipes/rotate-token-support.js";
 import { createCommandContext, SECRET_ENV, secretsOf, type CommandContext } from "../context.js";
-import { CliError, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
+import { CliError, cliWords, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";
 import type { Column } from "../output.js";
 import { readInputFile } from "./isolate.js";
@@ -45,7 +45,7 @@ const FINDING_COLUMNS: readonly Column<TokenFinding>[] = [
   { key: "code", header: "CODE", value: (f) => f.code },
   { key: "tokenName", header: "TOKEN", value: (f) => `${f.tokenName} (${f.tokenId})` },
   { key: "message", header: "PROBLEM", value: (f) => f.message },
-  { key: "fix", header: "FIX", value: (f) => f.fix },
+  { key: "fix", header: "FIX", value: (f) => cliWords(f.fix) },
 ];
 
 const STEP_COLUMNS: readonly Column<RotationStepRecord>[] = [
@@ -168,7 +168,7 @@ export function hookEnvironment(env: Readonly<Record<string, string | undefined>
 
 function hooks(ctx: CommandContext, flags: RotateFlags, runner: HookRunner) {
   const minted: string[] = [];
-  const options = { env: hookEnvironment(ctx.io.env), stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env), ...minted] };
+  const options = { env: hookEnvironment(ctx.io.env), stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env, ctx.io), ...minted] };
   const mintCommand = flags.mintCommand;
   const publishCommand = flags.publishCommand as string;
   return {
