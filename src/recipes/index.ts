@@ -32,6 +32,11 @@ export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./lint-tokens.js"
 export { TOKEN_ENVIRONMENTS, parseTokenName } from "./token-naming.js";
 export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit-export.js";
 export { checkScimSetup } from "./scim-setup.js";
+export {
+  AuditLeaseLostError, AuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
+  fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
+  resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
+} from "./audit-stream/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,
@@ -48,6 +53,12 @@ export {
   renderPlanText,
 } from "./access/index.js";
 
+export type {
+  AuditAlert, AuditCheckpoint, AuditCheckpointStore, AuditCondition, AuditDetector, AuditDetectorState, AuditFleetOptions,
+  AuditFleetReport, AuditFormatOptions, AuditLease, AuditRedis, AuditRule, AuditRuleSet, AuditScalar, AuditSeverity, AuditSink,
+  AuditSinkSpec, AuditStreamFormat, AuditTailProgress, AuditTailReport, AuditThreshold, EcsEvent, HttpSinkOptions, OcsfEvent,
+  OcsfUser, TailAuditLogOptions,
+} from "./audit-stream/index.js";
 export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
 export type {
   AccessGrant,
