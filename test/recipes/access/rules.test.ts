@@ -137,6 +137,10 @@ describe("capability preflight", () => {
     expect(reasons["member invite new.boss@acme.test"]).toMatch(/cannot invite with the higher manager role/);
     expect(reasons["team-member add mobile/alex.nguyen@acme.test"]).toMatch(/access request/);
     expect(writesOf(emu)).toEqual([]);
+    // The predictions hold: sent anyway, Sentry (the emulator's permission model) refuses every one of them.
+    const forced = await applyAccessPlan(sentry, { ...plan, changes: plan.blocked, blocked: [] }, { checkFingerprint: false, concurrency: 1 });
+    expect(forced.applied.map((c) => c.subject)).toEqual([]);
+    expect(forced.failed.length + forced.skipped.length).toBe(plan.blocked.length);
   });
 
   it("an integration token: role changes need a user token, invites only as member", async () => {
@@ -155,5 +159,7 @@ describe("capability preflight", () => {
     expect(reasons["new.boss@acme.test"]).toMatch(/integration tokens may invite only with the member role/);
     const report = await applyAccessPlan(sentry, plan);
     expect(report.failed).toEqual([]);
+    const forced = await applyAccessPlan(sentry, { ...plan, changes: plan.blocked, blocked: [] }, { checkFingerprint: false, concurrency: 1 });
+    expect(forced.applied.map((c) => c.subject)).toEqual([]);
   });
 });
