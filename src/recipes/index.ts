@@ -37,6 +37,21 @@ export {
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit-stream/index.js";
+// Access as code (recipes/access/): parse, dump, plan, apply.
+export {
+  AccessPlanError,
+  accessConfigSchema,
+  applyAccessPlan,
+  describeChange,
+  dumpAccess,
+  formatAccessConfig,
+  isAccessPlanError,
+  parseAccessConfig,
+  planAccess,
+  renderApplyText,
+  renderPlanMarkdown,
+  renderPlanText,
+} from "./access/index.js";
 
 export type {
   AuditAlert, AuditCheckpoint, AuditCheckpointStore, AuditCondition, AuditDetector, AuditDetectorState, AuditFleetOptions,
@@ -94,3 +109,32 @@ export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport
 export type { ParsedTokenName, TokenEnvironment } from "./token-naming.js";
 export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit-export.js";
 export type { ScimSetupCheck, ScimSetupReport } from "./scim-setup.js";
+export type {
+  AccessApplyReport,
+  AccessCapabilities,
+  AccessChange,
+  AccessChangeAction,
+  AccessChangeKind,
+  AccessConfig,
+  AccessConfigIssue,
+  AccessIgnore,
+  AccessPlan,
+  AccessPlanErrorCode,
+  AccessPolicy,
+  AccessReadStats,
+  ApplyAccessOptions,
+  BlockedChange,
+  DeclaredMember,
+  DeclaredMembership,
+  DeclaredTeam,
+  DumpAccessOptions,
+  ExpiringEntry,
+  IdpOwnedEntry,
+  InviteLimits,
+  OwnershipMode,
+  PendingEntry,
+  PlanAccessOptions,
+  RailViolation,
+  TimeBound,
+  UnmanagedEntry,
+} from "./access/index.js";
