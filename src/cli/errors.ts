@@ -12,16 +12,19 @@ const BRAND = Symbol.for("sentry-rbac.cli-error");
 export class CliError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  /** True when the command already reported the outcome: nothing more is printed. */
+  readonly silent: boolean;
   declare readonly [BRAND]: true;
 
   /**
    * @example throw new CliError("2 of 5 members could not be removed", { exitCode: 1 });
    */
-  constructor(message: string, options: { exitCode: ExitCode; hint?: string | undefined }) {
+  constructor(message: string, options: { exitCode: ExitCode; hint?: string | undefined; silent?: boolean }) {
     super(message);
     this.name = new.target.name;
     this.exitCode = options.exitCode;
     this.hint = options.hint;
+    this.silent = options.silent === true;
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
   }
 }
@@ -43,6 +46,16 @@ export class UsageError extends CliError {
 export class PartialFailureError extends CliError {
   constructor(message: string, hint?: string) {
     super(message, { exitCode: 1, hint });
+  }
+}
+
+/**
+ * Ends a command with a documented status it has already reported (e.g. `plan` found changes: exit 5).
+ * @example throw new ExitStatus(ExitCode.changes, "3 changes planned");
+ */
+export class ExitStatus extends CliError {
+  constructor(exitCode: ExitCode, message: string) {
+    super(message, { exitCode, silent: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
 import { toCliError } from "./config-errors.js";
-import { printable, printError, UsageError } from "./errors.js";
+import { isCliError, printable, printError, UsageError } from "./errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
@@ -26,6 +26,7 @@ Config files (sentry-cli's; below flags and the environment):
 Exit codes:
   0 ok   1 runtime error or partial failure   2 usage error
   3 authentication or permission error      4 not found
+  5 plan: changes to apply                  6 refused (safety rail, stale plan): nothing changed
 `;
 
 /**
@@ -79,9 +80,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await buildProgram(io).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    // Commander has already printed its own message (through the redacting writeErr).
+    // Commander has already printed its own message (through the redacting writeErr); an ExitStatus is an outcome
+    // the command has already reported.
     const shown = toCliError(error);
-    if (!(shown instanceof CommanderError)) printError(io.stderr, shown, secrets);
+    if (!(shown instanceof CommanderError) && !(isCliError(shown) && shown.silent)) printError(io.stderr, shown, secrets);
     return exitCodeFor(shown);
   }
 }

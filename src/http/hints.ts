@@ -57,6 +57,10 @@ export function hintFor(input: HintInput): string | undefined {
       ? "The SCIM token was rejected: regenerate it in Organization Settings > Auth > SCIM and pass it as `scimToken` (or SENTRY_SCIM_TOKEN)."
       : "SCIM endpoints expect the SCIM bearer token from Organization Settings > Auth > SCIM: pass it as `scimToken` (or set SENTRY_SCIM_TOKEN).";
   }
+  if (status === 403 && isScim(input.path) && !input.usedScimToken) {
+    const scopes = input.requiredScopes?.length ? `a token with one of ${input.requiredScopes.join(", ")}, or ` : "";
+    return `SCIM endpoints need ${scopes}the SCIM bearer token from Organization Settings > Auth > SCIM (an org auth token carries only org:ci): pass it as \`scimToken\` (or set SENTRY_SCIM_TOKEN).`;
+  }
   if (status === 401) {
     return "The token is missing, invalid, expired or revoked: check `token` / SENTRY_AUTH_TOKEN.";
   }

@@ -1,5 +1,6 @@
 // `sentry-rbac audit list`: the organization's audit log, newest first, filtered by event, actor and time.
-// `audit export` (the streamed, resumable file export) comes from ./audit-export.ts.
+// `audit export` (the streamed, resumable file export) comes from ./audit-export.ts, `audit tail` (the follower)
+// from ./audit-tail.ts.
 import { InvalidArgumentError, type Command } from "commander";
 import type { AuditLogEntry, AuditLogListOptions } from "../../resources/audit-logs.js";
 import type { CommandContext } from "../context.js";
@@ -7,6 +8,7 @@ import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
 import { registerAuditExportCommand } from "./audit-export.js";
+import { registerAuditTailCommand } from "./audit-tail.js";
 import { isEmail, resolveMember } from "./people.js";
 import { limited, withContext, withLimit } from "./resource-support.js";
 
@@ -91,11 +93,11 @@ interface ListFlags {
 }
 
 /**
- * Registers `audit list` and `audit export`; listed in COMMANDS.
+ * Registers `audit list`, `audit export` and `audit tail`; listed in COMMANDS.
  * @example registerAuditCommand(program, io); // sentry-rbac audit list --event member.invite --since 30d
  */
 export function registerAuditCommand(program: Command, io: CliIo): void {
-  const audit = program.command("audit").description("the organization's audit log: list, export (needs org:write)");
+  const audit = program.command("audit").description("the organization's audit log: list, export, tail (needs org:write)");
   withLimit(audit.command("list").description("list audit-log entries, newest first"))
     .option("--event <name>", "only this event, e.g. member.invite")
     .option("--actor <user-id|email>", "only entries by this user (a user id, or a member's email)", parseActor)
@@ -114,4 +116,5 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
       if (count === 0 && flags.event !== undefined) await warnUnknownEvent(ctx, flags.event);
     }));
   registerAuditExportCommand(audit, io);
+  registerAuditTailCommand(audit, io);
 }

@@ -1,6 +1,8 @@
 // The command registry: adding a command is one file in this folder and one line in COMMANDS.
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerAccessApplyCommand } from "./access-apply.js";
+import { registerAccessPlanCommands } from "./access-plan.js";
 import { registerAccessCommand } from "./access.js";
 import { registerAuditCommand } from "./audit.js";
 import { registerCompletionCommand } from "./completion.js";
@@ -38,6 +40,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSsoCommand,
   registerScopesCommand,
   registerAccessCommand,
+  registerAccessPlanCommands,
+  registerAccessApplyCommand,
   registerContractorCommand,
   registerIsolateCommand,
   registerEmulatorCommand,
