@@ -3,14 +3,18 @@
  * `is*` guards work across duplicate copies of the package (ESM and CJS both loaded), where `instanceof` fails.
  * Values are redacted here, when the error is built (see redact.ts); api-error.ts maps a failed response to a class.
  */
-import { redactText, redactUrl, redactValue } from "./redact.js";
+import { REDACTED, redactText, redactUrl, redactValue } from "./redact.js";
 
 const BRAND = Symbol.for("sentry-rbac.error");
+// Sentry's request and event ids are uuid4 values, as 32 hex digits or dashed. Anything else in that header (a
+// proxy's own id, injected text, a token echoed back) is not copied into an error.
+const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Discriminant of every error class. */
 export type SentryErrorKind =
   | "config" | "network" | "timeout" | "session-required"
-  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server";
+  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server"
+  | "response" | "limiter-unavailable";
 
 /**
  * Base of everything the SDK throws.
@@ -171,7 +175,7 @@ export class SentryApiError extends SentryError {
     this.body = redactValue(fields.body);
     this.fieldErrors = fields.fieldErrors ? redactValue(fields.fieldErrors) : undefined;
     this.hint = fields.hint;
-    this.requestId = fields.requestId;
+    this.requestId = fields.requestId === undefined ? undefined : REQUEST_ID.test(fields.requestId) ? fields.requestId : REDACTED;
     this.requestSent = fields.requestSent ?? true;
   }
 }
@@ -264,6 +268,46 @@ export class ServerError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "server"); }
 }
 
+/** Why a response's body could not be used. */
+export type ResponseFailure = "malformed" | "truncated" | "stalled" | "too-large";
+
+const RESPONSE_HINTS: Record<ResponseFailure, string> = {
+  malformed: "The body is not the JSON Sentry sends (a proxy or captive portal may have answered); check baseUrl and any proxy in between.",
+  truncated: "The connection closed before the whole body arrived; safe (idempotent) calls were retried.",
+  stalled: "The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path.",
+  "too-large": "The body passed maxResponseBytes; raise that option if answers of this size are expected.",
+};
+
+/**
+ * The server answered (so `status` and `requestId` are known) but its body could not be used: malformed JSON, cut
+ * mid-stream, stalled past `timeoutMs`, or larger than `maxResponseBytes`. Idempotent calls are retried before this
+ * surfaces (except for `too-large`, which a retry would only repeat); a POST is not, since the server acted.
+ * @example
+ * catch (e) { if (isSentryResponseError(e)) console.error(e.reason, e.status, e.requestId, e.hint); }
+ */
+export class SentryResponseError extends SentryApiError {
+  readonly reason: ResponseFailure;
+  constructor(fields: Omit<ApiErrorFields, "detail" | "body" | "hint"> & { reason: ResponseFailure; detail?: string; cause?: unknown }) {
+    const detail = fields.detail ?? `unusable response body (${fields.reason})`;
+    super({ ...fields, detail, body: undefined, hint: RESPONSE_HINTS[fields.reason] }, "response");
+    this.reason = fields.reason;
+    if (fields.cause !== undefined) Object.defineProperty(this, "cause", { value: fields.cause, enumerable: false, configurable: true, writable: true });
+  }
+}
+
+/**
+ * The shared (Redis) rate limiter could not be reached within `rateLimit.redis.connectTimeoutMs` and
+ * `rateLimit.redis.onUnavailable` is `"fail"`. With `"local"` (the default) the client falls back to its
+ * in-process limiter instead and logs one warning.
+ * @example
+ * catch (e) { if (isLimiterUnavailableError(e)) console.error("shared budget unavailable:", e.message); }
+ */
+export class LimiterUnavailableError extends SentryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("limiter-unavailable", message, options);
+  }
+}
+
 function branded(e: unknown): e is SentryError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
@@ -289,3 +333,5 @@ export const isConflictError = ofKind<ConflictError>("conflict");
 export const isValidationError = ofKind<ValidationError>("validation");
 export const isRateLimitError = ofKind<RateLimitError>("rate-limit");
 export const isServerError = ofKind<ServerError>("server");
+export const isSentryResponseError = ofKind<SentryResponseError>("response");
+export const isLimiterUnavailableError = ofKind<LimiterUnavailableError>("limiter-unavailable");

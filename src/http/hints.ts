@@ -42,7 +42,7 @@ export function hintFor(input: HintInput): string | undefined {
     return "Audit logs need a Business or Enterprise plan and a token with the org:write scope (an Owner or Manager's token).";
   }
   if (isMemberRoleChange(input) && (status === 400 || status === 403)) {
-    return "Changing a member's role needs a user auth token (not an org or integration token) whose own role is at least as high as both the old and the new role.";
+    return "Changing a member's role needs a user auth token (not an org or integration token) with member:admin, whose own role is at least as high as both the old and the new role.";
   }
   if (status === 401 && isScim(input.path)) {
     return input.usedScimToken

@@ -52,6 +52,8 @@ export function buildWorld(fixture: Fixture, now: number, random: Random, seed: 
     slug: fixture.org.slug,
     name: fixture.org.name ?? fixture.org.slug,
     dateCreated: ago(400, 400),
+    openMembership: fixture.org.openMembership ?? true,
+    memberInvites: fixture.org.memberInvites ?? true,
     authProvider: provider && {
       id: world.nextId("provider"), provider: provider.provider, scimEnabled: provider.scimEnabled,
       requireLink: provider.requireLink ?? true, defaultRole: provider.defaultRole ?? "member",

@@ -87,6 +87,10 @@ export interface Org {
   slug: string;
   name: string;
   dateCreated: number;
+  /** Sentry's `allow_joinleave` org flag: members get access to every team and may join any. */
+  openMembership: boolean;
+  /** The inverse of Sentry's `disable_member_invite` flag: members (member:invite) may invite. */
+  memberInvites: boolean;
   authProvider: AuthProvider | null;
   teams: Map<number, Team>;
   members: Map<number, Member>;

@@ -49,6 +49,7 @@ export function validateOptions(options: EmulatorOptions): void {
       positive(w.windowMs, `rateLimit.perEndpoint["${key}"].windowMs`);
     }
     if (rl.invites) {
+      positive(rl.invites.perUser, "rateLimit.invites.perUser");
       positive(rl.invites.perOrg, "rateLimit.invites.perOrg");
       positive(rl.invites.perEmail, "rateLimit.invites.perEmail");
       positive(rl.invites.windowMs, "rateLimit.invites.windowMs");

@@ -11,7 +11,7 @@ interface Normalised {
   windowMs: number;
   concurrent: number;
   perEndpoint: Record<string, RateLimitWindow>;
-  invites: { perOrg: number; perEmail: number; windowMs: number } | false;
+  invites: { perUser: number; perOrg: number; perEmail: number; windowMs: number } | false;
 }
 
 export interface Admission {
@@ -35,6 +35,7 @@ export class RateLimiter {
       concurrent: options.concurrent ?? 25,
       perEndpoint: options.perEndpoint ?? {},
       invites: options.invites === false ? false : {
+        perUser: options.invites?.perUser ?? 100,
         perOrg: options.invites?.perOrg ?? 100,
         perEmail: options.invites?.perEmail ?? 10,
         windowMs: options.invites?.windowMs ?? 86_400_000,
@@ -80,8 +81,12 @@ export class RateLimiter {
     return { refusal, headers, release };
   }
 
-  /** Counts one invitation; false when the org or the email is over its daily invite budget. */
-  admitInvite(orgId: number, email: string): boolean {
+  /**
+   * Counts one invitation against Sentry's three daily caps (src/sentry/ratelimits/utils.py
+   * `for_organization_member_invite`: 100 per inviting user, 100 per org, 10 per email per org). Every
+   * counter is bumped on each attempt, refused or not, as Sentry evaluates all three.
+   */
+  admitInvite(orgId: number, email: string, actor: string): boolean {
     const invites = this.config.invites;
     if (!invites) return true;
     const bucket = Math.floor(this.now() / invites.windowMs);
@@ -91,8 +96,9 @@ export class RateLimiter {
       this.invites.set(key, { bucket, count });
       return count <= limit;
     };
+    const userOk = bump(`by:${actor}`, invites.perUser);
     const orgOk = bump(`org:${orgId}`, invites.perOrg);
     const emailOk = bump(`email:${orgId}:${email.toLowerCase()}`, invites.perEmail);
-    return orgOk && emailOk;
+    return userOk && orgOk && emailOk;
   }
 }

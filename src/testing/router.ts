@@ -4,12 +4,13 @@
  * effective role-bounded scopes (403), SCIM enablement (403).
  */
 import { operationTable } from "../generated/operations.js";
+import { type AccessContext, hasAnyProjectScope, hasProjectAccess, hasTeamScope } from "./access.js";
 import { actingMember, authenticate, type Caller, effectiveScopes, hasAny } from "./auth.js";
 import { writeAudit } from "./audit.js";
 import {
   AnswerError, detail, type EmuAnswer, type EmuRequest, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND,
 } from "./http.js";
-import type { Member, Org, World } from "./model.js";
+import { findProject, findTeam, type Member, type Org, type World } from "./model.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface RouteContext {
@@ -38,6 +39,15 @@ export interface RouteSpec {
    * by this handler with no caller; one with credentials is still authenticated first (a bad token is 401).
    */
   anonymous?: (req: EmuRequest, world: World, caller: Caller | undefined) => EmuAnswer;
+  /**
+   * The object permission stage of the endpoint's permission class, after the org-level scope check:
+   * - `"team"` (src/sentry/api/bases/team.py `TeamPermission`): an org-level scope suffices; otherwise the
+   *   caller's team role on the team must carry one (a Team Admin editing their own team);
+   * - `"project"` (src/sentry/api/bases/project.py `ProjectPermission`): an org-level scope plus access to
+   *   the project; otherwise a team role scope on one of the project's teams.
+   * An unknown team or project passes here, so the route answers 404 as Sentry's `convert_args` does first.
+   */
+  object?: "team" | "project";
 }
 
 interface CompiledRoute extends RouteSpec {
@@ -65,6 +75,20 @@ function compile(spec: RouteSpec): CompiledRoute {
   });
   return { ...spec, method: entry.method, template: entry.path, pattern: new RegExp(`^${source}$`), names,
     sessionOnly: entry.sessionOnly, scopes: entry.scopes, isScim };
+}
+
+function objectPermitted(route: CompiledRoute, access: AccessContext, params: Record<string, string>): boolean {
+  const orgLevel = hasAny(access.scopes, route.scopes);
+  if (route.object === "team") {
+    const team = findTeam(access.org, params.team_id_or_slug ?? "");
+    return !team || orgLevel || route.scopes.some((scope) => hasTeamScope(access, team, scope));
+  }
+  if (route.object === "project") {
+    const project = findProject(access.org, params.project_id_or_slug ?? "");
+    if (!project) return true;
+    return (orgLevel && hasProjectAccess(access, project)) || hasAnyProjectScope(access, project, route.scopes);
+  }
+  return orgLevel;
 }
 
 export interface Match {
@@ -123,7 +147,7 @@ export class Router {
         member = actingMember(caller, world, org);
         if (caller.token.kind === "user" && !member) return detail(403, NO_PERMISSION);
         if (caller.token.kind !== "user" && caller.token.orgId !== org.id) return detail(403, NO_PERMISSION);
-        if (route.scopes.length > 0 && !hasAny(scopes, route.scopes)) return detail(403, NO_PERMISSION);
+        if (route.scopes.length > 0 && !objectPermitted(route, { caller, org, member, scopes }, params)) return detail(403, NO_PERMISSION);
         if (route.isScim && !org.authProvider?.scimEnabled) return detail(403, NO_PERMISSION);
       }
       const targetOrg = org;

@@ -12,7 +12,7 @@ export function snapshot(world: World, requests: RequestLogEntry[], now: number)
     materialiseHistory(world, org);
     const p = org.authProvider;
     state.orgs.push({
-      id: String(org.id), slug: org.slug, name: org.name,
+      id: String(org.id), slug: org.slug, name: org.name, openMembership: org.openMembership, memberInvites: org.memberInvites,
       authProvider: p && { provider: p.provider, scimEnabled: p.scimEnabled, requireLink: p.requireLink, defaultRole: p.defaultRole },
     });
     for (const t of org.teams.values()) {

@@ -52,7 +52,11 @@ export interface FixtureToken {
 
 /** A whole organization described as data; `createEmulator({ fixture })` builds its state from it. */
 export interface Fixture {
-  org: { slug: string; name?: string };
+  /**
+   * `openMembership` is Sentry's `allow_joinleave` flag (default on, as new Sentry orgs have it): members may
+   * join teams and see every team. `memberInvites` is the inverse of `disable_member_invite` (default on).
+   */
+  org: { slug: string; name?: string; openMembership?: boolean; memberInvites?: boolean };
   /** SSO provider; `scimEnabled` also creates the SCIM internal integration and its token. */
   authProvider?: { provider: string; scimEnabled: boolean; requireLink?: boolean; defaultRole?: OrgRole } | null;
   teams?: Array<{ slug: string; name?: string; idpProvisioned?: boolean; daysAgo?: number }>;
@@ -104,8 +108,8 @@ export interface RateLimitOptions {
   concurrent?: number;
   /** Keyed by operationId or `"METHOD /api/0/path/{template}/"`. */
   perEndpoint?: Record<string, RateLimitWindow>;
-  /** Invitation limits per org and per invited email; `false` turns them off. */
-  invites?: { perOrg?: number; perEmail?: number; windowMs?: number } | false;
+  /** Daily invitation caps per inviting user, per org and per invited email; `false` turns them off. */
+  invites?: { perUser?: number; perOrg?: number; perEmail?: number; windowMs?: number } | false;
 }
 
 /** Options of {@link createEmulator}. */
@@ -149,6 +153,8 @@ export interface OrgSnapshot {
   id: string;
   slug: string;
   name: string;
+  openMembership: boolean;
+  memberInvites: boolean;
   authProvider: { provider: string; scimEnabled: boolean; requireLink: boolean; defaultRole: string } | null;
 }
 export interface TeamSnapshot {

@@ -7,7 +7,7 @@ import { systemClock } from "../../src/config.js";
 
 const [url, keyPrefix, jobs, graceMs] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
 const limiter = createRateLimiter(
-  { requestsPerSecond: 0.001, burst: 5, maxConcurrent: 10, maxConcurrentIsExplicit: false, redis: { url, keyPrefix } },
+  { requestsPerSecond: 0.001, burst: 5, maxConcurrent: 10, maxConcurrentIsExplicit: false, redis: { url, keyPrefix, connectTimeoutMs: 2000, onUnavailable: "fail" } },
   { clock: systemClock, log: (_level, message) => process.stderr.write(`${message}\n`) },
 );
 for (let i = 0; i < jobs; i++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createEmulator } from "../../src/testing/index.js";
 import { asArray, asObject, call, demo } from "./helpers.js";
 
 const ORG = "/api/0/organizations/acme";
@@ -79,31 +80,37 @@ describe("members", () => {
     expect((await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "b@acme.test", orgRole: "member" } })).status).toBe(201);
   });
 
-  it("replaces the whole team set on PUT and stores redundant team roles as null", async () => {
+  // tests/sentry/core/endpoints/test_organization_member_details.py test_can_update_team_role; the member PUT
+  // path (organization_member_utils.py save_team_assignments) stores team roles as sent, without normalising.
+  it("replaces the whole team set on PUT and stores team roles as sent", async () => {
     const emu = demo();
     const id = memberId(emu, "kai.rossi@acme.test");
     const res = await call(emu, "PUT", `${ORG}/members/${id}/`, {
       body: { orgRole: "member", teamRoles: [{ teamSlug: "identity", role: "admin" }, { teamSlug: "mobile", role: "contributor" }] },
     });
     expect(res.status).toBe(200);
-    expect(asObject(res.body).teamRoles).toEqual([{ teamSlug: "identity", role: "admin" }, { teamSlug: "mobile", role: null }]);
+    expect(asObject(res.body).teamRoles).toEqual([{ teamSlug: "identity", role: "admin" }, { teamSlug: "mobile", role: "contributor" }]);
     // Omitting teamRoles clears the team set, as the server code reads (facts §5).
     const cleared = await call(emu, "PUT", `${ORG}/members/${id}/`, { body: { orgRole: "member" } });
     expect(asObject(cleared.body).teams).toEqual([]);
   });
 
-  it("enforces role rules on PUT: no own role change, no promotion above the caller", async () => {
+  // test_organization_member_details.py test_cannot_update_own_membership, test_cannot_lower_superior_role;
+  // organization_member_details.py validates orgRole in the serializer (400) before the role checks (403).
+  it("enforces role rules on PUT: no own role change (400), promotion above the caller (400), superior target (403)", async () => {
     const emu = demo();
     const self = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { body: { orgRole: "member", teamRoles: [] } });
     expect(self).toMatchObject({ status: 400, body: { detail: "You cannot make changes to your own role." } });
     const manager = emu.issueToken({ scopes: ["member:admin"], userEmail: "chen.nguyen@acme.test" });
     const promote = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "kai.rossi@acme.test")}/`, { token: manager, body: { orgRole: "owner", teamRoles: [] } });
-    expect(promote).toMatchObject({ status: 403, body: { role: "You do not have permission to assign the given role." } });
+    expect(promote).toMatchObject({ status: 400, body: { orgRole: ["You do not have permission to set that org-level role"] } });
     const demoteOwner = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ben.garcia@acme.test")}/`, { token: manager, body: { orgRole: "member", teamRoles: [] } });
-    expect(demoteOwner.status).toBe(403);
+    expect(demoteOwner).toMatchObject({ status: 403, body: { role: "You do not have permission to assign a role to the given user." } });
   });
 
-  it("deletes with Sentry's status codes: 400 for insufficient access, 403 for idp-provisioned and last owner", async () => {
+  // test_organization_member_details.py DeleteOrganizationMemberTest: test_missing_scope,
+  // test_cannot_delete_member_with_higher_access, test_cannot_delete_idp_provisioned_member, test_cannot_delete_only_owner.
+  it("deletes with Sentry's status codes: 400 for insufficient access, 403 for idp-provisioned and the last owner or manager", async () => {
     const emu = demo();
     const member = emu.issueToken({ scopes: ["member:read"], userEmail: "kai.rossi@acme.test" });
     expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/`, { token: member }))
@@ -114,8 +121,12 @@ describe("members", () => {
     const idp = emu.state.members.find((m) => m.flags["idp:provisioned"] && !m.pending);
     expect((await call(emu, "DELETE", `${ORG}/members/${idp?.id}/`)).status).toBe(403);
     expect((await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "ben.garcia@acme.test")}/`)).status).toBe(204);
-    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`))
-      .toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner of the organization." } });
+    const lone = createEmulator({ fixture: { org: { slug: "solo" }, members: [
+      { email: "owner@solo.test", orgRole: "owner" }, { email: "pending.owner@solo.test", orgRole: "owner", pending: true },
+      { email: "dev@solo.test", orgRole: "member" }] }, rateLimit: false });
+    const ownerId = lone.state.members.find((m) => m.email === "owner@solo.test")?.id;
+    expect(await call(lone, "DELETE", `/api/0/organizations/solo/members/${ownerId}/`))
+      .toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner or manager of the organization." } });
   });
 
   it("joins teams (201, 204 when already on it, 202 as an access request) and leaves them", async () => {

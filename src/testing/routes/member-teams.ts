@@ -1,69 +1,88 @@
 /**
- * Member ↔ team routes (organization_member_team_details.py): join (201/202/204), set the team
- * role (stored null at or below the org role's minimum), leave.
+ * Member ↔ team routes (src/sentry/core/endpoints/organization_member_team_details.py and its
+ * tests tests/sentry/core/endpoints/test_organization_member_team_details.py): join (201/202/204),
+ * set the team role (stored null at or below the org role's minimum), leave.
  */
 import { detail, type EmuAnswer, isRecord, json, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
 import type { Member, Team } from "../model.js";
+import { canAdminTeam, canSetTeamRole, hasGlobalAccess } from "../access.js";
 import { effectiveTeamRole, isTeamRole, normaliseTeamRole, ORG_ROLES } from "../roles.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeTeam } from "../serialize.js";
 import { requireMember } from "./members.js";
 import { requireTeam } from "./teams.js";
 
-/** Org-wide write access, or team admin on this team, lets a caller manage someone else's membership. */
-function canManageMembership(ctx: RouteContext, team: Team): boolean {
-  if (ctx.scopes.has("org:write") || (ctx.scopes.has("team:admin") && !ctx.member)) return true;
-  const me = ctx.member;
-  if (!me) return false;
-  if (ORG_ROLES[me.orgRole].isGlobal) return true;
-  return me.teams.has(team.id) && effectiveTeamRole(me.orgRole, me.teams.get(team.id) ?? null) === "admin";
-}
-
 function idpManaged(): EmuAnswer {
   return detail(403, "This team is managed through your organization's identity provider.");
 }
 
+/** `_can_create_team_member`: closed membership limits integration tokens to org:write / team:write. */
+function canCreateTeamMember(ctx: RouteContext, team: Team): boolean {
+  if (ctx.caller.token.kind === "integration" && !ctx.org.openMembership) {
+    return ctx.scopes.has("org:write") || ctx.scopes.has("team:write");
+  }
+  return hasGlobalAccess(ctx) || canAdminTeam(ctx, team);
+}
+
+/**
+ * POST (organization_member_team_details.py): the checks run in Sentry's order: a user must be
+ * authenticated (401), the member's org role must allow team roles (403), an existing membership is
+ * 204, an IdP-provisioned team is 403, and a caller who may not add members files an access request (202).
+ */
 function joinTeam(ctx: RouteContext): EmuAnswer {
   const target = requireMember(ctx);
   const team = requireTeam(ctx);
-  if (team.idpProvisioned) return idpManaged();
+  if (ctx.caller.token.kind === "org") return { status: 401 };
   if (!ORG_ROLES[target.orgRole].isTeamRolesAllowed) return detail(403, `The user with a '${target.orgRole}' role cannot have team-level permissions.`);
   if (target.teams.has(team.id)) return noContent();
-  const isSelf = ctx.member?.id === target.id;
-  if (!isSelf && !canManageMembership(ctx, team) && !ctx.scopes.has("team:write")) {
-    // Without the right to add others Sentry files an access request instead (202, no change).
-    return { status: 202 };
-  }
+  if (team.idpProvisioned) return idpManaged();
+  if (!canCreateTeamMember(ctx, team)) return { status: 202 };
   target.teams.set(team.id, null);
   auditTeamChange(ctx, "member.join-team", target, team);
   return json(201, serializeTeam(ctx, team));
 }
 
+/**
+ * PUT: the member must be on the team (404); without `teamRole` nothing changes; the caller must be
+ * allowed to set both the current and the new role (`can_set_team_role`), else 400.
+ */
 function setTeamRole(ctx: RouteContext): EmuAnswer {
   const target = requireMember(ctx);
   const team = requireTeam(ctx);
   if (!target.teams.has(team.id)) return detail(404, NOT_FOUND);
   const body = parseJsonBody(ctx.req);
   const role = isRecord(body) ? body.teamRole : undefined;
-  if (!isTeamRole(role)) return detail(400, "Invalid team-role");
-  if (!canManageMembership(ctx, team)) return detail(400, "You do not have permission to edit that user's membership.");
-  const stored = normaliseTeamRole(target.orgRole, role);
-  target.teams.set(team.id, stored);
+  const answer = () => json(200, { isActive: true, teamRole: target.teams.get(team.id) ?? null });
+  if (role === undefined) return answer();
+  if (!isTeamRole(role)) return json(400, { teamRole: [`"${String(role)}" is not a valid choice.`] });
+  const old = effectiveTeamRole(target.orgRole, target.teams.get(team.id) ?? null);
+  if (!canSetTeamRole(ctx, team, role) || !canSetTeamRole(ctx, team, old)) {
+    return detail(400, "You do not have permission to edit that user's membership.");
+  }
+  target.teams.set(team.id, normaliseTeamRole(target.orgRole, role));
   ctx.audit("member.edit", {
     targetObject: target.id, targetUserId: target.userId,
-    data: { email: target.email, role: target.orgRole, team_slug: team.slug, teamRole: role },
+    data: { email: target.email, role: target.orgRole, team_slug: team.slug, team_role: role },
   });
   // Sentry answers with the stored role, which is null at or below the org role's minimum.
-  return json(200, { isActive: true, teamRole: stored });
+  return answer();
 }
 
+/** `_can_delete`: oneself, an org owner or manager (by role), or an admin of the team; never a token without a user. */
+function canRemoveFromTeam(ctx: RouteContext, target: Member, team: Team): boolean {
+  const me = ctx.member;
+  if (!me) return false;
+  if (me.id === target.id) return true;
+  if (ORG_ROLES[me.orgRole].scopes.includes("org:write")) return true;
+  return canAdminTeam(ctx, team);
+}
+
+/** DELETE: the permission check (400) comes before the IdP lock (403); not being on the team is still 200. */
 function leaveTeam(ctx: RouteContext): EmuAnswer {
   const target = requireMember(ctx);
   const team = requireTeam(ctx);
+  if (!canRemoveFromTeam(ctx, target, team)) return detail(400, "You do not have permission to edit that user's membership.");
   if (team.idpProvisioned) return idpManaged();
-  if (ctx.caller.token.kind === "org") return { status: 400 };
-  const isSelf = ctx.member?.id === target.id;
-  if (!isSelf && !canManageMembership(ctx, team)) return detail(400, "You do not have permission to edit that user's membership.");
   if (target.teams.delete(team.id)) auditTeamChange(ctx, "member.leave-team", target, team);
   return json(200, serializeTeam(ctx, team));
 }

@@ -2,17 +2,22 @@
  * Project routes: the organization's project list, a project's teams, and linking or unlinking a
  * team (project_team_details.py; audit `project-team.add` / `project-team.remove`).
  */
-import { detail, type EmuAnswer, fail, json, NOT_FOUND } from "../http.js";
-import { findProject, type Project } from "../model.js";
+import { hasTeamScope } from "../access.js";
+import { detail, type EmuAnswer, fail, json, NO_PERMISSION, NOT_FOUND } from "../http.js";
+import { findProject, findTeam, type Project, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeProjectDetail } from "../serialize-project-detail.js";
 import { serializeProjectSummary, serializeProjectWithTeams } from "../serialize-project.js";
 import { serializeTeam } from "../serialize.js";
 import { byKey, pagedAnswer, tokenizeQuery } from "./lists.js";
-import { requireTeam } from "./teams.js";
 
 function requireProject(ctx: RouteContext): Project {
   return findProject(ctx.org, ctx.params.project_id_or_slug ?? "") ?? fail(detail(404, NOT_FOUND));
+}
+
+/** project_team_details.py `convert_args`: an unknown team is 404 "Team does not exist.". */
+function requireLinkTeam(ctx: RouteContext): Team {
+  return findTeam(ctx.org, ctx.params.team_id_or_slug ?? "") ?? fail(detail(404, "Team does not exist."));
 }
 
 function listProjects(ctx: RouteContext): EmuAnswer {
@@ -37,21 +42,22 @@ function listProjectTeams(ctx: RouteContext): EmuAnswer {
 
 function addProjectTeam(ctx: RouteContext): EmuAnswer {
   const project = requireProject(ctx);
-  const team = requireTeam(ctx);
-  if (!project.teamIds.includes(team.id)) {
-    project.teamIds = [...project.teamIds, team.id];
-    ctx.audit("project-team.add", { targetObject: project.id, data: { team_slug: team.slug, project_slug: project.slug } });
-  }
+  const team = requireLinkTeam(ctx);
+  // A user with project:write may give any team access (no check on the team being added). The audit
+  // row is written even when the link already existed (project_team_details.py).
+  if (!project.teamIds.includes(team.id)) project.teamIds = [...project.teamIds, team.id];
+  ctx.audit("project-team.add", { targetObject: project.id, data: { team_slug: team.slug, project_slug: project.slug } });
   return json(201, serializeProjectWithTeams(ctx.org, project, ctx.member));
 }
 
 function deleteProjectTeam(ctx: RouteContext): EmuAnswer {
   const project = requireProject(ctx);
-  const team = requireTeam(ctx);
-  if (project.teamIds.includes(team.id)) {
-    project.teamIds = project.teamIds.filter((id) => id !== team.id);
-    ctx.audit("project-team.remove", { targetObject: project.id, data: { team_slug: team.slug, project_slug: project.slug } });
-  }
+  const team = requireLinkTeam(ctx);
+  // project_team_details.py: removing a team needs project:write on that very team (a Team Admin may
+  // unlink only teams they administer); the 403 body carries `detail` as a list.
+  if (!hasTeamScope(ctx, team, "project:write")) return json(403, { detail: [NO_PERMISSION] });
+  project.teamIds = project.teamIds.filter((id) => id !== team.id);
+  ctx.audit("project-team.remove", { targetObject: project.id, data: { team_slug: team.slug, project_slug: project.slug } });
   return json(200, serializeProjectWithTeams(ctx.org, project, ctx.member));
 }
 
@@ -59,9 +65,11 @@ export const projectRoutes: RouteSpec[] = [
   {
     operationId: "getProject",
     handler: (ctx) => json(200, serializeProjectDetail(ctx.org, requireProject(ctx), ctx.member, ctx.req.url.origin)),
+    object: "project",
   },
   { operationId: "listOrganizationProjects", handler: listProjects },
-  { operationId: "listProjectTeams", handler: listProjectTeams },
-  { operationId: "addProjectTeam", handler: addProjectTeam },
-  { operationId: "deleteProjectTeam", handler: deleteProjectTeam },
+  // ProjectPermission (src/sentry/api/bases/project.py); project_team_details.py narrows POST/DELETE to project:write|admin.
+  { operationId: "listProjectTeams", handler: listProjectTeams, object: "project" },
+  { operationId: "addProjectTeam", handler: addProjectTeam, object: "project" },
+  { operationId: "deleteProjectTeam", handler: deleteProjectTeam, object: "project" },
 ];

@@ -137,9 +137,10 @@ function listTeamProjects(ctx: RouteContext): EmuAnswer {
 export const teamRoutes: RouteSpec[] = [
   { operationId: "listOrganizationTeams", handler: listTeams },
   { operationId: "createOrganizationTeam", handler: createTeam },
-  { operationId: "getTeam", handler: (ctx) => json(200, serializeTeam(ctx, requireTeam(ctx))) },
-  { operationId: "updateTeam", handler: updateTeam },
-  { operationId: "deleteTeam", handler: deleteTeam },
-  { operationId: "listTeamMembers", handler: listTeamMembers },
-  { operationId: "listTeamProjects", handler: listTeamProjects },
+  // TeamPermission (src/sentry/api/bases/team.py) guards every /teams/{org}/{team}/ route.
+  { operationId: "getTeam", handler: (ctx) => json(200, serializeTeam(ctx, requireTeam(ctx))), object: "team" },
+  { operationId: "updateTeam", handler: updateTeam, object: "team" },
+  { operationId: "deleteTeam", handler: deleteTeam, object: "team" },
+  { operationId: "listTeamMembers", handler: listTeamMembers, object: "team" },
+  { operationId: "listTeamProjects", handler: listTeamProjects, object: "team" },
 ];
