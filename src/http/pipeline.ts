@@ -9,6 +9,7 @@ import type { ResolvedConfig } from "../config.js";
 import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
 import type { Observer } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
+import { isPipelineRequest } from "./pipeline-request.js";
 import { isScimPath, matchOperation } from "./operations.js";
 import { redactUrl, redactValue } from "./redact.js";
 import { type BodyContext, bufferResponse } from "./response-body.js";
@@ -99,23 +100,33 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const watched = observer.active;
 
   async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const url = new URL(request.url);
-    const method = request.method.toUpperCase();
     const realFetch = () => config.fetch ?? globalThis.fetch;
+    // openapi-fetch's requests (PipelineRequest) are read field by field; anything else becomes a platform Request.
+    const light = isPipelineRequest(input) && init === undefined ? input : undefined;
+    const request = light ? undefined : input instanceof Request && init === undefined ? input : new Request(input, init);
+    const url = new URL(light ? light.url : request!.url);
+    const method = light ? light.method : request!.method.toUpperCase();
     // Never send credentials to an origin other than the configured one (e.g. a URL taken from a header).
-    if (url.origin !== config.origin) return realFetch()(request);
+    if (url.origin !== config.origin) return realFetch()(light ? light.toRequest() : request!);
 
     const apiPath = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
     const key = limiterKey(method, apiPath);
     const scim = isScimPath(apiPath);
     const usedScimToken = scim && config.hasScimToken;
     const operationId = matchOperation(method, apiPath)?.operationId;
-    const combined = config.signal ? combineSignals([request.signal, config.signal]) : { signal: request.signal, release: () => undefined };
+    const requestSignal = light ? light.callerSignal : request!.signal;
+    const combined = config.signal ? combineSignals([requestSignal, config.signal]) : { signal: requestSignal, release: () => undefined };
     // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
     const signal = combined.signal;
-    // Buffered once so every attempt gets a fresh body ("body already used" otherwise).
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    // Kept so every attempt sends the same body ("body already used" otherwise): a string as is, anything else
+    // (a stream, FormData with its multipart boundary) buffered once through a platform Request.
+    const lightBody = light?.bodyInit;
+    const buffered = light && (lightBody === undefined || lightBody === null || typeof lightBody === "string") ? undefined : (light?.toRequest() ?? request!);
+    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : (lightBody ?? undefined);
+    // One copy per request, never the caller's object (it would show the token to middleware); attempts only
+    // change the authorization header, and fetch copies the headers when it is called.
+    const headers = new Headers(buffered ? buffered.headers : light!.headers);
+    headers.set("user-agent", config.userAgent);
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
     const shownUrl = watched ? redactUrl(url.toString()) : "";
     const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
@@ -123,9 +134,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const attempt = async (n: number): Promise<Response> => {
       const token = await config.readToken(scim ? "scim" : "api");
       ctx.secrets.add(token);
-      const headers = new Headers(request.headers);
       headers.set("authorization", `Bearer ${token}`);
-      headers.set("user-agent", config.userAgent);
       const timeout = attemptDeadline(config.timeoutMs, signal);
       const attemptSignal = timeout.signal;
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });

@@ -3,6 +3,7 @@
  * attempt's deadline, larger than `maxResponseBytes` or not JSON is a failure of that attempt (typed, and retried
  * where the method allows) rather than a bare TypeError / DOMException / SyntaxError thrown later by whoever reads it.
  */
+import { bufferedResponse } from "./buffered-response.js";
 import { type ResponseFailure, SentryResponseError } from "./errors.js";
 
 /** What a failed body read is reported with. */
@@ -98,7 +99,7 @@ export async function bufferResponse(response: Response, ctx: BodyContext, signa
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok || bytes.byteLength === 0 || !(JSON_TYPE.test(type) || HTML_TYPE.test(type))) {
-    return withLength(new Response(bytes, init), bytes.byteLength);
+    return withLength(bufferedResponse(bytes, init), bytes.byteLength);
   }
   if (!JSON_TYPE.test(type)) throw fail("malformed");
   let parsed: unknown;
@@ -107,10 +108,8 @@ export async function bufferResponse(response: Response, ctx: BodyContext, signa
   } catch (error) {
     throw fail("malformed", error);
   }
-  const out = withLength(new Response(bytes, init), bytes.byteLength);
   // The body is still readable as bytes or text (hooks clone it); json() skips a second parse.
-  Object.defineProperty(out, "json", { value: () => Promise.resolve(parsed), configurable: true });
-  return out;
+  return withLength(bufferedResponse(bytes, init, { value: parsed }), bytes.byteLength);
 }
 
 /** A buffered body has a known length; saying so lets openapi-fetch call json() instead of text() + JSON.parse. */
