@@ -6,6 +6,7 @@
  * client still sees requests.
  */
 import type { ResolvedConfig } from "../config.js";
+import { DeadlinePool } from "./deadline.js";
 import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
 import type { Observer } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
@@ -60,27 +61,6 @@ function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSi
 }
 
 
-/**
- * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`. One AbortController and an
- * unref'd timer instead of AbortSignal.timeout + a combined signal: measured as the largest per-request cost of
- * the pipeline (AbortSignal.timeout builds a transferable signal). The attempt clears it once the body is read.
- */
-function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { signal: AbortSignal; readonly timedOut: boolean; clear(): void } {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
-  }, timeoutMs);
-  timer.unref?.();
-  if (caller) {
-    if (caller.aborted) controller.abort(caller.reason);
-    // `caller` is per request (see the pipeline), so this listener goes with it; no removal to arrange.
-    else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
-  }
-  return { signal: controller.signal, get timedOut() { return timedOut; }, clear: () => clearTimeout(timer) };
-}
-
 /** Everything a pipeline shares across requests of one transport. */
 export interface PipelineContext {
   config: ResolvedConfig;
@@ -98,6 +78,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const policy = config.retry ? retryPolicy(config.retry, config.maxPauseMs) : false;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
   const watched = observer.active;
+  const deadlines = new DeadlinePool();
 
   async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
     const realFetch = () => config.fetch ?? globalThis.fetch;
@@ -135,7 +116,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       const token = await config.readToken(scim ? "scim" : "api");
       ctx.secrets.add(token);
       headers.set("authorization", `Bearer ${token}`);
-      const timeout = attemptDeadline(config.timeoutMs, signal);
+      const timeout = deadlines.start(config.timeoutMs, signal);
       const attemptSignal = timeout.signal;
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
