@@ -11,8 +11,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { repoRoot } from "./spec-source.js";
 
-/** The budget for the core entry, min+gzip, dependencies excluded. */
-export const CORE_SIZE_BUDGET_BYTES = 45 * 1024;
+/** The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB). */
+export const CORE_SIZE_BUDGET_BYTES = 56 * 1024;
 
 /** The budget for the whole published package, unpacked (what `npm install` writes to disk). */
 export const PACKAGE_SIZE_BUDGET_BYTES = 2.5 * 1000 * 1000;

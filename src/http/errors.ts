@@ -51,8 +51,32 @@ export class SentryConfigError extends SentryError {
   }
 }
 
+// What a connection failure was, in words, and whether trying again can help: a host that does not resolve or
+// a certificate that does not verify fails the same way every time, so those are reported at once.
+const NETWORK_CAUSES: ReadonlyArray<readonly [RegExp, string, boolean]> = [
+  [/^ECONNREFUSED$/, "connection refused", true],
+  [/^ENOTFOUND$/, "DNS lookup failed: host not found", false],
+  [/^EAI_AGAIN$/, "DNS lookup failed (temporary)", true],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, "connection reset", true],
+  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT)$/, "connection timed out", true],
+  [/^(EHOSTUNREACH|ENETUNREACH)$/, "host unreachable", true],
+  [/CERT|^ERR_TLS_|^ERR_SSL_|SSL|^UNABLE_TO_(VERIFY|GET)_/, "TLS error: the server's certificate could not be verified", false],
+];
+
 /**
- * The request could not be completed (DNS, refused or reset connection). `requestSent` false means provably not applied.
+ * Reads a connection failure's code: its words, and whether a retry could help.
+ * @example describeNetworkCode("ENOTFOUND") // { reason: "DNS lookup failed: host not found", retryable: false }
+ */
+export function describeNetworkCode(code: string | undefined): { reason: string; retryable: boolean } {
+  const known = code === undefined ? undefined : NETWORK_CAUSES.find(([pattern]) => pattern.test(code));
+  if (known) return { reason: known[1], retryable: known[2] };
+  return { reason: "network error", retryable: true };
+}
+
+/**
+ * The request could not be completed (DNS, refused or reset connection, TLS). The message names the cause and the
+ * URL; `retryable` is false for causes no retry can fix (unknown host, bad certificate), which are not retried.
+ * `requestSent` false means provably not applied.
  * @example
  * catch (e) { if (isSentryNetworkError(e) && !e.requestSent) await retryLater(); }
  */
@@ -61,13 +85,30 @@ export class SentryNetworkError extends SentryError {
   readonly url: string;
   readonly code: string | undefined;
   readonly requestSent: boolean;
+  /** The cause in words: "connection refused", "DNS lookup failed: host not found", "TLS error: …". */
+  readonly reason: string;
+  readonly retryable: boolean;
+  readonly hint: string;
   constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown }) {
+    const { reason, retryable } = describeNetworkCode(input.code);
     const code = input.code ? ` (${input.code})` : "";
-    super("network", `${input.method} ${redactUrl(input.url)} failed${code}`, { cause: input.cause });
+    const url = redactUrl(input.url);
+    super("network", `${input.method} ${url} failed: ${reason}${code}`, { cause: input.cause });
     this.method = input.method;
-    this.url = redactUrl(input.url);
+    this.url = url;
     this.code = input.code;
     this.requestSent = input.requestSent;
+    this.reason = reason;
+    this.retryable = retryable;
+    let origin = url;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      // Not a URL (a test's custom fetch): name the address as given.
+    }
+    this.hint = retryable
+      ? `Check that Sentry answers at ${origin} (the base URL) and that the network allows it.`
+      : `Check the base URL's host name and certificate (${origin}); retrying will not help.`;
   }
 }
 
@@ -163,7 +204,8 @@ export class SentryApiError extends SentryError {
   readonly requestSent: boolean;
 
   constructor(fields: ApiErrorFields, kind: SentryErrorKind = "api") {
-    const where = fields.method ? `${fields.method} ${fields.path}: ` : "";
+    // The real path, not the template: "GET /api/0/teams/acme/nosuchteam/" says which object was meant.
+    const where = fields.method ? `${fields.method} ${pathnameOf(fields.url) ?? fields.path}: ` : "";
     const status = fields.requestSent === false ? "" : `${fields.status} `;
     super(kind, `${status}${where}${fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
     this.status = fields.status;
@@ -177,6 +219,14 @@ export class SentryApiError extends SentryError {
     this.hint = fields.hint;
     this.requestId = fields.requestId === undefined ? undefined : REQUEST_ID.test(fields.requestId) ? fields.requestId : REDACTED;
     this.requestSent = fields.requestSent ?? true;
+  }
+}
+
+function pathnameOf(url: string): string | undefined {
+  try {
+    return new URL(redactUrl(url)).pathname;
+  } catch {
+    return undefined;
   }
 }
 

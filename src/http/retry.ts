@@ -95,7 +95,7 @@ export function decideRetry(method: string, outcome: { response?: Response; erro
     }
     return { retry: false };
   }
-  if (isSentryNetworkError(error) && (idempotent || !error.requestSent)) {
+  if (isSentryNetworkError(error) && error.retryable && (idempotent || !error.requestSent)) {
     return { retry: true, reason: "network", serverDelayMs: undefined, shortBackoff: false };
   }
   if (isSentryTimeoutError(error) && idempotent) return { retry: true, reason: "timeout", serverDelayMs: undefined, shortBackoff: false };

@@ -62,7 +62,7 @@ function scimFailure(name: "scim-users" | "scim-groups", error: unknown, scimEna
   if (isPermissionError(error)) {
     const fix = scimEnabled === false
       ? `SCIM is not enabled: enable it in ${SCIM_SETTINGS} (needs SAML2 and the Business plan).`
-      : `The token lacks ${scope} (or SCIM is not enabled for the organization): use the SCIM token from ${SCIM_SETTINGS}.`;
+      : `The token lacks ${scope} (or SCIM is not enabled for the organization): use the SCIM token from ${SCIM_SETTINGS}, not an org auth token (sntrys_ tokens carry only org:ci).`;
     return { name, ok: false, detail: "403: SCIM refused the request", fix };
   }
   return { name, ok: false, detail: `could not list SCIM ${name === "scim-users" ? "Users" : "Groups"}: ${describe(error)}`, fix: "Retry later; check the base URL and network." };

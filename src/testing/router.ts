@@ -129,12 +129,8 @@ export class Router {
         return route.anonymous(req, world, authorization ? authenticate(world, authorization, now) : undefined);
       }
       const caller = authenticate(world, req.headers.get("authorization"), now);
-      if (route.isScim && caller.token.kind === "org") {
-        // Deliberate modelling of the seed's error-table row ("401 on SCIM endpoints: using an org
-        // auth token instead of the SCIM bearer token"). Sentry's code has no such rule (facts §6);
-        // an org token would fail the scope check with 403 there.
-        return detail(401, "Invalid token");
-      }
+      // SCIM has no token rule of its own (scim/utils.py OrganizationSCIMPermission): an org auth token
+      // (org:ci only) fails the scope check below with 403, as anywhere else — not the seed's 401.
       if (route.scopes.length > 0 && !hasAny(caller.tokenScopes, route.scopes)) return detail(403, NO_PERMISSION);
       const orgParam = params.organization_id_or_slug;
       let org: Org | undefined;

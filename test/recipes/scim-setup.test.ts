@@ -19,15 +19,17 @@ describe("checkScimSetup", () => {
     expect(emu.state.requests.map((r) => r.operationId)).toEqual(["getOrganizationAuthProvider", "listOrganizationScimV2Users", "listOrganizationScimV2Groups"]);
   });
 
-  it("explains a 401 from an org auth token used instead of the SCIM token", async () => {
+  // Sentry answers an org auth token on SCIM with 403 from the scope check (scim/utils.py
+  // OrganizationSCIMPermission), not the seed's 401.
+  it("explains a 403 from an org auth token used instead of the SCIM token", async () => {
     const h = harnessB();
     const orgToken = h.emu.issueToken({ kind: "org", name: "ci-release-upload-prod", scopes: ["org:ci"] });
     const { sentry } = h.clientWith({ token: h.emu.adminToken, scimToken: orgToken });
     const report = await checkScimSetup(sentry);
     const users = byName(report.checks)["scim-users"];
     expect(report.ok).toBe(false);
-    expect(users).toMatchObject({ ok: false, detail: expect.stringContaining("401") });
-    expect(users?.fix).toMatch(/SCIM bearer token.*not an org auth token/);
+    expect(users).toMatchObject({ ok: false, detail: expect.stringContaining("403") });
+    expect(users?.fix).toMatch(/SCIM token.*not an org auth token/);
     expect(JSON.stringify(report)).not.toContain(orgToken);
   });
 

@@ -96,7 +96,8 @@ describe("scim.groups", () => {
     expect(emu.state.requests).toHaveLength(0);
   });
 
-  it("rename sends the replace operation and re-slugs the team; a taken slug is ConflictError", async () => {
+  // scim/teams.py _rename_team_operation validates with TeamDetailsSerializer: a taken slug is a 400 field error.
+  it("rename sends the replace operation and re-slugs the team; a taken slug is a ValidationError", async () => {
     const { groups, seen, emu } = setup();
     await groups.rename("5", "Mobile Apps");
     expect(seen[0]).toEqual({
@@ -105,7 +106,7 @@ describe("scim.groups", () => {
     });
     expect(emu.state.teams.find((t) => t.id === "5")).toMatchObject({ name: "Mobile Apps", slug: "mobile-apps" });
     const error = await thrown(() => groups.rename(5, "Payments"));
-    expect(isConflictError(error)).toBe(true);
+    expect(isValidationError(error) && error.status).toBe(400);
     expect(isValidationError(await thrown(() => groups.rename(5, " ")))).toBe(true);
   });
 

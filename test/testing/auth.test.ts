@@ -109,10 +109,12 @@ describe("authentication", () => {
 describe("SCIM authentication rules", () => {
   const users = "/api/0/organizations/acme/scim/v2/Users";
 
-  it("refuses org auth tokens with 401 (modelled after the seed's error table)", async () => {
+  // src/sentry/core/endpoints/scim/utils.py OrganizationSCIMPermission: no SCIM-token rule; an org auth
+  // token (org:ci) fails the scope check with 403 — the seed's "401 with an org token" row is wrong.
+  it("refuses org auth tokens with 403 from the scope check, not the seed's 401", async () => {
     const emu = demo();
     const orgToken = emu.issueToken({ kind: "org", scopes: ["org:ci"] });
-    expect(await call(emu, "GET", users, { token: orgToken })).toMatchObject({ status: 401, body: { detail: "Invalid token" } });
+    expect(await call(emu, "GET", users, { token: orgToken })).toMatchObject({ status: 403, body: { detail: "You do not have permission to perform this action." } });
     expect((await call(emu, "GET", users, { token: emu.scimToken })).status).toBe(200);
   });
 

@@ -21,15 +21,21 @@ describe("SCIM users", () => {
     const emu = demo();
     const hit = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('userName eq "KAI.ROSSI@acme.test"')}`, { token: emu.scimToken })).body);
     expect(hit.totalResults).toBe(1);
-    for (const bad of ['userName co "kai"', 'userName eq "a" and userName eq "b"', "userName eq kai", 'title eq "x"']) {
+    // src/sentry/core/endpoints/scim/utils.py parse_filter_conditions: one " eq ", no comma, a known key.
+    for (const bad of ['userName co "kai"', 'userName eq "a" and userName eq "b"', 'title eq "x"', 'userName eq "a,b"', 'value eq "abc"', 'userName EQ "x"']) {
       const res = await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent(bad)}`, { token: emu.scimToken });
       expect(res, bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], scimType: "invalidFilter" } });
     }
+    // The value's first and last characters are dropped whatever they are, and every key is accepted on Users.
+    const unquoted = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent("userName eq kai")}`, { token: emu.scimToken })).body);
+    expect(unquoted.totalResults).toBe(0);
+    const byDisplay = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('displayName eq "kai.rossi@acme.test"')}`, { token: emu.scimToken })).body);
+    expect(byDisplay.totalResults).toBe(1);
   });
 
   it("parses a 100k-character filter in linear time", async () => {
     const emu = demo();
-    const filter = `userName eq "${"a".repeat(100_000)}`;
+    const filter = `userName eq "${"a".repeat(100_000)}" eq "b"`;
     const started = performance.now();
     const res = await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent(filter)}`, { token: emu.scimToken });
     expect(res.status).toBe(400);
@@ -51,12 +57,16 @@ describe("SCIM users", () => {
   it("deactivates (hard-deletes) via PATCH active=false in both forms and rejects other operations", async () => {
     const emu = demo();
     const id = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id;
+    // scim/members.py: the op serializer accepts only "replace" (its errors come back as JSON text, as
+    // Azure's periodic "add" meets: getsentry/sentry#84941); a replace that does not deactivate is refused.
     const bad = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "add", path: "title", value: "x" }] } });
-    expect(bad).toMatchObject({ status: 400, body: { detail: "Invalid Patch Operation." } });
+    expect(bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: '{"Operations": {"0": {"op": ["\\"add\\" is not a valid choice"], "value": ["value must be a boolean or object"]}}}' } });
+    const activate = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "replace", path: "active", value: true }] } });
+    expect(activate).toMatchObject({ status: 400, body: { detail: "Invalid Patch Operation." } });
     const ok = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "Replace", value: { active: false } }] } });
     expect(ok.status).toBe(204);
     expect(emu.state.members.some((m) => m.id === id)).toBe(false);
-    expect((await call(emu, "GET", `${SCIM}/Users/${id}`, { token: emu.scimToken })).body).toMatchObject({ detail: "User not found." });
+    expect((await call(emu, "GET", `${SCIM}/Users/${id}`, { token: emu.scimToken })).body).toMatchObject({ status: "404", detail: "The requested resource does not exist" });
     const other = emu.state.members.find((m) => m.email === "lena.kim@acme.test")?.id;
     const azure = await call(emu, "PATCH", `${SCIM}/Users/${other}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "replace", path: "active", value: "false" }] } });
     expect(azure.status).toBe(204);
@@ -98,5 +108,72 @@ describe("SCIM groups", () => {
     expect(await patch([{ op: "add", path: "members", value: [{ value: "99999" }] }])).toMatchObject({ status: 404, body: { detail: "User not found." } });
     expect((await call(emu, "DELETE", url, { token: emu.scimToken })).status).toBe(204);
     expect(await call(emu, "GET", url, { token: emu.scimToken })).toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "Group not found." } });
+  });
+});
+
+describe("SCIM rules from Sentry's code (src/sentry/core/endpoints/scim/members.py, teams.py)", () => {
+  it("never removes the only owner, by PATCH or DELETE (403, plain body)", async () => {
+    const { createEmulator } = await import("../../src/testing/index.js");
+    const emu = createEmulator({ rateLimit: false, fixture: { org: { slug: "solo" }, authProvider: { provider: "okta", scimEnabled: true },
+      members: [{ email: "owner@solo.test", orgRole: "owner" }, { email: "mgr@solo.test", orgRole: "manager" }] } });
+    const owner = emu.state.members.find((m) => m.email === "owner@solo.test")?.id;
+    const users = "/api/0/organizations/solo/scim/v2/Users";
+    const body = { Operations: [{ op: "replace", path: "active", value: "False" }] };
+    expect(await call(emu, "PATCH", `${users}/${owner}`, { token: emu.scimToken, body }))
+      .toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner of the organization." } });
+    expect((await call(emu, "DELETE", `${users}/${owner}`, { token: emu.scimToken })).status).toBe(403);
+    expect(emu.state.members.some((m) => m.id === owner)).toBe(true);
+  });
+
+  it("requires schemas on group PATCH, marks any patched team IdP-provisioned, and undoes a request that meets an unknown member", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const url = `${SCIM}/Groups/${payments?.id}`;
+    const noSchemas = await call(emu, "PATCH", url, { token: emu.scimToken, body: { Operations: [] } });
+    expect(noSchemas).toMatchObject({ status: 400, body: { detail: '{"schemas": ["This field is required."]}' } });
+    expect((await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [] } })).status).toBe(204);
+    expect(emu.state.teams.find((t) => t.slug === "payments")?.idpProvisioned).toBe(true);
+    const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id;
+    const before = emu.state.auditLog.length;
+    const res = await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [
+      { op: "remove", path: `members[value eq "${kai}"]` }, { op: "add", path: "members", value: [{ value: "999999" }] }] } });
+    expect(res).toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "User not found." } });
+    expect(emu.state.members.find((m) => m.id === kai)?.teams.some((t) => t.team === "payments")).toBe(true);
+    expect(emu.state.auditLog.length).toBe(before);
+  });
+
+  it("accepts Azure's remove form and renames with Django's slugify; a taken slug is a 400 field error", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const url = `${SCIM}/Groups/${payments?.id}`;
+    const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id;
+    const ops = (Operations: unknown[]) => call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations } });
+    expect((await ops([{ op: "Remove", path: "members", value: [{ value: kai }] }])).status).toBe(204);
+    expect(emu.state.members.find((m) => m.id === kai)?.teams.some((t) => t.team === "payments")).toBe(false);
+    expect((await ops([{ op: "replace", path: "displayName", value: "Pay_Ments Team" }])).status).toBe(204);
+    expect(emu.state.teams.find((t) => t.id === payments?.id)).toMatchObject({ slug: "pay_ments-team", name: "Pay_Ments Team" });
+    expect(await ops([{ op: "replace", value: { id: payments?.id, displayName: "Identity" } }]))
+      .toMatchObject({ status: 400, body: { slug: ['The slug "identity" is already in use.'] } });
+    // An unsupported replace path answers 400 but keeps the ops before it (Sentry returns inside the transaction).
+    const lena = emu.state.members.find((m) => m.email === "lena.kim@acme.test")?.id;
+    expect(await ops([{ op: "add", path: "members", value: [{ value: lena }] }, { op: "replace", path: "externalId", value: "x" }]))
+      .toMatchObject({ status: 400, body: { detail: "Invalid Replace attr. Only displayName and members supported." } });
+    expect(emu.state.members.find((m) => m.id === lena)?.teams.some((t) => t.team === "pay_ments-team")).toBe(true);
+  });
+
+  it("honours excludedAttributes=members on a single group and refuses all-numeric group names", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const one = asObject((await call(emu, "GET", `${SCIM}/Groups/${payments?.id}?excludedAttributes=members`, { token: emu.scimToken })).body);
+    expect(one.members).toBeUndefined();
+    expect((await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "2024" } })).status).toBe(400);
+  });
+
+  it("omits `active` from users when the provider is Active Directory", async () => {
+    const { createEmulator } = await import("../../src/testing/index.js");
+    const emu = createEmulator({ rateLimit: false, fixture: { org: { slug: "az" }, authProvider: { provider: "active-directory", scimEnabled: true },
+      members: [{ email: "owner@az.test", orgRole: "owner" }] } });
+    const list = asObject((await call(emu, "GET", "/api/0/organizations/az/scim/v2/Users", { token: emu.scimToken })).body);
+    expect(asArray(list.Resources)[0]).not.toHaveProperty("active");
   });
 });

@@ -64,8 +64,13 @@ const STEPS: Step[] = [
   },
   { op: "getOrganizationScimV2User", method: "GET", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200 },
   {
-    op: "updateOrganizationScimV2User", method: "PATCH", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 204,
-    body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: true } }] },
+    op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", status: 201,
+    body: { userName: "scim.patched@acme.test" }, save: (b, ids) => { ids.scimPatched = String(asObject(b).id); },
+  },
+  {
+    // scim/members.py: the only PATCH Sentry accepts sets active to false, which deletes the member.
+    op: "updateOrganizationScimV2User", method: "PATCH", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimPatched}`, token: "scim", status: 204,
+    body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] },
   },
   { op: "deleteOrganizationScimV2User", method: "DELETE", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 204 },
   { op: "listOrganizationScimV2Groups", method: "GET", path: `${ORG}/scim/v2/Groups`, token: "scim", status: 200 },

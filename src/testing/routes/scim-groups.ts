@@ -1,12 +1,12 @@
 /**
- * SCIM Groups (scim/teams.py): a group is a team; provisioned teams are marked idp-provisioned;
- * PATCH adds/removes/replaces members and renames (Okta and Azure forms).
+ * SCIM Groups (src/sentry/core/endpoints/scim/teams.py): a group is a team; provisioned and patched
+ * teams are marked idp-provisioned; PATCH adds/removes/replaces members and renames (Okta and Azure forms).
  */
-import { type EmuAnswer, fail, isRecord, json, noContent, parseJsonBody, scimError } from "../http.js";
-import { findTeam, type Member, slugify, type Team } from "../model.js";
+import { type EmuAnswer, fail, isRecord, json, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
+import { findTeam, type Member, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { auditTeamChange } from "./member-teams.js";
-import { parseScimFilter, patchOperations, scimList } from "./scim.js";
+import { excludesMembers, parseScimFilter, patchOperations, scimList } from "./scim.js";
 import { createTeamRecord, deleteTeamRecord, TEAM_CONFLICT } from "./teams.js";
 
 const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -26,75 +26,132 @@ function serializeGroup(ctx: RouteContext, team: Team, withMembers = true): Reco
 }
 
 function requireGroup(ctx: RouteContext): Team {
-  return ctx.org.teams.get(Number(ctx.params.team_id_or_slug)) ?? fail(scimError(404, "Group not found."));
+  return ctx.org.teams.get(Number(ctx.params.team_id_or_slug)) ?? fail(json(404, { schemas: [SCIM_ERROR_SCHEMA], detail: "Group not found." }));
+}
+
+const USER_NOT_FOUND: EmuAnswer = { status: 404, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "User not found." } };
+const UNSUPPORTED: EmuAnswer = { status: 400, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "Invalid Replace attr. Only displayName and members supported." } };
+const TOO_MANY: EmuAnswer = { status: 400, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "Too many patch ops sent, limit is 100." } };
+
+/** Django's `slugify`, which SCIM uses for group names: ASCII-folded, lowercase, `[^\w\s-]` dropped, runs of spaces/dashes to one dash. */
+export function djangoSlugify(text: string): string {
+  const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+  return ascii.toLowerCase().replace(/[^\w\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+}
+
+const SLUG_RE = /^(?=.*[a-z_-])[a-z0-9_-]+$/;
+const SLUG_ERROR = "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.";
+
+/** `SentrySerializerSlugField` checks of a slug derived from a display name (max 50, not all digits). */
+function slugErrors(slug: string): string[] {
+  if (slug === "") return ["This field may not be blank."];
+  if (slug.length > 50) return ["Ensure this field has no more than 50 characters."];
+  return SLUG_RE.test(slug) ? [] : [SLUG_ERROR];
 }
 
 function listGroups(ctx: RouteContext): EmuAnswer {
-  const filter = parseScimFilter(ctx.req.url.searchParams.get("filter"), ["displayName", "value"]);
-  const wanted = filter ? slugify(filter.value) : undefined;
-  const excludeMembers = (ctx.req.url.searchParams.get("excludedAttributes") ?? "").split(",").includes("members");
+  const filter = parseScimFilter(ctx.req.url.searchParams.get("filter"));
+  const wanted = filter ? djangoSlugify(filter.value) : undefined;
+  const withMembers = !excludesMembers(ctx.req);
   const rows = [...ctx.org.teams.values()]
-    .filter((t) => wanted === undefined || t.slug === wanted)
+    .filter((t) => wanted === undefined || t.slug.toLowerCase() === wanted)
     .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return scimList(ctx.req, rows, (t) => serializeGroup(ctx, t, !excludeMembers));
+  return scimList(ctx.req, rows, (t) => serializeGroup(ctx, t, withMembers));
 }
 
+/**
+ * POST (scim/teams.py): slug = Django slugify of `displayName`, validated as a team slug (400, plain
+ * DRF errors); a taken slug is 409; the team is created empty and marked IdP-provisioned.
+ */
 function provisionGroup(ctx: RouteContext): EmuAnswer {
   const body = parseJsonBody(ctx.req);
   const displayName = isRecord(body) ? body.displayName : undefined;
-  if (typeof displayName !== "string" || displayName.trim() === "") return json(400, { displayName: ["This field is required."] });
-  const slug = slugify(displayName);
-  if (!slug) return json(400, { displayName: ["Enter a valid slug."] });
+  if (typeof displayName !== "string") return json(400, { name: ["This field is required."] });
+  const slug = djangoSlugify(displayName);
+  const errors: Record<string, string[]> = {};
+  if (slugErrors(slug).length) errors.slug = slugErrors(slug);
+  if (displayName.length > 64) errors.name = ["Ensure this field has no more than 64 characters."];
+  if (Object.keys(errors).length) return json(400, errors);
   if (findTeam(ctx.org, slug)?.slug === slug) return TEAM_CONFLICT;
-  const team = createTeamRecord(ctx, slug, displayName, true);
+  const team = createTeamRecord(ctx, slug, displayName || slug, true);
   return json(201, serializeGroup(ctx, team));
 }
 
-function memberIdsOf(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((v) => (isRecord(v) ? String(v.value ?? "") : String(v)));
+function memberById(ctx: RouteContext, raw: unknown): Member {
+  const id = isRecord(raw) ? raw.value : raw;
+  const found = /^\d+$/.test(String(id)) ? ctx.org.members.get(Number(id)) : undefined;
+  return found ?? fail(USER_NOT_FOUND);
 }
 
+/** The member id of a remove op: Azure's `value: [{ value }]`, else the filter in `members[value eq "7"]`. */
+function removeTarget(op: Record<string, unknown>): unknown {
+  if (op.value !== undefined) return Array.isArray(op.value) ? op.value[0] : undefined;
+  const inner = /\[(.*?)\]/.exec(String(op.path));
+  if (!inner?.[1]) fail(json(400, { schemas: [SCIM_ERROR_SCHEMA], scimType: "invalidFilter" }));
+  return parseScimFilter(inner[1])?.value;
+}
+
+function rename(ctx: RouteContext, team: Team, name: unknown): void {
+  if (typeof name !== "string") fail(scimError(400, "Invalid Patch Operation."));
+  const slug = djangoSlugify(name);
+  const errors = slugErrors(slug);
+  if (!errors.length && [...ctx.org.teams.values()].some((t) => t.slug === slug && t.id !== team.id)) errors.push(`The slug "${slug}" is already in use.`);
+  if (errors.length) fail(json(400, { slug: errors }));
+  team.name = name;
+  team.slug = slug;
+  ctx.audit("team.edit", { targetObject: team.id, data: { slug: team.slug, name: team.name, id: team.id } });
+}
+
+/**
+ * PATCH (scim/teams.py): `schemas` and `Operations` are required (400 with the serializer errors as
+ * JSON text), at most 100 ops; any PATCH marks the team IdP-provisioned. Ops: add/remove/replace of
+ * members (Okta and Azure forms) and renames (`replace` without path, Okta; `path: "displayName"`,
+ * Azure). Other add/remove paths are ignored. Ops run in one transaction: an unknown member (404) or a
+ * bad name (400) undoes the whole request, while an unsupported replace path (400) keeps earlier ops.
+ */
 function patchGroup(ctx: RouteContext): EmuAnswer {
   const team = requireGroup(ctx);
-  const ops = patchOperations(parseJsonBody(ctx.req));
-  const resolve = (id: string): Member => ctx.org.members.get(Number(id)) ?? fail(scimError(404, "User not found."));
+  const ops = patchOperations(parseJsonBody(ctx.req), { ops: ["add", "remove", "replace"], requireSchemas: true });
+  if (ops.length > 100) return TOO_MANY;
+  const saved = { name: team.name, slug: team.slug, idp: team.idpProvisioned, auditLength: ctx.org.audit.length,
+    teams: [...ctx.org.members.values()].map((m) => [m, new Map(m.teams)] as const) };
   const add = (m: Member) => { if (!m.teams.has(team.id)) { m.teams.set(team.id, null); auditTeamChange(ctx, "member.join-team", m, team); } };
   const remove = (m: Member) => { if (m.teams.delete(team.id)) auditTeamChange(ctx, "member.leave-team", m, team); };
-  for (const op of ops) {
-    const name = typeof op.op === "string" ? op.op.toLowerCase() : "";
-    const path = typeof op.path === "string" ? op.path : undefined;
-    if (name === "add" && path === "members") {
-      for (const id of memberIdsOf(op.value)) add(resolve(id));
-    } else if (name === "remove" && path !== undefined && path.startsWith("members")) {
-      const inline = /^members\[value eq "(\d+)"\]$/.exec(path);
-      const ids = inline?.[1] ? [inline[1]] : path === "members" ? memberIdsOf(op.value) : null;
-      if (!ids) return scimError(400, "Invalid Patch Operation.");
-      for (const id of ids) remove(resolve(id));
-    } else if (name === "replace" && path === "members") {
-      const wanted = memberIdsOf(op.value).map(resolve);
-      for (const m of [...ctx.org.members.values()]) if (m.teams.has(team.id) && !wanted.includes(m)) remove(m);
-      for (const m of wanted) add(m);
-    } else if (name === "replace" && (path === "displayName" || (path === undefined && isRecord(op.value)))) {
-      const newName = path === "displayName" ? op.value : isRecord(op.value) ? op.value.displayName : undefined;
-      if (typeof newName !== "string" || !slugify(newName)) return scimError(400, "Invalid Patch Operation.");
-      const slug = slugify(newName);
-      if (slug !== team.slug && [...ctx.org.teams.values()].some((t) => t.slug === slug)) return TEAM_CONFLICT;
-      team.name = newName;
-      team.slug = slug;
-      ctx.audit("team.edit", { targetObject: team.id, data: { slug: team.slug, name: team.name, id: team.id } });
-    } else if (name === "replace") {
-      return scimError(400, "Invalid Replace attr. Only displayName and members supported.");
-    } else {
-      return scimError(400, "Invalid Patch Operation.");
+  try {
+    team.idpProvisioned = true;
+    for (const op of ops) {
+      const name = String(op.op).toLowerCase();
+      const path = typeof op.path === "string" ? op.path : undefined;
+      if (name === "add" && path === "members") {
+        for (const item of Array.isArray(op.value) ? op.value : []) add(memberById(ctx, item));
+      } else if (name === "remove" && path?.includes("members")) {
+        remove(memberById(ctx, removeTarget(op)));
+      } else if (name === "replace" && path === "members") {
+        const wanted = (Array.isArray(op.value) ? op.value : []).map((item) => memberById(ctx, item));
+        for (const m of [...ctx.org.members.values()]) if (m.teams.has(team.id) && !wanted.includes(m)) remove(m);
+        for (const m of wanted) add(m);
+      } else if (name === "replace" && path === undefined) {
+        rename(ctx, team, isRecord(op.value) ? op.value.displayName : undefined);
+      } else if (name === "replace" && path === "displayName") {
+        rename(ctx, team, op.value);
+      } else if (name === "replace") {
+        return UNSUPPORTED;
+      }
     }
+  } catch (error) {
+    team.name = saved.name;
+    team.slug = saved.slug;
+    team.idpProvisioned = saved.idp;
+    for (const [m, teams] of saved.teams) m.teams = teams;
+    ctx.org.audit.splice(saved.auditLength);
+    throw error;
   }
   return noContent();
 }
 
 export const scimGroupRoutes: RouteSpec[] = [
   { operationId: "listOrganizationScimV2Groups", handler: listGroups },
-  { operationId: "getOrganizationScimV2Group", handler: (ctx) => json(200, serializeGroup(ctx, requireGroup(ctx))) },
+  { operationId: "getOrganizationScimV2Group", handler: (ctx) => json(200, serializeGroup(ctx, requireGroup(ctx), !excludesMembers(ctx.req))) },
   { operationId: "provisionOrganizationScimV2Group", handler: provisionGroup },
   { operationId: "updateOrganizationScimV2Group", handler: patchGroup },
   {
