@@ -17,6 +17,43 @@ export interface AttemptDeadline {
   clear(): void;
 }
 
+/** A running deadline; methods on the prototype, so starting one creates no closures but the timer's. */
+class Deadline implements AttemptDeadline {
+  readonly signal: AbortSignal;
+  timedOut = false;
+  #cleared = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly pool: DeadlinePool,
+    readonly controller: AbortController,
+    timeoutMs: number,
+    readonly caller: AbortSignal | undefined,
+  ) {
+    this.signal = controller.signal;
+    this.#timer = setTimeout(() => {
+      this.timedOut = true;
+      controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+    }, timeoutMs);
+    this.#timer.unref?.();
+    if (caller?.aborted) controller.abort(caller.reason);
+    else caller?.addEventListener("abort", this, { once: true });
+  }
+
+  /** The caller's signal fired (this object is its listener). */
+  handleEvent(): void {
+    this.controller.abort(this.caller?.reason);
+  }
+
+  clear(): void {
+    if (this.#cleared) return;
+    this.#cleared = true;
+    clearTimeout(this.#timer);
+    this.caller?.removeEventListener("abort", this);
+    this.pool.keep(this.controller);
+  }
+}
+
 /** Controllers kept for reuse by one transport. */
 export class DeadlinePool {
   readonly #free: AbortController[] = [];
@@ -35,36 +72,14 @@ export class DeadlinePool {
    * @example const deadline = pool.start(config.timeoutMs, request.signal);
    */
   start(timeoutMs: number, caller: AbortSignal | undefined): AttemptDeadline {
-    const controller = this.#free.pop() ?? new AbortController();
-    let timedOut = false;
-    let cleared = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
-    }, timeoutMs);
-    timer.unref?.();
-    let follow: (() => void) | undefined;
-    if (caller?.aborted) controller.abort(caller.reason);
-    else if (caller) {
-      follow = () => controller.abort(caller.reason);
-      caller.addEventListener("abort", follow, { once: true });
-    }
-    return {
-      signal: controller.signal,
-      get timedOut() {
-        return timedOut;
-      },
-      clear: () => {
-        if (cleared) return;
-        cleared = true;
-        clearTimeout(timer);
-        if (follow) caller?.removeEventListener("abort", follow);
-        this.#keep(controller);
-      },
-    };
+    return new Deadline(this, this.#free.pop() ?? new AbortController(), timeoutMs, caller);
   }
 
-  #keep(controller: AbortController): void {
+  /**
+   * Takes back a controller whose attempt is over: kept for the next attempt unless its signal fired.
+   * @example pool.keep(controller);
+   */
+  keep(controller: AbortController): void {
     const { signal } = controller;
     if (signal.aborted || this.#free.length >= this.#max) return;
     for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);

@@ -8,7 +8,7 @@
 import type { ResolvedConfig } from "../config.js";
 import { DeadlinePool } from "./deadline.js";
 import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
-import type { Observer } from "./hooks.js";
+import type { Observer, RetryEvent } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
 import { isPipelineRequest } from "./pipeline-request.js";
 import { isScimPath, matchOperation } from "./operations.js";
@@ -46,11 +46,13 @@ function errorCode(error: unknown): string | undefined {
  * One signal aborted by any of `signals`. Hand-rolled rather than AbortSignal.any, whose Node 20 version is slow
  * and keeps references from long-lived signals (the client's) to every per-request signal.
  */
+const noRelease = (): void => undefined;
+
 function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSignal | undefined; release(): void } {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return { signal: present[0], release: () => undefined };
+  if (present.length <= 1) return { signal: present[0], release: noRelease };
   const already = present.find((s) => s.aborted);
-  if (already) return { signal: AbortSignal.abort(already.reason), release: () => undefined };
+  if (already) return { signal: AbortSignal.abort(already.reason), release: noRelease };
   const controller = new AbortController();
   const listeners = present.map((source) => {
     const listener = () => controller.abort(source.reason);
@@ -79,9 +81,12 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
   const watched = observer.active;
   const deadlines = new DeadlinePool();
+  // Built once, not per request: tsup keeps function names (keepNames), which costs a defineProperty for every
+  // named closure created, so the per-request path creates as few as it can.
+  const realFetch = () => config.fetch ?? globalThis.fetch;
+  const onRetry = (event: RetryEvent) => observer.emit("onRetry", event);
 
   async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    const realFetch = () => config.fetch ?? globalThis.fetch;
     // openapi-fetch's requests (PipelineRequest) are read field by field; anything else becomes a platform Request.
     const light = isPipelineRequest(input) && init === undefined ? input : undefined;
     const request = light ? undefined : input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -96,7 +101,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const usedScimToken = scim && config.hasScimToken;
     const operationId = matchOperation(method, apiPath)?.operationId;
     const requestSignal = light ? light.callerSignal : request!.signal;
-    const combined = config.signal ? combineSignals([requestSignal, config.signal]) : { signal: requestSignal, release: () => undefined };
+    const combined = config.signal ? combineSignals([requestSignal, config.signal]) : { signal: requestSignal, release: noRelease };
     // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
     const signal = combined.signal;
     // Kept so every attempt sends the same body ("body already used" otherwise): a string as is, anything else
@@ -152,16 +157,15 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       return response;
     };
 
-    const limited = (n: number): Promise<Response> => {
-      const limiter = ctx.limiter();
-      return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
-    };
     let response: Response;
     try {
-      response = await withRetry(limited, {
-        method, url: shownUrl, policy, clock: config.clock, signal,
-        onRetry: (event) => observer.emit("onRetry", event),
-      });
+      response = await withRetry(
+        (n) => {
+          const limiter = ctx.limiter();
+          return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
+        },
+        { method, url: shownUrl, policy, clock: config.clock, signal, onRetry },
+      );
     } finally {
       combined.release();
     }
