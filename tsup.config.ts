@@ -16,6 +16,8 @@ export default defineConfig({
   splitting: true,
   // import.meta.url in CJS output (the emulator loads msw lazily with createRequire).
   shims: true,
+  // Class names survive bundling (error.name is "ValidationError", not "_ValidationError"); users branch on them.
+  keepNames: true,
   // openapi-fetch's default export breaks in tsup's CJS output of a "type": "module" package; bundling it avoids that.
   noExternal: ["openapi-fetch"],
 });

@@ -20,7 +20,21 @@ export interface RateLimitOptions {
   /** Requests in flight across all endpoints. Default 10 until Sentry's ConcurrentLimit is learned. */
   maxConcurrent?: number;
   /** Share the budget between processes through Redis (needs the optional `ioredis` package). */
-  redis?: { url: string; keyPrefix?: string };
+  redis?: RedisLimiterOptions;
+}
+
+/** The shared, Redis-backed budget. A Redis that cannot be reached never hangs a call. */
+export interface RedisLimiterOptions {
+  url: string;
+  /** Prefix of every key; processes share a budget when url and prefix match. Default "sentry-rbac". */
+  keyPrefix?: string;
+  /** How long to wait for Redis to answer (connect, and each limiter step) before giving up on it. Default 2000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * What a call does when Redis is unreachable: `"local"` (default) falls back to the in-process limiter for the
+   * rest of the client's life and logs one warning; `"fail"` rejects calls with LimiterUnavailableError.
+   */
+  onUnavailable?: "local" | "fail";
 }
 
 /** Retry policy for failed attempts. */
@@ -51,8 +65,15 @@ export interface SentryClientOptions {
   scimToken?: TokenSource;
   rateLimit?: RateLimitOptions | false;
   retry?: RetryOptions | false;
-  /** Per attempt. Default 30 s. */
+  /** Per attempt, reading the body included. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Longest pause a server may impose through Retry-After, X-Sentry-Rate-Limit-Reset or Remaining 0 (a hostile or
+   * skewed header is cut to this). Default 60 s.
+   */
+  maxPauseMs?: number;
+  /** Largest response body read; a larger one fails with SentryResponseError (`too-large`). Default 50 MB. */
+  maxResponseBytes?: number;
   /** Default page size for lists, 1..100. Default 100. */
   perPage?: number;
   fetch?: typeof globalThis.fetch;
@@ -72,7 +93,15 @@ export interface ResolvedRateLimit {
   readonly maxConcurrent: number;
   /** True when the user set maxConcurrent, which then caps what is learned from the server. */
   readonly maxConcurrentIsExplicit: boolean;
-  readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
+  readonly redis: ResolvedRedis | undefined;
+}
+
+/** Normalised Redis limiter settings. */
+export interface ResolvedRedis {
+  readonly url: string;
+  readonly keyPrefix: string;
+  readonly connectTimeoutMs: number;
+  readonly onUnavailable: "local" | "fail";
 }
 
 /** Normalised retry settings. */
@@ -93,6 +122,8 @@ export interface ResolvedConfig {
   readonly rateLimit: ResolvedRateLimit | false;
   readonly retry: ResolvedRetry | false;
   readonly timeoutMs: number;
+  readonly maxPauseMs: number;
+  readonly maxResponseBytes: number;
   readonly perPage: number;
   readonly fetch: typeof globalThis.fetch | undefined;
   readonly userAgent: string;
@@ -111,6 +142,9 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const DEFAULT_RATE_LIMIT = { requestsPerSecond: 10, burst: 10, maxConcurrent: 10 } as const;
 export const DEFAULT_RETRY: ResolvedRetry = Object.freeze({ retries: 4, minDelayMs: 500, maxDelayMs: 30_000, budgetMs: 60_000 });
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_PAUSE_MS = 60_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 2_000;
 
 /** Real time: Date.now, setTimeout-based abortable sleep, Math.random. */
 export const systemClock: Clock = Object.freeze({
@@ -203,7 +237,10 @@ function resolveRateLimit(options: RateLimitOptions | false | undefined): Resolv
     if (typeof url !== "string" || !/^rediss?:\/\/[^\s]+$/.test(url)) throw new SentryConfigError("rateLimit.redis.url", "must be a redis:// or rediss:// URL");
     const keyPrefix = o.redis.keyPrefix ?? "sentry-rbac";
     if (typeof keyPrefix !== "string" || !/^[\w:.-]{1,100}$/.test(keyPrefix)) throw new SentryConfigError("rateLimit.redis.keyPrefix", "must be 1-100 characters of letters, digits, _ : . -");
-    redis = Object.freeze({ url, keyPrefix });
+    const connectTimeoutMs = o.redis.connectTimeoutMs === undefined ? DEFAULT_REDIS_CONNECT_TIMEOUT_MS : positive("rateLimit.redis.connectTimeoutMs", o.redis.connectTimeoutMs, { integer: true });
+    const onUnavailable = o.redis.onUnavailable ?? "local";
+    if (onUnavailable !== "local" && onUnavailable !== "fail") throw new SentryConfigError("rateLimit.redis.onUnavailable", `must be "local" or "fail"`);
+    redis = Object.freeze({ url, keyPrefix, connectTimeoutMs, onUnavailable });
   }
   return Object.freeze({ requestsPerSecond, burst, maxConcurrent, maxConcurrentIsExplicit: o.maxConcurrent !== undefined, redis });
 }
@@ -247,6 +284,9 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
 
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : positive("timeoutMs", options.timeoutMs, { integer: true });
   if (timeoutMs > MAX_TIMER_MS) throw new SentryConfigError("timeoutMs", `must be at most ${MAX_TIMER_MS}`);
+  const maxPauseMs = options.maxPauseMs === undefined ? DEFAULT_MAX_PAUSE_MS : positive("maxPauseMs", options.maxPauseMs, { integer: true, allowZero: true });
+  if (maxPauseMs > MAX_TIMER_MS) throw new SentryConfigError("maxPauseMs", `must be at most ${MAX_TIMER_MS}`);
+  const maxResponseBytes = options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : positive("maxResponseBytes", options.maxResponseBytes, { integer: true });
   const perPage = options.perPage === undefined ? 100 : positive("perPage", options.perPage, { integer: true });
   if (perPage > 100) throw new SentryConfigError("perPage", "must be at most 100 (Sentry's maximum page size)");
 
@@ -275,7 +315,7 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
     hasScimToken: scimToken !== undefined,
     rateLimit: resolveRateLimit(options.rateLimit),
     retry: resolveRetry(options.retry),
-    timeoutMs, perPage,
+    timeoutMs, maxPauseMs, maxResponseBytes, perPage,
     fetch: fetchImpl,
     userAgent: options.userAgent ? `sentry-rbac/${VERSION} ${options.userAgent}` : `sentry-rbac/${VERSION}`,
     logger: options.logger,

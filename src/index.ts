@@ -14,6 +14,7 @@ export { VERSION } from "./version.js";
 export {
   AuthenticationError,
   ConflictError,
+  LimiterUnavailableError,
   NotFoundError,
   PermissionError,
   RateLimitError,
@@ -21,12 +22,14 @@ export {
   SentryConfigError,
   SentryError,
   SentryNetworkError,
+  SentryResponseError,
   SentryTimeoutError,
   ServerError,
   SessionRequiredError,
   ValidationError,
   isAuthenticationError,
   isConflictError,
+  isLimiterUnavailableError,
   isNotFoundError,
   isPermissionError,
   isRateLimitError,
@@ -34,6 +37,7 @@ export {
   isSentryConfigError,
   isSentryError,
   isSentryNetworkError,
+  isSentryResponseError,
   isSentryTimeoutError,
   isServerError,
   isSessionRequiredError,
@@ -52,8 +56,8 @@ export * from "./recipes/index.js";
 export type { ClientContext, SentryClient, SentryResources } from "./client.js";
 export type { Transport } from "./http/transport.js";
 export type { OperationId } from "./generated/operations.js";
-export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRetry, Logger, RateLimitOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
-export type { ApiErrorFields, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";
+export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRedis, ResolvedRetry, Logger, RateLimitOptions, RedisLimiterOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
+export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";
 export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/hooks.js";
 export type { LinkHeaderOptions, LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/paginate.js";
 export type * from "./resources/index.js";

@@ -3,7 +3,8 @@
  * question, and without `--yes` a script (stdin not a terminal) is refused rather than left hanging on a prompt.
  */
 import type { Command } from "commander";
-import { CliError, UsageError } from "./errors.js";
+import { secretsOf } from "./context.js";
+import { CliError, printable, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 /** The flags `addDestructiveOptions` adds. */
@@ -33,11 +34,11 @@ export async function confirmDestructive(io: CliIo, options: DestructiveFlags & 
   if (options.yes === true || options.dryRun === true) return;
   if (!io.stdin.isTTY) {
     throw new UsageError(
-      "refusing to make destructive changes without confirmation: stdin is not a terminal",
+      `refusing to make destructive changes without confirmation: stdin is not a terminal (the question: ${options.message})`,
       "Pass --yes to confirm, or --dry-run to see the plan first.",
     );
   }
-  const answer = (await io.stdin.question(`${options.message} [y/N] `)).trim().toLowerCase();
+  const answer = (await io.stdin.question(`${printable(options.message, secretsOf(io.env, io))} [y/N] `)).trim().toLowerCase();
   if (answer !== "y" && answer !== "yes") {
     throw new CliError("aborted: nothing was changed", { exitCode: 1 });
   }

@@ -8,6 +8,8 @@
  * | 2 | usage error: unknown command or option, bad argument, conflicting flags, input Sentry rejected as invalid, a destructive command without `--yes` when stdin is not a terminal |
  * | 3 | authentication or permission: no token configured, 401, 403, or an operation that needs a browser session |
  * | 4 | not found: the organization, team, member or project does not exist (404) |
+ * | 5 | `plan`: changes to apply, or changes the token cannot make (terraform's `-detailed-exitcode` 2) |
+ * | 6 | refused, nothing changed: a plan breaks a safety rail, or a saved plan is stale (the organization changed) |
  */
 import { CommanderError } from "commander";
 import { isSentryConfigError, isSentryError } from "../http/errors.js";
@@ -20,6 +22,8 @@ export const ExitCode = Object.freeze({
   usage: 2,
   auth: 3,
   notFound: 4,
+  changes: 5,
+  refused: 6,
 } as const);
 
 /** One of the documented exit codes. */

@@ -2,7 +2,9 @@
  * The CLI's window on the process: output streams, stdin, environment, files and shutdown signals.
  * Commands never touch `process` directly, so tests run the whole program in-process with a fake.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { createInterface } from "node:readline/promises";
 
 /** Somewhere text goes; `isTTY` decides tables vs. pipes, progress bars and prompts. */
@@ -30,6 +32,12 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a UTF-8 text file. */
   readFile(path: string): Promise<string>;
+  /** Reads a small UTF-8 file (a .sentryclirc) at once, or undefined when it is missing; absent: no config files. */
+  readonly readTextFileSync?: ((path: string) => string | undefined) | undefined;
+  /** Working directory, where the search for a project `.sentryclirc` starts. */
+  readonly cwd?: string | undefined;
+  /** Home directory, for `~/.sentryclirc`. */
+  readonly homeDir?: string | undefined;
   /** Resolves when a long-running command (the emulator) should stop: SIGINT or SIGTERM for a real process. */
   waitForShutdown(): Promise<void>;
   /** The fetch the SDK client uses; absent means `globalThis.fetch` at call time. Tests pass the emulator's. */
@@ -99,6 +107,16 @@ export function createProcessIo(): CliIo {
     },
     env: process.env,
     readFile: (path) => readFile(path, "utf8"),
+    readTextFileSync: (path) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        // Missing or unreadable: sentry-cli treats such a config file as absent too.
+        return undefined;
+      }
+    },
+    cwd: process.cwd(),
+    homeDir: homedir(),
     waitForShutdown: () =>
       new Promise<void>((resolve) => {
         const stop = () => {

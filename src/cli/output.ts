@@ -1,7 +1,8 @@
 /**
  * Output for people and for pipes: aligned tables by default, `--json`, `--ndjson` or `--csv` on request.
- * Tables are built from columns; JSON and NDJSON carry the full records. NDJSON, CSV and JSON stream row by
- * row, so a long audit export never sits in memory; only the table waits for all rows to align them.
+ * Tables are built from columns; JSON and NDJSON carry the full records. NDJSON and CSV stream row by row, so a
+ * long audit export never sits in memory; a table waits for all rows to align them, and a JSON array is written
+ * whole once every row arrived, so a failing call prints valid JSON or nothing (use --ndjson for huge lists).
  */
 import { UsageError } from "./errors.js";
 
@@ -134,14 +135,18 @@ export async function writeList<T>(
     write(all.length === 0 ? "No results.\n" : formatTable(all, output.columns));
     return all.length;
   }
-  if (format === "csv") write(csvLine(output.columns.map((column) => column.key)));
-  if (format === "json") write("[");
+  // Nothing is written until the first row arrived, so a call that fails at once leaves stdout empty; a JSON
+  // array is written only once complete, so a failure midway leaves nothing a parser would half-read.
+  const parts: string[] = [];
   for await (const row of rows) {
-    if (format === "csv") write(csvLine(output.columns.map((column) => column.value(row))));
-    else if (format === "ndjson") write(`${JSON.stringify(toJson(row))}\n`);
-    else write(`${count === 0 ? "\n  " : ",\n  "}${indent(JSON.stringify(toJson(row), null, 2))}`);
+    if (format === "csv") {
+      if (count === 0) write(csvLine(output.columns.map((column) => column.key)));
+      write(csvLine(output.columns.map((column) => column.value(row))));
+    } else if (format === "ndjson") write(`${JSON.stringify(toJson(row))}\n`);
+    else parts.push(indent(JSON.stringify(toJson(row), null, 2)));
     count += 1;
   }
-  if (format === "json") write(count === 0 ? "]\n" : "\n]\n");
+  if (format === "csv" && count === 0) write(csvLine(output.columns.map((column) => column.key)));
+  if (format === "json") write(count === 0 ? "[]\n" : `[\n  ${parts.join(",\n  ")}\n]\n`);
   return count;
 }

@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
-import { maskSecrets, printError, UsageError } from "./errors.js";
+import { toCliError } from "./config-errors.js";
+import { isCliError, printable, printError, UsageError } from "./errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
@@ -16,10 +17,16 @@ Environment:
   SENTRY_SCIM_TOKEN  SCIM bearer token for SCIM commands (default: SENTRY_AUTH_TOKEN)
   SENTRY_ORG         organization slug (overridden by --org)
   SENTRY_URL         Sentry base URL, e.g. a self-hosted instance (overridden by --url or --region)
+  SENTRY_PROPERTIES  a sentry-cli .properties file (auth.token, defaults.org, defaults.url)
+
+Config files (sentry-cli's; below flags and the environment):
+  ~/.sentryclirc, then the nearest .sentryclirc from the working directory up:
+    [auth] token=...   [defaults] org=... url=...   [profile NAME] token=... org=... url=... (--profile NAME)
 
 Exit codes:
   0 ok   1 runtime error or partial failure   2 usage error
   3 authentication or permission error      4 not found
+  5 plan: changes to apply                  6 refused (safety rail, stale plan): nothing changed
 `;
 
 /**
@@ -28,13 +35,15 @@ Exit codes:
  * @example await buildProgram(fakeIo).parseAsync(["scopes", "org.teams.create"], { from: "user" });
  */
 export function buildProgram(io: CliIo): Command {
-  const secrets = secretsOf(io.env);
+  const secrets = secretsOf(io.env, io);
   const program = new Command("sentry-rbac")
     .description("Administer access control in Sentry organizations: teams, members, roles, SCIM, tokens, audit logs.")
     .version(VERSION, "-V, --version")
     .option("--org <slug>", "organization slug (default: SENTRY_ORG)")
     .option("--url <url>", "Sentry base URL, e.g. a self-hosted instance (default: SENTRY_URL or https://sentry.io)")
     .addOption(new Option("--region <region>", "sentry.io data region").choices(["us", "de"]))
+    .option("--profile <name>", "use the [profile NAME] section of .sentryclirc (token, org, url)")
+    .option("-v, --verbose", "log each request to stderr: method, path, status, time, rate-limit headers (never a token)")
     .option("--json", "print JSON")
     .option("--ndjson", "print one JSON object per line")
     .option("--csv", "print CSV (RFC 4180, spreadsheet-formula cells guarded)")
@@ -43,7 +52,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       // Commander echoes bad arguments in its messages; one might be a pasted token.
-      writeErr: (text) => io.stderr.write(maskSecrets(text, secrets)),
+      writeErr: (text) => io.stderr.write(printable(text, secrets)),
     })
     .addHelpText("after", AFTER_HELP);
   // Registered after configuration: subcommands copy exitOverride and the output settings when created.
@@ -59,7 +68,7 @@ const TOKEN_FLAG = /^--(auth-|scim-)?token(=|$)/;
  * @example process.exitCode = await runCli(process.argv.slice(2), createProcessIo());
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const secrets = secretsOf(io.env);
+  const secrets = secretsOf(io.env, io);
   try {
     const beforeDashes = argv.indexOf("--") === -1 ? argv : argv.slice(0, argv.indexOf("--"));
     if (beforeDashes.some((arg) => TOKEN_FLAG.test(arg))) {
@@ -71,8 +80,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await buildProgram(io).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    // Commander has already printed its own message (through the redacting writeErr).
-    if (!(error instanceof CommanderError)) printError(io.stderr, error, secrets);
-    return exitCodeFor(error);
+    // Commander has already printed its own message (through the redacting writeErr); an ExitStatus is an outcome
+    // the command has already reported.
+    const shown = toCliError(error);
+    if (!(shown instanceof CommanderError) && !(isCliError(shown) && shown.silent)) printError(io.stderr, shown, secrets);
+    return exitCodeFor(shown);
   }
 }

@@ -11,6 +11,8 @@ export interface Progress {
   increment(by?: number): void;
   /** Sets the total once it is known (a paginated walk learns it late, or never). */
   setTotal(total: number): void;
+  /** Text shown after the count, e.g. how far through a date window the walk is. */
+  setStatus(text: string): void;
   /** Removes the bar; call it in `finally`. */
   stop(): void;
   /** Whether a bar is being drawn. */
@@ -21,13 +23,16 @@ export interface Progress {
 export interface ProgressOptions {
   /** What is being counted, shown before the bar ("Exporting audit log"). */
   label: string;
-  /** Expected total; 0 when unknown. */
+  /** Expected total; 0 or absent when unknown: then no bar is drawn (it would always read full), only the count. */
   total?: number;
+  /** What is counted, shown after the count when the total is unknown; default "rows". */
+  unit?: string;
 }
 
 const NO_PROGRESS: Progress = Object.freeze({
   increment: () => undefined,
   setTotal: () => undefined,
+  setStatus: () => undefined,
   stop: () => undefined,
   visible: false,
 });
@@ -40,11 +45,13 @@ const NO_PROGRESS: Progress = Object.freeze({
  */
 export function createProgress(stream: OutputStream, options: ProgressOptions): Progress {
   if (!stream.isTTY) return NO_PROGRESS;
+  const label = options.label.replace(/[{}]/g, "");
+  const known = (options.total ?? 0) > 0;
   const bar = new SingleBar(
     {
       // cli-progress only calls write/isTTY/columns (and readline's cursor helpers, which call write).
       stream: stream as unknown as NodeJS.WritableStream,
-      format: `${options.label.replace(/[{}]/g, "")} [{bar}] {value}/{total}`,
+      format: known ? `${label} [{bar}] {value}/{total}{status}` : `${label}: {value} ${(options.unit ?? "rows").replace(/[{}]/g, "")}{status}`,
       hideCursor: true,
       clearOnComplete: true,
       synchronousUpdate: true,
@@ -54,7 +61,8 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
   );
   let total = options.total ?? 0;
   let value = 0;
-  bar.start(total, 0);
+  let status = "";
+  bar.start(total, 0, { status });
   let stopped = false;
   return {
     increment(by = 1) {
@@ -63,11 +71,15 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
         total = value;
         bar.setTotal(total);
       }
-      bar.increment(by);
+      bar.increment(by, { status });
     },
     setTotal(next) {
       total = next;
       bar.setTotal(next);
+    },
+    setStatus(text) {
+      status = text === "" ? "" : ` ${text.replace(/[{}]/g, "")}`;
+      bar.update(value, { status });
     },
     stop() {
       if (stopped) return;

@@ -8,6 +8,7 @@ import {
   SentryApiError, ServerError, ValidationError,
 } from "./errors.js";
 import { hintFor } from "./hints.js";
+import { notFoundDetail } from "./not-found.js";
 import { matchOperation, missingScopes as computeMissing } from "./operations.js";
 import { isConcurrencyLimited, parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { redactUrl, redactValue } from "./redact.js";
@@ -62,7 +63,10 @@ export function createApiError(input: ApiErrorInput): SentryApiError {
     const hint = hintFor({ ...hintBase, requiredScopes, missingScopes: missing });
     return new PermissionError({ ...base, hint, requiredScopes, missingScopes: missing });
   }
-  if (status === 404) return new NotFoundError({ ...base, hint: hintFor(hintBase) });
+  if (status === 404) {
+    const detail = path === pathname ? parsed.detail : notFoundDetail(path, stripToApi(pathname), parsed.detail);
+    return new NotFoundError({ ...base, detail, hint: hintFor(hintBase) });
+  }
   if (status === 409 || (status === 400 && INVITE_CONFLICT.test(parsed.allMessages))) {
     return new ConflictError({ ...base, hint: hintFor(hintBase) });
   }

@@ -3,14 +3,18 @@
  * `is*` guards work across duplicate copies of the package (ESM and CJS both loaded), where `instanceof` fails.
  * Values are redacted here, when the error is built (see redact.ts); api-error.ts maps a failed response to a class.
  */
-import { redactText, redactUrl, redactValue } from "./redact.js";
+import { REDACTED, redactText, redactUrl, redactValue } from "./redact.js";
 
 const BRAND = Symbol.for("sentry-rbac.error");
+// Sentry's request and event ids are uuid4 values, as 32 hex digits or dashed. Anything else in that header (a
+// proxy's own id, injected text, a token echoed back) is not copied into an error.
+const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Discriminant of every error class. */
 export type SentryErrorKind =
   | "config" | "network" | "timeout" | "session-required"
-  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server";
+  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server"
+  | "response" | "limiter-unavailable";
 
 /**
  * Base of everything the SDK throws.
@@ -47,8 +51,32 @@ export class SentryConfigError extends SentryError {
   }
 }
 
+// What a connection failure was, in words, and whether trying again can help: a host that does not resolve or
+// a certificate that does not verify fails the same way every time, so those are reported at once.
+const NETWORK_CAUSES: ReadonlyArray<readonly [RegExp, string, boolean]> = [
+  [/^ECONNREFUSED$/, "connection refused", true],
+  [/^ENOTFOUND$/, "DNS lookup failed: host not found", false],
+  [/^EAI_AGAIN$/, "DNS lookup failed (temporary)", true],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, "connection reset", true],
+  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT)$/, "connection timed out", true],
+  [/^(EHOSTUNREACH|ENETUNREACH)$/, "host unreachable", true],
+  [/CERT|^ERR_TLS_|^ERR_SSL_|SSL|^UNABLE_TO_(VERIFY|GET)_/, "TLS error: the server's certificate could not be verified", false],
+];
+
 /**
- * The request could not be completed (DNS, refused or reset connection). `requestSent` false means provably not applied.
+ * Reads a connection failure's code: its words, and whether a retry could help.
+ * @example describeNetworkCode("ENOTFOUND") // { reason: "DNS lookup failed: host not found", retryable: false }
+ */
+export function describeNetworkCode(code: string | undefined): { reason: string; retryable: boolean } {
+  const known = code === undefined ? undefined : NETWORK_CAUSES.find(([pattern]) => pattern.test(code));
+  if (known) return { reason: known[1], retryable: known[2] };
+  return { reason: "network error", retryable: true };
+}
+
+/**
+ * The request could not be completed (DNS, refused or reset connection, TLS). The message names the cause and the
+ * URL; `retryable` is false for causes no retry can fix (unknown host, bad certificate), which are not retried.
+ * `requestSent` false means provably not applied.
  * @example
  * catch (e) { if (isSentryNetworkError(e) && !e.requestSent) await retryLater(); }
  */
@@ -57,13 +85,30 @@ export class SentryNetworkError extends SentryError {
   readonly url: string;
   readonly code: string | undefined;
   readonly requestSent: boolean;
+  /** The cause in words: "connection refused", "DNS lookup failed: host not found", "TLS error: …". */
+  readonly reason: string;
+  readonly retryable: boolean;
+  readonly hint: string;
   constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown }) {
+    const { reason, retryable } = describeNetworkCode(input.code);
     const code = input.code ? ` (${input.code})` : "";
-    super("network", `${input.method} ${redactUrl(input.url)} failed${code}`, { cause: input.cause });
+    const url = redactUrl(input.url);
+    super("network", `${input.method} ${url} failed: ${reason}${code}`, { cause: input.cause });
     this.method = input.method;
-    this.url = redactUrl(input.url);
+    this.url = url;
     this.code = input.code;
     this.requestSent = input.requestSent;
+    this.reason = reason;
+    this.retryable = retryable;
+    let origin = url;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      // Not a URL (a test's custom fetch): name the address as given.
+    }
+    this.hint = retryable
+      ? `Check that Sentry answers at ${origin} (the base URL) and that the network allows it.`
+      : `Check the base URL's host name and certificate (${origin}); retrying will not help.`;
   }
 }
 
@@ -159,7 +204,8 @@ export class SentryApiError extends SentryError {
   readonly requestSent: boolean;
 
   constructor(fields: ApiErrorFields, kind: SentryErrorKind = "api") {
-    const where = fields.method ? `${fields.method} ${fields.path}: ` : "";
+    // The real path, not the template: "GET /api/0/teams/acme/nosuchteam/" says which object was meant.
+    const where = fields.method ? `${fields.method} ${pathnameOf(fields.url) ?? fields.path}: ` : "";
     const status = fields.requestSent === false ? "" : `${fields.status} `;
     super(kind, `${status}${where}${fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
     this.status = fields.status;
@@ -171,8 +217,16 @@ export class SentryApiError extends SentryError {
     this.body = redactValue(fields.body);
     this.fieldErrors = fields.fieldErrors ? redactValue(fields.fieldErrors) : undefined;
     this.hint = fields.hint;
-    this.requestId = fields.requestId;
+    this.requestId = fields.requestId === undefined ? undefined : REQUEST_ID.test(fields.requestId) ? fields.requestId : REDACTED;
     this.requestSent = fields.requestSent ?? true;
+  }
+}
+
+function pathnameOf(url: string): string | undefined {
+  try {
+    return new URL(redactUrl(url)).pathname;
+  } catch {
+    return undefined;
   }
 }
 
@@ -264,6 +318,46 @@ export class ServerError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "server"); }
 }
 
+/** Why a response's body could not be used. */
+export type ResponseFailure = "malformed" | "truncated" | "stalled" | "too-large";
+
+const RESPONSE_HINTS: Record<ResponseFailure, string> = {
+  malformed: "The body is not the JSON Sentry sends (a proxy or captive portal may have answered); check baseUrl and any proxy in between.",
+  truncated: "The connection closed before the whole body arrived; safe (idempotent) calls were retried.",
+  stalled: "The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path.",
+  "too-large": "The body passed maxResponseBytes; raise that option if answers of this size are expected.",
+};
+
+/**
+ * The server answered (so `status` and `requestId` are known) but its body could not be used: malformed JSON, cut
+ * mid-stream, stalled past `timeoutMs`, or larger than `maxResponseBytes`. Idempotent calls are retried before this
+ * surfaces (except for `too-large`, which a retry would only repeat); a POST is not, since the server acted.
+ * @example
+ * catch (e) { if (isSentryResponseError(e)) console.error(e.reason, e.status, e.requestId, e.hint); }
+ */
+export class SentryResponseError extends SentryApiError {
+  readonly reason: ResponseFailure;
+  constructor(fields: Omit<ApiErrorFields, "detail" | "body" | "hint"> & { reason: ResponseFailure; detail?: string; cause?: unknown }) {
+    const detail = fields.detail ?? `unusable response body (${fields.reason})`;
+    super({ ...fields, detail, body: undefined, hint: RESPONSE_HINTS[fields.reason] }, "response");
+    this.reason = fields.reason;
+    if (fields.cause !== undefined) Object.defineProperty(this, "cause", { value: fields.cause, enumerable: false, configurable: true, writable: true });
+  }
+}
+
+/**
+ * The shared (Redis) rate limiter could not be reached within `rateLimit.redis.connectTimeoutMs` and
+ * `rateLimit.redis.onUnavailable` is `"fail"`. With `"local"` (the default) the client falls back to its
+ * in-process limiter instead and logs one warning.
+ * @example
+ * catch (e) { if (isLimiterUnavailableError(e)) console.error("shared budget unavailable:", e.message); }
+ */
+export class LimiterUnavailableError extends SentryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("limiter-unavailable", message, options);
+  }
+}
+
 function branded(e: unknown): e is SentryError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
@@ -289,3 +383,5 @@ export const isConflictError = ofKind<ConflictError>("conflict");
 export const isValidationError = ofKind<ValidationError>("validation");
 export const isRateLimitError = ofKind<RateLimitError>("rate-limit");
 export const isServerError = ofKind<ServerError>("server");
+export const isSentryResponseError = ofKind<SentryResponseError>("response");
+export const isLimiterUnavailableError = ofKind<LimiterUnavailableError>("limiter-unavailable");

@@ -18,6 +18,9 @@ export interface HintInput {
   detail?: string | undefined;
 }
 
+// Sentry's answer when `admin` is assigned on an organization with team roles (facts §4).
+const RETIRED_ADMIN = /role 'admin' is deprecated/i;
+
 const TOKEN_PAGE = "https://sentry.io/settings/account/api/auth-tokens/";
 
 function isScim(path: string): boolean {
@@ -41,7 +44,12 @@ export function hintFor(input: HintInput): string | undefined {
   if (isAuditLog(input) && (status === 403 || status === 404)) {
     return "Audit logs need a Business or Enterprise plan and a token with the org:write scope (an Owner or Manager's token).";
   }
-  if (isMemberRoleChange(input) && (status === 400 || status === 403)) {
+  if (status === 400 && RETIRED_ADMIN.test(input.detail ?? "")) {
+    return "Organizations with team roles (Business and Enterprise plans) retired the `admin` org role: use `manager` (access to every team and project), or `member` plus the team-level `admin` role on the teams concerned.";
+  }
+  // A 403 whose token lacks an accepted scope is about the token's scopes, whatever the endpoint.
+  const roleRefused = status === 400 || (status === 403 && !(input.missingScopes && input.missingScopes.length > 0));
+  if (isMemberRoleChange(input) && roleRefused) {
     return "Changing a member's role needs a user auth token (not an org or integration token) with member:admin, whose own role is at least as high as both the old and the new role.";
   }
   if (status === 401 && isScim(input.path)) {

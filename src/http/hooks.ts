@@ -32,7 +32,8 @@ export interface RetryEvent {
   /** The attempt that failed (1-based). */
   attempt: number;
   delayMs: number;
-  reason: "network" | "timeout" | "status" | "rate-limit";
+  /** `response`: the answer's body was cut, stalled or malformed (see SentryResponseError). */
+  reason: "network" | "timeout" | "status" | "rate-limit" | "response";
   status?: number;
   error?: Error;
 }

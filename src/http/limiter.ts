@@ -6,10 +6,11 @@
  * concurrency 429 halves the in-flight cap, which then grows back by one per good response.
  *
  * In-process state is kept here rather than in bottleneck: bottleneck's local datastore yields a macrotask per
- * operation (~4.5 ms per job, ~9 ms chained, measured), twenty times a loopback request. bottleneck serves
- * the Redis-shared mode (limiter-redis.ts), where each step is a Redis round trip anyway.
+ * operation (~4.5 ms per job, ~9 ms chained, measured), twenty times a loopback request. The Redis-shared mode
+ * (limiter-redis.ts) is one Lua script per grant on Redis's clock: bottleneck's Redis mode let each process
+ * refill the shared reservoir on its own timer (429s after every window boundary) and could hang on a dead Redis.
  */
-import type { Clock, ResolvedRateLimit } from "../config.js";
+import { type Clock, DEFAULT_MAX_PAUSE_MS, type ResolvedRateLimit } from "../config.js";
 import type { RateLimitEvent } from "./hooks.js";
 import { matchOperation } from "./operations.js";
 import { isConcurrencyLimited, parseRateLimitHeaders, type RateLimitHeaders } from "./rate-limit-headers.js";
@@ -28,6 +29,8 @@ export interface RateLimiter {
 /** What a limiter needs besides its settings. */
 export interface LimiterDeps {
   clock: Pick<Clock, "now" | "sleep">;
+  /** Longest pause a response may impose on an endpoint (Retry-After, Reset, Remaining 0). Default 60 s. */
+  maxPauseMs?: number;
   onRateLimit?(event: RateLimitEvent): void;
   log?(level: "debug" | "warn", message: string): void;
 }
@@ -232,7 +235,8 @@ export class LocalRateLimiter implements RateLimiter {
     if (this.closed) return;
     const bucket = this.bucket(key);
     const now = this.deps.clock.now();
-    const h = parseRateLimitHeaders(info.headers);
+    const cap = this.deps.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+    const h = parseRateLimitHeaders(info.headers, now, cap);
     if (h?.concurrentLimit !== undefined && h.concurrentLimit > 0) this.learnConcurrency(h.concurrentLimit);
     if (info.status === 429) {
       if (isConcurrencyLimited(h)) {
@@ -241,7 +245,7 @@ export class LocalRateLimiter implements RateLimiter {
         this.deps.onRateLimit?.({ endpoint: key, resetAt: undefined, concurrent: true });
         return;
       }
-      const until = now + (serverDelayMs(info.headers, now) ?? ASSUMED_WINDOW_MS);
+      const until = now + (serverDelayMs(info.headers, now, true, cap) ?? Math.min(cap, ASSUMED_WINDOW_MS));
       bucket.refresh(now);
       if (h?.limit !== undefined && h.resetAtMs !== undefined) bucket.window = { limit: h.limit, resetAt: h.resetAtMs, rolledAt: now };
       bucket.pause(until);
@@ -342,7 +346,19 @@ class LazyRedisLimiter implements RateLimiter {
     return this.inner;
   }
   async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return (await this.load()).schedule(key, fn, signal);
+    if (!signal) return (await this.load()).schedule(key, fn, signal);
+    if (signal.aborted) throw signal.reason;
+    // Loading ioredis takes a while the first time: an abort meanwhile still returns at once.
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await (await Promise.race([this.load(), aborted])).schedule(key, fn, signal);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
   }
   observe(key: string, info: { status: number; headers: Headers }): void {
     void this.load().then((l) => l.observe(key, info), (error: unknown) => this.deps.log?.("warn", `redis limiter unavailable: ${String(error)}`));

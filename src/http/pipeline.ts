@@ -1,8 +1,9 @@
 /**
  * The `fetch` handed to openapi-fetch: retry → limiter → attempt. Retries wrap the limiter (each attempt takes
  * its own slot and budget token, and a request sleeping before a retry holds no concurrency slot). An attempt
- * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, and looks the real fetch
- * up at call time so an msw server started after the client still sees requests.
+ * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, reads the whole body within
+ * that deadline (response-body.ts), and looks the real fetch up at call time so an msw server started after the
+ * client still sees requests.
  */
 import type { ResolvedConfig } from "../config.js";
 import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
@@ -10,6 +11,7 @@ import type { Observer } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
 import { isScimPath, matchOperation } from "./operations.js";
 import { redactUrl, redactValue } from "./redact.js";
+import { type BodyContext, bufferResponse } from "./response-body.js";
 import { retryPolicy, withRetry } from "./retry.js";
 
 /** What the pipeline remembers about each response it returned, for errors built later from `raw` results. */
@@ -60,10 +62,9 @@ function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSi
 /**
  * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`. One AbortController and an
  * unref'd timer instead of AbortSignal.timeout + a combined signal: measured as the largest per-request cost of
- * the pipeline (AbortSignal.timeout builds a transferable signal). The timer is left to lapse rather than cleared
- * so that reading the body stays covered by the deadline; aborting a finished request is a no-op.
+ * the pipeline (AbortSignal.timeout builds a transferable signal). The attempt clears it once the body is read.
  */
-function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { signal: AbortSignal; readonly timedOut: boolean } {
+function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { signal: AbortSignal; readonly timedOut: boolean; clear(): void } {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -76,7 +77,7 @@ function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { 
     // `caller` is per request (see the pipeline), so this listener goes with it; no removal to arrange.
     else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
   }
-  return { signal: controller.signal, get timedOut() { return timedOut; } };
+  return { signal: controller.signal, get timedOut() { return timedOut; }, clear: () => clearTimeout(timer) };
 }
 
 /** Everything a pipeline shares across requests of one transport. */
@@ -93,7 +94,7 @@ export interface PipelineContext {
  */
 export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const { config, observer } = ctx;
-  const policy = config.retry ? retryPolicy(config.retry) : false;
+  const policy = config.retry ? retryPolicy(config.retry, config.maxPauseMs) : false;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
   const watched = observer.active;
 
@@ -117,6 +118,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const body = request.body === null ? undefined : await request.arrayBuffer();
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
     const shownUrl = watched ? redactUrl(url.toString()) : "";
+    const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
 
     const attempt = async (n: number): Promise<Response> => {
       const token = await config.readToken(scim ? "scim" : "api");
@@ -132,6 +134,7 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       try {
         response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: attemptSignal, redirect: "manual" }, config.origin);
       } catch (error) {
+        timeout.clear();
         if (signal?.aborted) throw signal.reason;
         if (timeout.timedOut) throw new SentryTimeoutError({ method, url: url.toString(), timeoutMs: config.timeoutMs });
         const code = errorCode(error);
@@ -139,6 +142,14 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
         throw new SentryNetworkError({ method, url: url.toString(), code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
       }
       ctx.limiter()?.observe(key, { status: response.status, headers: response.headers });
+      try {
+        response = await bufferResponse(response, bodyContext, attemptSignal, () => timeout.timedOut);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw error;
+      } finally {
+        timeout.clear();
+      }
       const durationMs = config.clock.now() - started;
       if (watched) observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);
       if (observer.wantsResponses) {

@@ -3,8 +3,8 @@
  * a total budget, and server-directed waits (Retry-After, then X-Sentry-Rate-Limit-Reset). POST/PATCH retry only
  * when the server provably did not act: a 429, or a connection refused before anything was sent.
  */
-import type { Clock, ResolvedRetry } from "../config.js";
-import { isSentryNetworkError, isSentryTimeoutError } from "./errors.js";
+import { type Clock, DEFAULT_MAX_PAUSE_MS, type ResolvedRetry } from "../config.js";
+import { isSentryNetworkError, isSentryResponseError, isSentryTimeoutError } from "./errors.js";
 import type { RetryEvent } from "./hooks.js";
 
 /** The retry rules applied by {@link withRetry}. */
@@ -13,15 +13,18 @@ export interface RetryPolicy extends ResolvedRetry {
   readonly idempotentMethods: ReadonlySet<string>;
   /** Statuses retried for idempotent methods (429 is retried for every method). */
   readonly retryStatuses: ReadonlySet<number>;
+  /** Longest server-directed wait honoured (longer Retry-After / Reset values are cut to this). */
+  readonly maxPauseMs: number;
 }
 
 /**
  * Builds the policy from resolved options. 500 is deliberately not retried: Sentry's 500s are bugs, not blips.
  * @example const policy = retryPolicy({ retries: 3, minDelayMs: 200, maxDelayMs: 5_000, budgetMs: 30_000 });
  */
-export function retryPolicy(options: ResolvedRetry): RetryPolicy {
+export function retryPolicy(options: ResolvedRetry, maxPauseMs: number = DEFAULT_MAX_PAUSE_MS): RetryPolicy {
   return Object.freeze({
     ...options,
+    maxPauseMs,
     idempotentMethods: new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]),
     retryStatuses: new Set([429, 502, 503, 504]),
   });
@@ -34,21 +37,44 @@ export type RetryDecision =
 
 /**
  * Milliseconds the server asked us to wait: Retry-After (seconds or HTTP-date), else X-Sentry-Rate-Limit-Reset
- * (epoch seconds) when `useReset`.
+ * (epoch seconds) when `useReset`. Dates are read against the response's `Date` when the clocks disagree (see
+ * {@link serverClockOffsetMs}), and the result is cut to `capMs` so a hostile or skewed header cannot stall a client.
  * @example serverDelayMs(new Headers({ "retry-after": "2" }), Date.now()) // 2000
  */
-export function serverDelayMs(headers: Headers, now: number, useReset = true): number | undefined {
+export function serverDelayMs(headers: Headers, now: number, useReset = true, capMs: number = DEFAULT_MAX_PAUSE_MS): number | undefined {
   const retryAfter = headers.get("retry-after");
+  let delay: number | undefined;
   if (retryAfter !== null && retryAfter.trim() !== "") {
     const trimmed = retryAfter.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
+    if (/^\d+(\.\d+)?$/.test(trimmed)) delay = Number(trimmed) * 1000;
+    else {
+      const date = Date.parse(trimmed);
+      if (Number.isFinite(date)) delay = date - (now + serverClockOffsetMs(headers, now));
+    }
   }
-  if (!useReset) return undefined;
-  const reset = headers.get("x-sentry-rate-limit-reset");
-  if (reset !== null && /^\d+(\.\d+)?$/.test(reset.trim())) return Math.max(0, Number(reset) * 1000 - now);
-  return undefined;
+  if (delay === undefined && useReset) {
+    const reset = headers.get("x-sentry-rate-limit-reset");
+    if (reset !== null && /^\d+(\.\d+)?$/.test(reset.trim())) delay = Number(reset) * 1000 - (now + serverClockOffsetMs(headers, now));
+  }
+  return delay === undefined ? undefined : Math.min(capMs, Math.max(0, delay));
+}
+
+// The Date header has whole-second resolution and lags by the response's latency, so below this difference our
+// own clock is the better reference (Sentry's windows are one second long).
+const SKEW_TOLERANCE_MS = 2_000;
+
+/**
+ * How far the server's clock runs ahead of ours (negative: behind), read from the response's `Date`; 0 when the
+ * header is missing or the clocks agree within the Date header's own precision.
+ * @example serverClockOffsetMs(new Headers({ date: new Date(Date.now() + 3_600_000).toUTCString() }), Date.now()) // ≈ 3_600_000
+ */
+export function serverClockOffsetMs(headers: Headers, now: number): number {
+  const date = headers.get("date");
+  if (date === null) return 0;
+  const serverNow = Date.parse(date);
+  if (!Number.isFinite(serverNow)) return 0;
+  const offset = serverNow - now;
+  return Math.abs(offset) > SKEW_TOLERANCE_MS ? offset : 0;
 }
 
 /**
@@ -62,17 +88,21 @@ export function decideRetry(method: string, outcome: { response?: Response; erro
     const { status } = response;
     if (status === 429) {
       const concurrent = response.headers.get("x-sentry-rate-limit-concurrentremaining") === "0" && response.headers.get("x-sentry-rate-limit-remaining") !== "0";
-      return { retry: true, reason: "rate-limit", serverDelayMs: concurrent ? undefined : serverDelayMs(response.headers, now), shortBackoff: concurrent };
+      return { retry: true, reason: "rate-limit", serverDelayMs: concurrent ? undefined : serverDelayMs(response.headers, now, true, policy.maxPauseMs), shortBackoff: concurrent };
     }
     if (idempotent && policy.retryStatuses.has(status)) {
-      return { retry: true, reason: "status", serverDelayMs: serverDelayMs(response.headers, now, false), shortBackoff: false };
+      return { retry: true, reason: "status", serverDelayMs: serverDelayMs(response.headers, now, false, policy.maxPauseMs), shortBackoff: false };
     }
     return { retry: false };
   }
-  if (isSentryNetworkError(error) && (idempotent || !error.requestSent)) {
+  if (isSentryNetworkError(error) && error.retryable && (idempotent || !error.requestSent)) {
     return { retry: true, reason: "network", serverDelayMs: undefined, shortBackoff: false };
   }
   if (isSentryTimeoutError(error) && idempotent) return { retry: true, reason: "timeout", serverDelayMs: undefined, shortBackoff: false };
+  // A body that was cut, stalled or malformed may come right next time; one that was too large would not.
+  if (isSentryResponseError(error) && idempotent && error.reason !== "too-large") {
+    return { retry: true, reason: "response", serverDelayMs: undefined, shortBackoff: false };
+  }
   return { retry: false };
 }
 

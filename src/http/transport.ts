@@ -44,6 +44,7 @@ export function createTransport(config: ResolvedConfig): Transport {
     if (config.rateLimit === false) return undefined;
     limiter ??= createRateLimiter(config.rateLimit, {
       clock: config.clock,
+      maxPauseMs: config.maxPauseMs,
       onRateLimit: (event) => void observer.emit("onRateLimit", event),
       log: (level, message) => observer.log(level, message),
     });

@@ -1,8 +1,8 @@
 /**
  * How audit-export rows are written: the row shape (the seed's example 3 plus `id` and `note`), JSON/NDJSON/CSV
- * encodings, and the repair of a file an interrupted export left behind (a cut-off last line, an open JSON array).
+ * encodings, and reading back the rows just before a checkpoint of an interrupted export.
  */
-import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import type { AuditLogEntry } from "../resources/audit-logs.js";
 
 /** The file formats of an audit export. */
@@ -55,18 +55,6 @@ export function encodeRow(row: AuditExportRow, format: AuditExportFormat): strin
   return format === "ndjson" ? `${JSON.stringify(row)}\n` : JSON.stringify(row);
 }
 
-/** What an existing export file holds at its end, and where to cut it so appending continues it cleanly. */
-export interface ResumePoint {
-  /** Byte length to truncate the file to (drops a cut-off record and, for JSON, the closing bracket). */
-  truncateTo: number;
-  /** Whether the file already holds rows (JSON needs a separator before the next one; CSV has its header). */
-  hasRows: boolean;
-  /** Ids of the last rows in the file, to skip them if the resumed page is the one written before a crash. */
-  tailIds: string[];
-  /** False when the file does not exist or is empty. */
-  exists: boolean;
-}
-
 const TAIL_BYTES = 1 << 20;
 const TAIL_ROWS = 200;
 
@@ -84,47 +72,21 @@ function rowId(record: string, format: AuditExportFormat): string | undefined {
 }
 
 /**
- * Reads the end of an export file (at most 1 MiB) to find where an interrupted export stopped.
- * @example const point = await findResumePoint("audit.ndjson", "ndjson");
+ * Ids of the last rows (at most 200, read from at most 1 MiB) before byte `end` of an export file: the resume
+ * point's neighbours, used to check that the file is the one a checkpoint describes and to skip a row that a page
+ * boundary repeats.
+ * @example const ids = await readTailIds(handle, checkpoint.bytes, "ndjson");
  */
-export async function findResumePoint(path: string, format: AuditExportFormat): Promise<ResumePoint> {
-  let handle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { truncateTo: 0, hasRows: false, tailIds: [], exists: false };
-    throw error;
+export async function readTailIds(handle: FileHandle, end: number, format: AuditExportFormat): Promise<string[]> {
+  const start = Math.max(0, end - TAIL_BYTES);
+  const buffer = Buffer.alloc(end - start);
+  if (buffer.length > 0) await handle.read(buffer, 0, buffer.length, start);
+  const records = buffer.toString("utf8").split(format === "csv" ? "\r\n" : "\n");
+  if (start > 0) records.shift(); // begins mid-record
+  const ids: string[] = [];
+  for (const record of records) {
+    const id = rowId(record, format);
+    if (id !== undefined) ids.push(id);
   }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return { truncateTo: 0, hasRows: false, tailIds: [], exists: false };
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    const text = buffer.toString("utf8");
-    const separator = format === "csv" ? "\r\n" : "\n";
-    // Records: complete ones end with the separator; the first one is partial when the tail starts mid-file.
-    const records: Array<{ text: string; end: number }> = [];
-    let from = 0;
-    for (let at = text.indexOf(separator); at !== -1; at = text.indexOf(separator, from)) {
-      records.push({ text: text.slice(from, at), end: at + separator.length });
-      from = at + separator.length;
-    }
-    if (start > 0) records.shift();
-    const rows = records.map((record) => ({ ...record, id: rowId(record.text, format) })).filter((r) => r.id !== undefined);
-    const tailIds = rows.slice(-TAIL_ROWS).map((r) => r.id as string);
-    if (format !== "json") {
-      const last = records.at(-1);
-      return { truncateTo: start + (last ? Buffer.byteLength(text.slice(0, last.end)) : 0), hasRows: rows.length > 0 || size > TAIL_BYTES, tailIds, exists: true };
-    }
-    const lastRow = rows.at(-1);
-    if (lastRow === undefined) {
-      // No complete row: keep only the opening bracket.
-      return { truncateTo: text.startsWith("[") && start === 0 ? 1 : 0, hasRows: false, tailIds, exists: start === 0 && text.startsWith("[") };
-    }
-    const rowEnd = lastRow.end - 1 - (lastRow.text.endsWith(",") ? 1 : 0);
-    return { truncateTo: start + Buffer.byteLength(text.slice(0, rowEnd)), hasRows: true, tailIds, exists: true };
-  } finally {
-    await handle.close();
-  }
+  return ids.slice(-TAIL_ROWS);
 }

@@ -8,7 +8,7 @@ import { ValidationError } from "../http/errors.js";
 import type { AuditLogEntry } from "../resources/audit-logs.js";
 import { toIsoDate } from "../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./audit-export-format.js";
-import { openSink } from "./audit-export-sink.js";
+import { type ExportSink, type FilePosition, openFileSink, openStreamSink } from "./audit-export-sink.js";
 import { resolveNow, type NowOption } from "./recipe-report.js";
 
 export { AUDIT_EXPORT_COLUMNS, csvField, type AuditExportFormat, type AuditExportRow } from "./audit-export-format.js";
@@ -25,6 +25,8 @@ export interface ExportAuditLogOptions {
   format: AuditExportFormat;
   /** A file path (created, or continued when resuming) or a Writable (written to, never ended). */
   to: string | Writable;
+  /** Replace an existing file at `to` on a fresh export; without it an existing file is refused (ValidationError). */
+  overwrite?: boolean;
   /** Resume from `lastCursor` of an interrupted export; it pins the original window and events. */
   cursor?: string;
   onProgress?: (progress: AuditExportProgress) => void;
@@ -38,16 +40,23 @@ export interface ExportAuditLogOptions {
 export interface AuditExportProgress {
   rows: number;
   pages: number;
-  /** Resume from here if the export stops now. */
+  /** Resume from here if the export stops now: reported only once the page is durable (a file: fsynced). */
   lastCursor: string | undefined;
   event: string | undefined;
+  /** The date of the oldest row written so far in this event's walk (rows arrive newest first). */
+  reached: string | undefined;
+  /** The export's window, to tell how far `reached` is through it. */
+  window: { since: string; until: string };
 }
 
 /** The outcome of {@link exportAuditLog}. */
 export interface AuditExportReport {
   rows: number;
   pages: number;
-  /** Undefined once the export is complete; else the cursor to resume from. */
+  /**
+   * Undefined once the export is complete, or when it failed before writing anything (run it again afresh);
+   * else the cursor to resume from.
+   */
   lastCursor: string | undefined;
   /** The path written, when `to` was a path. */
   file: string | undefined;
@@ -81,14 +90,18 @@ export function isAuditExportError(value: unknown): value is AuditExportError {
   return value instanceof Error && (value as { kind?: unknown }).kind === "audit-export" && "report" in value;
 }
 
-/** What the export cursor carries: the window, the events, which event's walk, and Sentry's cursor within it. */
+/**
+ * What the export cursor carries: the window, the events, which event's walk, Sentry's cursor within it, and for
+ * a file the durable position the checkpoint stands for (so a resume cuts the file back to exactly there).
+ */
 interface ExportCursor {
-  v: 1;
+  v: 2;
   since: string;
   until: string;
   events: string[];
   walk: number;
   cursor: string | undefined;
+  file?: FilePosition | undefined;
 }
 
 function encodeCursor(state: ExportCursor): string {
@@ -98,7 +111,9 @@ function encodeCursor(state: ExportCursor): string {
 function decodeCursor(text: string): ExportCursor {
   try {
     const state = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as ExportCursor;
-    if (state.v === 1 && typeof state.since === "string" && typeof state.until === "string" && Array.isArray(state.events) && Number.isInteger(state.walk)) return state;
+    const file = state.file;
+    const fileOk = file === undefined || (Number.isInteger(file.bytes) && file.bytes >= 0 && Number.isInteger(file.rows) && (file.last === undefined || typeof file.last === "string"));
+    if (state.v === 2 && typeof state.since === "string" && typeof state.until === "string" && Array.isArray(state.events) && Number.isInteger(state.walk) && fileOk) return state;
   } catch {
     // Fall through to the validation error below.
   }
@@ -115,7 +130,7 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
   if (since > until) throw ValidationError.forInput("since", "must not be after until");
   const events = [...new Set(options.events ?? [])];
   if (events.some((event) => typeof event !== "string" || event === "")) throw ValidationError.forInput("events", "must be event names such as member.invite");
-  return { v: 1, since, until, events, walk: 0, cursor: undefined };
+  return { v: 2, since, until, events, walk: 0, cursor: undefined };
 }
 
 /**
@@ -123,27 +138,33 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
  *
  * Deduplication keeps only the ids of the current and the previous page: Sentry's audit-log cursors are keyset
  * positions on (date, id) over a newest-first order, so a row can reappear only across one page boundary (a page
- * fetched again after a retry, or rows sharing a timestamp at the boundary), never further back. On resume from a
- * file, the ids at the file's end seed that set, so a page written just before a crash is not written twice.
- * Resume: NDJSON and CSV files are appended to (a cut-off last record is dropped first); a JSON file is reopened by
- * removing its closing bracket (always written, also on failure) and continued; a Writable gets only the rows after
- * the cursor (for JSON, as a new array).
+ * fetched again after a retry, or rows sharing a timestamp at the boundary), never further back.
+ * Checkpoints: a cursor is reported only once its page is durable (a file: written and fsynced; a Writable:
+ * accepted by its write callback), and for a file it records the byte offset it stands for. Resuming a file from
+ * any checkpoint the export reported cuts the file back to that offset (dropping a page written after it, a
+ * cut-off record, a closing bracket) and continues, so the result is exactly an uninterrupted export, in every
+ * format. A Writable gets only the rows after the cursor (for JSON, as a new array). An export that fails before
+ * writing any row leaves no file and reports no cursor.
  *
  * @example
  * const report = await exportAuditLog(sentry, { days: 90, format: "csv", to: "sentry-audit-q1-2026.csv" });
  * console.log(`exported ${report.rows} audit entries`);
- * @throws {ValidationError} for bad options or a cursor this function did not produce (before any request).
+ * @throws {ValidationError} for bad options, a cursor this function did not produce or that does not match the
+ * file, or an existing file without `overwrite` (all before any request).
  * @throws {AuditExportError} when the export stops; `report.lastCursor` resumes it.
  */
 export async function exportAuditLog(sentry: SentryClient, options: ExportAuditLogOptions): Promise<AuditExportReport> {
+  if (!["json", "ndjson", "csv"].includes(options.format)) throw ValidationError.forInput("format", `must be "json", "ndjson" or "csv"`);
   const state = initialState(options);
   const resuming = options.cursor !== undefined;
   const report: AuditExportReport = {
-    rows: 0, pages: 0, lastCursor: encodeCursor(state), file: typeof options.to === "string" ? options.to : undefined,
+    rows: 0, pages: 0, lastCursor: resuming ? options.cursor : undefined, file: typeof options.to === "string" ? options.to : undefined,
     format: options.format, window: { since: state.since, until: state.until }, events: [...state.events], duplicatesSkipped: 0,
   };
-  if (!["json", "ndjson", "csv"].includes(options.format)) throw ValidationError.forInput("format", `must be "json", "ndjson" or "csv"`);
-  const sink = await openSink(options.to, options.format, resuming);
+  const sink: ExportSink = typeof options.to === "string"
+    ? await openFileSink({ path: options.to, resume: resuming ? state.file : undefined, overwrite: options.overwrite === true }, options.format)
+    : openStreamSink(options.to, options.format);
+  const checkpoint = (next: Pick<ExportCursor, "walk" | "cursor">) => encodeCursor({ ...state, ...next, file: sink.position() });
   let failure: unknown;
   try {
     let previous = new Set(sink.tailIds);
@@ -169,15 +190,16 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
           current.add(id);
           rows.push(toExportRow(entry));
         }
+        // Durable first, checkpoint after: a cursor is never reported for rows still in a buffer.
         await sink.writeRows(rows);
         previous = current;
         report.rows += rows.length;
         report.pages += 1;
-        const next = page.nextCursor === undefined ? { walk: walk + 1, cursor: undefined } : { walk, cursor: page.nextCursor };
-        report.lastCursor = encodeCursor({ ...state, ...next });
-        options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event });
+        report.lastCursor = checkpoint(page.nextCursor === undefined ? { walk: walk + 1, cursor: undefined } : { walk, cursor: page.nextCursor });
+        const reached = (page.items.at(-1) as AuditLogEntry | undefined)?.dateCreated;
+        options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event, reached, window: report.window });
       }
-      report.lastCursor = encodeCursor({ ...state, walk: walk + 1, cursor: undefined });
+      if (report.lastCursor !== undefined || sink.position() !== undefined) report.lastCursor = checkpoint({ walk: walk + 1, cursor: undefined });
       // Another event's walk shares no rows with this one (each row has one event).
       previous = new Set();
     }
@@ -185,7 +207,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
   } catch (error) {
     failure = error;
   } finally {
-    await sink.close();
+    await sink.close(failure === undefined);
   }
   if (failure !== undefined) throw new AuditExportError(report, failure);
   return report;

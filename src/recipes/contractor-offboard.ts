@@ -34,7 +34,7 @@ export interface OffboardReport {
   dryRun: boolean;
 }
 
-function checkManifest(manifest: ContractorManifest): void {
+function checkManifest(manifest: ContractorManifest, org: string | undefined): void {
   if (typeof manifest !== "object" || manifest === null || manifest.version !== 1) {
     throw ValidationError.forInput("manifest", "is not a contractor-team manifest (version 1)");
   }
@@ -42,6 +42,10 @@ function checkManifest(manifest: ContractorManifest): void {
     throw ValidationError.forInput("manifest", "needs team.slug, members and expiresAt");
   }
   if (Number.isNaN(Date.parse(manifest.expiresAt))) throw ValidationError.forInput("manifest.expiresAt", "is not a date");
+  // The same team slug in another organization is someone else's team.
+  if (manifest.org !== org) {
+    throw ValidationError.forInput("manifest.org", `the manifest is for organization ${String(manifest.org)}, the client is for ${org ?? "no organization"}; use sentry.withOrg(${JSON.stringify(String(manifest.org))})`);
+  }
 }
 
 async function planMember(sentry: SentryClient, person: ContractorMember, team: string): Promise<OffboardStep | string> {
@@ -114,11 +118,12 @@ async function apply(sentry: SentryClient, step: OffboardStep): Promise<void> {
  * @example
  * const manifest = JSON.parse(await readFile("contractors-q1.json", "utf8"));
  * const { applied, errors } = await offboardContractors(sentry, manifest);
- * @throws {ValidationError} for a malformed manifest, or before `expiresAt` without `force` (before any change).
+ * @throws {ValidationError} for a malformed manifest, a manifest of another organization than the client's, or
+ * before `expiresAt` without `force` (all before any request).
  * @throws {SentryApiError} when reading the current state fails (before any change).
  */
 export async function offboardContractors(sentry: SentryClient, manifest: ContractorManifest, options: OffboardOptions = {}): Promise<OffboardReport> {
-  checkManifest(manifest);
+  checkManifest(manifest, sentry.org.slug);
   const now = resolveNow(options.now);
   if (now.getTime() < Date.parse(manifest.expiresAt) && options.force !== true) {
     throw ValidationError.forInput("manifest.expiresAt", `the contract runs until ${manifest.expiresAt}; pass force: true to offboard early`);

@@ -3,7 +3,7 @@
 // Every write is journalled; a failure undoes this run's writes in reverse order (rollback), and because every
 // step is also idempotent, a run whose rollback could not finish (or `rollback: false`) is resumed by
 // re-running with the same input.
-import { isNotFoundError, ValidationError } from "../http/errors.js";
+import { isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError, ValidationError } from "../http/errors.js";
 import type { SentryClient } from "../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../resources/validate.js";
 import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "./recipe-report.js";
@@ -44,6 +44,12 @@ export interface ContractorTeamOptions {
   /** Emails to invite (or to find, when already in the organization). */
   members: readonly string[];
   expiresAt: Date | string;
+  /**
+   * The manifest an earlier run of the same team wrote. The new manifest is merged with it: what the first run
+   * recorded (it created the team, it sent an invite, its expiry and creation date) is kept, so offboarding still
+   * removes what that run made. Refused when it is for another organization or team.
+   */
+  previous?: ContractorManifest;
   dryRun?: boolean;
   /** Undo this run's changes when a step fails (default true); false leaves them for a re-run to finish. */
   rollback?: boolean;
@@ -162,8 +168,21 @@ async function apply(sentry: SentryClient, step: ContractorStep, name: string): 
   }
 }
 
+/**
+ * Whether a failed step may have taken effect. A 4xx answer (409 "already exists", 400 "already invited", a 403,
+ * a 429) means Sentry refused it: what exists now is someone else's, and undoing it would remove their object.
+ * Nothing sent (connection refused) is as clear. A 5xx, a lost connection, a timeout or an unreadable answer
+ * leave the outcome unknown: those are undone, safely, since undo tolerates "not there".
+ */
+function mayHaveActed(error: unknown): boolean {
+  if (isSentryResponseError(error)) return true;
+  if (isSentryApiError(error)) return error.requestSent && (error.status < 400 || error.status >= 500);
+  if (isSentryNetworkError(error)) return error.requestSent;
+  return true;
+}
+
 /** Undoes one step; written to be safe when the step may or may not have taken effect. */
-async function undo(sentry: SentryClient, step: ContractorStep): Promise<void> {
+async function undo(sentry: SentryClient, step: ContractorStep, invitedId: string | undefined): Promise<void> {
   switch (step.action) {
     case "create-team":
       try {
@@ -179,8 +198,14 @@ async function undo(sentry: SentryClient, step: ContractorStep): Promise<void> {
       await sentry.org.projects.addTeam(step.project, step.team);
       return;
     case "invite-member": {
-      const member = await sentry.org.members.findByEmail(step.email);
-      if (member !== undefined) await sentry.org.members.remove(member.id);
+      // The id this run's invite returned; only when the answer was lost is the address looked up.
+      const id = invitedId ?? (await sentry.org.members.findByEmail(step.email))?.id;
+      if (id === undefined) return;
+      try {
+        await sentry.org.members.remove(id);
+      } catch (error) {
+        if (!isNotFoundError(error)) throw error;
+      }
       return;
     }
     case "add-member-team":
@@ -204,6 +229,7 @@ async function undo(sentry: SentryClient, step: ContractorStep): Promise<void> {
 export async function createContractorTeam(sentry: SentryClient, options: ContractorTeamOptions): Promise<ContractorTeamReport> {
   const now = resolveNow(options.now);
   const input = validate(options, now);
+  if (options.previous !== undefined) checkPrevious(options.previous, sentry.org.slug, input.slug);
   const dryRun = options.dryRun === true;
   const progress = options.onProgress ?? (() => undefined);
   progress({ phase: "plan", step: undefined, done: 0, total: 0 });
@@ -215,6 +241,7 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
 
   const invitedIds = new Map<string, string>();
   let failed: ContractorStep | undefined;
+  let failedError: unknown;
   for (const [index, step] of steps.entries()) {
     progress({ phase: "apply", step, done: index, total: steps.length });
     try {
@@ -224,12 +251,15 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
     } catch (error) {
       report.errors.push(stepError(error, step, "apply"));
       failed = step;
+      failedError = error;
       break;
     }
   }
   if (failed !== undefined) {
-    // The failed step may have taken effect (the answer can be lost after Sentry acted), so it is undone too.
-    const toUndo = [failed, ...[...report.applied].reverse()];
+    // The failed step may have taken effect (the answer can be lost after Sentry acted): then it is undone too.
+    // A refusal (409, "already invited") proves the object is not ours, and it stays.
+    const failedMayHaveActed = mayHaveActed(failedError);
+    const toUndo = [...(failedMayHaveActed ? [failed] : []), ...[...report.applied].reverse()];
     if (options.rollback === false) {
       report.leftBehind = [...report.applied];
       return report;
@@ -237,7 +267,7 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
     for (const [index, step] of toUndo.entries()) {
       progress({ phase: "rollback", step, done: index, total: toUndo.length });
       try {
-        await undo(sentry, step);
+        await undo(sentry, step, step.action === "invite-member" ? invitedIds.get(step.email) : undefined);
         if (step !== failed) report.rolledBack.push(step);
       } catch (error) {
         report.errors.push(stepError(error, step, "rollback"));
@@ -252,7 +282,7 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
     if (existing) return { email, memberId: existing.id, invited: false };
     return { email, memberId: invitedIds.get(email) ?? "", invited: true };
   });
-  report.manifest = {
+  report.manifest = mergeManifest(options.previous, {
     version: 1,
     org: sentry.org.slug ?? "",
     team: { slug: input.slug, name: input.name, created: !teamExisted },
@@ -260,8 +290,43 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
     members,
     expiresAt: input.expiresAt,
     createdAt: now.toISOString(),
-  };
+  }, report.skipped);
   return report;
+}
+
+function checkPrevious(previous: ContractorManifest, org: string | undefined, slug: string): void {
+  if (typeof previous !== "object" || previous === null || previous.version !== 1 || !Array.isArray(previous.members)) {
+    throw ValidationError.forInput("previous", "is not a contractor-team manifest (version 1)");
+  }
+  if (previous.org !== org || previous.team?.slug !== slug) {
+    throw ValidationError.forInput("previous", `is the manifest of team ${String(previous.team?.slug)} in ${String(previous.org)}, not of ${slug} in ${String(org)}`);
+  }
+}
+
+/**
+ * The manifest of a re-run, merged with the first run's: a team or an invite that run created stays recorded as
+ * created (a re-run finds them existing and would otherwise record `false`, and offboarding would keep them), its
+ * people stay listed, and its expiry and creation date stay (a different expiry asked now is reported, not applied).
+ */
+function mergeManifest(previous: ContractorManifest | undefined, next: ContractorManifest, skipped: ContractorTeamReport["skipped"]): ContractorManifest {
+  if (previous === undefined) return next;
+  const before = new Map(previous.members.map((m) => [m.email.toLowerCase(), m] as const));
+  const members = next.members.map((m) => {
+    const first = before.get(m.email.toLowerCase());
+    return first && (first.memberId === m.memberId || m.memberId === "") ? { ...m, memberId: first.memberId, invited: m.invited || first.invited } : m;
+  });
+  const listed = new Set(members.map((m) => m.email.toLowerCase()));
+  for (const m of previous.members) if (!listed.has(m.email.toLowerCase())) members.push({ ...m });
+  if (Date.parse(previous.expiresAt) !== Date.parse(next.expiresAt)) {
+    skipped.push({ subject: "manifest expiresAt", reason: `kept the first run's ${previous.expiresAt}; edit the manifest to change the contract's end` });
+  }
+  return {
+    ...next,
+    team: { ...next.team, created: next.team.created || previous.team.created === true },
+    members,
+    expiresAt: previous.expiresAt,
+    createdAt: previous.createdAt,
+  };
 }
 
 // Offboarding lives beside creation in its own file (one job per file); it is reachable from here too.

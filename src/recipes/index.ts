@@ -32,7 +32,33 @@ export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./lint-tokens.js"
 export { TOKEN_ENVIRONMENTS, parseTokenName } from "./token-naming.js";
 export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit-export.js";
 export { checkScimSetup } from "./scim-setup.js";
+export {
+  AuditLeaseLostError, AuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
+  fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
+  resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
+} from "./audit-stream/index.js";
+// Access as code (recipes/access/): parse, dump, plan, apply.
+export {
+  AccessPlanError,
+  accessConfigSchema,
+  applyAccessPlan,
+  describeChange,
+  dumpAccess,
+  formatAccessConfig,
+  isAccessPlanError,
+  parseAccessConfig,
+  planAccess,
+  renderApplyText,
+  renderPlanMarkdown,
+  renderPlanText,
+} from "./access/index.js";
 
+export type {
+  AuditAlert, AuditCheckpoint, AuditCheckpointStore, AuditCondition, AuditDetector, AuditDetectorState, AuditFleetOptions,
+  AuditFleetReport, AuditFormatOptions, AuditLease, AuditRedis, AuditRule, AuditRuleSet, AuditScalar, AuditSeverity, AuditSink,
+  AuditSinkSpec, AuditStreamFormat, AuditTailProgress, AuditTailReport, AuditThreshold, EcsEvent, HttpSinkOptions, OcsfEvent,
+  OcsfUser, TailAuditLogOptions,
+} from "./audit-stream/index.js";
 export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
 export type {
   AccessGrant,
@@ -83,3 +109,32 @@ export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport
 export type { ParsedTokenName, TokenEnvironment } from "./token-naming.js";
 export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit-export.js";
 export type { ScimSetupCheck, ScimSetupReport } from "./scim-setup.js";
+export type {
+  AccessApplyReport,
+  AccessCapabilities,
+  AccessChange,
+  AccessChangeAction,
+  AccessChangeKind,
+  AccessConfig,
+  AccessConfigIssue,
+  AccessIgnore,
+  AccessPlan,
+  AccessPlanErrorCode,
+  AccessPolicy,
+  AccessReadStats,
+  ApplyAccessOptions,
+  BlockedChange,
+  DeclaredMember,
+  DeclaredMembership,
+  DeclaredTeam,
+  DumpAccessOptions,
+  ExpiringEntry,
+  IdpOwnedEntry,
+  InviteLimits,
+  OwnershipMode,
+  PendingEntry,
+  PlanAccessOptions,
+  RailViolation,
+  TimeBound,
+  UnmanagedEntry,
+} from "./access/index.js";

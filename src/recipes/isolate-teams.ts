@@ -45,6 +45,11 @@ function validate(teams: Readonly<Record<string, readonly string[]>>, options: I
   if (typeof teams !== "object" || teams === null || Object.keys(teams).length === 0) {
     throw ValidationError.forInput("teams", "map at least one team slug to its projects");
   }
+  // `{ __proto__: [...] }` sets the map's prototype instead of adding a team, so that entry would vanish silently.
+  const proto: unknown = Object.getPrototypeOf(teams);
+  if (Object.hasOwn(teams, "__proto__") || (proto !== Object.prototype && proto !== null)) {
+    throw ValidationError.forInput("teams", `"__proto__" is not a team slug; build the map with plain keys`);
+  }
   const owners = new Map<string, string[]>();
   const names = new Map<string, string>();
   for (const [team, projects] of Object.entries(teams)) {

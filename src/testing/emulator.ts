@@ -14,6 +14,7 @@ import { validateOptions } from "./options.js";
 import { createRandom, type Random } from "./random.js";
 import { Router } from "./router.js";
 import { allRoutes } from "./routes/index.js";
+import { startLiveAudit, type LiveAudit } from "./live-audit.js";
 import { listen } from "./server.js";
 import { snapshot } from "./snapshot.js";
 import type { Emulator, EmulatorOptions, Fixture, IssueTokenOptions } from "./types.js";
@@ -47,12 +48,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let random: Random = createRandom(seed);
   let built: BuiltWorld = buildWorld(fixture, now(), random, seed, options.auditRows);
   const core = new Core(built.world, { router, options, now, sleep: options.sleep ?? realSleep });
-  const getCore = () => core;
+  // Live audit mode (live-audit.ts) appends the rows due by the clock before each request is answered.
+  let live: LiveAudit | undefined;
+  const getCore = () => {
+    live?.catchUp();
+    return core;
+  };
 
   const emulatorFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const absolute = typeof input === "string" && input.startsWith("/") ? `${baseUrl}${input}` : input;
     const request = new Request(absolute, init);
-    const outcome = await core.handle({
+    const outcome = await getCore().handle({
       method: request.method.toUpperCase(),
       url: new URL(request.url),
       headers: request.headers,
@@ -99,9 +105,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return token.value;
     },
     get state() {
-      return snapshot(core.world, core.requests, now());
+      return snapshot(getCore().world, core.requests, now());
+    },
+    liveAudit(liveOptions) {
+      live?.stop();
+      live = startLiveAudit(() => built, now, liveOptions);
+      return live;
     },
     reset() {
+      live?.stop();
+      live = undefined;
       random = createRandom(seed);
       built = buildWorld(resolveFixture(options.fixture), now(), random, seed, options.auditRows);
       core.resetRuntime(built.world);

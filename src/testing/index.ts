@@ -9,6 +9,7 @@ export { demoFixture } from "./fixtures/demo.js";
 export { emptyFixture } from "./fixtures/empty.js";
 export { ALL_SCOPES } from "./roles.js";
 
+export type { LiveAudit, LiveAuditOptions } from "./live-audit.js";
 export type {
   AuditSnapshot,
   Emulator,

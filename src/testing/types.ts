@@ -3,6 +3,7 @@
  * build a fixture or a fault script as a literal.
  */
 import type { RequestHandler } from "msw";
+import type { LiveAudit, LiveAuditOptions } from "./live-audit.js";
 
 /** Org roles Sentry knows (`billing` exists on sentry.io only). */
 export type OrgRole = "member" | "admin" | "manager" | "owner" | "billing";
@@ -245,6 +246,11 @@ export interface Emulator {
   /** Mints a token of the default org and returns its value (the only time it is visible). */
   issueToken(options: IssueTokenOptions): string;
   readonly state: EmulatorState;
+  /**
+   * Live audit mode: keeps appending audit rows on the emulator clock (visible from the next request), with equal
+   * timestamps and late commits on demand. Replaces an earlier live stream; `reset()` stops it.
+   */
+  liveAudit(options?: LiveAuditOptions): LiveAudit;
   /** Rebuilds the fixture's state; the admin and SCIM tokens stay valid, issued tokens do not. */
   reset(): void;
   /** Slug of the default organization. */

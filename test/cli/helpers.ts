@@ -15,6 +15,9 @@ export interface FakeIoOptions {
   stdin?: string;
   fetch?: typeof globalThis.fetch;
   runHook?: HookRunner;
+  /** Working and home directory for .sentryclirc lookups (files come from `files`). */
+  cwd?: string;
+  homeDir?: string;
 }
 
 export interface FakeIo extends CliIo {
@@ -59,6 +62,9 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
       return text;
     },
+    readTextFileSync: (path) => options.files?.[path],
+    cwd: options.cwd,
+    homeDir: options.homeDir,
     waitForShutdown: () => {
       markWaiting();
       return stopped;

@@ -100,6 +100,21 @@ describe("writeList", () => {
     expect(JSON.parse(empty.text())).toEqual([]);
   });
 
+  it("writes nothing to stdout when a list fails, and no half array when it fails midway (JSON and CSV)", async () => {
+    async function* failing(after: number): AsyncGenerator<Team> {
+      for (const team of TEAMS.slice(0, after)) yield team;
+      throw new Error("404");
+    }
+    for (const format of ["json", "csv"] as const) {
+      const sink = collect();
+      await expect(writeList(sink.write, format, failing(0), { columns: COLUMNS })).rejects.toThrow("404");
+      expect(sink.text()).toBe("");
+    }
+    const midway = collect();
+    await expect(writeList(midway.write, "json", failing(1), { columns: COLUMNS })).rejects.toThrow("404");
+    expect(midway.text()).toBe("");
+  });
+
   it("prints the document instead of rows for --json when one is given", async () => {
     const sink = collect();
     await writeList(sink.write, "json", TEAMS, { columns: COLUMNS, document: { total: 2 } });

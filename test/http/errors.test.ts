@@ -53,7 +53,19 @@ describe("body shapes (facts §7)", () => {
   });
 
   it("keeps the 500 errorId as requestId", () => {
-    expect(err(500, { detail: "Internal Error", errorId: "abc123" }).requestId).toBe("abc123");
+    expect(err(500, { detail: "Internal Error", errorId: "4f0e1c2b3a4d5e6f708192a3b4c5d6e7" }).requestId).toBe("4f0e1c2b3a4d5e6f708192a3b4c5d6e7");
+  });
+
+  it("copies X-Sentry-Request-Id only when it has the id format, and redacts anything else", () => {
+    const withId = (id: string) => err(500, { detail: "x" }, { headers: new Headers({ "x-sentry-request-id": id }) }).requestId;
+    expect(withId("4F0E1C2B-3A4D-5E6F-7081-92A3B4C5D6E7")).toBe("4F0E1C2B-3A4D-5E6F-7081-92A3B4C5D6E7");
+    expect(withId("4f0e1c2b3a4d5e6f708192a3b4c5d6e7")).toBe("4f0e1c2b3a4d5e6f708192a3b4c5d6e7");
+    for (const hostile of ["\u001b]52;c;ZWNobyBoaQ==\u0007", "sntryu_0123456789abcdef", "abc123", "x".repeat(5000)]) {
+      const error = err(500, { detail: "x" }, { headers: new Headers({ "x-sentry-request-id": hostile.replace(/[\u0000-\u001f]/g, "") }) });
+      expect(error.requestId).toBe("[REDACTED]");
+      expect(JSON.stringify(error)).not.toContain("ZWNobyBoaQ");
+    }
+    expect(err(500, { detail: "x", errorId: "not an id; rm -rf" }).requestId).toBe("[REDACTED]");
   });
 
   it("reads retryAfterMs and tells a concurrency 429 from a window 429", () => {

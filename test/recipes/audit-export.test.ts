@@ -143,7 +143,9 @@ describe("exportAuditLog", () => {
         : (await readFile(path, "utf8")).split("\r\n").filter(Boolean).slice(1).map((r) => r.slice(0, r.indexOf(",")));
       expect(new Set(ids).size).toBe(ids.length);
       expect(sorted(ids)).toEqual(sorted(s.expected()));
-      expect(report.duplicatesSkipped).toBe(40);
+      // The file was cut back to the checkpoint's offset: the unacknowledged page is written again, not skipped.
+      expect(report.duplicatesSkipped).toBe(0);
+      expect(report.rows).toBe(ids.length - 3 * 40);
     });
   }
 

@@ -117,3 +117,17 @@ describe("isolateTeams", () => {
     expect(emu.state.requests).toHaveLength(0);
   });
 });
+
+describe("isolateTeams refuses a __proto__ key", () => {
+  it("as an own key (JSON.parse) or as a literal that set the map's prototype, before any request", async () => {
+    const { sentry, emu } = harness();
+    const parsed = JSON.parse('{"__proto__": ["payment-api"], "payments": ["payment-api"]}') as Record<string, string[]>;
+    const literal = { __proto__: { identity: ["auth-service"] }, payments: ["payment-api"] } as unknown as Record<string, string[]>;
+    for (const teams of [parsed, literal]) {
+      const error = await thrown(() => isolateTeams(sentry, teams));
+      expect(isValidationError(error)).toBe(true);
+      expect(String((error as Error).message)).toMatch(/__proto__/);
+    }
+    expect(emu.state.requests).toHaveLength(0);
+  });
+});

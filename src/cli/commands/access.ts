@@ -3,8 +3,8 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { accessReview, type AccessFinding } from "../../recipes/access-review.js";
 import { effectiveAccess, whoCanAccess, type ProjectAccessEntry, type VisibleProject } from "../../recipes/access.js";
 import type { ProjectAccessReason } from "../../recipes/effective-access.js";
-import { createCommandContext } from "../context.js";
-import { PartialFailureError } from "../errors.js";
+import { createCommandContext, type CommandContext } from "../context.js";
+import { cliWords, PartialFailureError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
 
@@ -41,7 +41,7 @@ export const FINDING_COLUMNS: readonly Column<AccessFinding>[] = [
   { key: "kind", header: "FINDING", value: (f) => f.kind },
   { key: "subject", header: "SUBJECT", value: (f) => f.subject },
   { key: "detail", header: "DETAIL", value: (f) => f.detail },
-  { key: "fix", header: "FIX", value: (f) => f.fix },
+  { key: "fix", header: "FIX", value: (f) => cliWords(f.fix) },
 ];
 
 const SEVERITIES = ["high", "medium", "low"] as const;
@@ -53,10 +53,16 @@ function parseDays(value: string): number {
   return days;
 }
 
+// The recipes read the organization; without one they would send `/organizations//…` and report a 404.
+function orgClient(ctx: CommandContext) {
+  ctx.requireOrg();
+  return ctx.client();
+}
+
 async function whoCan(io: CliIo, project: string, flags: { includePending?: boolean; openMembership?: boolean }, command: Command) {
   const ctx = createCommandContext(io, command);
   try {
-    const report = await whoCanAccess(ctx.client(), project, { includePending: flags.includePending === true, openMembership: flags.openMembership === true });
+    const report = await whoCanAccess(orgClient(ctx), project, { includePending: flags.includePending === true, openMembership: flags.openMembership === true });
     if (ctx.format === "table") ctx.write(`${report.project}: held by ${report.teams.length > 0 ? report.teams.join(", ") : "no team"}\n\n`);
     await ctx.print(report.members, { columns: WHO_COLUMNS, document: report });
   } finally {
@@ -67,7 +73,7 @@ async function whoCan(io: CliIo, project: string, flags: { includePending?: bool
 async function member(io: CliIo, who: string, flags: { openMembership?: boolean }, command: Command) {
   const ctx = createCommandContext(io, command);
   try {
-    const report = await effectiveAccess(ctx.client(), who, { openMembership: flags.openMembership === true });
+    const report = await effectiveAccess(orgClient(ctx), who, { openMembership: flags.openMembership === true });
     if (ctx.format === "table") {
       const teams = report.teams.map((t) => `${t.team} (${t.role})`).join(", ") || "none";
       ctx.write(`${report.member.email}${report.member.pending ? " (pending invite)" : ""}: org role ${report.orgRole}${report.isGlobal ? ", sees every project" : ""}\n`);
@@ -89,7 +95,7 @@ interface ReviewFlags {
 async function review(io: CliIo, flags: ReviewFlags, command: Command) {
   const ctx = createCommandContext(io, command);
   try {
-    const report = await accessReview(ctx.client(), {
+    const report = await accessReview(orgClient(ctx), {
       pendingInviteDays: flags.pendingDays,
       requireSso: flags.requireSso === true,
       ...(flags.maxPrivileged === undefined ? {} : { maxPrivileged: flags.maxPrivileged }),

@@ -1,5 +1,5 @@
 // `sentry-rbac contractor create|offboard`: the seed's contractor example with an end date and a manifest.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { createContractorTeam, offboardContractors } from "../../recipes/contractor-team.js";
 import type { ContractorManifest, ContractorStep, OffboardReport, OffboardStep } from "../../recipes/contractor-team.js";
@@ -70,24 +70,58 @@ export function parseExpiry(value: string, now: Date = new Date()): Date {
   return date;
 }
 
-interface CreateFlags {
+interface CreateFlags extends DestructiveFlags {
   slug: string;
   name: string;
   project: string[];
   member?: string[];
   expires: Date;
   manifestOut?: string;
-  dryRun?: boolean;
   rollback: boolean;
+}
+
+/**
+ * The manifest already at `--manifest-out`, to merge the new one into: a re-run must not rewrite what the first
+ * run recorded. A file there that is not this team's manifest is refused rather than overwritten.
+ */
+async function previousManifest(path: string | undefined, org: string | undefined, slug: string): Promise<ContractorManifest | undefined> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new UsageError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "Pass a writable --manifest-out path.");
+  }
+  let manifest: ContractorManifest | undefined;
+  try {
+    manifest = JSON.parse(text) as ContractorManifest;
+  } catch {
+    manifest = undefined;
+  }
+  if (manifest?.version !== 1 || manifest.team?.slug !== slug || manifest.org !== org) {
+    throw new UsageError(`${path} exists and is not a contractor manifest of ${slug} in ${org ?? "this organization"}; refusing to overwrite it`, "Pass another --manifest-out path, or move the file away.");
+  }
+  return manifest;
 }
 
 async function create(io: CliIo, flags: CreateFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   try {
-    const report = await createContractorTeam(ctx.client(), {
+    const sentry = ctx.client();
+    const previous = await previousManifest(flags.manifestOut, sentry.org.slug, flags.slug);
+    const options = {
       slug: flags.slug, name: flags.name, projects: flags.project, members: flags.member ?? [], expiresAt: flags.expires,
-      dryRun: flags.dryRun === true, rollback: flags.rollback,
-    });
+      rollback: flags.rollback, ...(previous === undefined ? {} : { previous }),
+    };
+    // The same rule as `isolate`: revoking a team's other project links is asked for (refused off a TTY).
+    const plan = await createContractorTeam(sentry, { ...options, dryRun: true });
+    const revocations = plan.planned.filter((step) => step.action === "remove-project-team").length;
+    if (flags.dryRun !== true && revocations > 0) {
+      if (ctx.format === "table") ctx.write(`Plan:\n${plan.planned.map((step) => `  - ${describeContractorStep(step)}`).join("\n")}\n`);
+      await confirmDestructive(io, { message: `Revoke ${revocations} team-project link(s) of ${flags.slug} in ${sentry.org.slug ?? "the organization"}?`, ...flags });
+    }
+    const report = flags.dryRun === true ? plan : await createContractorTeam(sentry, options);
     await ctx.print(rowsOf(report, describeContractorStep), { columns: STEP_COLUMNS, document: report });
     if (report.manifest !== undefined) await saveManifest(ctx.write, ctx.note, ctx.format, report.manifest, flags.manifestOut);
     if (report.dryRun) ctx.note(`Dry run: ${report.planned.length} change(s) planned, nothing changed.`);
@@ -169,7 +203,7 @@ Example:
  */
 export function registerContractorCommand(program: Command, io: CliIo): void {
   const contractor = program.command("contractor").description("time-boxed contractor teams with access to only their projects");
-  contractor
+  addDestructiveOptions(contractor
     .command("create")
     .description("create (or converge) a contractor team: only the listed projects, people invited as org member")
     .requiredOption("--slug <slug>", "team slug, e.g. contractors-q1")
@@ -177,9 +211,8 @@ export function registerContractorCommand(program: Command, io: CliIo): void {
     .requiredOption("--project <slug>", "a project the team may see (repeat, or comma-separate)", collect)
     .option("--member <email>", "a contractor's email (repeat, or comma-separate)", collect)
     .requiredOption("--expires <date>", "end of the contract: ISO date or +<days>d", (value: string) => parseExpiry(value))
-    .option("--manifest-out <file>", "write the manifest offboarding needs to this file")
-    .option("--dry-run", "show what would change, change nothing")
-    .option("--no-rollback", "on failure keep this run's changes (re-run to finish) instead of undoing them")
+    .option("--manifest-out <file>", "write the manifest offboarding needs to this file (an earlier run's manifest there is merged, not rewritten)")
+    .option("--no-rollback", "on failure keep this run's changes (re-run to finish) instead of undoing them"))
     .addHelpText("after", CREATE_EXAMPLE)
     .action((flags: CreateFlags, command: Command) => create(io, flags, command));
   addDestructiveOptions(

@@ -1,8 +1,11 @@
 // The command registry: adding a command is one file in this folder and one line in COMMANDS.
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerAccessApplyCommand } from "./access-apply.js";
+import { registerAccessPlanCommands } from "./access-plan.js";
 import { registerAccessCommand } from "./access.js";
 import { registerAuditCommand } from "./audit.js";
+import { registerCompletionCommand } from "./completion.js";
 import { registerContractorCommand } from "./contractor.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEmulatorCommand } from "./emulator.js";
@@ -14,6 +17,7 @@ import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
 import { registerTeamsCommand } from "./teams.js";
 import { registerTokensCommand } from "./tokens.js";
+import { registerWhoamiCommand } from "./whoami.js";
 
 /**
  * Adds one top-level command (with its subcommands) to the program. The action gets its flags and env through
@@ -26,6 +30,7 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
  * @example for (const register of COMMANDS) register(program, io);
  */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerWhoamiCommand,
   registerTeamsCommand,
   registerMembersCommand,
   registerProjectsCommand,
@@ -35,8 +40,11 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSsoCommand,
   registerScopesCommand,
   registerAccessCommand,
+  registerAccessPlanCommands,
+  registerAccessApplyCommand,
   registerContractorCommand,
   registerIsolateCommand,
   registerEmulatorCommand,
   registerDemoCommand,
+  registerCompletionCommand,
 ];

@@ -76,6 +76,8 @@ export async function parseTeamMap(text: string, file: string): Promise<Record<s
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new UsageError(`${file} must hold a map of teams`, FILE_HINT);
   const map: Record<string, string[]> = {};
   for (const [team, projects] of Object.entries(data)) {
+    // Assigning it would set the map's prototype instead of adding a team: the entry would vanish silently.
+    if (team === "__proto__") throw new UsageError(`${file}: "__proto__" is not a team slug`, FILE_HINT);
     const list: unknown = projects ?? [];
     if (!Array.isArray(list) || !list.every((p): p is string => typeof p === "string")) {
       throw new UsageError(`team ${team}: expected a list of project slugs`, FILE_HINT);

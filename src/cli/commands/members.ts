@@ -7,16 +7,21 @@ import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from
 import { CliError, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
+import { describeMember, memberId, resolveMember } from "./people.js";
 import { apiPath, limited, printDryRun, printOne, withContext, withLimit } from "./resource-support.js";
 
-/** Columns of a member row. */
+/** Columns of a member row. Sentry's member list carries no teams, so only one member's details show TEAMS. */
 export const MEMBER_COLUMNS: readonly Column<Member | MemberDetails>[] = [
   { key: "id", header: "ID", value: (m) => m.id },
   { key: "email", header: "EMAIL", value: (m) => m.email },
   { key: "name", header: "NAME", value: (m) => m.name },
   { key: "orgRole", header: "ORG ROLE", value: (m) => m.orgRole },
   { key: "pending", header: "PENDING", value: (m) => m.pending },
-  { key: "teams", header: "TEAMS", value: (m) => ("teamRoles" in m && Array.isArray(m.teamRoles) ? m.teamRoles.map((t) => (t.role ? `${t.teamSlug}:${t.role}` : t.teamSlug)).join(" ") : "") },
+];
+
+const MEMBER_DETAIL_COLUMNS: readonly Column<MemberDetails>[] = [
+  ...MEMBER_COLUMNS,
+  { key: "teams", header: "TEAMS", value: (m) => (Array.isArray(m.teamRoles) ? m.teamRoles.map((t) => (t.role ? `${t.teamSlug}:${t.role}` : t.teamSlug)).join(" ") : "") },
 ];
 
 /**
@@ -40,7 +45,7 @@ function parseOrgRole(value: string): OrgRole {
   try {
     return assertOrgRole("org-role", value);
   } catch {
-    throw new InvalidArgumentError("expected member, admin, manager or owner (or billing)");
+    throw new InvalidArgumentError("expected member, manager or owner (or billing); the admin org role is retired: use manager, or member plus team admin");
   }
 }
 
@@ -70,9 +75,9 @@ function registerReads(members: Command, io: CliIo): void {
       const list = ctx.client().org.members.list(flags.query === undefined ? {} : { query: flags.query });
       await ctx.print(limited(list, flags.limit), { columns: MEMBER_COLUMNS });
     }));
-  members.command("get <id>").description("show one member with team roles")
-    .action((id: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
-      await printOne(ctx, await ctx.client().org.members.get(id), MEMBER_COLUMNS);
+  members.command("get <id|email>").description("show one member with team roles")
+    .action((who: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
+      await printOne(ctx, await ctx.client().org.members.get(await memberId(ctx, who)), MEMBER_DETAIL_COLUMNS);
     }));
   members.command("find <email>").description("find a member by email (exit 4 when there is none)")
     .action((email: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
@@ -95,27 +100,32 @@ function registerWrites(members: Command, io: CliIo): void {
       const invited = await ctx.client().org.members.invite({ email, ...(flags.orgRole ? { orgRole: flags.orgRole } : {}), ...(flags.team ? { teamRoles: flags.team } : {}) });
       await printOne(ctx, invited, MEMBER_COLUMNS);
     }));
-  members.command("update <id>").description("change a member's org role and/or complete team set (--team replaces all teams)")
+  members.command("update <id|email>").description("change a member's org role and/or complete team set (--team replaces all teams)")
     .option("--org-role <role>", "new organization role", parseOrgRole)
     .option("--team <team[:role]>", "the member's teams after the change (repeat; teams left out are removed)", parseTeamRole)
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, flags: RoleFlags, command: Command) => withContext(io, command, async (ctx) => {
+    .action((who: string, flags: RoleFlags, command: Command) => withContext(io, command, async (ctx) => {
       if (flags.orgRole === undefined && flags.team === undefined) throw new UsageError("nothing to update", "Pass --org-role and/or --team.");
+      const id = await memberId(ctx, who);
       if (flags.dryRun === true) {
         const body = { ...(flags.orgRole ? { orgRole: flags.orgRole } : {}), ...(flags.team ? { teamRoles: wireTeamRoles(flags.team) } : {}) };
         const note = flags.team === undefined ? "teamRoles: the member's current teams, read and resent so they are kept" : undefined;
         return printDryRun(ctx, [{ method: "PUT", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/members/${assertMemberId("id", id)}/`, body, ...(note ? { note } : {}) }]);
       }
       const updated = await ctx.client().org.members.update(id, { ...(flags.orgRole ? { orgRole: flags.orgRole } : {}), ...(flags.team ? { teamRoles: flags.team } : {}) });
-      await printOne(ctx, updated, MEMBER_COLUMNS);
+      await printOne(ctx, updated, MEMBER_DETAIL_COLUMNS);
     }));
-  addDestructiveOptions(members.command("remove <id>").description("remove a member (or cancel an invite) from the organization"))
-    .action((id: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
-      const path = apiPath`/api/0/organizations/${ctx.requireOrg()}/members/${assertMemberId("id", id)}/`;
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
-      await confirmDestructive(io, { message: `Remove member ${id} from ${ctx.requireOrg()}?`, ...flags });
-      await ctx.client().org.members.remove(id);
-      ctx.note(`Removed member ${id}.`);
+  addDestructiveOptions(members.command("remove <id|email>").description("remove a member (or cancel an invite) from the organization"))
+    .action((who: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+      const org = ctx.requireOrg();
+      if (!who.includes("@")) assertMemberId("id", who);
+      // Read first, so the question names the person (and a wrong id or email fails before anything changes).
+      const member = await resolveMember(ctx, who);
+      const path = apiPath`/api/0/organizations/${org}/members/${member.id}/`;
+      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path, note: `removes ${describeMember(member)}` }]);
+      await confirmDestructive(io, { message: `Remove ${describeMember(member)} from ${org}?`, ...flags });
+      await ctx.client().org.members.remove(member.id);
+      ctx.note(`Removed ${describeMember(member)} from ${org}.`);
     }));
 }
 
@@ -124,10 +134,11 @@ function teamPath(org: string, id: string, team: string): string {
 }
 
 function registerTeamMembership(members: Command, io: CliIo): void {
-  members.command("add-to-team <id> <team>").description("add a member to a team, optionally with a team role")
+  members.command("add-to-team <id|email> <team>").description("add a member to a team, optionally with a team role")
     .option("--team-role <role>", "admin or contributor (a second request after joining)", parseTeamRoleArg)
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, team: string, flags: { teamRole?: TeamRole; dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+    .action((who: string, team: string, flags: { teamRole?: TeamRole; dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await memberId(ctx, who);
       const path = teamPath(ctx.requireOrg(), id, team);
       if (flags.dryRun === true) {
         return printDryRun(ctx, [{ method: "POST", path }, ...(flags.teamRole ? [{ method: "PUT" as const, path, body: { teamRole: flags.teamRole } }] : [])]);
@@ -140,19 +151,23 @@ function registerTeamMembership(members: Command, io: CliIo): void {
       ]);
       if (result.status === "requested") ctx.note("Sentry filed an access request: a team admin must approve it before the member joins.");
     }));
-  addDestructiveOptions(members.command("remove-from-team <id> <team>").description("take a member off a team"))
+  addDestructiveOptions(members.command("remove-from-team <id|email> <team>").description("take a member off a team"))
     .option("--if-present", "succeed when the member is not on the team")
-    .action((id: string, team: string, flags: DestructiveFlags & { ifPresent?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+    .action((who: string, team: string, flags: DestructiveFlags & { ifPresent?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+      if (!who.includes("@")) assertMemberId("id", who);
+      const member = await resolveMember(ctx, who);
+      const id = member.id;
       const path = teamPath(ctx.requireOrg(), id, team);
       if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
-      await confirmDestructive(io, { message: `Remove member ${id} from team ${team}?`, ...flags });
+      await confirmDestructive(io, { message: `Remove ${describeMember(member)} from team ${team}?`, ...flags });
       const result = await ctx.client().org.members.removeFromTeam(id, team, { ifPresent: flags.ifPresent === true });
       ctx.note(result.removed ? `Removed member ${id} from ${team}.` : `Member ${id} was not on ${team}; nothing changed.`);
     }));
-  members.command("set-team-role <id> <team> <role>").description("set a member's role on a team (admin or contributor)")
+  members.command("set-team-role <id|email> <team> <role>").description("set a member's role on a team (admin or contributor)")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, team: string, role: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+    .action((who: string, team: string, role: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
       const teamRole = assertTeamRole("role", role);
+      const id = await memberId(ctx, who);
       const path = teamPath(ctx.requireOrg(), id, team);
       if (flags.dryRun === true) return printDryRun(ctx, [{ method: "PUT", path, body: { teamRole } }]);
       const change = await ctx.client().org.members.setTeamRole(id, team, teamRole);

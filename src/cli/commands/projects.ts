@@ -52,13 +52,22 @@ export function registerProjectsCommand(program: Command, io: CliIo): void {
       await printOne(ctx, await ctx.client().org.projects.addTeam(project, team), LINKED_COLUMNS);
     }));
   addDestructiveOptions(projects.command("remove-team <project> <team>").description("revoke a team's access to a project"))
-    .option("--if-present", "succeed when the team has no access already")
+    .option("--if-present", "succeed when the team has no access already (an unknown team is still an error)")
     .action((project: string, team: string, flags: DestructiveFlags & { ifPresent?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
       const path = linkPath(ctx.requireOrg(), project, team);
       if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
+      const sentry = ctx.client();
+      // Sentry answers 200 to revoking a link that is not there, and 404 alike for a misspelt team: read first, so
+      // "Revoked" means something was revoked and a typo is reported as not found.
+      const linked = await sentry.org.projects.teams(project).toArray();
+      if (!linked.some((t) => t.slug === team)) {
+        await sentry.org.teams.get(team);
+        ctx.note(`already absent: ${team} has no access to ${project}; nothing changed.`);
+        return;
+      }
       await confirmDestructive(io, { message: `Revoke team ${team}'s access to ${project}?`, ...flags });
-      const result = await ctx.client().org.projects.removeTeam(project, team, { ifPresent: flags.ifPresent === true });
+      const result = await sentry.org.projects.removeTeam(project, team, { ifPresent: flags.ifPresent === true });
       if (result.result !== undefined) await printOne(ctx, result.result, LINKED_COLUMNS);
-      ctx.note(result.removed ? `Revoked ${team}'s access to ${project}.` : `${team} had no access to ${project}; nothing changed.`);
+      ctx.note(result.removed ? `Revoked ${team}'s access to ${project}.` : `already absent: ${team} has no access to ${project}; nothing changed.`);
     }));
 }

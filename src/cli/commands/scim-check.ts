@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { checkScimSetup, type ScimSetupCheck } from "../../recipes/scim-setup.js";
 import { createCommandContext } from "../context.js";
-import { PartialFailureError } from "../errors.js";
+import { cliWords, PartialFailureError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
 
@@ -11,7 +11,7 @@ const CHECK_COLUMNS: readonly Column<ScimSetupCheck>[] = [
   { key: "ok", header: "OK", value: (c) => (c.ok ? "ok" : "FAIL") },
   { key: "name", header: "CHECK", value: (c) => c.name },
   { key: "detail", header: "DETAIL", value: (c) => c.detail },
-  { key: "fix", header: "FIX", value: (c) => c.fix },
+  { key: "fix", header: "FIX", value: (c) => cliWords(c.fix ?? "") },
 ];
 
 /**

@@ -6,8 +6,10 @@ import type { ScimOrgRole, ScimUser } from "../../resources/scim-users.js";
 import { assertEmail, assertName, assertNumericId } from "../../resources/validate.js";
 import { assertNumericIds } from "../../resources/validate-scim.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";
+import type { CommandContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
+import { memberId, scimGroupId, scimUserId } from "./people.js";
 import { apiPath, limited, printDryRun, printOne, withContext, withLimit } from "./resource-support.js";
 import { registerScimCheckCommand } from "./scim-check.js";
 
@@ -43,8 +45,9 @@ function registerUsers(users: Command, io: CliIo): void {
       const list = ctx.client().scim.users.list(flags.userName === undefined ? {} : { filter: { userName: flags.userName } });
       await ctx.print(limited(list, flags.limit), { columns: USER_COLUMNS });
     }));
-  users.command("get <id>").description("show one SCIM user")
-    .action((id: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
+  users.command("get <id|email>").description("show one SCIM user")
+    .action((ref: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimUserId(ctx, ref);
       await printOne(ctx, await ctx.client().scim.users.get(id), USER_COLUMNS);
     }));
   users.command("provision <email>").description("provision (invite) a user as the IdP would")
@@ -58,8 +61,9 @@ function registerUsers(users: Command, io: CliIo): void {
       }
       await printOne(ctx, await ctx.client().scim.users.provision(input), USER_COLUMNS);
     }));
-  addDestructiveOptions(users.command("deactivate <id>").description("deactivate a user (Sentry removes the member)"))
-    .action((id: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+  addDestructiveOptions(users.command("deactivate <id|email>").description("deactivate a user (Sentry removes the member)"))
+    .action((ref: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimUserId(ctx, ref);
       if (flags.dryRun === true) {
         const body = { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] };
         return printDryRun(ctx, [{ method: "PATCH", path: usersPath(ctx.requireOrg(), id), body }]);
@@ -68,13 +72,21 @@ function registerUsers(users: Command, io: CliIo): void {
       await ctx.client().scim.users.deactivate(id);
       ctx.note(`Deactivated SCIM user ${id}.`);
     }));
-  addDestructiveOptions(users.command("delete <id>").description("delete a user (removes the member)"))
-    .action((id: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+  addDestructiveOptions(users.command("delete <id|email>").description("delete a user (removes the member)"))
+    .action((ref: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimUserId(ctx, ref);
       if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path: usersPath(ctx.requireOrg(), id) }]);
       await confirmDestructive(io, { message: `Delete SCIM user ${id} from ${ctx.requireOrg()}?`, ...flags });
       await ctx.client().scim.users.delete(id);
       ctx.note(`Deleted SCIM user ${id}.`);
     }));
+}
+
+async function memberIds(ctx: CommandContext, refs: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  // One lookup at a time: the limiter paces them anyway, and an unknown email stops before any change.
+  for (const ref of refs) ids.push(await memberId(ctx, ref));
+  return ids;
 }
 
 function membersOp(op: "add" | "remove", ids: string[]): unknown[] {
@@ -90,8 +102,9 @@ function registerGroups(groups: Command, io: CliIo): void {
       const list = ctx.client().scim.groups.list(flags.displayName === undefined ? {} : { filter: { displayName: flags.displayName } });
       await ctx.print(limited(list, flags.limit), { columns: GROUP_COLUMNS });
     }));
-  groups.command("get <id>").description("show one SCIM group with its members")
-    .action((id: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
+  groups.command("get <id|team>").description("show one SCIM group with its members")
+    .action((ref: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimGroupId(ctx, ref);
       await printOne(ctx, await ctx.client().scim.groups.get(id), GROUP_COLUMNS);
     }));
   groups.command("create <name>").description("create a group (an IdP-provisioned team)")
@@ -103,9 +116,10 @@ function registerGroups(groups: Command, io: CliIo): void {
       }
       await printOne(ctx, await ctx.client().scim.groups.create({ displayName: name }), GROUP_COLUMNS);
     }));
-  groups.command("rename <id> <name>").description("rename a group")
+  groups.command("rename <id|team> <name>").description("rename a group")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, name: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+    .action((ref: string, name: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimGroupId(ctx, ref);
       if (flags.dryRun === true) {
         const body = { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { id: Number(assertNumericId("id", id)), displayName: assertName("name", name) } }] };
         return printDryRun(ctx, [{ method: "PATCH", path: groupsPath(ctx.requireOrg(), id), body }]);
@@ -113,9 +127,11 @@ function registerGroups(groups: Command, io: CliIo): void {
       await ctx.client().scim.groups.rename(id, name);
       ctx.note(`Renamed SCIM group ${id} to ${name}.`);
     }));
-  groups.command("add-members <id> <memberIds...>").description("add members (by member id) to a group")
+  groups.command("add-members <id|team> <members...>").description("add members (member ids or emails) to a group")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, ids: string[], flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+    .action((ref: string, refs: string[], flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimGroupId(ctx, ref);
+      const ids = await memberIds(ctx, refs);
       if (flags.dryRun === true) {
         const body = { schemas: [PATCH_OP], Operations: membersOp("add", assertNumericIds("memberIds", ids)) };
         return printDryRun(ctx, [{ method: "PATCH", path: groupsPath(ctx.requireOrg(), id), body }]);
@@ -123,8 +139,10 @@ function registerGroups(groups: Command, io: CliIo): void {
       await ctx.client().scim.groups.addMembers(id, ids);
       ctx.note(`Added ${ids.length} member(s) to SCIM group ${id}.`);
     }));
-  addDestructiveOptions(groups.command("remove-members <id> <memberIds...>").description("remove members (by member id) from a group"))
-    .action((id: string, ids: string[], flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+  addDestructiveOptions(groups.command("remove-members <id|team> <members...>").description("remove members (member ids or emails) from a group"))
+    .action((ref: string, refs: string[], flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimGroupId(ctx, ref);
+      const ids = await memberIds(ctx, refs);
       if (flags.dryRun === true) {
         const body = { schemas: [PATCH_OP], Operations: membersOp("remove", assertNumericIds("memberIds", ids)) };
         return printDryRun(ctx, [{ method: "PATCH", path: groupsPath(ctx.requireOrg(), id), body }]);
@@ -133,8 +151,9 @@ function registerGroups(groups: Command, io: CliIo): void {
       await ctx.client().scim.groups.removeMembers(id, ids);
       ctx.note(`Removed ${ids.length} member(s) from SCIM group ${id}.`);
     }));
-  addDestructiveOptions(groups.command("delete <id>").description("delete a group (deletes the team)"))
-    .action((id: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+  addDestructiveOptions(groups.command("delete <id|team>").description("delete a group (deletes the team)"))
+    .action((ref: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
+      const id = await scimGroupId(ctx, ref);
       if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path: groupsPath(ctx.requireOrg(), id) }]);
       await confirmDestructive(io, { message: `Delete SCIM group ${id} and its team in ${ctx.requireOrg()}?`, ...flags });
       await ctx.client().scim.groups.delete(id);

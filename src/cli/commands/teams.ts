@@ -10,11 +10,16 @@ import { apiPath, limited, printDryRun, printOne, withContext, withLimit } from 
 
 type AnyTeam = Team | OrganizationTeam;
 
-/** Columns of a team row; `projects` only when the list carried them. */
-export const TEAM_COLUMNS: readonly Column<AnyTeam>[] = [
+// One team as get/create/update/ensure answer it: Sentry sends no projects there, so no PROJECTS column.
+const ONE_TEAM_COLUMNS: readonly Column<AnyTeam>[] = [
   { key: "slug", header: "SLUG", value: (t) => t.slug },
   { key: "name", header: "NAME", value: (t) => t.name },
   { key: "memberCount", header: "MEMBERS", value: (t) => t.memberCount },
+];
+
+/** Columns of the team list, which carries each team's projects. */
+export const TEAM_COLUMNS: readonly Column<AnyTeam>[] = [
+  ...ONE_TEAM_COLUMNS,
   { key: "projects", header: "PROJECTS", value: (t) => ("projects" in t && Array.isArray(t.projects) ? t.projects.map((p) => p.slug).join(" ") : "") },
 ];
 
@@ -56,7 +61,7 @@ function register(teams: Command, io: CliIo): void {
     }));
   teams.command("get <slug>").description("show one team")
     .action((slug: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.get(slug), TEAM_COLUMNS);
+      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.get(slug), ONE_TEAM_COLUMNS);
     }));
   teams.command("create <slug>").description("create a team (the name defaults to the slug)")
     .option("--name <name>", "display name")
@@ -68,7 +73,7 @@ function register(teams: Command, io: CliIo): void {
         printDryRun(ctx, [{ method: "POST", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/teams/`, body }]);
         return;
       }
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.create(input), TEAM_COLUMNS);
+      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.create(input), ONE_TEAM_COLUMNS);
     }));
   teams.command("update <slug>").description("rename a team and/or change its slug")
     .option("--name <name>", "new display name")
@@ -82,7 +87,7 @@ function register(teams: Command, io: CliIo): void {
         printDryRun(ctx, [{ method: "PUT", path: apiPath`/api/0/teams/${ctx.requireOrg()}/${assertSlug("slug", slug)}/`, body }]);
         return;
       }
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.update(slug, patch), TEAM_COLUMNS);
+      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.update(slug, patch), ONE_TEAM_COLUMNS);
     }));
   addDestructiveOptions(teams.command("delete <slug>").description("delete a team (its members and projects stay in the organization)"))
     .action((slug: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
@@ -102,7 +107,7 @@ function register(teams: Command, io: CliIo): void {
         return;
       }
       const result = await ctx.client().org.teams.ensure({ slug, ...(flags.name === undefined ? {} : { name: flags.name }) });
-      await printOne<AnyTeam>(ctx, result.team, TEAM_COLUMNS, (team) => ({ created: result.created, team }));
+      await printOne<AnyTeam>(ctx, result.team, ONE_TEAM_COLUMNS, (team) => ({ created: result.created, team }));
       ctx.note(result.created ? `Created team ${slug}.` : `Team ${slug} already exists; nothing changed.`);
     }));
   withLimit(teams.command("members <slug>").description("list a team's members with their team roles"))

@@ -8,15 +8,15 @@ import { isSessionRequiredError } from "../../http/errors.js";
 import { lintTokens, type TokenFinding } from "../../recipes/lint-tokens.js";
 import { isTokenRotationError, rotateToken, type MintedToken, type RotationReport, type RotationStepRecord } from "../../recipes/rotate-token.js";
 import type { TokenRecord } from "../../recipes/rotate-token-support.js";
-import { createCommandContext, secretsOf, type CommandContext } from "../context.js";
-import { CliError, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
+import { createCommandContext, SECRET_ENV, secretsOf, type CommandContext } from "../context.js";
+import { CliError, cliWords, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";
 import type { Column } from "../output.js";
 import { readInputFile } from "./isolate.js";
 
 // The rotate hooks: the token value travels only on the child's stdin/stdout as JSON, never in argv (visible in
 // `ps`) nor in the environment (inherited by grandchildren, dumped by crash reporters), and whatever the child
-// writes to stderr is masked before it reaches ours.
+// writes to stderr is masked before it reaches ours. The admin's own Sentry credentials are not passed on either.
 
 /** What one run of a hook command produced. */
 export type { HookResult, HookRunner, HookRunOptions } from "../io.js";
@@ -45,7 +45,7 @@ const FINDING_COLUMNS: readonly Column<TokenFinding>[] = [
   { key: "code", header: "CODE", value: (f) => f.code },
   { key: "tokenName", header: "TOKEN", value: (f) => `${f.tokenName} (${f.tokenId})` },
   { key: "message", header: "PROBLEM", value: (f) => f.message },
-  { key: "fix", header: "FIX", value: (f) => f.fix },
+  { key: "fix", header: "FIX", value: (f) => cliWords(f.fix) },
 ];
 
 const STEP_COLUMNS: readonly Column<RotationStepRecord>[] = [
@@ -145,9 +145,30 @@ function parseMinted(stdout: string): MintedToken {
   return { id, token };
 }
 
+// Any value shaped like a Sentry token (user, org, app or integration, or a 64-hex legacy one).
+const SENTRY_TOKEN_VALUE = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}|\b[a-f0-9]{64}\b/;
+
+/**
+ * The environment a hook command runs with: the CLI's own, minus every Sentry credential — SENTRY_AUTH_TOKEN and
+ * SENTRY_SCIM_TOKEN, any variable holding one of their values (trimmed), and any value shaped like a Sentry token.
+ * A mint or publish command talks to a secret store, not to Sentry as the admin; what it needs for that store
+ * (VAULT_ADDR, AWS_*, PATH...) is kept.
+ * @example spawn(command, { env: hookEnvironment(process.env) })
+ */
+export function hookEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const secrets = secretsOf(env).map((value) => value.trim()).filter((value) => value.length >= 8);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || (SECRET_ENV as readonly string[]).includes(name)) continue;
+    if (SENTRY_TOKEN_VALUE.test(value) || secrets.some((secret) => value.includes(secret))) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 function hooks(ctx: CommandContext, flags: RotateFlags, runner: HookRunner) {
   const minted: string[] = [];
-  const options = { env: ctx.io.env, stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env), ...minted] };
+  const options = { env: hookEnvironment(ctx.io.env), stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env, ctx.io), ...minted] };
   const mintCommand = flags.mintCommand;
   const publishCommand = flags.publishCommand as string;
   return {

@@ -74,7 +74,7 @@ export async function demoContractors(sentry: SentryClient, out: DemoPrinter, no
 export async function demoAuditExport(sentry: SentryClient, out: DemoPrinter, dir: string, now: Date): Promise<number> {
   out.section("Quarterly audit export (seed example 3)", "The last 90 days of audit events, streamed to a JSON file.");
   const file = join(dir, "sentry-audit-90d.json");
-  const report = await exportAuditLog(sentry, { days: 90, format: "json", to: file, now });
+  const report = await exportAuditLog(sentry, { days: 90, format: "json", to: file, now, overwrite: true });
   out.line(`Exported ${report.rows} audit entries (${report.pages} page(s), ${report.window.since.slice(0, 10)} .. ${report.window.until.slice(0, 10)})`);
   const rows = JSON.parse(await readFile(file, "utf8")) as Array<{ date: string; event: string; actor: string | null }>;
   const byEvent = new Map<string, number>();

@@ -1,10 +1,11 @@
 // The whole demo: an in-memory Sentry organization (the emulator's `demo` fixture, served in-process), the seed's
-// three examples against it, then a token lint and an access review. No account, no env, no network, no token shown.
+// three examples against it, then a token lint, an access review and access as code (dump, edit, plan, apply). No account, no env, no network, no token shown.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSentryClient } from "../../client.js";
 import { createEmulator } from "../../testing/index.js";
+import { demoAccessAsCode } from "./access-code.js";
 import { demoAuditExport, demoContractors, demoIsolation } from "./examples.js";
 import { createDemoPrinter } from "./printer.js";
 import { demoAccessReview, demoTokenLint, tokenRecordsOf } from "./reviews.js";
@@ -48,6 +49,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     failures += await demoAuditExport(sentry, out, dir, now);
     await demoTokenLint(sentry, out, tokenRecordsOf(emu.state, adminTokenId), now);
     await demoAccessReview(sentry, out, now);
+    failures += await demoAccessAsCode(sentry, out, now);
     const requests = emu.state.requests.length;
     options.write(`\nDone: ${requests} API requests answered by the emulator, ${failures} failed step(s).\n`);
     options.write("Next: `sentry-rbac emulator` serves this organization over HTTP; point any command at it.\n");

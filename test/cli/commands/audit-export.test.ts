@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -82,6 +82,40 @@ describe("sentry-rbac audit export", () => {
     const cutoff = Date.now() - 90 * 86_400_000;
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= cutoff).length);
+  });
+
+  it("--out - writes the export to stdout (the summary goes to stderr)", async () => {
+    const { options } = setup();
+    const { code, stdout, stderr } = await run(["audit", "export", "--out", "-", "--format", "ndjson", "--days", "30"], options());
+    expect(code).toBe(0);
+    const rows = stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: string });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(stderr).toContain(`Exported ${rows.length} audit entries to stdout`);
+    const json = await run(["audit", "export", "--out", "-", "--days", "30"], options());
+    expect((JSON.parse(json.stdout) as unknown[]).length).toBe(rows.length);
+  });
+
+  it("never overwrites an existing file without --force", async () => {
+    const { options } = setup();
+    const out = join(await tempDir(), "audit.csv");
+    await writeFile(out, "precious\n");
+    const refused = await run(["audit", "export", "--out", out], options());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(await readFile(out, "utf8")).toBe("precious\n");
+    const forced = await run(["audit", "export", "--out", out, "--force"], options());
+    expect(forced.code).toBe(0);
+    expect(await readFile(out, "utf8")).toMatch(/^id,date,event/);
+  });
+
+  it("a permission error leaves no empty file and no Resume hint", async () => {
+    const { emu, options } = setup();
+    const weak = emu.issueToken({ name: "ci-prod", scopes: ["project:releases"] });
+    const out = join(await tempDir(), "denied.json");
+    const denied = await run(["audit", "export", "--out", out], options({ env: { SENTRY_AUTH_TOKEN: weak, SENTRY_ORG: "acme", SENTRY_URL: "https://sentry.test" } }));
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).not.toMatch(/Resume/);
+    await expect(stat(out)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("infers the file format from the extension unless --format says otherwise", () => {

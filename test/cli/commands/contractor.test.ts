@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -68,6 +68,53 @@ describe("sentry-rbac contractor", () => {
     expect(emu.state.teams.some((t) => t.slug === "contractors-q1")).toBe(false);
     expect(emu.state.members.some((m) => m.email === "ana.contractor@vendor.test")).toBe(false);
     expect(emu.state.members.find((m) => m.email === "carla.contractor@vendor.test")?.teams.map((t) => t.team)).toEqual(["mobile"]);
+  });
+
+  it("create on an existing team asks before revoking its other project links, like isolate (refused off a TTY)", async () => {
+    const { emu, options } = setup();
+    const setupRun = await runWith([...CREATE, "--project", "web-frontend"], options());
+    expect(setupRun.code).toBe(0);
+    const before = JSON.stringify(emu.state.projects);
+    const refused = await runWith(CREATE, options());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(JSON.stringify(emu.state.projects)).toBe(before);
+    const asked = await runWith(CREATE, options({ stdinTTY: true, answers: ["n"] }));
+    expect(asked.code).toBe(1);
+    expect(asked.io.prompts[0]).toMatch(/Revoke 1 team-project link/);
+    expect(JSON.stringify(emu.state.projects)).toBe(before);
+    const confirmed = await runWith([...CREATE, "--yes"], options());
+    expect(confirmed.code).toBe(0);
+    expect(emu.state.projects.find((p) => p.slug === "web-frontend")?.teams).not.toContain("contractors-q1");
+  });
+
+  it("a re-run with the same --manifest-out merges into the first manifest instead of rewriting it", async () => {
+    const { options } = setup();
+    const dir = await mkdtemp(join(tmpdir(), "contractor-test-"));
+    dirs.push(dir);
+    const path = join(dir, "manifest.json");
+    expect((await runWith([...CREATE, "--manifest-out", path], options())).code).toBe(0);
+    const first = JSON.parse(await readFile(path, "utf8")) as { team: { created: boolean }; expiresAt: string; members: Array<{ invited: boolean }> };
+    const again = await runWith([...CREATE.slice(0, -1), "+120d", "--manifest-out", path], options());
+    expect(again.code).toBe(0);
+    const merged = JSON.parse(await readFile(path, "utf8")) as typeof first;
+    expect(merged.team.created).toBe(true);
+    expect(merged.expiresAt).toBe(first.expiresAt);
+    expect(merged.members.map((m) => m.invited)).toEqual(first.members.map((m) => m.invited));
+  });
+
+  it("refuses to overwrite a --manifest-out file that is not this team's manifest, before any change", async () => {
+    const { options, snapshot } = setup();
+    const dir = await mkdtemp(join(tmpdir(), "contractor-test-"));
+    dirs.push(dir);
+    const path = join(dir, "notes.json");
+    await writeFile(path, "my notes\n");
+    const before = snapshot();
+    const run = await runWith([...CREATE, "--manifest-out", path], options());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/not a contractor manifest|manifest/);
+    expect(await readFile(path, "utf8")).toBe("my notes\n");
+    expect(snapshot()).toBe(before);
   });
 
   it("prints the manifest to stdout in table mode when --manifest-out is not given", async () => {

@@ -24,7 +24,11 @@ describe("sentry-rbac demo", () => {
       "== 3. Quarterly audit export (seed example 3) ==",
       "== 4. Token lint ==",
       "== 5. Access review ==",
+      "== 6. Access as code ==",
     ]) expect(stdout).toContain(heading);
+    expect(stdout).toMatch(/sentry-rbac apply --yes: \d+ applied, 0 failed/);
+    expect(stdout).toContain("sentry-rbac plan again: 0 change(s)");
+    expect(stdout).toContain("+ team sre create");
     expect(stdout).toContain("revoke platform's access to payment-api");
     expect(stdout).toContain("re-run plans 0 change(s)");
     expect(stdout).toContain("done: create team contractors-q1");

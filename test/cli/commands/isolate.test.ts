@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseTeamMap } from "../../../src/cli/commands/isolate.js";
 import { demoCli, runWith } from "../helpers.js";
 
 function setup() {
@@ -75,5 +76,27 @@ describe("sentry-rbac isolate", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/failed.*no-such-project|skipped.*no-such-project/);
     expect(stderr).toContain("could not be planned");
+  });
+});
+
+describe("parseTeamMap refuses keys that would not survive as map entries", () => {
+  it.each([
+    ["teams.json", '{"__proto__": ["payment-api"], "payments": ["payment-api"]}'],
+    ["teams.yaml", "__proto__: [payment-api]\npayments: [payment-api]\n"],
+  ])("%s: %s", async (file, text) => {
+    await expect(parseTeamMap(text, file)).rejects.toThrow(/__proto__/);
+  });
+
+  it("keeps a team named constructor (a valid slug) as an ordinary entry", async () => {
+    expect(await parseTeamMap('{"constructor": ["payment-api"]}', "teams.json")).toEqual({ constructor: ["payment-api"] });
+  });
+
+  it("the CLI exits 2 for a __proto__ key and changes nothing", async () => {
+    const { emu, options } = demoCli();
+    const before = JSON.stringify(emu.state.projects);
+    const { code, stderr } = await runWith(["isolate", "teams.json", "--yes"], options({ files: { "teams.json": '{"__proto__": ["payment-api"]}' } }));
+    expect(code).toBe(2);
+    expect(stderr).toContain("__proto__");
+    expect(JSON.stringify(emu.state.projects)).toBe(before);
   });
 });

@@ -34,7 +34,15 @@ describe("sentry-rbac projects", () => {
     const removed = await run(["projects", "remove-team", "web-frontend", "identity"], { stdinTTY: true, answers: ["yes"] });
     expect(removed.code).toBe(0);
     expect(teamsOf("web-frontend")).toEqual(["platform"]);
-    expect((await run(["projects", "remove-team", "web-frontend", "no-such-team", "--yes", "--if-present"])).code).toBe(0);
-    expect((await run(["projects", "remove-team", "web-frontend", "no-such-team", "--yes"])).code).toBe(4);
+    const again = await run(["projects", "remove-team", "web-frontend", "identity", "--yes"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("already absent: identity has no access to web-frontend; nothing changed.\n");
+    expect(again.stderr).not.toContain("Revoked");
+    // A misspelt team is not found, --if-present or not: it must not pass for "nothing to revoke".
+    for (const extra of [["--if-present"], []]) {
+      const typo = await run(["projects", "remove-team", "web-frontend", "no-such-team", "--yes", ...extra]);
+      expect(typo.code).toBe(4);
+      expect(typo.stderr).toContain("team 'no-such-team' not found in acme");
+    }
   });
 });

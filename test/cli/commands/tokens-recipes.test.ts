@@ -106,6 +106,32 @@ describe("sentry-rbac tokens rotate", () => {
     expect(emu.state.tokens.filter((t) => t.name.startsWith("deploy-staging-")).map((t) => t.active)).toEqual([false]);
   });
 
+  it("hook commands get the environment without the admin's Sentry credentials", async () => {
+    const { emu, env, options } = demoCli();
+    emu.issueToken({ kind: "user", name: "ci-cd-pipeline-prod", scopes: ["project:releases"] });
+    const current = emu.state.tokens.find((t) => t.name === "ci-cd-pipeline-prod")?.id ?? "";
+    const envs: Array<Record<string, string | undefined>> = [];
+    const calls: Array<{ command: string; input: unknown }> = [];
+    const minting = mintingRunner(emu, calls);
+    const spy: HookRunner = async (command, input, hookOptions) => {
+      envs.push({ ...hookOptions.env });
+      return minting(command, input, hookOptions);
+    };
+    const pasted = `${env.SENTRY_AUTH_TOKEN} `;
+    const { code } = await run(
+      ["tokens", "rotate", "--kind", "user", "--id", current, "--mint-command", "mint", "--publish-command", "publish"],
+      options({ env: { ...env, SENTRY_SCIM_TOKEN: "scim-secret-value-123456", VAULT_ADDR: "https://vault.internal", PATH: "/usr/bin", COPY_OF_TOKEN: pasted, OTHER_SENTRY: "sntrys_eyJvcmciOiJhY21lIn0abcdef" } }),
+      spy,
+    );
+    expect(code).toBe(0);
+    expect(envs).toHaveLength(2);
+    for (const hookEnv of envs) {
+      expect(hookEnv).toMatchObject({ VAULT_ADDR: "https://vault.internal", PATH: "/usr/bin", SENTRY_ORG: "acme" });
+      for (const name of ["SENTRY_AUTH_TOKEN", "SENTRY_SCIM_TOKEN", "COPY_OF_TOKEN", "OTHER_SENTRY"]) expect(hookEnv).not.toHaveProperty(name);
+      expect(JSON.stringify(hookEnv)).not.toContain((env.SENTRY_AUTH_TOKEN ?? "").slice(7));
+    }
+  });
+
   it("requires the hooks unless --dry-run (exit 2, nothing sent)", async () => {
     const { emu, options } = setup();
     const { code, stderr } = await run(["tokens", "rotate", "--kind", "user", "--id", "5"], options());

@@ -1,0 +1,121 @@
+/**
+ * Reading a response's body inside the attempt that fetched it, so that a body cut mid-stream, stalled past the
+ * attempt's deadline, larger than `maxResponseBytes` or not JSON is a failure of that attempt (typed, and retried
+ * where the method allows) rather than a bare TypeError / DOMException / SyntaxError thrown later by whoever reads it.
+ */
+import { type ResponseFailure, SentryResponseError } from "./errors.js";
+
+/** What a failed body read is reported with. */
+export interface BodyContext {
+  method: string;
+  url: URL;
+  /** Path template or pathname, for the error. */
+  path: string;
+  operationId: string | undefined;
+  maxBytes: number;
+}
+
+/** Thrown inside readBounded and turned into a SentryResponseError by bufferResponse. */
+class TooLarge extends Error {}
+
+async function readBounded(response: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+  const declared = response.headers.get("content-length");
+  const length = declared === null ? undefined : Number(declared);
+  if (length !== undefined && length > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new TooLarge();
+  }
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  // A fetch other than the platform's may not tie the body to the request's signal: cancel the read ourselves, so
+  // the attempt's deadline and the caller's abort always end it.
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
+    // (A compressed body's Content-Length counts the compressed bytes: no sizing from it then.)
+    const exact = length !== undefined && Number.isInteger(length) && !response.headers.has("content-encoding");
+    const sized = exact ? new Uint8Array(length) : undefined;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (total + value.byteLength > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new TooLarge();
+      }
+      if (sized && total + value.byteLength <= sized.byteLength) sized.set(value, total);
+      else chunks.push(value);
+      total += value.byteLength;
+    }
+    if (signal.aborted) throw signal.reason;
+    if (sized) {
+      if (total !== sized.byteLength) throw new TypeError("response body does not match its Content-Length");
+      return sized;
+    }
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return out;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+// What Sentry's API answers in; an HTML page on a 2xx is a proxy or portal, never an API answer. Other types
+// (file downloads through `raw`) are passed through unparsed.
+const JSON_TYPE = /\bjson\b/i;
+const HTML_TYPE = /^\s*text\/html\b/i;
+const decoder = new TextDecoder();
+
+/**
+ * Reads the whole body of `response` (bounded by `ctx.maxBytes`) and returns an equivalent Response over the bytes
+ * read. A 2xx JSON body is parsed here, once: the returned Response's `json()` hands back that value.
+ * `timedOut` tells a stalled body (the attempt's deadline fired) from one cut by the network; an abort by the
+ * caller is rethrown as its reason by the pipeline before this classification matters.
+ * @example const buffered = await bufferResponse(res, ctx, attemptSignal, () => timer.timedOut);
+ * @throws {SentryResponseError} with reason `malformed`, `truncated`, `stalled` or `too-large`.
+ */
+export async function bufferResponse(response: Response, ctx: BodyContext, signal: AbortSignal, timedOut: () => boolean): Promise<Response> {
+  if (response.body === null) return response;
+  const fail = (reason: ResponseFailure, cause?: unknown): SentryResponseError =>
+    new SentryResponseError({
+      reason, cause, status: response.status, method: ctx.method, url: ctx.url.toString(), path: ctx.path, operationId: ctx.operationId,
+      requestId: response.headers.get("x-sentry-request-id") ?? undefined,
+      detail: reason === "too-large" ? `response body larger than maxResponseBytes (${ctx.maxBytes} bytes)` : undefined,
+    });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBounded(response, ctx.maxBytes, signal);
+  } catch (error) {
+    if (error instanceof TooLarge) throw fail("too-large");
+    throw fail(timedOut() ? "stalled" : "truncated", error);
+  }
+  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok || bytes.byteLength === 0 || !(JSON_TYPE.test(type) || HTML_TYPE.test(type))) {
+    return withLength(new Response(bytes, init), bytes.byteLength);
+  }
+  if (!JSON_TYPE.test(type)) throw fail("malformed");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(bytes));
+  } catch (error) {
+    throw fail("malformed", error);
+  }
+  const out = withLength(new Response(bytes, init), bytes.byteLength);
+  // The body is still readable as bytes or text (hooks clone it); json() skips a second parse.
+  Object.defineProperty(out, "json", { value: () => Promise.resolve(parsed), configurable: true });
+  return out;
+}
+
+/** A buffered body has a known length; saying so lets openapi-fetch call json() instead of text() + JSON.parse. */
+function withLength(response: Response, length: number): Response {
+  response.headers.set("content-length", String(length));
+  response.headers.delete("transfer-encoding");
+  return response;
+}

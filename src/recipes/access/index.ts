@@ -1,0 +1,9 @@
+// Access as code: declare the organization in a file, plan, apply — and never fight the IdP.
+export { parseAccessConfig, type AccessConfigIssue } from "./parse.js";
+export { accessConfigSchema } from "./schema.js";
+export { dumpAccess, formatAccessConfig, type DumpAccessOptions } from "./dump.js";
+export { planAccess, type InviteLimits, type PlanAccessOptions } from "./plan.js";
+export { applyAccessPlan, type AccessApplyReport, type ApplyAccessOptions } from "./apply.js";
+export { describeChange, renderApplyText, renderPlanMarkdown, renderPlanText } from "./render.js";
+export { AccessPlanError, isAccessPlanError, type AccessPlanErrorCode } from "./errors.js";
+export type * from "./types.js";
