@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: each bench measures the SDK against a baseline in the same run (raw fetch on loopback, a naive
  * client) and prints the ratio with its target. Not part of `npm test`; timings never go in unit tests.
- * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access ...]
+ * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access|resilience ...]
  */
 import type { BenchResult } from "./overhead.js";
 
@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   pagination: async () => (await import("./pagination.js")).benchPagination(),
   size: async () => (await import("./size.js")).benchSize(),
   access: async () => (await import("./access.js")).benchAccess(),
+  resilience: async () => (await import("./resilience.js")).benchResilience(),
 };
 
 const wanted = process.argv.slice(2);

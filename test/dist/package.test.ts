@@ -34,7 +34,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe("the published package", () => {
   it("ships only what users need", () => {
     const files = readdirSync(join(project, "node_modules/sentry-rbac")).sort();
-    expect(files).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "package.json"]);
+    expect(files).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "package.json", "rules"]);
+    // The detection rules ship as YAML for users to copy and extend (the same content as DEFAULT_AUDIT_RULES).
+    expect(readdirSync(join(project, "node_modules/sentry-rbac/rules"))).toEqual(["sentry-audit-rules.yaml"]);
   });
 
   it("imports from ESM: client, emulator and recipes work together", () => {
