@@ -146,7 +146,7 @@ function headline(error: unknown): string {
   if (isSentryApiError(error)) {
     // The SDK's message repeats the hint in parentheses; the CLI prints it on its own line instead.
     const where = error.method ? `${error.status} ${error.method} ${pathnameOf(error.url) ?? error.path}: ` : "";
-    return `${where}${error.detail}`;
+    return `${where}${error.summary ?? error.detail}`;
   }
   if (error instanceof Error) return error.message;
   return String(error);

@@ -64,8 +64,8 @@ export function createApiError(input: ApiErrorInput): SentryApiError {
     return new PermissionError({ ...base, hint, requiredScopes, missingScopes: missing });
   }
   if (status === 404) {
-    const detail = path === pathname ? parsed.detail : notFoundDetail(path, stripToApi(pathname), parsed.detail);
-    return new NotFoundError({ ...base, detail, hint: hintFor(hintBase) });
+    const summary = path === pathname ? undefined : notFoundDetail(path, stripToApi(pathname), parsed.detail);
+    return new NotFoundError({ ...base, summary, hint: hintFor(hintBase) });
   }
   if (status === 409 || (status === 400 && INVITE_CONFLICT.test(parsed.allMessages))) {
     return new ConflictError({ ...base, hint: hintFor(hintBase) });

@@ -179,6 +179,8 @@ export interface ApiErrorFields {
   url: string;
   operationId?: string | undefined;
   detail: string;
+  /** What the message says went wrong, when it says more than `detail` (a 404 names its subject); default `detail`. */
+  summary?: string | undefined;
   body: unknown;
   fieldErrors?: Record<string, string[]> | undefined;
   hint?: string | undefined;
@@ -198,6 +200,8 @@ export class SentryApiError extends SentryError {
   readonly url: string;
   readonly operationId: string | undefined;
   readonly detail: string;
+  /** The message's account of the failure: `detail`, or for a 404 the subject ("team 'x' not found in acme"). */
+  readonly summary: string;
   readonly body: unknown;
   readonly fieldErrors: Record<string, string[]> | undefined;
   readonly hint: string | undefined;
@@ -208,13 +212,14 @@ export class SentryApiError extends SentryError {
     // The real path, not the template: "GET /api/0/teams/acme/nosuchteam/" says which object was meant.
     const where = fields.method ? `${fields.method} ${pathnameOf(fields.url) ?? fields.path}: ` : "";
     const status = fields.requestSent === false ? "" : `${fields.status} `;
-    super(kind, `${status}${where}${fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
+    super(kind, `${status}${where}${fields.summary ?? fields.detail}${fields.hint ? ` (${fields.hint})` : ""}`);
     this.status = fields.status;
     this.method = fields.method;
     this.path = fields.path;
     this.url = redactUrl(fields.url);
     this.operationId = fields.operationId;
     this.detail = redactText(fields.detail);
+    this.summary = fields.summary === undefined ? this.detail : redactText(fields.summary);
     this.body = redactValue(fields.body);
     this.fieldErrors = fields.fieldErrors ? redactValue(fields.fieldErrors) : undefined;
     this.hint = fields.hint;

@@ -39,7 +39,7 @@ function safeDecode(value: string): string {
 }
 
 /**
- * The detail of a 404: the subject named, with Sentry's own detail kept when it says more than "does not exist".
+ * The summary of a 404 (its message; `detail` stays Sentry's): the subject named, with Sentry's own detail kept when it says more than "does not exist".
  * @example notFoundDetail("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/", "/api/0/teams/acme/nosuchteam/", "The requested resource does not exist")
  * // "team 'nosuchteam' not found in acme"
  */

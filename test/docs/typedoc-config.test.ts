@@ -16,8 +16,10 @@ describe("typedoc configuration", () => {
 
   it("keeps the error class in @throws {Class} and makes every guide a page of the site", () => {
     expect(config.preservedTypeAnnotationTags).toContain("@throws");
-    const guides = readdirSync("docs").filter((f) => f.endsWith(".md") && `docs/${f}` !== config.readme).map((f) => `docs/${f}`).sort();
-    expect([...config.projectDocuments].sort()).toEqual(guides);
+    // A glob, so a guide added later is a page too; the index text lives in a subfolder, outside it.
+    expect(config.projectDocuments).toEqual(["docs/*.md"]);
+    expect(readdirSync("docs").filter((f) => f.endsWith(".md")).length).toBeGreaterThan(10);
+    expect(config.readme).toBe("docs/reference/index.md");
   });
 
   it("the index page text has no H1 of its own (typedoc renders the project name as the H1)", () => {

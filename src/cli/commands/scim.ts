@@ -28,7 +28,8 @@ const GROUP_COLUMNS: readonly Column<Group>[] = [
   { key: "members", header: "MEMBERS", value: (g) => (g.members ?? []).map((m) => m.display).join(" ") },
 ];
 
-const SCIM_ROLES: readonly ScimOrgRole[] = ["billing", "member", "manager", "admin"];
+// `admin` is left out: SCIM needs a Business plan, and those organizations have team roles, which retired it.
+const SCIM_ROLES: readonly ScimOrgRole[] = ["billing", "member", "manager"];
 
 function usersPath(org: string, id?: string): string {
   return id === undefined ? apiPath`/api/0/organizations/${org}/scim/v2/Users` : apiPath`/api/0/organizations/${org}/scim/v2/Users/${assertNumericId("id", id)}`;
