@@ -11,8 +11,11 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { repoRoot } from "./spec-source.js";
 
-/** The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB). */
-export const CORE_SIZE_BUDGET_BYTES = 56 * 1024;
+/**
+ * The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB,
+ * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers).
+ */
+export const CORE_SIZE_BUDGET_BYTES = 70 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk). Issue 14's goal is

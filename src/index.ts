@@ -5,6 +5,8 @@
  * Deliberately left out of this entry: the generated `paths`/`components` types for the whole API (import them
  * from your own generation or use `sentry.raw`'s inferred types; re-exporting them makes an 8 MB docs page), the
  * http internals (pipeline, limiter, retry) and the emulator (`sentry-rbac/testing`).
+ *
+ * @module sentry-rbac
  */
 // Client
 export { createSentryClient } from "./client.js";

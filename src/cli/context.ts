@@ -24,7 +24,7 @@ export interface GlobalFlags extends FormatFlags {
 }
 
 /** Environment variables that hold secrets; their values are masked in everything the CLI prints. */
-export const SECRET_ENV = ["SENTRY_AUTH_TOKEN", "SENTRY_SCIM_TOKEN"] as const;
+export const SECRET_ENV = ["SENTRY_AUTH_TOKEN", "SENTRY_SCIM_TOKEN", "SPLUNK_HEC_TOKEN"] as const;
 
 const configs = new WeakMap<CliIo, CliConfig>();
 

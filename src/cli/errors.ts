@@ -14,6 +14,7 @@ export class CliError extends Error {
   readonly hint: string | undefined;
   /** True when the command already reported the outcome: nothing more is printed. */
   readonly silent: boolean;
+  /** @internal The cross-copy brand the `is*` guards read. */
   declare readonly [BRAND]: true;
 
   /**

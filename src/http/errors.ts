@@ -22,6 +22,7 @@ export type SentryErrorKind =
  */
 export class SentryError extends Error {
   readonly kind: SentryErrorKind;
+  /** @internal The cross-copy brand the `is*` guards read. */
   declare readonly [BRAND]: true;
 
   constructor(kind: SentryErrorKind, message: string, options?: { cause?: unknown }) {

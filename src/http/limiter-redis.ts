@@ -59,7 +59,11 @@ return 0
 
 /** Sentry's windows are one second long; the headers give the limit and the end, not the length. */
 const SENTRY_WINDOW_MS = 1000;
-/** A grant this close to its window's end is charged to the next window too (latency to Sentry's clock). */
+/**
+ * A grant this close to its window's end is charged to the next window too, since the request may reach Sentry
+ * after the boundary. At least this much; more when requests take longer (a loaded host): 1.5 x the slowest
+ * recent attempt, decaying, at most half a window.
+ */
 const BOUNDARY_GUARD_MS = 250;
 /** An in-flight lease outlives any attempt (timeoutMs default 30 s) and expires if its process dies. */
 const LEASE_MS = 120_000;
@@ -108,10 +112,13 @@ class RedisRateLimiter implements RateLimiter {
   private readonly jobPrefix = randomUUID();
   private jobs = 0;
   private cap: number;
+  /** Slowest recent attempt (ms), decaying: an upper bound of how late a granted request reaches Sentry. */
+  private slowest = 0;
   private learnedCap: number | undefined;
   private fallback: LocalRateLimiter | undefined;
   private closed = false;
-  private readonly closing = new AbortController();
+  /** Cancels every pending Redis step and wait on close (a set, not listeners on one signal: no listener limit). */
+  private readonly cancels = new Set<(reason: Error) => void>();
 
   constructor(
     private readonly settings: ResolvedRateLimit,
@@ -130,12 +137,16 @@ class RedisRateLimiter implements RateLimiter {
     try {
       await this.acquire(key, jobId, signal);
     } catch (error) {
+      // A grant may still land after a timeout or an abort: hand its slot back (the lease would expire anyway).
+      this.client.zrem(this.inflightKey(), jobId).catch(() => undefined);
       if (!(error instanceof Unreachable)) throw error;
       return this.unavailable(error).schedule(key, fn, signal);
     }
+    const started = this.deps.clock.now();
     try {
       return await fn();
     } finally {
+      this.slowest = Math.max(this.deps.clock.now() - started, this.slowest * 0.95);
       // The lease expires by itself if this fails; nothing else to undo.
       this.client.zrem(this.inflightKey(), jobId).catch(() => undefined);
     }
@@ -165,7 +176,7 @@ class RedisRateLimiter implements RateLimiter {
     if (info.status < 400 && this.cap < (this.learnedCap ?? this.settings.maxConcurrent)) this.cap += 1;
     if (pauseMs === undefined || pauseMs <= 0) return;
     // Shared with the other processes, so none of them spends into a window Sentry already closed.
-    this.step(() => this.call("sentryRbacPause", this.pauseKey(key), String(Math.ceil(pauseMs))), this.closing.signal)
+    this.step(() => this.call("sentryRbacPause", this.pauseKey(key), String(Math.ceil(pauseMs))), undefined)
       .catch((error: unknown) => { if (error instanceof Unreachable) this.unavailableQuietly(error); });
     if (info.status === 429) {
       this.deps.log?.("warn", `429 on ${key}: paused for ${Math.ceil(pauseMs)} ms (shared)`);
@@ -175,7 +186,8 @@ class RedisRateLimiter implements RateLimiter {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.closing.abort(new Error("rate limiter closed"));
+    const reason = new Error("rate limiter closed");
+    for (const cancel of [...this.cancels]) cancel(reason);
     await this.fallback?.close();
     // disconnect, not quit: quit waits for a reply a dead Redis never sends.
     this.client.disconnect();
@@ -185,11 +197,19 @@ class RedisRateLimiter implements RateLimiter {
     const maxPause = this.deps.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
     for (;;) {
       const endpoint = this.endpoints.get(key) ?? this.defaultWindow();
+      const guard = Math.min(endpoint.windowMs / 2, Math.max(BOUNDARY_GUARD_MS, Math.ceil(1.5 * this.slowest)));
       const [why, waitMs] = await this.step(() => this.call("sentryRbacAcquire", this.windowKey(key), this.inflightKey(), this.pauseKey(key),
-        String(endpoint.limit), String(endpoint.windowMs), String(this.cap), String(LEASE_MS), jobId, String(BOUNDARY_GUARD_MS)), signal) as [number, number];
+        String(endpoint.limit), String(endpoint.windowMs), String(this.cap), String(LEASE_MS), jobId, String(guard)), signal) as [number, number];
       if (why === 0) return;
       if (this.closed) throw new Error("rate limiter closed");
-      await this.deps.clock.sleep(Math.min(maxPause, Math.max(1, waitMs)), anyOf(signal, this.closing.signal));
+      const wake = new AbortController();
+      const cancel = (reason: Error) => wake.abort(reason);
+      this.cancels.add(cancel);
+      try {
+        await this.deps.clock.sleep(Math.min(maxPause, Math.max(1, waitMs)), signal ? AbortSignal.any([signal, wake.signal]) : wake.signal);
+      } finally {
+        this.cancels.delete(cancel);
+      }
     }
   }
 
@@ -204,15 +224,15 @@ class RedisRateLimiter implements RateLimiter {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => finish(() => reject(new Unreachable(`no answer from Redis within ${this.redis.connectTimeoutMs} ms`))), this.redis.connectTimeoutMs);
       const onAbort = () => finish(() => reject(signal?.reason));
-      const onClose = () => finish(() => reject(new Error("rate limiter closed")));
+      const onClose = (reason: Error) => finish(() => reject(reason));
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        this.closing.signal.removeEventListener("abort", onClose);
+        this.cancels.delete(onClose);
         settle();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.closing.signal.addEventListener("abort", onClose, { once: true });
+      this.cancels.add(onClose);
       run().then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(new Unreachable(String(error)))));
     });
   }
@@ -239,8 +259,4 @@ class RedisRateLimiter implements RateLimiter {
   private windowKey(key: string): string { return `${this.redis.keyPrefix}:window:${key}`; }
   private pauseKey(key: string): string { return `${this.redis.keyPrefix}:pause:${key}`; }
   private inflightKey(): string { return `${this.redis.keyPrefix}:inflight`; }
-}
-
-function anyOf(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a ? AbortSignal.any([a, b]) : b;
 }

@@ -346,7 +346,19 @@ class LazyRedisLimiter implements RateLimiter {
     return this.inner;
   }
   async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return (await this.load()).schedule(key, fn, signal);
+    if (!signal) return (await this.load()).schedule(key, fn, signal);
+    if (signal.aborted) throw signal.reason;
+    // Loading ioredis takes a while the first time: an abort meanwhile still returns at once.
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await (await Promise.race([this.load(), aborted])).schedule(key, fn, signal);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
   }
   observe(key: string, info: { status: number; headers: Headers }): void {
     void this.load().then((l) => l.observe(key, info), (error: unknown) => this.deps.log?.("warn", `redis limiter unavailable: ${String(error)}`));

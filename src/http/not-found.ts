@@ -12,7 +12,11 @@ function noun(param: string): string {
   return param.replace(/_id_or_slug$|_id$|_slug$/, "").replace(/_/g, " ");
 }
 
-/** The template's parameters with the values the real path holds for them, in path order. */
+/**
+ * The template's parameters with the values the real path holds for them, in path order.
+ * @example pathParams("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/", "/api/0/teams/acme/ops/")
+ * // [{ name: "organization_id_or_slug", value: "acme" }, { name: "team_id_or_slug", value: "ops" }]
+ */
 export function pathParams(template: string, pathname: string): Array<{ name: string; value: string }> {
   const want = template.split("/");
   const have = pathname.split("/");

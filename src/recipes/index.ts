@@ -3,6 +3,8 @@
  * plus pure helpers that take no client. Also re-exported from the package root.
  *
  * Deliberately left out: the XML reader behind checkIdpMetadata (idp-xml.ts), an implementation detail.
+ *
+ * @module sentry-rbac/recipes
  */
 // Roles and scopes, from Sentry's role definitions.
 export {

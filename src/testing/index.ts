@@ -3,6 +3,8 @@
  * audit log) served as msw handlers, an in-process `fetch`, or a real node:http server.
  *
  * Deliberately left out: the internal model classes and route tables (they may change freely).
+ *
+ * @module sentry-rbac/testing
  */
 export { createEmulator } from "./emulator.js";
 export { demoFixture } from "./fixtures/demo.js";

@@ -3,7 +3,7 @@
  * type-checked from a consumer file, and its CLI run (`--help` and the demo). Needs `dist/` (run after the build).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe("the published package", () => {
   it("ships only what users need", () => {
     const files = readdirSync(join(project, "node_modules/sentry-rbac")).sort();
-    expect(files).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "package.json"]);
+    expect(files).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "package.json", "rules"]);
+    // The detection rules ship as YAML for users to copy and extend (the same content as DEFAULT_AUDIT_RULES).
+    expect(readdirSync(join(project, "node_modules/sentry-rbac/rules"))).toEqual(["sentry-audit-rules.yaml"]);
   });
 
   it("imports from ESM: client, emulator and recipes work together", () => {
@@ -110,5 +112,36 @@ describe("the published package", () => {
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/Exported \d+ audit entries/);
     expect(demo.stdout).not.toMatch(/sntry[usai]_[0-9a-f]{8,}/);
+  });
+});
+
+describe("what a user of the package sees", () => {
+  it("error classes keep their names through the build (error.name, ESM and CJS)", () => {
+    const esm = run(process.execPath, ["--input-type=module", "-e", `
+      import { ValidationError, NotFoundError, SentryNetworkError } from "sentry-rbac";
+      console.log(JSON.stringify([ValidationError.forInput("slug", "bad").name, NotFoundError.name, SentryNetworkError.name]));`]);
+    expect(JSON.parse(esm.stdout)).toEqual(["ValidationError", "NotFoundError", "SentryNetworkError"]);
+    const cjs = run(process.execPath, ["-e", `console.log(require("sentry-rbac").ValidationError.forInput("slug", "bad").name)`]);
+    expect(cjs.stdout.trim()).toBe("ValidationError");
+  });
+
+  it("the installed package.json has no install-time scripts (no prepare), so consumers get no install-script warning", () => {
+    const installed = JSON.parse(readFileSync(join(project, "node_modules/sentry-rbac/package.json"), "utf8")) as { scripts?: Record<string, string> };
+    for (const hook of ["prepare", "preinstall", "install", "postinstall"]) expect(installed.scripts?.[hook]).toBeUndefined();
+  });
+
+  it("npm publish --dry-run succeeds with the built files, and the release workflow publishes with provenance", () => {
+    const dry = spawnSync(npm, ["publish", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(dry.status).toBe(0);
+    expect(dry.stderr).not.toMatch(/errors corrected|invalid and removed/);
+    const report = JSON.parse(dry.stdout.slice(dry.stdout.indexOf("{"))) as Record<string, { files: Array<{ path: string }> }>;
+    const files = Object.values(report)[0]?.files.map((f) => f.path) ?? [];
+    expect(files).toEqual(expect.arrayContaining(["dist/cli/main.js", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "README.md", "LICENSE"]));
+    expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
+    const workflow = readFileSync(join(root, ".github/workflows/release.yml"), "utf8");
+    expect(workflow).toMatch(/id-token: write/);
+    expect(workflow).toMatch(/bash \.ci\/run/);
+    expect(workflow).toMatch(/npm publish --dry-run --provenance/);
+    expect(workflow).toMatch(/npm publish --provenance/);
   });
 });

@@ -61,6 +61,8 @@ async function tail(io: CliIo, flags: TailFlags, command: Command): Promise<void
       ...(flags.checkpoint === undefined ? {} : { checkpoint: flags.checkpoint }),
       ...(rules === undefined ? {} : { rules }),
       alertsOnly: flags.alertsOnly ?? false,
+      // The CLI reads its environment through io, never process.env.
+      ...(io.env.SPLUNK_HEC_TOKEN ? { http: { token: io.env.SPLUNK_HEC_TOKEN } } : {}),
       signal: controller.signal,
       onError: (error, wait) => ctx.note(`audit tail: ${error instanceof Error ? error.message : "failed"}; retrying in ${Math.round(wait / 1000)} s`),
     });

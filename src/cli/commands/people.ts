@@ -4,7 +4,10 @@ import type { Member, MemberDetails } from "../../resources/types.js";
 import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
 
-/** Whether a member argument is an email rather than an id. */
+/**
+ * Whether a member argument is an email rather than an id.
+ * @example isEmail("ada@acme.test") // true
+ */
 export function isEmail(value: string): boolean {
   return value.includes("@");
 }

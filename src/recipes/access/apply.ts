@@ -7,7 +7,7 @@
 import type { SentryClient } from "../../client.js";
 import { isConflictError, isNotFoundError } from "../../http/errors.js";
 import { type RecipeStepError, stepError } from "../recipe-report.js";
-import { AccessPlanError } from "./errors.js";
+import { AccessPlanError, isAccessPlanError } from "./errors.js";
 import { fingerprintOf, pool, readLiveState } from "./live.js";
 import { phaseOf } from "./plan.js";
 import type { AccessChange, AccessPlan } from "./types.js";
@@ -152,7 +152,8 @@ export async function applyAccessPlan(sentry: SentryClient, plan: AccessPlan, op
         progress(change, "applied");
       } catch (error) {
         if (change.kind === "team" && change.action === "create" && change.team !== undefined) failedTeams.add(change.team);
-        report.failed.push(stepError(error, change, "apply"));
+        // Our own refusals (an access request filed instead of a membership) carry a safe message of their own.
+        report.failed.push(isAccessPlanError(error) ? { step: change, phase: "apply", message: error.message, status: undefined, kind: "access-plan" } : stepError(error, change, "apply"));
         progress(change, "failed");
       }
     }, options.signal);

@@ -17,6 +17,7 @@ export class AccessPlanError extends Error {
   readonly kind = "access-plan";
   readonly code: AccessPlanErrorCode;
   readonly hint: string;
+  /** @internal The cross-copy brand the `is*` guards read. */
   declare readonly [BRAND]: true;
 
   constructor(code: AccessPlanErrorCode, message: string, hint: string) {

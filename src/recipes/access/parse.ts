@@ -7,6 +7,7 @@ import type { LineCounter, Node, YAMLMap } from "yaml";
 import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../yaml.js";
 import { ValidationError } from "../../http/errors.js";
 import type { OrgRole, TeamRole } from "../roles.js";
+import { suggest } from "./suggest.js";
 import { parseUntil } from "./time.js";
 import type { AccessConfig, AccessPolicy, DeclaredMember, DeclaredMembership, DeclaredTeam } from "./types.js";
 
@@ -24,27 +25,6 @@ const TEAM_ROLES: readonly TeamRole[] = ["contributor", "admin"];
 const SLUG = /^[a-z0-9_-]{1,50}$/;
 const ORG_SLUG = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 const EMAIL = /^[^@\s,"]+@[^@\s,"]+\.[^@\s,"]+$/;
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-/** ` (did you mean "x"?)` when one allowed word is close, else the list of allowed words. */
-function suggest(value: string, allowed: readonly string[]): string {
-  const close = allowed.map((word) => ({ word, d: distance(value.toLowerCase(), word) })).sort((a, b) => a.d - b.d)[0];
-  if (close && close.d <= Math.max(2, Math.floor(close.word.length / 3))) return ` (did you mean "${close.word}"?)`;
-  return ` (allowed: ${allowed.join(", ")})`;
-}
 
 class Checker {
   readonly issues: AccessConfigIssue[] = [];

@@ -26,8 +26,8 @@ export interface AuditFleetOptions extends Omit<TailAuditLogOptions, "checkpoint
   /** The sink for an organization's records; default stdout. */
   sinkFor?: (org: string) => AuditSinkSpec;
   alertSinkFor?: (org: string) => AuditSinkSpec;
-  /** Told when this worker starts or stops following an organization. */
-  onLease?: (org: string, change: "acquired" | "lost" | "released") => void;
+  /** Told when this worker starts or stops following an organization, and when a round found it held by another. */
+  onLease?: (org: string, change: "acquired" | "lost" | "released" | "held-elsewhere") => void;
   /** This worker's lease owner id; default a random UUID. */
   workerId?: string;
 }
@@ -114,6 +114,7 @@ export async function followAuditFleet(sentry: SentryClient, options: AuditFleet
         if (running.has(org)) continue;
         const lease = redisLease(redis, auditKeys(prefix, org).lease, leaseMs, workerId);
         if (await lease.acquire().catch(() => false)) start(org, lease);
+        else options.onLease?.(org, "held-elsewhere");
       }
       for (const [org, run] of running) {
         if (!(await run.lease.renew().catch(() => false))) {

@@ -121,9 +121,7 @@ export class AuditFollower {
         if (settings.signal?.aborted) break;
         if (!settings.follow || !isTransient(error)) throw error;
         failures += 1;
-        const serverWait = isRateLimitError(error) ? error.retryAfterMs ?? 0 : 0;
-        const backoff = Math.min(settings.maxBackoffMs, settings.intervalMs * 2 ** Math.min(failures - 1, 10));
-        const wait = Math.min(settings.maxBackoffMs, Math.max(serverWait, backoff));
+        const wait = this.#waitFor(error, failures);
         settings.onError?.(error, wait);
         await settings.sleep(wait, settings.signal).catch(() => undefined);
       }
@@ -174,21 +172,50 @@ export class AuditFollower {
     return !bounded;
   }
 
+  /**
+   * Reads [lower, upper or newest], newest first. While following, a transient failure (429, 5xx, network) pauses
+   * the read and resumes it from the last page's cursor (Sentry's cursors are stable positions), so a read longer
+   * than one rate-limit window still completes instead of starting over forever.
+   */
   async #read(lower: number, upper: number | undefined, cap: number): Promise<AuditLogEntry[]> {
+    const { settings } = this;
     const rows: AuditLogEntry[] = [];
-    const list = this.sentry.auditLogs.list({
-      since: new Date(lower),
-      ...(upper === undefined ? {} : { until: new Date(upper) }),
-      ...(this.settings.signal === undefined ? {} : { signal: this.settings.signal }),
-    });
-    for await (const page of list.pages()) {
-      // Pages run newest first: the first row read tells the server clock's floor, even if this read gives up.
-      const first = page.items[0];
-      if (rows.length === 0 && first !== undefined) this.#window.observe(rowMs(first));
-      rows.push(...page.items);
-      if (rows.length > cap) throw new TooManyRows();
+    let cursor: string | undefined;
+    let failures = 0;
+    for (;;) {
+      const list = this.sentry.auditLogs.list({
+        since: new Date(lower),
+        ...(upper === undefined ? {} : { until: new Date(upper) }),
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+      });
+      try {
+        for await (const page of list.pages()) {
+          // Pages run newest first: the first row read tells the server clock's floor, even if this read gives up.
+          const first = page.items[0];
+          if (rows.length === 0 && first !== undefined) this.#window.observe(rowMs(first));
+          rows.push(...page.items);
+          if (rows.length > cap) throw new TooManyRows();
+          cursor = page.nextCursor;
+          failures = 0;
+        }
+        return rows;
+      } catch (error) {
+        if (error instanceof TooManyRows || !settings.follow || !isTransient(error) || settings.signal?.aborted) throw error;
+        failures += 1;
+        const wait = this.#waitFor(error, failures);
+        settings.onError?.(error, wait);
+        await settings.sleep(wait, settings.signal);
+      }
     }
-    return rows;
+  }
+
+  /** How long to wait out a transient failure: at least the server's reset, else exponential from the interval. */
+  #waitFor(error: unknown, failures: number): number {
+    const { settings } = this;
+    const serverWait = isRateLimitError(error) ? error.retryAfterMs ?? 0 : 0;
+    const backoff = Math.min(settings.maxBackoffMs, Math.min(settings.intervalMs, 5_000) * 2 ** Math.min(failures - 1, 10));
+    return Math.min(settings.maxBackoffMs, Math.max(serverWait, backoff));
   }
 
   /** Delivers one batch (rows oldest first): alerts first, then the rows; state changes only after both acks. */

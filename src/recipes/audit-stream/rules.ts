@@ -56,7 +56,7 @@ export const DEFAULT_AUDIT_RULES: AuditRuleSet = deepFreeze({
   version: 1,
   rules: [
     { id: "owner-or-manager-granted", title: "Owner or manager role granted", severity: "critical", events: ["member.edit", "member.invite", "member.add"], where: [{ field: "role", in: ["owner", "manager"] }] },
-    { id: "member-role-raised", title: "Member given a role above member", severity: "medium", events: ["member.edit"], where: [{ field: "role", notIn: ["member", null] }] },
+    { id: "member-role-raised", title: "Member given a role above member", severity: "medium", events: ["member.edit"], where: [{ field: "role", exists: true, notIn: ["member"] }] },
     { id: "team-org-role-granted", title: "Team given an organization role", severity: "high", events: ["team.edit", "team.create"], where: [{ field: "org_role", exists: true }] },
     { id: "sso-disabled", title: "SSO disabled", severity: "critical", events: ["sso.disable"] },
     { id: "sso-provider-changed", title: "SSO identity provider certificate changed", severity: "high", events: ["sso.edit"], where: [{ field: "x509cert", exists: true }] },

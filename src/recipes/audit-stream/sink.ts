@@ -12,7 +12,7 @@ import { httpSink, type HttpSinkOptions } from "./sink-http.js";
 
 /** A destination for audit-stream records (NDJSON lines, JSON objects, HTTP batches...). */
 export interface AuditSink {
-  /** Keys ({@link recordKey}) of records already delivered by an earlier run; only sinks that can read back have it. */
+  /** Keys (a row id, or `alert:<id>`) of records already delivered by an earlier run; only sinks that can read back have it. */
   open?(): Promise<Iterable<string>>;
   /** Resolves once the records are acknowledged. */
   write(records: readonly unknown[], signal?: AbortSignal): Promise<void>;

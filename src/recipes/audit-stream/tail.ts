@@ -5,7 +5,7 @@
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
-import { fileCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
+import { fileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 import { AuditFollower, DEFAULT_CLOCK, normaliseFollow, type AuditTailProgress, type AuditTailReport, type FollowSettings } from "./follow.js";
 import type { AuditStreamFormat } from "./formats.js";
 import { auditKeys, connectAuditRedis, parseRedisCheckpoint, redisCheckpoint } from "./redis.js";
@@ -58,10 +58,7 @@ interface Opened {
 }
 
 async function openStore(spec: TailAuditLogOptions["checkpoint"], org: string): Promise<Opened> {
-  if (spec === undefined) {
-    const { memoryCheckpoint } = await import("./checkpoint.js");
-    return { store: memoryCheckpoint(), close: async () => {} };
-  }
+  if (spec === undefined) return { store: memoryCheckpoint(), close: async () => {} };
   if (typeof spec !== "string") return { store: spec, close: () => spec.close() };
   if (/^rediss?:\/\//.test(spec)) {
     const { url, prefix } = parseRedisCheckpoint(spec);

@@ -155,6 +155,29 @@ describe("safety rails", () => {
   });
 });
 
+describe("projects and tokens", () => {
+  it("reads the project list only for a project no team has, and blocks links to projects that do not exist", async () => {
+    const { sentry, seen } = harness();
+    const config = await dumped(sentry);
+    const before = seen.filter((r) => r.path.endsWith("/projects/")).length;
+    await planAccess(sentry, config, opts);
+    expect(seen.filter((r) => r.path.endsWith("/projects/")).length).toBe(before);
+    config.teams.platform = { ...config.teams.platform, projects: [...(config.teams.platform?.projects ?? []), "legacy-reports", "no-such-project"] };
+    const plan = await planAccess(sentry, config, opts);
+    expect(seen.filter((r) => r.path === "/api/0/organizations/acme/projects/").length).toBe(before + 1);
+    expect(summary(plan)).toEqual(["project-team add platform/legacy-reports"]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ subject: "platform/no-such-project", reason: "there is no project no-such-project in acme" })]);
+  });
+
+  it("refuses an org auth token before reading anything else", async () => {
+    const { emu, clientWith } = harness();
+    const sentry = clientWith(emu.issueToken({ kind: "org", scopes: ["org:ci"] }));
+    const error = await thrown(() => planAccess(sentry, parseAccessConfig("version: 1\norganization: acme\n"), opts));
+    expect(isAccessPlanError(error) && error.code).toBe("token");
+    expect(emu.state.requests.map((r) => r.path)).toEqual(["/api/0/"]);
+  });
+});
+
 describe("saved plans", () => {
   it("refuses a stale plan (fingerprint) and changes nothing; a fresh plan applies", async () => {
     const { sentry, emu } = harness();

@@ -126,4 +126,43 @@ describe("tailAuditLog", () => {
     expect(dates).toEqual([...dates].sort((a, b) => a - b));
     await h.close();
   });
+
+  it("keeps the lag under two intervals at 50 events/s", async () => {
+    const h = harness({ auditRows: 0 });
+    h.emu.liveAudit({ ratePerSecond: 50, maxRows: 3_000, seed: 8 });
+    let worst = 0;
+    const sink = memorySink();
+    const timed = { ...sink, write: async (records: readonly unknown[]) => {
+      for (const r of records as Array<{ dateCreated?: string }>) if (r.dateCreated) worst = Math.max(worst, h.clock.now() - Date.parse(r.dateCreated));
+      await sink.write(records);
+    } };
+    const controller = new AbortController();
+    await tailAuditLog(h.sentry, {
+      follow: true, since: new Date(START), sink: timed, rules: false, clock: h.clock, intervalMs: 10_000, lookbackMs: 20_000,
+      signal: controller.signal, onProgress: (p) => { if (p.caughtUp && h.clock.now() >= START + 60_000) controller.abort(); },
+    });
+    expect(rowIds(sink.records).length).toBe(3_000);
+    expect(worst).toBeLessThan(2 * 10_000);
+    await h.close();
+  });
+
+  it("adapts to Sentry's rate limit: a 429 pauses until the window's reset, then the follow goes on, exactly", async () => {
+    const h = harness({ auditRows: 0, rateLimit: { perEndpoint: { listOrganizationAuditLogs: { limit: 3, windowMs: 60_000 } } } });
+    h.emu.liveAudit({ ratePerSecond: 5, maxRows: 400, seed: 6 });
+    const sink = memorySink();
+    const waits: number[] = [];
+    const controller = new AbortController();
+    await tailAuditLog(h.sentry, {
+      follow: true, since: new Date(START), sink, rules: false, clock: h.clock, intervalMs: 5_000, lookbackMs: 10_000,
+      signal: controller.signal, onError: (_e, wait) => waits.push(wait),
+      onProgress: (p) => { if (p.caughtUp && h.clock.now() >= START + 300_000) controller.abort(); },
+    });
+    expect(waits.length).toBeGreaterThan(0);
+    // Each pause reaches the window's reset (X-Sentry-Rate-Limit-Reset), not just the poll interval.
+    expect(Math.max(...waits)).toBeGreaterThan(5_000);
+    const ids = rowIds(sink.records);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(400);
+    await h.close();
+  });
 });

@@ -22,7 +22,8 @@ export interface Harness {
 export function harness(options: EmulatorOptions = {}): Harness {
   let t = START;
   const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => t, ...options });
-  const sentry = createSentryClient({ org: emu.org, token: emu.adminToken, baseUrl: emu.baseUrl, fetch: emu.fetch, retry: false, rateLimit: false });
+  // The client reads the emulator's clock too, so a rate-limit reset is measured against the same time.
+  const sentry = createSentryClient({ org: emu.org, token: emu.adminToken, baseUrl: emu.baseUrl, fetch: emu.fetch, retry: false, rateLimit: false, clock: { now: () => t } });
   const clock = {
     now: () => t,
     sleep: async (ms: number, signal?: AbortSignal) => {

@@ -9,6 +9,6 @@ const [url, token, org, sinkPath, checkpointPath, since] = process.argv.slice(2)
 const sentry = createSentryClient({ baseUrl: url, token, org, rateLimit: false, retry: { retries: 5, minDelayMs: 5, maxDelayMs: 50 } });
 await tailAuditLog(sentry, {
   follow: true, since, sink: `file:${sinkPath}`, checkpoint: checkpointPath, format: "ocsf",
-  intervalMs: 150, lookbackMs: 2_000, batchSize: 500, rules: false,
+  intervalMs: 400, lookbackMs: 2_000, batchSize: 500, rules: false,
   onError: (error) => process.stderr.write(`${(error as Error).message}\n`),
 });
