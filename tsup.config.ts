@@ -8,10 +8,15 @@ export default defineConfig({
     "cli/main": "src/cli/main.ts",
   },
   format: ["esm", "cjs"],
-  dts: { entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" } },
+  dts: {
+    // The generated API types get a declaration file of their own, which scripts/share-dts.ts then ships once for
+    // both module formats (npm run build runs it after tsup).
+    entry: { index: "src/index.ts", openapi: "src/generated/openapi.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" },
+  },
   target: "node20",
   platform: "node",
-  sourcemap: true,
+  // No source maps: they were a third of the unpacked package, and the output is readable, unminified JavaScript.
+  sourcemap: false,
   clean: true,
   splitting: true,
   // import.meta.url in CJS output (the emulator loads msw lazily with createRequire).

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: each bench measures the SDK against a baseline in the same run (raw fetch on loopback, a naive
  * client) and prints the ratio with its target. Not part of `npm test`; timings never go in unit tests.
- * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access|resilience ...]
+ * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access|resilience|package|typecheck|import ...]
+ * `package`, `typecheck` and `import` read the built package: run `npm run build` first.
  */
 import type { BenchResult } from "./overhead.js";
 
@@ -13,6 +14,9 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   size: async () => (await import("./size.js")).benchSize(),
   access: async () => (await import("./access.js")).benchAccess(),
   resilience: async () => (await import("./resilience.js")).benchResilience(),
+  package: async () => (await import("./size.js")).benchPackage(),
+  typecheck: async () => (await import("./typecheck.js")).benchTypecheck(),
+  import: async () => (await import("./import-time.js")).benchImport(),
 };
 
 const wanted = process.argv.slice(2);

@@ -4,7 +4,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { CORE_SIZE_BUDGET_BYTES, measureCoreSize } from "../scripts/size.js";
+import { CORE_SIZE_BUDGET_BYTES, measureCoreSize, measurePackage, PACKAGE_SIZE_BUDGET_BYTES } from "../scripts/size.js";
 import { repoRoot } from "../scripts/spec-source.js";
 import type { BenchResult } from "./overhead.js";
 
@@ -38,6 +38,29 @@ export async function benchSize(): Promise<BenchResult> {
       minifiedBytes: ours.minifiedBytes,
       budgetBytes: CORE_SIZE_BUDGET_BYTES,
       sentryApiGzipBytes: theirs ?? "not installed",
+    },
+  };
+}
+
+/**
+ * Measures the published package, unpacked, against its budget (ratio = size / budget, target ≤ 1). Needs `dist/`.
+ * @example const { ratio, details } = await benchPackage();
+ */
+export async function benchPackage(): Promise<BenchResult> {
+  const pkg = measurePackage();
+  const mb = (bytes: number): number => Number((bytes / 1e6).toFixed(2));
+  return {
+    name: "package weight: unpacked, as npm install writes it",
+    ratio: pkg.unpackedBytes / PACKAGE_SIZE_BUDGET_BYTES,
+    target: "<= 1 (of the budget)",
+    details: {
+      unpackedMb: mb(pkg.unpackedBytes),
+      budgetMb: mb(PACKAGE_SIZE_BUDGET_BYTES),
+      declarationsMb: mb(pkg.declarationBytes),
+      javascriptMb: mb(pkg.javascriptBytes),
+      sourceMapsMb: mb(pkg.sourceMapBytes),
+      tarballMb: mb(pkg.tarballBytes),
+      files: pkg.files,
     },
   };
 }

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse as parseYaml } from "yaml";
+import { hoistSchemas } from "./hoist-schemas.js";
 import { loadSpec, PINNED_SPEC, repoRoot, type OpenApiDocument } from "./spec-source.js";
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
@@ -96,7 +97,7 @@ export async function generate(outDir: string): Promise<string[]> {
   const official = await loadSpec();
   const supplement = parseYaml(readFileSync(resolve(repoRoot, "spec/supplement.yaml"), "utf8")) as OpenApiDocument;
   const merged = mergeSupplement(official, supplement);
-  const ast = await openapiTS(merged as unknown as Parameters<typeof openapiTS>[0], {
+  const ast = await openapiTS(hoistSchemas(merged) as unknown as Parameters<typeof openapiTS>[0], {
     alphabetize: false,
     defaultNonNullable: true,
   });

@@ -1,8 +1,10 @@
 /**
  * Size of the core entry (`src/index.ts`) as a user's bundler would ship it: bundled, minified, gzipped, with every
- * package dependency left external. The budget is checked by test/package/size.test.ts and printed by the bench.
+ * package dependency left external; and of the whole published package, unpacked. The budgets are checked by
+ * test/package/size.test.ts and test/dist/size.test.ts (after the build) and printed by the bench.
  * Usage: tsx scripts/size.ts
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -14,6 +16,13 @@ import { repoRoot } from "./spec-source.js";
  * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers).
  */
 export const CORE_SIZE_BUDGET_BYTES = 70 * 1024;
+
+/**
+ * The budget for the whole published package, unpacked (what `npm install` writes to disk). Issue 14's goal is
+ * 2.5 MB; the package is 2.83 MB with access-as-code and the audit stream (2.19 MB before them), so the budget
+ * holds today's figure until the CLI's unused CommonJS build and the larger chunks are trimmed.
+ */
+export const PACKAGE_SIZE_BUDGET_BYTES = 2.9 * 1000 * 1000;
 
 export interface SizeReport {
   minifiedBytes: number;
@@ -47,8 +56,37 @@ export function measureCoreSize(): Promise<SizeReport> {
   return measureEntry("src/index.ts");
 }
 
+/** The published package's files by kind, as `npm pack` would write them (needs `dist/`: run after the build). */
+export interface PackageReport {
+  unpackedBytes: number;
+  tarballBytes: number;
+  files: number;
+  declarationBytes: number;
+  sourceMapBytes: number;
+  javascriptBytes: number;
+}
+
+/** Measures the package `npm pack` would publish, without running lifecycle scripts. */
+export function measurePackage(): PackageReport {
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const out = execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repoRoot, encoding: "utf8" });
+  const [pack] = JSON.parse(out) as Array<{ size: number; unpackedSize: number; files: Array<{ path: string; size: number }> }>;
+  if (!pack) throw new Error("npm pack --dry-run printed no package");
+  const sum = (test: RegExp): number => pack.files.filter((f) => test.test(f.path)).reduce((n, f) => n + f.size, 0);
+  return {
+    unpackedBytes: pack.unpackedSize,
+    tarballBytes: pack.size,
+    files: pack.files.length,
+    declarationBytes: sum(/\.d\.[cm]?ts$/),
+    sourceMapBytes: sum(/\.map$/),
+    javascriptBytes: sum(/\.[cm]?js$/),
+  };
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(repoRoot, "scripts/size.ts");
 if (isMain) {
   const size = await measureCoreSize();
   process.stdout.write(`core entry: ${size.minifiedBytes} B minified, ${size.gzipBytes} B min+gzip (budget ${CORE_SIZE_BUDGET_BYTES} B)\n`);
+  const pkg = measurePackage();
+  process.stdout.write(`package: ${pkg.unpackedBytes} B unpacked (budget ${PACKAGE_SIZE_BUDGET_BYTES} B), ${pkg.declarationBytes} B of declarations, ${pkg.sourceMapBytes} B of source maps\n`);
 }

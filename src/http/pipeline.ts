@@ -6,9 +6,11 @@
  * client still sees requests.
  */
 import type { ResolvedConfig } from "../config.js";
+import { DeadlinePool } from "./deadline.js";
 import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
-import type { Observer } from "./hooks.js";
+import type { Observer, RetryEvent } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
+import { isPipelineRequest } from "./pipeline-request.js";
 import { isScimPath, matchOperation } from "./operations.js";
 import { redactUrl, redactValue } from "./redact.js";
 import { type BodyContext, bufferResponse } from "./response-body.js";
@@ -44,11 +46,13 @@ function errorCode(error: unknown): string | undefined {
  * One signal aborted by any of `signals`. Hand-rolled rather than AbortSignal.any, whose Node 20 version is slow
  * and keeps references from long-lived signals (the client's) to every per-request signal.
  */
+const noRelease = (): void => undefined;
+
 function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSignal | undefined; release(): void } {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return { signal: present[0], release: () => undefined };
+  if (present.length <= 1) return { signal: present[0], release: noRelease };
   const already = present.find((s) => s.aborted);
-  if (already) return { signal: AbortSignal.abort(already.reason), release: () => undefined };
+  if (already) return { signal: AbortSignal.abort(already.reason), release: noRelease };
   const controller = new AbortController();
   const listeners = present.map((source) => {
     const listener = () => controller.abort(source.reason);
@@ -58,27 +62,6 @@ function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSi
   return { signal: controller.signal, release: () => { for (const [source, listener] of listeners) source.removeEventListener("abort", listener); } };
 }
 
-
-/**
- * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`. One AbortController and an
- * unref'd timer instead of AbortSignal.timeout + a combined signal: measured as the largest per-request cost of
- * the pipeline (AbortSignal.timeout builds a transferable signal). The attempt clears it once the body is read.
- */
-function attemptDeadline(timeoutMs: number, caller: AbortSignal | undefined): { signal: AbortSignal; readonly timedOut: boolean; clear(): void } {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
-  }, timeoutMs);
-  timer.unref?.();
-  if (caller) {
-    if (caller.aborted) controller.abort(caller.reason);
-    // `caller` is per request (see the pipeline), so this listener goes with it; no removal to arrange.
-    else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
-  }
-  return { signal: controller.signal, get timedOut() { return timedOut; }, clear: () => clearTimeout(timer) };
-}
 
 /** Everything a pipeline shares across requests of one transport. */
 export interface PipelineContext {
@@ -97,25 +80,39 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
   const policy = config.retry ? retryPolicy(config.retry, config.maxPauseMs) : false;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
   const watched = observer.active;
+  const deadlines = new DeadlinePool();
+  // Built once, not per request: tsup keeps function names (keepNames), which costs a defineProperty for every
+  // named closure created, so the per-request path creates as few as it can.
+  const realFetch = () => config.fetch ?? globalThis.fetch;
+  const onRetry = (event: RetryEvent) => observer.emit("onRetry", event);
 
   async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const url = new URL(request.url);
-    const method = request.method.toUpperCase();
-    const realFetch = () => config.fetch ?? globalThis.fetch;
+    // openapi-fetch's requests (PipelineRequest) are read field by field; anything else becomes a platform Request.
+    const light = isPipelineRequest(input) && init === undefined ? input : undefined;
+    const request = light ? undefined : input instanceof Request && init === undefined ? input : new Request(input, init);
+    const url = new URL(light ? light.url : request!.url);
+    const method = light ? light.method : request!.method.toUpperCase();
     // Never send credentials to an origin other than the configured one (e.g. a URL taken from a header).
-    if (url.origin !== config.origin) return realFetch()(request);
+    if (url.origin !== config.origin) return realFetch()(light ? light.toRequest() : request!);
 
     const apiPath = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
     const key = limiterKey(method, apiPath);
     const scim = isScimPath(apiPath);
     const usedScimToken = scim && config.hasScimToken;
     const operationId = matchOperation(method, apiPath)?.operationId;
-    const combined = config.signal ? combineSignals([request.signal, config.signal]) : { signal: request.signal, release: () => undefined };
+    const requestSignal = light ? light.callerSignal : request!.signal;
+    const combined = config.signal ? combineSignals([requestSignal, config.signal]) : { signal: requestSignal, release: noRelease };
     // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
     const signal = combined.signal;
-    // Buffered once so every attempt gets a fresh body ("body already used" otherwise).
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    // Kept so every attempt sends the same body ("body already used" otherwise): a string as is, anything else
+    // (a stream, FormData with its multipart boundary) buffered once through a platform Request.
+    const lightBody = light?.bodyInit;
+    const buffered = light && (lightBody === undefined || lightBody === null || typeof lightBody === "string") ? undefined : (light?.toRequest() ?? request!);
+    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : (lightBody ?? undefined);
+    // One copy per request, never the caller's object (it would show the token to middleware); attempts only
+    // change the authorization header, and fetch copies the headers when it is called.
+    const headers = new Headers(buffered ? buffered.headers : light!.headers);
+    headers.set("user-agent", config.userAgent);
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
     const shownUrl = watched ? redactUrl(url.toString()) : "";
     const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
@@ -123,10 +120,8 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     const attempt = async (n: number): Promise<Response> => {
       const token = await config.readToken(scim ? "scim" : "api");
       ctx.secrets.add(token);
-      const headers = new Headers(request.headers);
       headers.set("authorization", `Bearer ${token}`);
-      headers.set("user-agent", config.userAgent);
-      const timeout = attemptDeadline(config.timeoutMs, signal);
+      const timeout = deadlines.start(config.timeoutMs, signal);
       const attemptSignal = timeout.signal;
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
@@ -162,16 +157,15 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       return response;
     };
 
-    const limited = (n: number): Promise<Response> => {
-      const limiter = ctx.limiter();
-      return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
-    };
     let response: Response;
     try {
-      response = await withRetry(limited, {
-        method, url: shownUrl, policy, clock: config.clock, signal,
-        onRetry: (event) => observer.emit("onRetry", event),
-      });
+      response = await withRetry(
+        (n) => {
+          const limiter = ctx.limiter();
+          return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
+        },
+        { method, url: shownUrl, policy, clock: config.clock, signal, onRetry },
+      );
     } finally {
       combined.release();
     }

@@ -3,6 +3,7 @@
  * attempt's deadline, larger than `maxResponseBytes` or not JSON is a failure of that attempt (typed, and retried
  * where the method allows) rather than a bare TypeError / DOMException / SyntaxError thrown later by whoever reads it.
  */
+import { bufferedResponse } from "./buffered-response.js";
 import { type ResponseFailure, SentryResponseError } from "./errors.js";
 
 /** What a failed body read is reported with. */
@@ -27,8 +28,13 @@ async function readBounded(response: Response, maxBytes: number, signal: AbortSi
   }
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   // A fetch other than the platform's may not tie the body to the request's signal: cancel the read ourselves, so
-  // the attempt's deadline and the caller's abort always end it.
-  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
+  // the attempt's deadline and the caller's abort always end it. (A listener object, not a named closure: see
+  // keepNames in pipeline.ts.)
+  const onAbort = {
+    handleEvent() {
+      void reader.cancel(signal.reason).catch(() => undefined);
+    },
+  };
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
@@ -72,6 +78,14 @@ const JSON_TYPE = /\bjson\b/i;
 const HTML_TYPE = /^\s*text\/html\b/i;
 const decoder = new TextDecoder();
 
+function failure(response: Response, ctx: BodyContext, reason: ResponseFailure, cause?: unknown): SentryResponseError {
+  return new SentryResponseError({
+    reason, cause, status: response.status, method: ctx.method, url: ctx.url.toString(), path: ctx.path, operationId: ctx.operationId,
+    requestId: response.headers.get("x-sentry-request-id") ?? undefined,
+    detail: reason === "too-large" ? `response body larger than maxResponseBytes (${ctx.maxBytes} bytes)` : undefined,
+  });
+}
+
 /**
  * Reads the whole body of `response` (bounded by `ctx.maxBytes`) and returns an equivalent Response over the bytes
  * read. A 2xx JSON body is parsed here, once: the returned Response's `json()` hands back that value.
@@ -82,35 +96,27 @@ const decoder = new TextDecoder();
  */
 export async function bufferResponse(response: Response, ctx: BodyContext, signal: AbortSignal, timedOut: () => boolean): Promise<Response> {
   if (response.body === null) return response;
-  const fail = (reason: ResponseFailure, cause?: unknown): SentryResponseError =>
-    new SentryResponseError({
-      reason, cause, status: response.status, method: ctx.method, url: ctx.url.toString(), path: ctx.path, operationId: ctx.operationId,
-      requestId: response.headers.get("x-sentry-request-id") ?? undefined,
-      detail: reason === "too-large" ? `response body larger than maxResponseBytes (${ctx.maxBytes} bytes)` : undefined,
-    });
   let bytes: Uint8Array;
   try {
     bytes = await readBounded(response, ctx.maxBytes, signal);
   } catch (error) {
-    if (error instanceof TooLarge) throw fail("too-large");
-    throw fail(timedOut() ? "stalled" : "truncated", error);
+    if (error instanceof TooLarge) throw failure(response, ctx, "too-large");
+    throw failure(response, ctx, timedOut() ? "stalled" : "truncated", error);
   }
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok || bytes.byteLength === 0 || !(JSON_TYPE.test(type) || HTML_TYPE.test(type))) {
-    return withLength(new Response(bytes, init), bytes.byteLength);
+    return withLength(bufferedResponse(bytes, init), bytes.byteLength);
   }
-  if (!JSON_TYPE.test(type)) throw fail("malformed");
+  if (!JSON_TYPE.test(type)) throw failure(response, ctx, "malformed");
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    throw fail("malformed", error);
+    throw failure(response, ctx, "malformed", error);
   }
-  const out = withLength(new Response(bytes, init), bytes.byteLength);
   // The body is still readable as bytes or text (hooks clone it); json() skips a second parse.
-  Object.defineProperty(out, "json", { value: () => Promise.resolve(parsed), configurable: true });
-  return out;
+  return withLength(bufferedResponse(bytes, init, { value: parsed }), bytes.byteLength);
 }
 
 /** A buffered body has a known length; saying so lets openapi-fetch call json() instead of text() + JSON.parse. */

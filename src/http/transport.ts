@@ -13,6 +13,7 @@ import { Observer } from "./hooks.js";
 import { createRateLimiter, type RateLimiter } from "./limiter.js";
 import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
+import { PipelineRequest } from "./pipeline-request.js";
 
 /** Shared HTTP machinery of a client and of every `withOrg` child. */
 export interface Transport {
@@ -120,7 +121,12 @@ export function createTransport(config: ResolvedConfig): Transport {
     },
   };
 
-  const clientOptions = { baseUrl: config.baseUrl, fetch: pipeline as (input: Request) => Promise<Response> };
+  // PipelineRequest: openapi-fetch builds one per call; a platform Request there costs as much as the round trip.
+  const clientOptions = {
+    baseUrl: config.baseUrl,
+    fetch: pipeline as (input: Request) => Promise<Response>,
+    Request: PipelineRequest as unknown as typeof Request,
+  };
   const api = createClient<paths>(clientOptions);
   api.use(throwOnError);
   const raw = createClient<paths>(clientOptions);

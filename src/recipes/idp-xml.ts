@@ -2,7 +2,11 @@
 // fast-xml-parser does the parsing; this file refuses what must not be parsed (DTDs, entities, huge
 // input) and resolves prefixes to namespace URIs, so `md:`, `saml:` and default-namespace documents
 // all read the same. Internal to the SSO checks: not part of the public API.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+// fast-xml-parser is loaded on the first parse, not when `sentry-rbac` is imported: its ESM build is some twenty
+// modules, a good part of the package's import time, and most programs never read IdP metadata. Its CommonJS
+// build is one file, so a synchronous require serves both builds of this package.
+import { createRequire } from "node:module";
+import type { XMLParser, XMLValidator } from "fast-xml-parser";
 
 /** An element with its namespace URI resolved from the `xmlns` declarations in scope. */
 export interface XmlElement {
@@ -23,7 +27,21 @@ const ATTRIBUTES_KEY = ":@";
 const TEXT_KEY = "#text";
 const MAX_DEPTH = 64;
 
-const parser = new XMLParser({
+interface Xml {
+  parser: XMLParser;
+  validator: typeof XMLValidator;
+}
+
+let loaded: Xml | undefined;
+
+function loadXml(): Xml {
+  if (loaded) return loaded;
+  const fxp = createRequire(import.meta.url)("fast-xml-parser") as typeof import("fast-xml-parser");
+  loaded = { parser: new fxp.XMLParser(PARSER_OPTIONS), validator: fxp.XMLValidator };
+  return loaded;
+}
+
+const PARSER_OPTIONS = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: "",
@@ -37,7 +55,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_DEPTH,
-});
+} as const;
 
 /**
  * Parses XML into a namespace-resolved tree, or says why it will not.
@@ -51,7 +69,8 @@ export function parseUntrustedXml(xml: string, maxLength: number): { root: XmlEl
   if (xml.includes("<!DOCTYPE") || xml.includes("<!ENTITY")) {
     return { refused: { code: "xml-doctype-refused", message: "The document declares a DOCTYPE or entities, which are refused." } };
   }
-  const validation = XMLValidator.validate(xml);
+  const { parser, validator } = loadXml();
+  const validation = validator.validate(xml);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
     return { refused: { code: "xml-malformed", message: `Malformed XML at line ${line}, column ${col}: ${msg}` } };

@@ -201,6 +201,21 @@ export function isInviteExpired(member: Member, now: number): boolean {
   return isPending(member) && (member.inviteRenewedAt ?? member.dateCreated) + INVITE_DAYS_VALID * DAY_MS < now;
 }
 
+/**
+ * Sentry's `clear_expired_invites` task (src/sentry/tasks/clear_expired_invites.py): pending invites
+ * whose token expired more than 90 days ago are deleted (a bulk delete: no audit row). The emulator
+ * runs it before answering each request, so advancing the injected clock removes them deterministically.
+ */
+export const EXPIRED_INVITE_PURGE_DAYS = 90;
+
+export function clearExpiredInvites(org: Org, now: number): void {
+  for (const member of [...org.members.values()]) {
+    if (!isPending(member)) continue;
+    const expiresAt = (member.inviteRenewedAt ?? member.dateCreated) + INVITE_DAYS_VALID * DAY_MS;
+    if (expiresAt < now - EXPIRED_INVITE_PURGE_DAYS * DAY_MS) org.members.delete(member.id);
+  }
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -10,7 +10,7 @@ import { writeAudit } from "./audit.js";
 import {
   AnswerError, detail, type EmuAnswer, type EmuRequest, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND,
 } from "./http.js";
-import { findProject, findTeam, type Member, type Org, type World } from "./model.js";
+import { clearExpiredInvites, findProject, findTeam, type Member, type Org, type World } from "./model.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface RouteContext {
@@ -139,6 +139,7 @@ export class Router {
       if (orgParam !== undefined) {
         org = world.findOrg(orgParam);
         if (!org) return detail(404, NOT_FOUND);
+        clearExpiredInvites(org, now);
         scopes = effectiveScopes(caller, world, org);
         member = actingMember(caller, world, org);
         if (caller.token.kind === "user" && !member) return detail(403, NO_PERMISSION);

@@ -106,10 +106,9 @@ export function serializeTeam(ctx: Pick<RouteContext, "org" | "member">, team: T
   };
 }
 
-/** One row of `GET /teams/{org}/{team}/members/`. */
+/** One row of `GET /teams/{org}/{team}/members/`: the stored team role, null when the minimum applies (team_members.py). */
 export function serializeTeamMember(world: World, team: Team, member: Member, now: number): Record<string, unknown> {
-  const stored = member.teams.get(team.id) ?? null;
-  return { ...serializeMember(world, member, now), teamRole: effectiveTeamRole(member.orgRole, stored), teamSlug: team.slug };
+  return { ...serializeMember(world, member, now), teamRole: member.teams.get(team.id) ?? null, teamSlug: team.slug };
 }
 
 export function teamSlugsOf(org: Org, member: Member): string[] {

@@ -3,7 +3,8 @@
  * objects included, so `plan` on a fresh dump shows zero changes. Expired invites are left out: they are dead
  * (Sentry removes them) and declaring them would re-invite the person.
  */
-import { Document, isMap, isScalar, type Pair, type Scalar } from "yaml";
+import type { Pair, Scalar } from "yaml";
+import { isMap, isScalar, newDocument } from "../yaml.js";
 import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
 import { readLiveState } from "./live.js";
@@ -89,7 +90,7 @@ export function formatAccessConfig(config: AccessConfig, format: "yaml" | "json"
   const plain = toPlain(config);
   if (format === "json") return `${JSON.stringify(plain, null, 2)}\n`;
   if (format !== "yaml") throw ValidationError.forInput("format", "must be yaml or json");
-  const doc = new Document(plain);
+  const doc = newDocument(plain);
   doc.commentBefore = " sentry-rbac access file: plan with `sentry-rbac plan FILE`, apply with `sentry-rbac apply FILE`";
   const mark = (section: string, keys: readonly string[] | undefined, text: string) => {
     const map = doc.get(section, true);

@@ -3,7 +3,8 @@
  * {@link accessConfigSchema}, naming the line and column of every problem: unknown keys, unknown roles with a
  * "did you mean", duplicate keys, bad dates. Nothing is sent for an invalid file.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
+import type { LineCounter, Node, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../yaml.js";
 import { ValidationError } from "../../http/errors.js";
 import type { OrgRole, TeamRole } from "../roles.js";
 import { suggest } from "./suggest.js";
@@ -266,7 +267,7 @@ function invalid(issues: AccessConfigIssue[]): ValidationError {
  */
 export function parseAccessConfig(text: string): AccessConfig {
   if (typeof text !== "string") throw ValidationError.forInput("text", "must be the file's text");
-  const lines = new LineCounter();
+  const lines = newLineCounter();
   // Duplicate keys are found while walking, where the second key's position is known.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const c = new Checker(lines);

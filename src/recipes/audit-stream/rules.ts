@@ -6,7 +6,7 @@
  * src/sentry/web/frontend/organization_auth_settings.py (sso.edit records changed settings as `"to <value>"`,
  * e.g. `enable_scim: "to False"`; sso.disable records the provider).
  */
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import { ValidationError } from "../../http/errors.js";
 
 /** How bad an alert is. */

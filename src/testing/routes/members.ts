@@ -9,7 +9,7 @@ import { canManageRole, expandScopes, isOrgRole, ORG_ROLE_IDS, ORG_ROLES } from 
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeMember, serializeMemberDetail, teamSlugsOf } from "../serialize.js";
 import type { OrgRole } from "../types.js";
-import { asBool, byKey, pagedAnswer, tokenizeQuery } from "./lists.js";
+import { asBool, byKey, offsetAnswer, tokenizeQuery } from "./lists.js";
 import { parseTeamRoles } from "./member-input.js";
 
 export function requireMember(ctx: RouteContext): Member {
@@ -47,7 +47,8 @@ function listMembers(ctx: RouteContext): EmuAnswer {
   const members = [...ctx.org.members.values()]
     .filter((m) => tokens.every(([key, values]) => matchesToken(ctx, m, key, values)))
     .sort(byKey((m) => m.id));
-  return pagedAnswer(ctx.req, members, (m) => m.id, true, (m) => serializeMember(ctx.world, m, ctx.now));
+  // OffsetPaginator (organization_member_index.py): Sentry's `per_page:page:is_prev` cursors.
+  return offsetAnswer(ctx.req, members, (m) => serializeMember(ctx.world, m, ctx.now));
 }
 
 /**

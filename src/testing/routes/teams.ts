@@ -3,12 +3,11 @@
  * team members and team projects. Duplicate slugs are 409 on create (spec says 404; code wins).
  */
 import { detail, type EmuAnswer, fail, isRecord, json, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
-import { findTeam, isPending, slugify, type Team } from "../model.js";
-import { normaliseTeamRole } from "../roles.js";
+import { findTeam, slugify, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeProjectSummary, serializeProjectWithStatus } from "../serialize-project.js";
 import { serializeTeam, serializeTeamMember } from "../serialize.js";
-import { byKey, pagedAnswer, tokenizeQuery } from "./lists.js";
+import { byKey, offsetAnswer, pagedAnswer, tokenizeQuery } from "./lists.js";
 
 const SLUG_RE = /^(?=.*[a-z_-])[a-z0-9_-]+$/;
 const SLUG_ERROR = "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.";
@@ -60,10 +59,12 @@ function listTeams(ctx: RouteContext): EmuAnswer {
       const text = values.join(" ").toLowerCase();
       teams = teams.filter((t) => t.slug.includes(text) || t.name.toLowerCase().includes(text));
     } else if (key === "hasExternalTeams") teams = values.includes("true") ? [] : teams;
+    else teams = []; // organization_teams.py: an unknown key matches nothing.
   }
   teams.sort(byKey((t) => t.slug));
   const detailed = ctx.req.url.searchParams.get("detailed") !== "0";
-  return pagedAnswer(ctx.req, teams, (t) => t.slug, false, (team) => {
+  // OffsetPaginator ordered by slug (organization_teams.py).
+  return offsetAnswer(ctx.req, teams, (team) => {
     const body = serializeTeam(ctx, team);
     if (!detailed) return body;
     const projects = [...ctx.org.projects.values()].filter((p) => p.teamIds.includes(team.id)).sort(byKey((p) => p.slug));
@@ -79,17 +80,28 @@ function createTeam(ctx: RouteContext): EmuAnswer {
   const slug = typeof body.slug === "string" && body.slug !== "" ? body.slug : name ? slugify(name) : "";
   if (!slug) return json(400, { non_field_errors: ["Name or slug is required"] });
   if (findTeam(ctx.org, slug)?.slug === slug) return TEAM_CONFLICT;
-  const team = createTeamRecord(ctx, slug, name ?? slug, false);
-  // The creating user joins the team as its admin (Sentry adds the creator when it is a member).
-  if (ctx.member) ctx.member.teams.set(team.id, normaliseTeamRole(ctx.member.orgRole, "admin"));
+  // organization_teams.py: a creating user who is a member joins with no stored team role (their org
+  // role's minimum applies, so a member-role creator is a contributor), logged as member.join-team
+  // before the team.create row.
+  const team: Team = { id: ctx.world.nextId("team"), slug, name: name ?? slug, dateCreated: ctx.now, idpProvisioned: false };
+  ctx.org.teams.set(team.id, team);
+  if (ctx.member) {
+    ctx.member.teams.set(team.id, null);
+    ctx.audit("member.join-team", { targetObject: ctx.member.id, targetUserId: ctx.member.userId, data: { email: ctx.member.email, team_slug: team.slug } });
+  }
+  auditTeamCreate(ctx, team);
   return json(201, serializeTeam(ctx, team));
 }
 
 export function createTeamRecord(ctx: RouteContext, slug: string, name: string, idpProvisioned: boolean): Team {
   const team: Team = { id: ctx.world.nextId("team"), slug, name, dateCreated: ctx.now, idpProvisioned };
   ctx.org.teams.set(team.id, team);
-  ctx.audit("team.create", { targetObject: team.id, data: { slug: team.slug, name: team.name, id: team.id } });
+  auditTeamCreate(ctx, team);
   return team;
+}
+
+function auditTeamCreate(ctx: RouteContext, team: Team): void {
+  ctx.audit("team.create", { targetObject: team.id, data: { slug: team.slug, name: team.name, id: team.id } });
 }
 
 function updateTeam(ctx: RouteContext): EmuAnswer {
@@ -122,10 +134,15 @@ function deleteTeam(ctx: RouteContext): EmuAnswer {
   return noContent();
 }
 
+/**
+ * team_members.py: despite its docstring, the query keeps approved pending invites (`user_id` null), and
+ * rows carry the *stored* team role (null when the org role's minimum applies); ordered by email.
+ */
 function listTeamMembers(ctx: RouteContext): EmuAnswer {
   const team = requireTeam(ctx);
-  const members = [...ctx.org.members.values()].filter((m) => m.teams.has(team.id) && !isPending(m)).sort(byKey((m) => m.id));
-  return pagedAnswer(ctx.req, members, (m) => m.id, true, (m) => serializeTeamMember(ctx.world, team, m, ctx.now));
+  const members = [...ctx.org.members.values()].filter((m) => m.teams.has(team.id))
+    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id));
+  return offsetAnswer(ctx.req, members, (m) => serializeTeamMember(ctx.world, team, m, ctx.now));
 }
 
 function listTeamProjects(ctx: RouteContext): EmuAnswer {
