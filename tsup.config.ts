@@ -5,13 +5,23 @@ export default defineConfig({
     index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
     "recipes/index": "src/recipes/index.ts",
+    raw: "src/raw.ts",
     "cli/main": "src/cli/main.ts",
   },
   format: ["esm", "cjs"],
   dts: {
-    // The generated API types get a declaration file of their own, which scripts/share-dts.ts then ships once for
-    // both module formats (npm run build runs it after tsup).
-    entry: { index: "src/index.ts", openapi: "src/generated/openapi.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" },
+    // The generated API types and models get declaration files of their own, which scripts/share-dts.ts then ships
+    // once for both module formats (npm run build runs it after tsup). Only `raw` imports the API types.
+    entry: {
+      index: "src/index.ts",
+      openapi: "src/generated/openapi.ts",
+      models: "src/generated/models.ts",
+      raw: "src/raw.ts",
+      // Its own file (not a hashed chunk), so `raw.d.ts` can augment RawClientTypes by a stable path.
+      "raw-client": "src/http/raw-client.ts",
+      "testing/index": "src/testing/index.ts",
+      "recipes/index": "src/recipes/index.ts",
+    },
   },
   target: "node20",
   platform: "node",
