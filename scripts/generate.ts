@@ -121,7 +121,8 @@ export async function generate(outDir: string): Promise<string[]> {
     defaultNonNullable: true,
   });
   const roots = Object.keys(MODELS).filter((name) => !(name in aliases));
-  const { openapi, models } = splitModels(astToString(ast), roots, aliases, HEADER);
+  const docs = Object.fromEntries(Object.entries(MODELS).map(([name, model]) => [name, model.doc]));
+  const { openapi, models } = splitModels(astToString(ast), roots, aliases, HEADER, docs);
   mkdirSync(outDir, { recursive: true });
   const typesPath = resolve(outDir, "openapi.ts");
   const modelsPath = resolve(outDir, "models.ts");

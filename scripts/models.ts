@@ -25,30 +25,56 @@ export type ModelSource =
  * The SDK's public models. A name mapped to a shape another name already took becomes an alias of that one (the
  * same team shape answers `getTeam` and every team list item).
  */
-export const MODELS: Readonly<Record<string, ModelSource>> = {
-  Team: { operation: "getTeam", status: 200 },
-  OrganizationTeam: { operation: "listOrganizationTeams", status: 200, item: true },
-  TeamMember: { operation: "listTeamMembers", status: 200, item: true },
-  Member: { operation: "listOrganizationMembers", status: 200, item: true },
-  MemberDetails: { operation: "getOrganizationMember", status: 200 },
-  InvitedMember: { operation: "addOrganizationMember", status: 201 },
-  Project: { operation: "listOrganizationProjects", status: 200, item: true },
-  TeamProject: { operation: "listTeamProjects", status: 200, item: true },
-  ProjectTeam: { operation: "listProjectTeams", status: 200, item: true },
-  MemberTeam: { operation: "addOrganizationMemberTeam", status: 201 },
-  MemberTeamRole: { operation: "updateOrganizationMemberTeam", status: 200 },
-  ProjectWithTeams: { operation: "addProjectTeam", status: 201 },
-  ScimUser: { operation: "getOrganizationScimV2User", status: 200 },
-  ScimUserInput: { operation: "provisionOrganizationScimV2User", body: true },
-  ScimGroup: { operation: "getOrganizationScimV2Group", status: 200 },
-  ScimGroupPatch: { operation: "updateOrganizationScimV2Group", body: true },
-  ApiIndex: { schema: "ApiIndex" },
-  ApiToken: { schema: "ApiToken" },
-  ApiTokenWithValue: { schema: "ApiTokenWithValue" },
-  OrgAuthToken: { schema: "OrgAuthToken" },
-  OrgAuthTokenWithValue: { schema: "OrgAuthTokenWithValue" },
-  AuditLogEntry: { schema: "AuditLogEntry" },
-  Scope: { schema: "Scope" },
+export const MODELS: Readonly<Record<string, ModelSource & { doc: string }>> = {
+  Team: { operation: "getTeam", status: 200, doc: "A team as `GET /teams/{org}/{team}/` (and create/update) return it." },
+  OrganizationTeam: { operation: "listOrganizationTeams", status: 200, item: true, doc: "A team as the organization's team list returns it (with `projects` unless `detailed: false`)." },
+  TeamMember: { operation: "listTeamMembers", status: 200, item: true, doc: "A member of one team, as the team's member list returns it." },
+  Member: { operation: "listOrganizationMembers", status: 200, item: true, doc: "An organization member (or pending invite) as the member list and invite return it." },
+  MemberDetails: { operation: "getOrganizationMember", status: 200, doc: "A member with `teamRoles`, `teams` and the role lists, as get/update return it." },
+  InvitedMember: { operation: "addOrganizationMember", status: 201, doc: "The member created by an invite (pending, `user: null`)." },
+  Project: { operation: "listOrganizationProjects", status: 200, item: true, doc: "A project as the organization's project list returns it." },
+  TeamProject: { operation: "listTeamProjects", status: 200, item: true, doc: "A project of one team, as the team's project list returns it." },
+  ProjectTeam: { operation: "listProjectTeams", status: 200, item: true, doc: "A team that has access to a project." },
+  MemberTeam: { operation: "addOrganizationMemberTeam", status: 201, doc: "The team a member joined or left (`addToTeam` / `removeFromTeam`)." },
+  MemberTeamRole: { operation: "updateOrganizationMemberTeam", status: 200, doc: "A member's team role as the spec describes the answer to setting it (see TeamRoleChange)." },
+  ProjectWithTeams: { operation: "addProjectTeam", status: 201, doc: "A project with its teams, as linking or unlinking a team returns it." },
+  ScimUser: { operation: "getOrganizationScimV2User", status: 200, doc: "A SCIM User: `id` is the member id, `userName` the email, `sentryOrgRole` the org role." },
+  ScimUserInput: { operation: "provisionOrganizationScimV2User", body: true, doc: "`scim.users.provision` input: the email and, optionally, the org role (default: the SSO provider's default role)." },
+  ScimGroup: { operation: "getOrganizationScimV2Group", status: 200, doc: "A SCIM Group: `id` is the team id, `displayName` the team name, `members` `{ value: memberId, display: email }`." },
+  ScimGroupPatch: { operation: "updateOrganizationScimV2Group", body: true, doc: "The body of a SCIM group PATCH (`scim.groups.rename`, `addMembers`, `removeMembers` send it)." },
+  ApiIndex: { schema: "ApiIndex", doc: "What Sentry's API root says about the caller: the token's own scopes (null without a token) and its user." },
+  ApiToken: { schema: "ApiToken", doc: "A personal API token without its value (`tokenLastCharacters` holds its last four characters)." },
+  ApiTokenWithValue: { schema: "ApiTokenWithValue", doc: "A personal API token as created: the only time `token` (the value) is returned." },
+  OrgAuthToken: { schema: "OrgAuthToken", doc: "An org auth token without its value (`scopes` is always `[\"org:ci\"]`)." },
+  OrgAuthTokenWithValue: { schema: "OrgAuthTokenWithValue", doc: "An org auth token as created: the only time `token` (the value) is returned." },
+  AuditLogEntry: { schema: "AuditLogEntry", doc: "One audit-log row: `event` is the api name, `actor` a user or `{ name }` for API keys, SCIM and the system." },
+  Scope: { schema: "Scope", doc: "A token scope Sentry knows." },
+};
+
+/**
+ * Names for the shapes inside the models, replacing the hoisting's names (taken from the first operation that used
+ * the shape, `ListOrganizations200ItemAvatar`). A name here that the document no longer produces fails the
+ * generator, so a new spec release gets looked at rather than silently renamed.
+ */
+export const NESTED_MODELS: Readonly<Record<string, string>> = {
+  ListOrganizations200Item: "Organization",
+  ListOrganizations200ItemOnboardingTasksItem: "OnboardingTask",
+  ListOrganizations200ItemAvatar: "Avatar",
+  ListOrganizations200ItemLinks: "OrganizationLinks",
+  UpdateOrganization200OrgRoleListItem: "OrgRoleListItem",
+  UpdateOrganization200TeamRoleListItem: "TeamRoleListItem",
+  UpdateOrganization200TeamsItemExternalTeamsItem: "ExternalActor",
+  UpdateOrganization200TeamsItemProjectsItem: "ProjectSummary",
+  UpdateOrganization200ProjectsItemTeam: "ProjectPrimaryTeam",
+  UpdateOrganization200ProjectsItemTeamsItem: "TeamRef",
+  ListOrganizationDashboards200ItemCreatedBy: "User",
+  ListOrganizationDashboards200ItemCreatedByIdentitiesItem: "UserIdentity",
+  ListOrganizationDashboards200ItemCreatedByEmailsItem: "UserEmail",
+  CreateOrganizationDashboard201CreatedBy: "MemberUser",
+  ListOrganizationMembers200ItemFlags: "MemberFlags",
+  GetOrganizationMember200TeamRolesItem: "TeamRoleEntry",
+  ListOrganizationScimV2Users200ResourcesItemName: "ScimUserName",
+  ListOrganizationScimV2Users200ResourcesItemEmailsItem: "ScimUserEmail",
 };
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
@@ -93,7 +119,11 @@ function renameRefs(value: Json, from: string, to: string): void {
  * Returns a copy of the (hoisted) document whose model schemas live under their model names, plus the alias list
  * (a model whose shape an earlier model took: `OrganizationTeam` → `Team` when both are the same shape).
  */
-export function nameModels(doc: OpenApiDocument, models: Readonly<Record<string, ModelSource>> = MODELS): { doc: OpenApiDocument; aliases: Record<string, string> } {
+export function nameModels(
+  doc: OpenApiDocument,
+  models: Readonly<Record<string, ModelSource>> = MODELS,
+  nested: Readonly<Record<string, string>> = NESTED_MODELS,
+): { doc: OpenApiDocument; aliases: Record<string, string> } {
   const copy = structuredClone(doc) as OpenApiDocument;
   const components = (copy.components ??= {});
   const schemas = ((components as { schemas?: JsonObject }).schemas ??= {}) as JsonObject;
@@ -132,6 +162,13 @@ export function nameModels(doc: OpenApiDocument, models: Readonly<Record<string,
       owner.set(name, name);
     }
   }
+  for (const [from, to] of Object.entries(nested)) {
+    if (!(from in schemas)) throw new Error(`models: the document no longer has a shape named ${from} (NESTED_MODELS)`);
+    if (to in schemas) throw new Error(`models: ${to} is already a schema name`);
+    schemas[to] = schemas[from]!;
+    delete schemas[from];
+    renameRefs(copy as unknown as Json, from, to);
+  }
   return { doc: copy, aliases };
 }
 
@@ -159,7 +196,13 @@ const dedent = (text: string, by: number): string => text.replace(new RegExp(`\\
  * Splits openapi-typescript's output: the model schemas (by `MODELS` name, or the schema a source named) and the
  * schemas they reach become `models` text; `openapi` text keeps everything else and refers to the moved ones.
  */
-export function splitModels(source: string, roots: readonly string[], aliases: Readonly<Record<string, string>>, header: string): { openapi: string; models: string } {
+export function splitModels(
+  source: string,
+  roots: readonly string[],
+  aliases: Readonly<Record<string, string>>,
+  header: string,
+  docs: Readonly<Record<string, string>> = {},
+): { openapi: string; models: string } {
   const file = ts.createSourceFile("openapi.ts", source, ts.ScriptTarget.Latest, true);
   const literal = schemasLiteral(file);
   const members = new Map<string, ts.PropertySignature>();
@@ -177,7 +220,21 @@ export function splitModels(source: string, roots: readonly string[], aliases: R
 
   const out: string[] = [header, "// The SDK's resource models and the shapes they contain; openapi.ts refers to them.", ""];
   const edits: Array<{ start: number; end: number; text: string }> = [];
-  const text = (node: ts.Node, full = false): string => dedent(full ? node.getFullText(file) : node.getText(file), 8).replace(REF_TEXT, "$1");
+  // A list shape (`Avatar[]`) gets no name of its own here: models spell it out where it is used.
+  const lists = new Map<string, string>();
+  for (const name of reached) {
+    const type = members.get(name)!.type!;
+    if (ts.isArrayTypeNode(type)) lists.set(name, type.getText(file));
+  }
+  const unref = (code: string): string => {
+    let previous;
+    do {
+      previous = code;
+      code = code.replace(REF_TEXT, (_match, name: string) => lists.get(name) ?? name);
+    } while (code !== previous);
+    return code;
+  };
+  const text = (node: ts.Node, full = false): string => unref(dedent(full ? node.getFullText(file) : node.getText(file), 8));
   const partsOf = (type: ts.TypeNode): readonly ts.TypeNode[] => (ts.isIntersectionTypeNode(type) ? type.types : [type]);
   // A schema reference in an intersection becomes `extends` when it names an interface (an object shape).
   const refName = (node: ts.TypeNode): string | undefined => /^components\["schemas"\]\["([^"]+)"\]$/.exec(node.getText(file))?.[1];
@@ -192,9 +249,11 @@ export function splitModels(source: string, roots: readonly string[], aliases: R
     if (bases.some((base) => !interfaces.has(base))) interfaces.delete(name);
   }
   for (const [name, member] of members) {
-    if (!reached.has(name)) continue;
+    if (!reached.has(name) || lists.has(name)) continue;
     const type = member.type!;
-    const docs = dedent(`\n${member.getFullText(file).slice(0, member.getStart(file) - member.getFullStart()).trim()}`, 8).trim();
+    const comment = docs[name] === undefined
+      ? dedent(`\n${member.getFullText(file).slice(0, member.getStart(file) - member.getFullStart()).trim()}`, 8).trim()
+      : `/** ${docs[name]} */`;
     let declaration: string;
     if (interfaces.has(name)) {
       const parts = partsOf(type);
@@ -205,13 +264,13 @@ export function splitModels(source: string, roots: readonly string[], aliases: R
     } else {
       declaration = `export type ${name} = ${text(type)};`;
     }
-    out.push(docs ? `${docs}\n${declaration}` : declaration, "");
+    out.push(comment ? `${comment}\n${declaration}` : declaration, "");
     edits.push({ start: type.getStart(file), end: type.getEnd(), text: `models.${name}` });
   }
   for (const [alias, target] of Object.entries(aliases)) {
     // An interface of its own name (not `type X = Y`), so editors and the API docs say `OrganizationTeam`.
     if (!interfaces.has(target)) throw new Error(`models: ${alias} would alias ${target}, which is not an object shape`);
-    out.push(`/** The same shape as {@link ${target}}. */`, `// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a name of its own for the same shape`, `export interface ${alias} extends ${target} {}`, "");
+    out.push(`/** ${docs[alias] ? `${docs[alias]} ` : ""}The same shape as {@link ${target}}. */`, `export interface ${alias} extends ${target} {}`, "");
   }
 
   let openapi = source;

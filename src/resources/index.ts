@@ -18,6 +18,8 @@ export type { TeamsResource } from "./teams.js";
 export type { MembersResource } from "./members.js";
 export type { ProjectsResource } from "./projects.js";
 export type * from "./types.js";
+// Every named model (and the shapes inside them: Avatar, User, Organization...), generated from the spec.
+export type * from "../generated/models.js";
 export type { ScimUser, ScimUserInput, ScimOrgRole, ScimUserListOptions, ScimUsersResource } from "./scim-users.js";
 export type { ScimGroup, ScimGroupMember, ScimGroupInput, ScimGroupListOptions, ScimGroupsResource } from "./scim-groups.js";
 export type { ScimPatchOperation } from "./validate-scim.js";
