@@ -71,10 +71,11 @@ export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner:
  * @example catch (e) { if (e instanceof AuditLeaseLostError) console.warn("another worker follows this organization now"); }
  */
 export class AuditLeaseLostError extends Error {
-  readonly kind = "audit-lease-lost" as const;
+  readonly kind: "audit-lease-lost";
   constructor(key: string) {
     super(`lease ${key} is held by another worker`);
     this.name = "AuditLeaseLostError";
+    this.kind = "audit-lease-lost";
   }
 }
 
