@@ -3,13 +3,13 @@
  * `api`, which throws SentryApiError subclasses on non-2xx (what resources use), and `raw`, the conventional
  * `{ data, error, response }` client handed to users.
  */
-import { createHash } from "node:crypto";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
 import { createApiError } from "./api-error.js";
 import type { SentryApiError } from "./errors.js";
 import { Observer } from "./hooks.js";
+import { nodeCrypto } from "./node-crypto.js";
 import { createRateLimiter, type RateLimiter } from "./limiter.js";
 import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
@@ -79,7 +79,7 @@ export function createTransport(config: ResolvedConfig): Transport {
   // root on the first 403 so the error can name what the token lacks. Sentry's 403 body never does.
   const scopeLookups = new Map<string, Promise<readonly string[] | undefined>>();
   const tokenScopes = async (): Promise<readonly string[] | undefined> => {
-    const key = createHash("sha256").update(await config.readToken("api")).digest("hex");
+    const key = nodeCrypto().createHash("sha256").update(await config.readToken("api")).digest("hex");
     let lookup = scopeLookups.get(key);
     if (!lookup) {
       if (scopeLookups.size >= 8) scopeLookups.clear();
