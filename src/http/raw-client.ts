@@ -47,3 +47,5 @@ export interface UntypedRawClient {
 /** `sentry.raw`'s type: openapi-fetch's `Client<paths>` once `sentry-rbac/raw` is imported, else UntypedRawClient. */
 export type RawClient = RawClientTypes extends { client: infer C } ? C : UntypedRawClient;
 
+/** `sentry.transport.api`'s type: the request methods of RawClient that the resources use (they throw on non-2xx). */
+export type RawApiClient = Pick<RawClient, "GET" | "POST" | "PUT" | "PATCH" | "DELETE">;

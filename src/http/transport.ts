@@ -1,28 +1,29 @@
 /**
- * The transport: one pipeline fetch (retry, limiter, auth, timeout, hooks) under two openapi-fetch clients —
- * `api`, which throws SentryApiError subclasses on non-2xx (what resources use), and `raw`, the conventional
+ * The transport: one pipeline (retry, limiter, auth, timeout, hooks) under two typed clients — `api`, which throws
+ * SentryApiError subclasses on non-2xx (what resources use; api-client.ts), and `raw`, the conventional openapi-fetch
  * `{ data, error, response }` client handed to users.
  */
-import { createHash } from "node:crypto";
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
+import { createApiClient } from "./api-client.js";
 import { createApiError } from "./api-error.js";
 import type { SentryApiError } from "./errors.js";
 import { Observer } from "./hooks.js";
+import { nodeCrypto } from "./node-crypto.js";
 import { createRateLimiter, type RateLimiter } from "./limiter.js";
 import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
 import { PipelineRequest } from "./pipeline-request.js";
-import type { RawClient } from "./raw-client.js";
+import type { RawApiClient, RawClient } from "./raw-client.js";
 
 /** Shared HTTP machinery of a client and of every `withOrg` child. */
 export interface Transport {
   readonly config: ResolvedConfig;
   /** The pipeline: a fetch that limits, retries, authenticates and times out. */
   readonly fetch: typeof globalThis.fetch;
-  /** The openapi-fetch client that throws SentryApiError subclasses on non-2xx responses (typed like `raw`). */
-  readonly api: RawClient;
+  /** The client resources call: `raw`'s GET/POST/PUT/PATCH/DELETE, throwing SentryApiError subclasses on non-2xx. */
+  readonly api: RawApiClient;
   /** The openapi-fetch client returning `{ data, error, response }`, through the same pipeline (`sentry.raw`). */
   readonly raw: RawClient;
   /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
@@ -80,7 +81,7 @@ export function createTransport(config: ResolvedConfig): Transport {
   // root on the first 403 so the error can name what the token lacks. Sentry's 403 body never does.
   const scopeLookups = new Map<string, Promise<readonly string[] | undefined>>();
   const tokenScopes = async (): Promise<readonly string[] | undefined> => {
-    const key = createHash("sha256").update(await config.readToken("api")).digest("hex");
+    const key = nodeCrypto().createHash("sha256").update(await config.readToken("api")).digest("hex");
     let lookup = scopeLookups.get(key);
     if (!lookup) {
       if (scopeLookups.size >= 8) scopeLookups.clear();
@@ -94,49 +95,46 @@ export function createTransport(config: ResolvedConfig): Transport {
     return lookup;
   };
 
-  const throwOnError: Middleware = {
-    async onResponse({ request, response, schemaPath }) {
-      if (response.ok) return undefined;
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        // Non-JSON error bodies (proxies, HTML) are kept as text.
-      }
-      const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
-      const usedScimToken = isScimPath(apiPath) && config.hasScimToken;
-      throw createApiError({
-        status: response.status,
-        method: request.method,
-        url: request.url,
-        path: apiPath,
-        body,
-        headers: response.headers,
-        usedScimToken,
-        // The API root reports the main token's scopes; a request sent with the SCIM token is not described by it.
-        tokenScopes: response.status === 403 && !usedScimToken ? await tokenScopes() : undefined,
-        now: config.clock.now(),
-        secrets,
-      });
-    },
+  // The SentryApiError for a non-2xx answer to the `api` client (schemaPath is the operation's path template).
+  const failed = async (response: Response, method: string, url: string, schemaPath: string): Promise<SentryApiError> => {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // Non-JSON error bodies (proxies, HTML) are kept as text.
+    }
+    const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
+    const usedScimToken = isScimPath(apiPath) && config.hasScimToken;
+    return createApiError({
+      status: response.status,
+      method,
+      url,
+      path: apiPath,
+      body,
+      headers: response.headers,
+      usedScimToken,
+      // The API root reports the main token's scopes; a request sent with the SCIM token is not described by it.
+      tokenScopes: response.status === 403 && !usedScimToken ? await tokenScopes() : undefined,
+      now: config.clock.now(),
+      secrets,
+    });
   };
 
+  const api = createApiClient({ baseUrl: config.baseUrl, send: pipeline.send, failed });
   // PipelineRequest: openapi-fetch builds one per call; a platform Request there costs as much as the round trip.
-  const clientOptions = {
+  const raw = createClient<paths>({
     baseUrl: config.baseUrl,
-    fetch: pipeline as (input: Request) => Promise<Response>,
+    fetch: pipeline.fetch as (input: Request) => Promise<Response>,
     Request: PipelineRequest as unknown as typeof Request,
-  };
-  const api = createClient<paths>(clientOptions);
-  api.use(throwOnError);
-  const raw = createClient<paths>(clientOptions);
+  });
 
   return Object.freeze({
     config,
-    fetch: pipeline,
-    // Typed over `paths` here; declared as RawClient, which `sentry-rbac/raw` types the same way (raw-client.ts).
-    api: api as unknown as RawClient,
+    fetch: pipeline.fetch,
+    // Typed over `paths` here (ApiClient, Client<paths>); declared through RawClientTypes, which `sentry-rbac/raw`
+    // fills with the same types, so the core declarations never name `paths` (raw-client.ts).
+    api: api as unknown as RawApiClient,
     raw: raw as unknown as RawClient,
     errorFor,
     tokenScopes,
