@@ -63,6 +63,11 @@ const STEPS: Step[] = [
     body: { userName: "scim.spec@acme.test", sentryOrgRole: "manager" }, save: (b, ids) => { ids.scimUser = String(asObject(b).id); },
   },
   { op: "getOrganizationScimV2User", method: "GET", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200 },
+  // scim/members.py `put` (experimental, in spec/supplement.yaml): sets and locks the IdP-managed org role.
+  {
+    op: "replaceOrganizationScimV2UserRole", method: "PUT", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200,
+    body: { sentryOrgRole: "member" },
+  },
   {
     op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", status: 201,
     body: { userName: "scim.patched@acme.test" }, save: (b, ids) => { ids.scimPatched = String(asObject(b).id); },
