@@ -127,7 +127,8 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
   if (!Number.isFinite(days) || days <= 0) throw ValidationError.forInput("days", "must be a positive number");
   const until = options.until === undefined ? now.toISOString() : toIsoDate("until", options.until);
   const since = options.since === undefined ? new Date(Date.parse(until) - days * 86_400_000).toISOString() : toIsoDate("since", options.since);
-  if (since > until) throw ValidationError.forInput("since", "must not be after until");
+  // Sentry answers 500 unless start < end (src/sentry/api/utils.py get_date_range_from_stats_period).
+  if (since >= until) throw ValidationError.forInput("since", "must be before until (Sentry refuses an empty or reversed window)");
   const events = [...new Set(options.events ?? [])];
   if (events.some((event) => typeof event !== "string" || event === "")) throw ValidationError.forInput("events", "must be event names such as member.invite");
   return { v: 2, since, until, events, walk: 0, cursor: undefined };
