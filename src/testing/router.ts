@@ -81,7 +81,10 @@ function objectPermitted(route: CompiledRoute, access: AccessContext, params: Re
   const orgLevel = hasAny(access.scopes, route.scopes);
   if (route.object === "team") {
     const team = findTeam(access.org, params.team_id_or_slug ?? "");
-    return !team || orgLevel || route.scopes.some((scope) => hasTeamScope(access, team, scope));
+    // Every scope passes through `has_team_scope`, which first needs team access: an org-level scope alone is not
+    // enough for a non-global role outside the team in a closed org (test_team_details.py
+    // test_admin_without_team_membership), while a Team Admin's team role is (test_member_with_team_role).
+    return !team || route.scopes.some((scope) => hasTeamScope(access, team, scope));
   }
   if (route.object === "project") {
     const project = findProject(access.org, params.project_id_or_slug ?? "");
