@@ -287,3 +287,52 @@ describe("SCIM user PUT (sentryOrgRole)", () => {
       .toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "The requested resource does not exist" } });
   });
 });
+
+// tests/sentry/core/endpoints/scim/test_scim_team_index.py and test_scim_team_details.py.
+describe("SCIM groups as Sentry's group tests assert them", () => {
+  it("filters case-insensitively through slugify, lists members, and answers 409/400 on POST like the team index", async () => {
+    const emu = demo();
+    const created = await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Name WithASpace", members: [] } });
+    expect(created).toMatchObject({ status: 201, body: { displayName: "Name WithASpace", members: [], meta: { resourceType: "Group" } } });
+    expect(emu.state.teams.find((t) => t.slug === "name-withaspace")?.idpProvisioned).toBe(true);
+    const found = asObject((await call(emu, "GET", `${SCIM}/Groups?startIndex=1&count=100&filter=${encodeURIComponent('displayName eq "NAME WITHASPACE"')}`, { token: emu.scimToken })).body);
+    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: asObject(created.body).id, displayName: "Name WithASpace" }] });
+    expect(await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "Name WithASpace" } }))
+      .toMatchObject({ status: 409, body: { detail: "A team with this slug already exists." } });
+    expect(await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "1234" } })).toMatchObject({ status: 400, body: {
+      slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."],
+    } });
+    expect(await call(emu, "GET", `${SCIM}/Groups?startIndex=1&count=1&filter=${encodeURIComponent("bad filter eq 23")}`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], scimType: "invalidFilter" } });
+    expect((await call(emu, "GET", `${SCIM}/Groups?startIndex=0`, { token: emu.scimToken })).status).toBe(400);
+  });
+
+  it("refuses PUT on a group with 403 (the permission class maps no scope to PUT), not 405", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    expect(await call(emu, "PUT", `${SCIM}/Groups/${payments?.id}`, { token: emu.scimToken, body: {} }))
+      .toMatchObject({ status: 403, body: { detail: "You do not have permission to perform this action." } });
+    expect((await call(emu, "PUT", `${SCIM}/Groups/${payments?.id}`, { token: null })).status).toBe(401);
+    // Methods the endpoint does not define stay 405, and their Allow header lists PUT with the others.
+    const post = await call(emu, "POST", `${SCIM}/Groups/${payments?.id}`, { token: emu.scimToken, body: {} });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")?.split(", ").sort()).toEqual(["DELETE", "GET", "PATCH", "PUT"]);
+  });
+
+  it("answers the group tests' errors: 404 Group not found on every method, invalid op text, too many ops", async () => {
+    const emu = demo();
+    for (const method of ["GET", "PATCH", "DELETE"]) {
+      const body = method === "PATCH" ? { schemas: PATCH_SCHEMA, Operations: [] } : undefined;
+      expect(await call(emu, method, `${SCIM}/Groups/32340`, { token: emu.scimToken, body }), method)
+        .toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "Group not found." } });
+    }
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const url = `${SCIM}/Groups/${payments?.id}`;
+    const invalid = await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "invalid", value: { displayName: "x" } }] } });
+    expect(invalid.status).toBe(400);
+    expect(String(asObject(invalid.body).detail)).toContain("invalid");
+    expect(await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: Array.from({ length: 101 }, () => ({ op: "replace" })) } }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: "Too many patch ops sent, limit is 100." } });
+  });
+});
+

@@ -2,7 +2,7 @@
  * SCIM Groups (src/sentry/core/endpoints/scim/teams.py): a group is a team; provisioned and patched
  * teams are marked idp-provisioned; PATCH adds/removes/replaces members and renames (Okta and Azure forms).
  */
-import { type EmuAnswer, fail, isRecord, json, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
+import { detail, type EmuAnswer, fail, isRecord, json, NO_PERMISSION, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
 import { findTeam, type Member, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { auditTeamChange } from "./member-teams.js";
@@ -177,6 +177,9 @@ export const scimGroupRoutes: RouteSpec[] = [
   },
   { operationId: "provisionOrganizationScimV2Group", handler: provisionGroup },
   { operationId: "updateOrganizationScimV2Group", handler: patchGroup },
+  // teams.py defines `put` (to refuse it), so Sentry runs the permission class, whose scope_map has no PUT: 403.
+  // tests/sentry/core/endpoints/scim/test_scim_team_details.py test_team_details_put_permission_denied.
+  { operationId: "getOrganizationScimV2Group", refusedMethod: "PUT", handler: () => detail(403, NO_PERMISSION) },
   {
     operationId: "deleteOrganizationScimV2Group",
     handler: (ctx) => { deleteTeamRecord(ctx, requireGroup(ctx)); return noContent(); },
