@@ -137,9 +137,10 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
 /**
  * Exports the audit log of a time window, newest first within each event's walk.
  *
- * Deduplication keeps only the ids of the current and the previous page: Sentry's audit-log cursors are keyset
- * positions on (date, id) over a newest-first order, so a row can reappear only across one page boundary (a page
- * fetched again after a retry, or rows sharing a timestamp at the boundary), never further back.
+ * Deduplication keeps only the ids of the current and the previous page: Sentry's audit-log cursors
+ * (`DateTimePaginator`) are a page edge's epoch ms plus the rows already taken at that millisecond, so a row can
+ * reappear only across one page boundary (a page fetched again after a retry, or a row written at the edge's
+ * millisecond meanwhile), never further back; audit rows are only added, so none is skipped.
  * Checkpoints: a cursor is reported only once its page is durable (a file: written and fsynced; a Writable:
  * accepted by its write callback), and for a file it records the byte offset it stands for. Resuming a file from
  * any checkpoint the export reported cuts the file back to that offset (dropping a page written after it, a
