@@ -196,4 +196,24 @@ describe("sentry.scim.users (wired into the client)", () => {
     await sentry.withOrg("globex").scim.users.get(2).catch(() => undefined);
     expect(seen.map((r) => r.path)).toEqual([USERS, "/api/0/organizations/globex/scim/v2/Users/2"]);
   });
+
+  // src/sentry/core/endpoints/scim/members.py `put` (Sentry's experimental SCIM Users PUT).
+  it("setRole sends PUT {sentryOrgRole} and reads the user back; null releases the role; owner is refused before sending", async () => {
+    const { users, seen, emu } = setup();
+    const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test");
+    const user = await users.setRole(kai!.id, "manager");
+    expect(user).toMatchObject({ id: kai!.id, sentryOrgRole: "manager" });
+    expect(seen.at(-1)).toMatchObject({ method: "PUT", path: `${USERS}/${kai!.id}`, body: { sentryOrgRole: "manager" } });
+    expect(emu.state.members.find((m) => m.id === kai!.id)?.flags).toMatchObject({ "idp:role-restricted": true, "idp:provisioned": true });
+    const released = await users.setRole(kai!.id, null);
+    expect(released.sentryOrgRole).toBe("member");
+    expect(seen.at(-1)?.body).toEqual({ sentryOrgRole: "" });
+    expect(emu.state.members.find((m) => m.id === kai!.id)?.flags["idp:role-restricted"]).toBe(false);
+    const before = seen.length;
+    const bad = await thrown(() => users.setRole(kai!.id, "owner" as never));
+    expect(isValidationError(bad) && bad.field).toBe("role");
+    expect(seen).toHaveLength(before);
+    expect(isNotFoundError(await thrown(() => users.setRole(999_999, "member")))).toBe(true);
+  });
 });
+
