@@ -15,7 +15,7 @@ function setup() {
 }
 
 describe("scim.users", () => {
-  it("list walks startIndex/count pages to the end, sorted by userName", async () => {
+  it("list walks startIndex/count pages to the end, in Sentry's order (invites by email, then members by id)", async () => {
     const { users, seen, emu } = setup();
     const sizes = await pageSizes(users.list({ perPage: 15 }).pages());
     const total = emu.state.members.length;
@@ -25,7 +25,10 @@ describe("scim.users", () => {
       { startIndex: "1", count: "15" }, { startIndex: "16", count: "15" }, { startIndex: "31", count: "15" },
     ]);
     const all = await users.list({ perPage: 15 }).toArray();
-    expect(all.map((u) => u.userName)).toEqual(emu.state.members.map((m) => m.email).sort());
+    // Sentry's order: pending invites by email, then members with accounts by id (scim/members.py ORDER BY email, id).
+    const pending = emu.state.members.filter((m) => m.pending).map((m) => m.email).sort();
+    const joined = emu.state.members.filter((m) => !m.pending).sort((a, b) => Number(a.id) - Number(b.id)).map((m) => m.email);
+    expect(all.map((u) => u.userName)).toEqual([...pending, ...joined]);
     expect(all[0]).toMatchObject({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], meta: { resourceType: "User" } });
   });
 

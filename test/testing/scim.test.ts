@@ -13,8 +13,14 @@ describe("SCIM users", () => {
     expect(body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], startIndex: 11, itemsPerPage: 5 });
     expect(body.totalResults).toBe(emu.state.members.length);
     expect(res.headers.get("link")).toBeNull();
-    const emails = asArray(body.Resources).map((u) => String(u.userName));
-    expect(emails).toEqual([...emails].sort());
+    // ORDER BY email, id with email NULL once a user joined: invites by email first, then members by id.
+    const all = asArray(asObject((await call(emu, "GET", `${SCIM}/Users?count=100`, { token: emu.scimToken })).body).Resources);
+    const pending = new Set(emu.state.members.filter((m) => m.pending).map((m) => m.id));
+    const invites = all.filter((u) => pending.has(String(u.id)));
+    expect(all.slice(0, invites.length)).toEqual(invites);
+    expect(invites.map((u) => String(u.userName))).toEqual(invites.map((u) => String(u.userName)).sort());
+    const ids = all.slice(invites.length).map((u) => Number(u.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it("accepts exactly one `<attr> eq \"value\"` filter and answers invalidFilter otherwise", async () => {

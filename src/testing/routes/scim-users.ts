@@ -51,9 +51,17 @@ function scimRole(raw: unknown): OrgRole {
 function listUsers(ctx: RouteContext): EmuAnswer {
   const query = scimQuery(ctx.req);
   const wanted = query.filter?.value.toLowerCase();
+  // ORDER BY email, id over OrganizationMember.email, which Sentry clears once a user joins: pending invites come
+  // first by email, then members with accounts (email NULL, sorted last by Postgres) by id
+  // (test_scim_user_index.py test_get_members_no_filter__invited).
+  const byEmailThenId = (a: Member, b: Member) => {
+    if (isPending(a) !== isPending(b)) return isPending(a) ? -1 : 1;
+    if (isPending(a) && a.email !== b.email) return a.email < b.email ? -1 : 1;
+    return a.id - b.id;
+  };
   const rows = [...ctx.org.members.values()]
     .filter((m) => wanted === undefined || m.email.toLowerCase() === wanted)
-    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id));
+    .sort(byEmailThenId);
   return scimList(query, rows, (m) => serializeScimUser(ctx, m));
 }
 
