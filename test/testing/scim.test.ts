@@ -69,6 +69,17 @@ describe("SCIM users", () => {
       .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: "Invalid organization role." } });
     expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "kai.rossi@acme.test" } }))
       .toMatchObject({ status: 409, body: { schemas: [ERROR_SCHEMA], status: "409", detail: "User already exists in the database." } });
+    // test_post_users_with_role_valid: case-insensitive; "" means the default role and no lock. A truthy
+    // non-string role meets `.lower()`: a 500 (scim/members.py post).
+    const mixed = await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "mixed@acme.test", sentryOrgRole: "mAnaGer" } });
+    expect(mixed).toMatchObject({ status: 201, body: { sentryOrgRole: "manager" } });
+    const blank = await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "blank@acme.test", sentryOrgRole: "" } });
+    expect(blank).toMatchObject({ status: 201, body: { sentryOrgRole: "member" } });
+    expect(emu.state.members.find((m) => m.email === "blank@acme.test")?.flags["idp:role-restricted"]).toBe(false);
+    expect((await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "num@acme.test", sentryOrgRole: 5 } })).status).toBe(500);
+    // An email already invited fails the invite serializer: 400 with its errors as sentry.utils.json text.
+    expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "mixed@acme.test" } }))
+      .toMatchObject({ status: 400, body: { detail: '{"email":["The user mixed@acme.test has already been invited"]}' } });
   });
 
   it("deactivates (hard-deletes) via PATCH active=false in both forms and rejects other operations", async () => {

@@ -38,6 +38,16 @@ function requireScimUser(ctx: RouteContext): Member {
  * emulator does not model). SCIM uses the org's default, not the auth provider's `default_role`.
  */
 const ORG_DEFAULT_ROLE: OrgRole = "member";
+/** Sentry crashes (500) where it calls `.get`/`.lower()` on a value that is not a dict/str. */
+const INTERNAL_ERROR: EmuAnswer = { status: 500, body: { detail: "Internal Error", errorId: null } };
+
+/** Python truthiness of a JSON value (`if request.data.get("sentryOrgRole")`). */
+function pythonTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return isRecord(value) ? Object.keys(value).length > 0 : true;
+}
+
 const PARTNERSHIP = "This member is managed by an active partnership and cannot be modified until the end of the partnership.";
 const ONLY_OWNER = "You cannot remove the only remaining owner of the organization.";
 
@@ -74,7 +84,9 @@ function provisionUser(ctx: RouteContext): EmuAnswer {
   const body = parseJsonBody(ctx.req);
   if (!isRecord(body)) return scimError(400, "Invalid request body.");
   const { userName, sentryOrgRole } = body;
-  const roleGiven = sentryOrgRole !== undefined && sentryOrgRole !== null && sentryOrgRole !== "";
+  const roleGiven = pythonTruthy(sentryOrgRole);
+  // Sentry lowercases a given role with `.lower()`: a truthy value that is not a string is a 500.
+  if (roleGiven && typeof sentryOrgRole !== "string") return INTERNAL_ERROR;
   const orgRole = roleGiven ? scimRole(sentryOrgRole) : scimRole(ORG_DEFAULT_ROLE);
   if (typeof userName !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName)) {
     return scimError(400, sentryJson({ email: [userName === undefined || userName === null ? "This field may not be null." : "Enter a valid email address."] }));
@@ -130,9 +142,6 @@ function patchUser(ctx: RouteContext): EmuAnswer {
   return noContent();
 }
 
-/** Sentry crashes (500) where it calls `.get`/`.lower()` on a value that is not a dict/str. */
-const INTERNAL_ERROR: EmuAnswer = { status: 500, body: { detail: "Internal Error", errorId: null } };
-
 /**
  * PUT (scim/members.py `OrganizationSCIMMemberDetails.put`, test_scim_user_details.py `SCIMMemberRoleUpdateTests`):
  * reads only `sentryOrgRole`. An owner is never changed: 200 with its lock cleared. A partnership member is 403.
@@ -151,7 +160,7 @@ function putUser(ctx: RouteContext): EmuAnswer {
   if (member.flags["partnership:restricted"]) return detail(403, PARTNERSHIP);
   if (body !== undefined && !isRecord(body)) return INTERNAL_ERROR;
   const raw = isRecord(body) ? body.sentryOrgRole : undefined;
-  const given = raw !== undefined && raw !== null && raw !== false && raw !== "" && raw !== 0 && !(Array.isArray(raw) && raw.length === 0);
+  const given = pythonTruthy(raw);
   let requested: string;
   let restricted: boolean;
   if (given) {
