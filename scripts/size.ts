@@ -18,11 +18,11 @@ import { repoRoot } from "./spec-source.js";
 export const CORE_SIZE_BUDGET_BYTES = 70 * 1024;
 
 /**
- * The budget for the whole published package, unpacked (what `npm install` writes to disk). Issue 14's goal is
- * 2.5 MB; the package is 2.83 MB with access-as-code and the audit stream (2.19 MB before them), so the budget
- * holds today's figure until the CLI's unused CommonJS build and the larger chunks are trimmed.
+ * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The
+ * package was 2.83 MB with access-as-code and the audit stream; 2.46 MB once the CLI was built as ESM only, the
+ * build stopped keeping function names, and the operation table's declaration became a union of ids.
  */
-export const PACKAGE_SIZE_BUDGET_BYTES = 2.9 * 1000 * 1000;
+export const PACKAGE_SIZE_BUDGET_BYTES = 2.5 * 1000 * 1000;
 
 export interface SizeReport {
   minifiedBytes: number;

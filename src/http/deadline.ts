@@ -13,6 +13,11 @@ import { getEventListeners } from "node:events";
 export interface AttemptDeadline {
   readonly signal: AbortSignal;
   readonly timedOut: boolean;
+  /**
+   * Cancels `reader` if the deadline fires (or the caller aborts) before `clear()`. The deadline is the only thing
+   * that aborts its signal, so it cancels the body read itself rather than adding and removing a listener per read.
+   */
+  cancelOnAbort(reader: { cancel(reason?: unknown): Promise<void> }): void;
   /** Stops the timer and stops following the caller's signal; call once the response body has been read. */
   clear(): void;
 }
@@ -23,6 +28,7 @@ class Deadline implements AttemptDeadline {
   timedOut = false;
   #cleared = false;
   readonly #timer: ReturnType<typeof setTimeout>;
+  #reader: { cancel(reason?: unknown): Promise<void> } | undefined;
 
   constructor(
     readonly pool: DeadlinePool,
@@ -33,7 +39,7 @@ class Deadline implements AttemptDeadline {
     this.signal = controller.signal;
     this.#timer = setTimeout(() => {
       this.timedOut = true;
-      controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+      this.#abort(new DOMException("The operation timed out.", "TimeoutError"));
     }, timeoutMs);
     this.#timer.unref?.();
     if (caller?.aborted) controller.abort(caller.reason);
@@ -42,12 +48,26 @@ class Deadline implements AttemptDeadline {
 
   /** The caller's signal fired (this object is its listener). */
   handleEvent(): void {
-    this.controller.abort(this.caller?.reason);
+    this.#abort(this.caller?.reason);
+  }
+
+  cancelOnAbort(reader: { cancel(reason?: unknown): Promise<void> }): void {
+    if (this.signal.aborted) void reader.cancel(this.signal.reason).catch(() => undefined);
+    else this.#reader = reader;
+  }
+
+  #abort(reason: unknown): void {
+    this.controller.abort(reason);
+    const reader = this.#reader;
+    this.#reader = undefined;
+    // The read in progress rejects with the cancellation; nobody waits on cancel() itself.
+    if (reader) void reader.cancel(this.signal.reason).catch(() => undefined);
   }
 
   clear(): void {
     if (this.#cleared) return;
     this.#cleared = true;
+    this.#reader = undefined;
     clearTimeout(this.#timer);
     this.caller?.removeEventListener("abort", this);
     this.pool.keep(this.controller);

@@ -293,7 +293,8 @@ export class ValidationError extends SentryApiError {
 
   /** Bad input caught before sending: status 400, empty method/path, `requestSent` false. */
   static forInput(field: string, message: string): ValidationError {
-    return new ValidationError({
+    // `this`, not the class's own name: a class that names itself is renamed by the bundler (`_ValidationError`).
+    return new this({
       status: 400, method: "", path: "", url: "", detail: `${field}: ${message}`, body: undefined,
       fieldErrors: { [field]: [message] }, requestSent: false, field,
     });

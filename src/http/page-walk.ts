@@ -17,13 +17,17 @@ const PAGINATION_ERROR = Symbol.for("sentry-rbac.PaginationError");
  * try { await paginator.toArray(); } catch (error) { if (isPaginationError(error)) console.error(error.code); }
  */
 export class PaginationError extends Error {
-  override readonly name = "PaginationError";
+  // Fields set in the constructor, not as initializers: the CommonJS build's transform wraps a class with field
+  // initializers in an anonymous class expression, which loses its name.
+  override readonly name: "PaginationError";
   readonly code: PaginationErrorCode;
-  readonly [PAGINATION_ERROR] = true;
+  readonly [PAGINATION_ERROR]: true;
 
   constructor(code: PaginationErrorCode, message: string) {
     super(message);
+    this.name = "PaginationError";
     this.code = code;
+    this[PAGINATION_ERROR] = true;
   }
 }
 

@@ -183,7 +183,7 @@ export class Paginator<T> implements AsyncIterable<T> {
 
   #derive<U>(transform: (page: Page<T>) => Page<U>): Paginator<U> {
     const fetchPage = this.#fetchPage;
-    return new Paginator<U>(async (request) => transform(await fetchPage(request)), this.#options);
+    return derivedPaginator<U>(async (request) => transform(await fetchPage(request)), this.#options);
   }
 
   #startWalk(itemLimit: number): PageWalk<T> {
@@ -264,6 +264,11 @@ export class Paginator<T> implements AsyncIterable<T> {
       },
     };
   }
+}
+
+// Outside the class body: a class that names itself inside its body is renamed by the bundler (`_Paginator`).
+function derivedPaginator<U>(fetchPage: PageFetcher<U>, options: PaginateOptions): Paginator<U> {
+  return new Paginator<U>(fetchPage, options);
 }
 
 /** One page of a SCIM v2 ListResponse, as Sentry returns it. */

@@ -71,50 +71,79 @@ export interface PipelineContext {
   limiter(): RateLimiter | undefined;
 }
 
+/** A request as the pipeline sends it: the resources' lean client builds these directly, without a Request. */
+export interface PipelineInput {
+  /** Absolute URL; requests to another origin than the configured one are passed to fetch untouched. */
+  url: string;
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Owned by the pipeline from here on (it sets User-Agent and Authorization on it). */
+  headers: Headers;
+  /** A string or bytes: sent again as is by every attempt. */
+  body: string | ArrayBuffer | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The two doors into a transport's pipeline. */
+export interface Pipeline {
+  /** A `fetch` (what openapi-fetch's `raw` client is given): takes any Request or URL + init. */
+  fetch: typeof globalThis.fetch;
+  /** Sends a request already in the pipeline's shape (no Request, no copies). */
+  send(input: PipelineInput): Promise<Response>;
+}
+
 /**
- * Builds the pipeline fetch for a transport.
- * @example const fetch = createPipeline({ config, observer, secrets: new Set(), limiter: () => undefined });
+ * Builds the pipeline for a transport.
+ * @example const { fetch } = createPipeline({ config, observer, secrets: new Set(), limiter: () => undefined });
  */
-export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
+export function createPipeline(ctx: PipelineContext): Pipeline {
   const { config, observer } = ctx;
   const policy = config.retry ? retryPolicy(config.retry, config.maxPauseMs) : false;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
   const watched = observer.active;
   const deadlines = new DeadlinePool();
-  // Built once, not per request: tsup keeps function names (keepNames), which costs a defineProperty for every
-  // named closure created, so the per-request path creates as few as it can.
   const realFetch = () => config.fetch ?? globalThis.fetch;
   const onRetry = (event: RetryEvent) => observer.emit("onRetry", event);
 
-  async function pipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+  async function fetchThroughPipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
     // openapi-fetch's requests (PipelineRequest) are read field by field; anything else becomes a platform Request.
     const light = isPipelineRequest(input) && init === undefined ? input : undefined;
     const request = light ? undefined : input instanceof Request && init === undefined ? input : new Request(input, init);
-    const url = new URL(light ? light.url : request!.url);
-    const method = light ? light.method : request!.method.toUpperCase();
+    const url = light ? light.url : request!.url;
     // Never send credentials to an origin other than the configured one (e.g. a URL taken from a header).
-    if (url.origin !== config.origin) return realFetch()(light ? light.toRequest() : request!);
-
-    const apiPath = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
-    const key = limiterKey(method, apiPath);
-    const scim = isScimPath(apiPath);
-    const usedScimToken = scim && config.hasScimToken;
-    const operationId = matchOperation(method, apiPath)?.operationId;
-    const requestSignal = light ? light.callerSignal : request!.signal;
-    const combined = config.signal ? combineSignals([requestSignal, config.signal]) : { signal: requestSignal, release: noRelease };
-    // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
-    const signal = combined.signal;
+    if (!sameOrigin(url, config.origin)) return realFetch()(light ? light.toRequest() : request!);
     // Kept so every attempt sends the same body ("body already used" otherwise): a string as is, anything else
     // (a stream, FormData with its multipart boundary) buffered once through a platform Request.
     const lightBody = light?.bodyInit;
     const buffered = light && (lightBody === undefined || lightBody === null || typeof lightBody === "string") ? undefined : (light?.toRequest() ?? request!);
-    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : (lightBody ?? undefined);
-    // One copy per request, never the caller's object (it would show the token to middleware); attempts only
-    // change the authorization header, and fetch copies the headers when it is called.
-    const headers = new Headers(buffered ? buffered.headers : light!.headers);
+    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : (lightBody as string | null | undefined) ?? undefined;
+    return send({
+      url,
+      method: light ? light.method : request!.method.toUpperCase(),
+      // One copy per request, never the caller's object (it would show the token to middleware).
+      headers: new Headers(buffered ? buffered.headers : light!.headers),
+      body,
+      signal: light ? light.callerSignal : request!.signal,
+    });
+  }
+
+  async function send(input: PipelineInput): Promise<Response> {
+    const { method, headers, body } = input;
+    if (!sameOrigin(input.url, config.origin)) return realFetch()(input.url, { method, headers, body, signal: input.signal });
+    const url = new URL(input.url);
+    const apiPath = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+    const operation = matchOperation(method, apiPath);
+    const key = limiterKey(method, apiPath, operation);
+    const operationId = operation?.operationId;
+    const scim = isScimPath(apiPath);
+    const usedScimToken = scim && config.hasScimToken;
+    const combined = config.signal ? combineSignals([input.signal, config.signal]) : { signal: input.signal, release: noRelease };
+    // Listeners on the client-wide signal are removed when the request settles (else they pile up per request).
+    const signal = combined.signal;
+    // Attempts only change the authorization header, and fetch copies the headers when it is called.
     headers.set("user-agent", config.userAgent);
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
-    const shownUrl = watched ? redactUrl(url.toString()) : "";
+    const shownUrl = watched ? redactUrl(input.url) : "";
     const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
 
     const attempt = async (n: number): Promise<Response> => {
@@ -131,14 +160,14 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
       } catch (error) {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
-        if (timeout.timedOut) throw new SentryTimeoutError({ method, url: url.toString(), timeoutMs: config.timeoutMs });
+        if (timeout.timedOut) throw new SentryTimeoutError({ method, url: input.url, timeoutMs: config.timeoutMs });
         const code = errorCode(error);
         observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
-        throw new SentryNetworkError({ method, url: url.toString(), code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
+        throw new SentryNetworkError({ method, url: input.url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
       }
       ctx.limiter()?.observe(key, { status: response.status, headers: response.headers });
       try {
-        response = await bufferResponse(response, bodyContext, attemptSignal, () => timeout.timedOut);
+        response = await bufferResponse(response, bodyContext, timeout);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw error;
@@ -169,10 +198,24 @@ export function createPipeline(ctx: PipelineContext): typeof globalThis.fetch {
     } finally {
       combined.release();
     }
-    origins.set(response, { method, url: url.toString(), usedScimToken });
+    origins.set(response, { method, url: input.url, usedScimToken });
     return response;
   }
-  return pipeline as typeof globalThis.fetch;
+  return { fetch: fetchThroughPipeline as typeof globalThis.fetch, send };
+}
+
+/** Whether absolute `url` is on `origin` (scheme://host[:port], as URL.origin spells it). */
+function sameOrigin(url: string, origin: string): boolean {
+  // A prefix test is enough when the next character ends the authority; anything else is parsed properly.
+  if (url.startsWith(origin)) {
+    const next = url.charCodeAt(origin.length);
+    if (next === 47 /* / */ || next === 63 /* ? */ || next === 35 /* # */ || Number.isNaN(next)) return true;
+  }
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
 }
 
 async function sendFollowingRedirects(fetchImpl: typeof globalThis.fetch, url: URL, init: RequestInit, origin: string): Promise<Response> {

@@ -4,6 +4,7 @@
  * where the method allows) rather than a bare TypeError / DOMException / SyntaxError thrown later by whoever reads it.
  */
 import { bufferedResponse } from "./buffered-response.js";
+import type { AttemptDeadline } from "./deadline.js";
 import { type ResponseFailure, SentryResponseError } from "./errors.js";
 
 /** What a failed body read is reported with. */
@@ -19,7 +20,7 @@ export interface BodyContext {
 /** Thrown inside readBounded and turned into a SentryResponseError by bufferResponse. */
 class TooLarge extends Error {}
 
-async function readBounded(response: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+async function readBounded(response: Response, maxBytes: number, deadline: AttemptDeadline): Promise<Uint8Array> {
   const declared = response.headers.get("content-length");
   const length = declared === null ? undefined : Number(declared);
   if (length !== undefined && length > maxBytes) {
@@ -27,49 +28,40 @@ async function readBounded(response: Response, maxBytes: number, signal: AbortSi
     throw new TooLarge();
   }
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  // A fetch other than the platform's may not tie the body to the request's signal: cancel the read ourselves, so
-  // the attempt's deadline and the caller's abort always end it. (A listener object, not a named closure: see
-  // keepNames in pipeline.ts.)
-  const onAbort = {
-    handleEvent() {
-      void reader.cancel(signal.reason).catch(() => undefined);
-    },
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
-    // (A compressed body's Content-Length counts the compressed bytes: no sizing from it then.)
-    const exact = length !== undefined && Number.isInteger(length) && !response.headers.has("content-encoding");
-    const sized = exact ? new Uint8Array(length) : undefined;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (total + value.byteLength > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new TooLarge();
-      }
-      if (sized && total + value.byteLength <= sized.byteLength) sized.set(value, total);
-      else chunks.push(value);
-      total += value.byteLength;
+  // A fetch other than the platform's may not tie the body to the request's signal: the deadline cancels the read
+  // itself, so the attempt's timeout and the caller's abort always end it.
+  deadline.cancelOnAbort(reader);
+  const { signal } = deadline;
+  // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
+  // (A compressed body's Content-Length counts the compressed bytes: no sizing from it then.)
+  const exact = length !== undefined && Number.isInteger(length) && !response.headers.has("content-encoding");
+  const sized = exact ? new Uint8Array(length) : undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new TooLarge();
     }
-    if (signal.aborted) throw signal.reason;
-    if (sized) {
-      if (total !== sized.byteLength) throw new TypeError("response body does not match its Content-Length");
-      return sized;
-    }
-    if (chunks.length === 1) return chunks[0] as Uint8Array;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return out;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
+    if (sized && total + value.byteLength <= sized.byteLength) sized.set(value, total);
+    else chunks.push(value);
+    total += value.byteLength;
   }
+  if (signal.aborted) throw signal.reason;
+  if (sized) {
+    if (total !== sized.byteLength) throw new TypeError("response body does not match its Content-Length");
+    return sized;
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 // What Sentry's API answers in; an HTML page on a 2xx is a proxy or portal, never an API answer. Other types
@@ -89,19 +81,19 @@ function failure(response: Response, ctx: BodyContext, reason: ResponseFailure, 
 /**
  * Reads the whole body of `response` (bounded by `ctx.maxBytes`) and returns an equivalent Response over the bytes
  * read. A 2xx JSON body is parsed here, once: the returned Response's `json()` hands back that value.
- * `timedOut` tells a stalled body (the attempt's deadline fired) from one cut by the network; an abort by the
- * caller is rethrown as its reason by the pipeline before this classification matters.
- * @example const buffered = await bufferResponse(res, ctx, attemptSignal, () => timer.timedOut);
+ * The deadline's `timedOut` tells a stalled body (the attempt's deadline fired) from one cut by the network; an
+ * abort by the caller is rethrown as its reason by the pipeline before this classification matters.
+ * @example const buffered = await bufferResponse(res, ctx, deadlines.start(config.timeoutMs, signal));
  * @throws {SentryResponseError} with reason `malformed`, `truncated`, `stalled` or `too-large`.
  */
-export async function bufferResponse(response: Response, ctx: BodyContext, signal: AbortSignal, timedOut: () => boolean): Promise<Response> {
+export async function bufferResponse(response: Response, ctx: BodyContext, deadline: AttemptDeadline): Promise<Response> {
   if (response.body === null) return response;
   let bytes: Uint8Array;
   try {
-    bytes = await readBounded(response, ctx.maxBytes, signal);
+    bytes = await readBounded(response, ctx.maxBytes, deadline);
   } catch (error) {
     if (error instanceof TooLarge) throw failure(response, ctx, "too-large");
-    throw failure(response, ctx, timedOut() ? "stalled" : "truncated", error);
+    throw failure(response, ctx, deadline.timedOut ? "stalled" : "truncated", error);
   }
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
   const type = response.headers.get("content-type") ?? "";

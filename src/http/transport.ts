@@ -1,15 +1,16 @@
 /**
- * The transport: one pipeline fetch (retry, limiter, auth, timeout, hooks) under two openapi-fetch clients —
- * `api`, which throws SentryApiError subclasses on non-2xx (what resources use), and `raw`, the conventional
+ * The transport: one pipeline (retry, limiter, auth, timeout, hooks) under two typed clients — `api`, which throws
+ * SentryApiError subclasses on non-2xx (what resources use; api-client.ts), and `raw`, the conventional openapi-fetch
  * `{ data, error, response }` client handed to users.
  */
-import { createHash } from "node:crypto";
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
+import { type ApiClient, createApiClient } from "./api-client.js";
 import { createApiError } from "./api-error.js";
 import type { SentryApiError } from "./errors.js";
 import { Observer } from "./hooks.js";
+import { nodeCrypto } from "./node-crypto.js";
 import { createRateLimiter, type RateLimiter } from "./limiter.js";
 import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
@@ -21,7 +22,7 @@ export interface Transport {
   /** The pipeline: a fetch that limits, retries, authenticates and times out. */
   readonly fetch: typeof globalThis.fetch;
   /** Typed client that throws SentryApiError subclasses on non-2xx responses. */
-  readonly api: Client<paths>;
+  readonly api: ApiClient;
   /** Typed client returning `{ data, error, response }`, through the same pipeline. */
   readonly raw: Client<paths>;
   /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
@@ -79,7 +80,7 @@ export function createTransport(config: ResolvedConfig): Transport {
   // root on the first 403 so the error can name what the token lacks. Sentry's 403 body never does.
   const scopeLookups = new Map<string, Promise<readonly string[] | undefined>>();
   const tokenScopes = async (): Promise<readonly string[] | undefined> => {
-    const key = createHash("sha256").update(await config.readToken("api")).digest("hex");
+    const key = nodeCrypto().createHash("sha256").update(await config.readToken("api")).digest("hex");
     let lookup = scopeLookups.get(key);
     if (!lookup) {
       if (scopeLookups.size >= 8) scopeLookups.clear();
@@ -93,47 +94,43 @@ export function createTransport(config: ResolvedConfig): Transport {
     return lookup;
   };
 
-  const throwOnError: Middleware = {
-    async onResponse({ request, response, schemaPath }) {
-      if (response.ok) return undefined;
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        // Non-JSON error bodies (proxies, HTML) are kept as text.
-      }
-      const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
-      const usedScimToken = isScimPath(apiPath) && config.hasScimToken;
-      throw createApiError({
-        status: response.status,
-        method: request.method,
-        url: request.url,
-        path: apiPath,
-        body,
-        headers: response.headers,
-        usedScimToken,
-        // The API root reports the main token's scopes; a request sent with the SCIM token is not described by it.
-        tokenScopes: response.status === 403 && !usedScimToken ? await tokenScopes() : undefined,
-        now: config.clock.now(),
-        secrets,
-      });
-    },
+  // The SentryApiError for a non-2xx answer to the `api` client (schemaPath is the operation's path template).
+  const failed = async (response: Response, method: string, url: string, schemaPath: string): Promise<SentryApiError> => {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // Non-JSON error bodies (proxies, HTML) are kept as text.
+    }
+    const apiPath = basePath && schemaPath.startsWith(basePath) ? schemaPath.slice(basePath.length) : schemaPath;
+    const usedScimToken = isScimPath(apiPath) && config.hasScimToken;
+    return createApiError({
+      status: response.status,
+      method,
+      url,
+      path: apiPath,
+      body,
+      headers: response.headers,
+      usedScimToken,
+      // The API root reports the main token's scopes; a request sent with the SCIM token is not described by it.
+      tokenScopes: response.status === 403 && !usedScimToken ? await tokenScopes() : undefined,
+      now: config.clock.now(),
+      secrets,
+    });
   };
 
+  const api = createApiClient({ baseUrl: config.baseUrl, send: pipeline.send, failed });
   // PipelineRequest: openapi-fetch builds one per call; a platform Request there costs as much as the round trip.
-  const clientOptions = {
+  const raw = createClient<paths>({
     baseUrl: config.baseUrl,
-    fetch: pipeline as (input: Request) => Promise<Response>,
+    fetch: pipeline.fetch as (input: Request) => Promise<Response>,
     Request: PipelineRequest as unknown as typeof Request,
-  };
-  const api = createClient<paths>(clientOptions);
-  api.use(throwOnError);
-  const raw = createClient<paths>(clientOptions);
+  });
 
   return Object.freeze({
     config,
-    fetch: pipeline,
+    fetch: pipeline.fetch,
     api,
     raw,
     errorFor,

@@ -72,12 +72,13 @@ export interface AuditExportReport {
  * @example catch (e) { if (isAuditExportError(e)) await exportAuditLog(sentry, { ...options, cursor: e.report.lastCursor }); }
  */
 export class AuditExportError extends Error {
-  readonly kind = "audit-export" as const;
+  readonly kind: "audit-export";
   readonly report: AuditExportReport;
   constructor(report: AuditExportReport, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : "stopped";
     super(`audit export stopped after ${report.rows} rows (${reason}); resume with cursor ${report.lastCursor ?? "(none)"}`, { cause });
     this.name = "AuditExportError";
+    this.kind = "audit-export";
     this.report = report;
   }
 }

@@ -1,5 +1,6 @@
 // Checks an IdP's SAML2 metadata before it is pasted into Sentry: the mistakes that make SSO fail at login.
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../http/node-crypto.js";
 import { childrenNamed, isElement, parseUntrustedXml, type XmlElement } from "./idp-xml.js";
 
 const MD = "urn:oasis:names:tc:SAML:2.0:metadata";
@@ -170,7 +171,7 @@ function describe(der: string, use: IdpCertificate["use"], now: Date): IdpCertif
   if (base64.length === 0) return undefined;
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(Buffer.from(base64, "base64"));
+    cert = new (nodeCrypto().X509Certificate)(Buffer.from(base64, "base64"));
   } catch {
     return undefined;
   }

@@ -80,7 +80,7 @@ export function summarise(error: unknown, secrets: readonly string[]): FailureSu
  * catch (e) { if (isTokenRotationError(e)) console.error(e.step, e.report.rolledBack); }
  */
 export class TokenRotationError extends Error {
-  readonly kind = "token-rotation" as const;
+  readonly kind: "token-rotation";
   readonly step: RotationStep;
   readonly report: RotationReport;
   readonly failure: FailureSummary;
@@ -94,6 +94,7 @@ export class TokenRotationError extends Error {
         : "The current token still works. Re-run to finish: a leftover successor is found by name and replaced.");
     super(`token rotation failed at ${step}: ${failure.message}. ${hint}`, isSentryError(cause) ? { cause } : undefined);
     this.name = "TokenRotationError";
+    this.kind = "token-rotation";
     this.step = step;
     this.report = report;
     this.failure = failure;

@@ -125,6 +125,26 @@ describe("what a user of the package sees", () => {
     expect(cjs.stdout.trim()).toBe("ValidationError");
   });
 
+  it("every exported class is named as it is exported, ESM and CJS (the build keeps no names for us)", () => {
+    // Classes only: their names show in error.name, stack traces and util.inspect. The bundler renames a class that
+    // collides with another name or refers to itself inside its body; this catches either.
+    const probe = (entry: string) => `
+      const out = [];
+      for (const [key, value] of Object.entries(mod)) {
+        if (typeof value === "function" && /^class[\\s{]/.test(Function.prototype.toString.call(value))) out.push([key, value.name]);
+      }
+      console.log(JSON.stringify(out));`;
+    for (const entry of ["sentry-rbac", "sentry-rbac/recipes"]) {
+      const esm = run(process.execPath, ["--input-type=module", "-e", `import * as mod from "${entry}";${probe(entry)}`]);
+      const cjs = run(process.execPath, ["-e", `const mod = require("${entry}");${probe(entry)}`]);
+      for (const out of [esm, cjs]) {
+        const classes = JSON.parse(out.stdout) as Array<[string, string]>;
+        expect(classes.length, `${entry}: ${out.stderr}`).toBeGreaterThanOrEqual(entry === "sentry-rbac" ? 20 : 5);
+        for (const [exported, name] of classes) expect(name, `${entry} ${exported}`).toBe(exported);
+      }
+    }
+  });
+
   it("the installed package.json has no install-time scripts (no prepare), so consumers get no install-script warning", () => {
     const installed = JSON.parse(readFileSync(join(project, "node_modules/sentry-rbac/package.json"), "utf8")) as { scripts?: Record<string, string> };
     for (const hook of ["prepare", "preinstall", "install", "postinstall"]) expect(installed.scripts?.[hook]).toBeUndefined();

@@ -14,7 +14,7 @@ export type AccessPlanErrorCode = "rails" | "stale-plan" | "token" | "invalid-pl
  * catch (e) { if (isAccessPlanError(e) && e.code === "stale-plan") console.error("run plan again"); else throw e; }
  */
 export class AccessPlanError extends Error {
-  readonly kind = "access-plan";
+  readonly kind: "access-plan";
   readonly code: AccessPlanErrorCode;
   readonly hint: string;
   /** @internal The cross-copy brand the `is*` guards read. */
@@ -23,6 +23,7 @@ export class AccessPlanError extends Error {
   constructor(code: AccessPlanErrorCode, message: string, hint: string) {
     super(message);
     this.name = "AccessPlanError";
+    this.kind = "access-plan";
     this.code = code;
     this.hint = hint;
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });

@@ -3,12 +3,12 @@
  * (members and pending invites, with flags but without teams) and each non-empty team's member list (which gives
  * the memberships and their team roles). Pages read: ⌈T/100⌉ + ⌈M/100⌉ + Σ ⌈mₜ/100⌉ over teams with members.
  */
-import { createHash } from "node:crypto";
 import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
 import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../roles.js";
 import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";
+import { nodeCrypto } from "../../http/node-crypto.js";
 
 /** A team as read. */
 export interface LiveTeam {
@@ -193,5 +193,5 @@ export function fingerprintOf(live: LiveState): string {
     [...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b)),
   ]);
   const canonical = JSON.stringify({ organization: live.organization, teams, members });
-  return `sha256:${createHash("sha256").update(canonical).digest("hex")}`;
+  return `sha256:${nodeCrypto().createHash("sha256").update(canonical).digest("hex")}`;
 }

@@ -5,9 +5,9 @@
  * takes the organization over within one lease lifetime (plus one acquire round), resuming from the checkpoint.
  * Before each sink write the lease is checked and extended, so a worker that lost its lease stops writing.
  */
-import { randomUUID } from "node:crypto";
 import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
+import { nodeCrypto } from "../../http/node-crypto.js";
 import { AuditFollower } from "./follow.js";
 import { AuditLeaseLostError, auditKeys, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
 import type { AuditSink, AuditSinkSpec } from "./sink.js";
@@ -71,7 +71,7 @@ export async function followAuditFleet(sentry: SentryClient, options: AuditFleet
   for (const org of options.orgs) followSettings(org, options);
   const redis = typeof options.redis === "string" ? await connectAuditRedis(options.redis) : options.redis;
   const prefix = options.prefix ?? "sentry-rbac:audit";
-  const workerId = options.workerId ?? randomUUID();
+  const workerId = options.workerId ?? nodeCrypto().randomUUID();
   const sleep = options.clock?.sleep ?? ((ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);

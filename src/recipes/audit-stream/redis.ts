@@ -4,8 +4,8 @@
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { randomUUID } from "node:crypto";
 import { SentryConfigError } from "../../http/errors.js";
+import { nodeCrypto } from "../../http/node-crypto.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 
 /** The part of an ioredis client the stream uses. */
@@ -50,7 +50,7 @@ export interface AuditLease {
  * A lease in Redis.
  * @example const lease = redisLease(redis, "sentry-rbac:audit:acme:lease", 15_000); if (await lease.acquire()) follow();
  */
-export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner: string = randomUUID()): AuditLease {
+export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner: string = nodeCrypto().randomUUID()): AuditLease {
   return {
     key,
     owner,
@@ -71,10 +71,11 @@ export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner:
  * @example catch (e) { if (e instanceof AuditLeaseLostError) console.warn("another worker follows this organization now"); }
  */
 export class AuditLeaseLostError extends Error {
-  readonly kind = "audit-lease-lost" as const;
+  readonly kind: "audit-lease-lost";
   constructor(key: string) {
     super(`lease ${key} is held by another worker`);
     this.name = "AuditLeaseLostError";
+    this.kind = "audit-lease-lost";
   }
 }
 

@@ -38,11 +38,12 @@ export interface HttpSinkOptions {
  * @example catch (e) { if (e instanceof AuditSinkError) console.error(e.status, e.message); }
  */
 export class AuditSinkError extends Error {
-  readonly kind = "audit-sink" as const;
+  readonly kind: "audit-sink";
   readonly status: number | undefined;
   constructor(message: string, status: number | undefined, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "AuditSinkError";
+    this.kind = "audit-sink";
     this.status = status;
   }
 }

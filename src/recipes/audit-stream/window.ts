@@ -25,7 +25,7 @@ export class AuditWindow {
 
   /** Resumes from a checkpoint: it was saved when the server clock was at least lowerBound + lookback. */
   static fromCheckpoint(checkpoint: AuditCheckpoint, lookbackMs: number, now: () => number): AuditWindow {
-    const window = new AuditWindow(checkpoint.lowerBound, Object.entries(checkpoint.seen), lookbackMs, now);
+    const window = new this(checkpoint.lowerBound, Object.entries(checkpoint.seen), lookbackMs, now);
     window.observe(checkpoint.lowerBound + lookbackMs);
     return window;
   }
