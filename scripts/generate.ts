@@ -25,14 +25,26 @@ interface OperationObject {
   "x-session-only"?: boolean;
 }
 
-/** Loads the supplement and merges it; a path present in both is an error (upstream caught up). */
+/**
+ * Loads the supplement and merges it. A supplement path the official document lacks is added whole; on a path it
+ * has, the supplement may add only methods it leaves out (Sentry's experimental SCIM Users PUT). A path or method
+ * present in both is an error: upstream caught up, so the supplement entry must go.
+ */
 export function mergeSupplement(official: OpenApiDocument, supplement: OpenApiDocument): OpenApiDocument {
   const paths = { ...official.paths };
   for (const [path, item] of Object.entries(supplement.paths)) {
-    if (path in paths) {
-      throw new Error(`spec/supplement.yaml describes ${path}, which the official document now has; drop it`);
+    const existing = paths[path];
+    if (existing === undefined) {
+      paths[path] = item;
+      continue;
     }
-    paths[path] = item;
+    const methods = METHODS.filter((method) => item[method] !== undefined);
+    const clash = methods.filter((method) => existing[method] !== undefined);
+    if (methods.length === 0 || clash.length > 0) {
+      const what = clash.length > 0 ? `${clash.join(", ").toUpperCase()} ${path}` : path;
+      throw new Error(`spec/supplement.yaml describes ${what}, which the official document now has; drop it`);
+    }
+    paths[path] = { ...existing, ...Object.fromEntries(methods.map((method) => [method, item[method]])) };
   }
   // The official document is fully dereferenced, so its components.schemas are never referenced:
   // dropping them halves the generated file and loses no type.

@@ -39,7 +39,7 @@ export const MODELS: Readonly<Record<string, ModelSource & { doc: string }>> = {
   MemberTeamRole: { operation: "updateOrganizationMemberTeam", status: 200, doc: "A member's team role as the spec describes the answer to setting it (see TeamRoleChange)." },
   ProjectWithTeams: { operation: "addProjectTeam", status: 201, doc: "A project with its teams, as linking or unlinking a team returns it." },
   ScimUser: { operation: "getOrganizationScimV2User", status: 200, doc: "A SCIM User: `id` is the member id, `userName` the email, `sentryOrgRole` the org role." },
-  ScimUserInput: { operation: "provisionOrganizationScimV2User", body: true, doc: "`scim.users.provision` input: the email and, optionally, the org role (default: the SSO provider's default role)." },
+  ScimUserInput: { operation: "provisionOrganizationScimV2User", body: true, doc: "`scim.users.provision` input: the email and, optionally, the org role (default: the organization's default role)." },
   ScimGroup: { operation: "getOrganizationScimV2Group", status: 200, doc: "A SCIM Group: `id` is the team id, `displayName` the team name, `members` `{ value: memberId, display: email }`." },
   ScimGroupPatch: { operation: "updateOrganizationScimV2Group", body: true, doc: "The body of a SCIM group PATCH (`scim.groups.rename`, `addMembers`, `removeMembers` send it)." },
   ApiIndex: { schema: "ApiIndex", doc: "What Sentry's API root says about the caller: the token's own scopes (null without a token) and its user." },
@@ -104,6 +104,13 @@ function mediaOf(doc: OpenApiDocument, source: Exclude<ModelSource, { schema: st
   return media;
 }
 
+/** An object schema's field names and which are required, as one comparable string. */
+function fieldsOf(schema: Json | undefined): string {
+  if (!isObject(schema) || !isObject(schema.properties)) return "";
+  const required = Array.isArray(schema.required) ? [...schema.required].map(String).sort() : [];
+  return `${Object.keys(schema.properties).sort().join(",")}|${required.join(",")}`;
+}
+
 /** Replaces every `$ref` to schema `from` by one to `to`, in place. */
 function renameRefs(value: Json, from: string, to: string): void {
   if (Array.isArray(value)) value.forEach((v) => renameRefs(v, from, to));
@@ -147,7 +154,14 @@ export function nameModels(
     }
     const schema = holder[key];
     const ref = isObject(schema) && typeof schema.$ref === "string" && schema.$ref.startsWith(SCHEMA_REF) ? schema.$ref.slice(SCHEMA_REF.length) : undefined;
-    if (ref !== undefined && owner.has(ref)) {
+    if (name in schemas && !owner.has(name) && ref !== name) {
+      // The supplement already names this shape (it describes what Sentry's serializer sends): the operation
+      // answers with it, provided both list the same fields.
+      const own = ref === undefined ? schema : schemas[ref];
+      if (fieldsOf(own) !== fieldsOf(schemas[name])) throw new Error(`models: ${name} in the supplement and ${source.operation}'s schema list different fields`);
+      holder[key] = { $ref: SCHEMA_REF + name };
+      owner.set(name, name);
+    } else if (ref !== undefined && owner.has(ref)) {
       aliases[name] = owner.get(ref)!;
     } else if (ref !== undefined) {
       if (name in schemas) throw new Error(`models: ${name} is already a schema name`);

@@ -128,7 +128,8 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
   if (!Number.isFinite(days) || days <= 0) throw ValidationError.forInput("days", "must be a positive number");
   const until = options.until === undefined ? now.toISOString() : toIsoDate("until", options.until);
   const since = options.since === undefined ? new Date(Date.parse(until) - days * 86_400_000).toISOString() : toIsoDate("since", options.since);
-  if (since > until) throw ValidationError.forInput("since", "must not be after until");
+  // Sentry answers 500 unless start < end (src/sentry/api/utils.py get_date_range_from_stats_period).
+  if (since >= until) throw ValidationError.forInput("since", "must be before until (Sentry refuses an empty or reversed window)");
   const events = [...new Set(options.events ?? [])];
   if (events.some((event) => typeof event !== "string" || event === "")) throw ValidationError.forInput("events", "must be event names such as member.invite");
   return { v: 2, since, until, events, walk: 0, cursor: undefined };
@@ -137,9 +138,10 @@ function initialState(options: ExportAuditLogOptions): ExportCursor {
 /**
  * Exports the audit log of a time window, newest first within each event's walk.
  *
- * Deduplication keeps only the ids of the current and the previous page: Sentry's audit-log cursors are keyset
- * positions on (date, id) over a newest-first order, so a row can reappear only across one page boundary (a page
- * fetched again after a retry, or rows sharing a timestamp at the boundary), never further back.
+ * Deduplication keeps only the ids of the current and the previous page: Sentry's audit-log cursors
+ * (`DateTimePaginator`) are a page edge's epoch ms plus the rows already taken at that millisecond, so a row can
+ * reappear only across one page boundary (a page fetched again after a retry, or a row written at the edge's
+ * millisecond meanwhile), never further back; audit rows are only added, so none is skipped.
  * Checkpoints: a cursor is reported only once its page is durable (a file: written and fsynced; a Writable:
  * accepted by its write callback), and for a file it records the byte offset it stands for. Resuming a file from
  * any checkpoint the export reported cuts the file back to that offset (dropping a page written after it, a

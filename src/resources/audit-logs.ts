@@ -43,6 +43,7 @@ export interface AuditLogsResource {
 const AUDIT_LOGS = "/api/0/organizations/{organization_id_or_slug}/audit-logs/";
 // Sentry filters by date only when both `start` and `end` are given; an open start is sent as the epoch.
 const EPOCH = new Date(0).toISOString();
+const MAX_ACTOR = 2_147_483_647;
 
 interface AuditQuery {
   event?: string;
@@ -54,11 +55,20 @@ interface AuditQuery {
 function checkFilters(options: AuditLogListOptions): { query: AuditQuery; sinceMs: number | undefined } {
   const query: AuditQuery = {};
   if (options.event !== undefined) query.event = assertText("event", options.event);
-  if (options.actor !== undefined) query.actor = Number(assertNumericId("actor", options.actor));
+  if (options.actor !== undefined) {
+    query.actor = Number(assertNumericId("actor", options.actor));
+    // The endpoint's serializer bounds it (BoundedIntegerField.MAX_VALUE): a larger id is a 400, never a user.
+    if (query.actor > MAX_ACTOR) throw ValidationError.forInput("actor", `must be at most ${MAX_ACTOR} (Sentry's user id bound)`);
+  }
   const since = options.since === undefined ? undefined : toIsoDate("since", options.since);
   const until = options.until === undefined ? undefined : toIsoDate("until", options.until);
-  if (since !== undefined && until !== undefined && since > until) {
-    throw ValidationError.forInput("since", `must not be after until (${since} > ${until})`);
+  // Sentry's date-range helper raises unless start < end, and the endpoint turns that into a 500 (src/sentry/api/utils.py):
+  // refuse the empty or reversed window here, with the reason, rather than send a request that fails as a server error.
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw ValidationError.forInput("since", `must be before until (${since} >= ${until}); Sentry answers 500 for an empty or reversed range`);
+  }
+  if (since === undefined && until !== undefined && until <= EPOCH) {
+    throw ValidationError.forInput("until", `must be after ${EPOCH} (the open start the SDK sends); Sentry answers 500 otherwise`);
   }
   // With `since` alone the server is not asked to filter (it would need an `end`): the walk stops at the first older
   // row instead, which costs no extra request because rows arrive newest first.

@@ -43,6 +43,7 @@ const methodOperations = {
   "scim.users.provision": ["provisionOrganizationScimV2User"],
   "scim.users.deactivate": ["updateOrganizationScimV2User"],
   "scim.users.patch": ["updateOrganizationScimV2User"],
+  "scim.users.setRole": ["replaceOrganizationScimV2UserRole"],
   "scim.users.delete": ["deleteOrganizationScimV2User"],
 
   "scim.groups.list": ["listOrganizationScimV2Groups"],

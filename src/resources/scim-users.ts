@@ -57,6 +57,17 @@ export interface ScimUsersResource {
    */
   patch(id: string | number, ops: readonly ScimPatchOperation[]): Promise<void>;
   /**
+   * Sets the org role the identity provider manages for a user (Sentry's experimental SCIM PUT, `sentryOrgRole`):
+   * the member gets `role` and the `idp:role-restricted` lock, so only the IdP changes it. `null` hands the role back
+   * to Sentry: a locked member (or one on the default role) gets the org's default role and loses the lock, anyone
+   * else is left as is. Owners are never changed. Sentry writes no audit entry for it.
+   * @example const user = await sentry.scim.users.setRole(42, "manager"); // user.sentryOrgRole === "manager"
+   * @throws {ValidationError} for a role an IdP may not set, such as owner (before any request).
+   * @throws {NotFoundError} when there is no such member.
+   * @throws {PermissionError} for a member managed by a partnership, or a token without member:write.
+   */
+  setRole(id: string | number, role: ScimOrgRole | null): Promise<ScimUser>;
+  /**
    * Deletes the member.
    * @example await sentry.scim.users.delete(42);
    * @throws {NotFoundError} when there is no such member; PermissionError for the last owner.
@@ -121,6 +132,15 @@ export function createScimUsersResource(ctx: ClientContext): ScimUsersResource {
     deactivate: (id) => sendPatch(id, [{ op: "replace", value: { active: false } }]),
     async patch(id, ops) {
       await sendPatch(id, assertPatchOperations("ops", ops));
+    },
+    async setRole(id, role) {
+      if (role !== null && !SCIM_ORG_ROLES.includes(role)) {
+        throw ValidationError.forInput("role", `must be one of ${SCIM_ORG_ROLES.join(", ")} or null (owners cannot be set by an IdP)`);
+      }
+      const path = userPath(id);
+      // Sentry reads only `sentryOrgRole`; any blank value ("" here) releases the lock.
+      const { data } = await api.PUT(USER, { params: { path }, body: { sentryOrgRole: role ?? "" } });
+      return data as ScimUser;
     },
     async delete(id) {
       await api.DELETE(USER, { params: { path: userPath(id) } });

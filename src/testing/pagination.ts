@@ -1,8 +1,8 @@
 /**
  * Sentry's cursor pagination: `per_page` validation, the exact Link header format (facts §2) and
- * keyset cursors. Cursors keep Sentry's `value:offset:is_prev` shape, but `value` is the sort key
- * of the page edge (and the offset slot carries the id tiebreaker for time-ordered lists), so a
- * walk never skips or repeats a row that existed when it began, whatever is inserted meanwhile.
+ * keyset cursors for the slug-ordered project lists. Cursors keep Sentry's `value:offset:is_prev` shape, with
+ * `value` the sort key of the page edge. The audit log pages as Sentry's `DateTimePaginator` does
+ * (datetime-paginator.ts), member and team lists as its `OffsetPaginator` (routes/lists.ts).
  */
 import { AnswerError, detail, type EmuRequest } from "./http.js";
 

@@ -48,6 +48,12 @@ export interface RouteSpec {
    * An unknown team or project passes here, so the route answers 404 as Sentry's `convert_args` does first.
    */
   object?: "team" | "project";
+  /**
+   * A method the endpoint defines (so Sentry runs `convert_args` and the object permission) but its permission
+   * class maps to no scope: answered 403 after authentication and the org lookup, never 405. The route reuses the
+   * path of `operationId`.
+   */
+  refusedMethod?: string;
 }
 
 interface CompiledRoute extends RouteSpec {
@@ -73,7 +79,7 @@ function compile(spec: RouteSpec): CompiledRoute {
     // SCIM routes only match numeric ids (facts §6, §10).
     return isScim && name !== "organization_id_or_slug" ? "(\\d+)" : "([^/]+)";
   });
-  return { ...spec, method: entry.method, template: entry.path, pattern: new RegExp(`^${source}$`), names,
+  return { ...spec, method: spec.refusedMethod ?? entry.method, template: entry.path, pattern: new RegExp(`^${source}$`), names,
     sessionOnly: entry.sessionOnly, scopes: entry.scopes, isScim };
 }
 
@@ -81,7 +87,10 @@ function objectPermitted(route: CompiledRoute, access: AccessContext, params: Re
   const orgLevel = hasAny(access.scopes, route.scopes);
   if (route.object === "team") {
     const team = findTeam(access.org, params.team_id_or_slug ?? "");
-    return !team || orgLevel || route.scopes.some((scope) => hasTeamScope(access, team, scope));
+    // Every scope passes through `has_team_scope`, which first needs team access: an org-level scope alone is not
+    // enough for a non-global role outside the team in a closed org (test_team_details.py
+    // test_admin_without_team_membership), while a Team Admin's team role is (test_member_with_team_role).
+    return !team || route.scopes.some((scope) => hasTeamScope(access, team, scope));
   }
   if (route.object === "project") {
     const project = findProject(access.org, params.project_id_or_slug ?? "");
@@ -131,7 +140,7 @@ export class Router {
       const caller = authenticate(world, req.headers.get("authorization"), now);
       // SCIM has no token rule of its own (scim/utils.py OrganizationSCIMPermission): an org auth token
       // (org:ci only) fails the scope check below with 403, as anywhere else — not the seed's 401.
-      if (route.scopes.length > 0 && !hasAny(caller.tokenScopes, route.scopes)) return detail(403, NO_PERMISSION);
+      if (!route.refusedMethod && route.scopes.length > 0 && !hasAny(caller.tokenScopes, route.scopes)) return detail(403, NO_PERMISSION);
       const orgParam = params.organization_id_or_slug;
       let org: Org | undefined;
       let scopes = caller.tokenScopes;
@@ -144,6 +153,7 @@ export class Router {
         member = actingMember(caller, world, org);
         if (caller.token.kind === "user" && !member) return detail(403, NO_PERMISSION);
         if (caller.token.kind !== "user" && caller.token.orgId !== org.id) return detail(403, NO_PERMISSION);
+        if (route.refusedMethod) return detail(403, NO_PERMISSION);
         if (route.scopes.length > 0 && !objectPermitted(route, { caller, org, member, scopes }, params)) return detail(403, NO_PERMISSION);
         if (route.isScim && !org.authProvider?.scimEnabled) return detail(403, NO_PERMISSION);
       }

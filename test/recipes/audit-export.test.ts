@@ -187,6 +187,9 @@ describe("exportAuditLog", () => {
     expect(isValidationError(bad) && bad.field).toBe("cursor");
     const days = await thrown(() => exportAuditLog(s.sentry, s.base({ format: "csv", to: join(dir, "x.csv"), days: -1 })));
     expect(isValidationError(days) && days.field).toBe("days");
+    // Sentry answers 500 for start >= end (src/sentry/api/utils.py): an empty window is refused before sending.
+    const empty = await thrown(() => exportAuditLog(s.sentry, s.base({ format: "csv", to: join(dir, "y.csv"), since: "2026-02-01T00:00:00Z", until: "2026-02-01T00:00:00Z" })));
+    expect(isValidationError(empty) && empty.field).toBe("since");
     expect(s.emu.state.requests).toHaveLength(0);
   });
 });

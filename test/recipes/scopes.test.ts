@@ -165,8 +165,9 @@ describe("METHOD_OPERATIONS", () => {
       apiTokens: ["list", "create", "get", "rename", "delete"],
       auditLogs: ["list"],
     };
-    // Beyond DESIGN.md: whoami (the API root, which names a token's scopes).
-    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami"];
+    // Beyond DESIGN.md: whoami (the API root, which names a token's scopes) and scim.users.setRole (Sentry's
+    // experimental SCIM Users PUT, the IdP-managed org role).
+    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami", "scim.users.setRole"];
     expect([...SDK_METHODS].sort()).toEqual(expected.sort());
   });
 

@@ -15,7 +15,7 @@ function setup() {
 }
 
 describe("scim.users", () => {
-  it("list walks startIndex/count pages to the end, sorted by userName", async () => {
+  it("list walks startIndex/count pages to the end, in Sentry's order (invites by email, then members by id)", async () => {
     const { users, seen, emu } = setup();
     const sizes = await pageSizes(users.list({ perPage: 15 }).pages());
     const total = emu.state.members.length;
@@ -25,7 +25,10 @@ describe("scim.users", () => {
       { startIndex: "1", count: "15" }, { startIndex: "16", count: "15" }, { startIndex: "31", count: "15" },
     ]);
     const all = await users.list({ perPage: 15 }).toArray();
-    expect(all.map((u) => u.userName)).toEqual(emu.state.members.map((m) => m.email).sort());
+    // Sentry's order: pending invites by email, then members with accounts by id (scim/members.py ORDER BY email, id).
+    const pending = emu.state.members.filter((m) => m.pending).map((m) => m.email).sort();
+    const joined = emu.state.members.filter((m) => !m.pending).sort((a, b) => Number(a.id) - Number(b.id)).map((m) => m.email);
+    expect(all.map((u) => u.userName)).toEqual([...pending, ...joined]);
     expect(all[0]).toMatchObject({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], meta: { resourceType: "User" } });
   });
 
@@ -196,4 +199,24 @@ describe("sentry.scim.users (wired into the client)", () => {
     await sentry.withOrg("globex").scim.users.get(2).catch(() => undefined);
     expect(seen.map((r) => r.path)).toEqual([USERS, "/api/0/organizations/globex/scim/v2/Users/2"]);
   });
+
+  // src/sentry/core/endpoints/scim/members.py `put` (Sentry's experimental SCIM Users PUT).
+  it("setRole sends PUT {sentryOrgRole} and reads the user back; null releases the role; owner is refused before sending", async () => {
+    const { users, seen, emu } = setup();
+    const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test");
+    const user = await users.setRole(kai!.id, "manager");
+    expect(user).toMatchObject({ id: kai!.id, sentryOrgRole: "manager" });
+    expect(seen.at(-1)).toMatchObject({ method: "PUT", path: `${USERS}/${kai!.id}`, body: { sentryOrgRole: "manager" } });
+    expect(emu.state.members.find((m) => m.id === kai!.id)?.flags).toMatchObject({ "idp:role-restricted": true, "idp:provisioned": true });
+    const released = await users.setRole(kai!.id, null);
+    expect(released.sentryOrgRole).toBe("member");
+    expect(seen.at(-1)?.body).toEqual({ sentryOrgRole: "" });
+    expect(emu.state.members.find((m) => m.id === kai!.id)?.flags["idp:role-restricted"]).toBe(false);
+    const before = seen.length;
+    const bad = await thrown(() => users.setRole(kai!.id, "owner" as never));
+    expect(isValidationError(bad) && bad.field).toBe("role");
+    expect(seen).toHaveLength(before);
+    expect(isNotFoundError(await thrown(() => users.setRole(999_999, "member")))).toBe(true);
+  });
 });
+

@@ -48,6 +48,17 @@ describe("scripts/generate", () => {
     expect(() => mergeSupplement(official, clash)).toThrow(/official document now has/);
   });
 
+  it("adds a method the official document leaves out of a path it has, and refuses one it describes", async () => {
+    const official = await loadSpec();
+    const users = "/api/0/organizations/{organization_id_or_slug}/scim/v2/Users/{member_id}";
+    const put = { operationId: "replaceX", responses: {} };
+    const merged = mergeSupplement(official, { openapi: "3.0.3", info: {}, paths: { [users]: { put } } });
+    expect(merged.paths[users]?.put).toEqual(put);
+    expect(merged.paths[users]?.patch).toBe(official.paths[users]?.patch);
+    const clash: OpenApiDocument = { openapi: "3.0.3", info: {}, paths: { [users]: { patch: put } } };
+    expect(() => mergeSupplement(official, clash)).toThrow(/describes PATCH .*official document now has/);
+  });
+
   it("rejects a spec whose sha256 is not the pinned one, and a missing override path", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gen-bad-"));
     dirs.push(dir);

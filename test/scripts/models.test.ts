@@ -45,6 +45,16 @@ describe("scripts/models nameModels", () => {
     expect(JSON.stringify(doc())).toMatch(/GetTeam200Avatar/);
   });
 
+  it("uses a shape the supplement already names for an operation answering with the same fields, and refuses other fields", () => {
+    const base = doc();
+    (base.components!.schemas as Record<string, unknown>).Team = { type: "object", properties: { slug: { type: "string" }, avatar: ref("GetTeam200Avatar") } };
+    const { doc: out } = nameModels(base, { Team: { operation: "getTeam", status: 200 } }, {});
+    const get = out.paths["/teams/{slug}/"]!.get as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+    expect(get.responses["200"]!.content["application/json"]!.schema).toEqual(ref("Team"));
+    (base.components!.schemas as Record<string, unknown>).Team = { type: "object", properties: { name: { type: "string" } } };
+    expect(() => nameModels(base, { Team: { operation: "getTeam", status: 200 } }, {})).toThrow(/list different fields/);
+  });
+
   it("fails when the document no longer has an operation, an array or a nested shape the tables name", () => {
     expect(() => nameModels(doc(), { X: { operation: "nope", status: 200 } }, {})).toThrow(/no operation nope/);
     expect(() => nameModels(doc(), { X: { operation: "getTeam", status: 200, item: true } }, {})).toThrow(/not an array item/);

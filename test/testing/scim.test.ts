@@ -13,8 +13,14 @@ describe("SCIM users", () => {
     expect(body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], startIndex: 11, itemsPerPage: 5 });
     expect(body.totalResults).toBe(emu.state.members.length);
     expect(res.headers.get("link")).toBeNull();
-    const emails = asArray(body.Resources).map((u) => String(u.userName));
-    expect(emails).toEqual([...emails].sort());
+    // ORDER BY email, id with email NULL once a user joined: invites by email first, then members by id.
+    const all = asArray(asObject((await call(emu, "GET", `${SCIM}/Users?count=100`, { token: emu.scimToken })).body).Resources);
+    const pending = new Set(emu.state.members.filter((m) => m.pending).map((m) => m.id));
+    const invites = all.filter((u) => pending.has(String(u.id)));
+    expect(all.slice(0, invites.length)).toEqual(invites);
+    expect(invites.map((u) => String(u.userName))).toEqual(invites.map((u) => String(u.userName)).sort());
+    const ids = all.slice(invites.length).map((u) => Number(u.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it("accepts exactly one `<attr> eq \"value\"` filter and answers invalidFilter otherwise", async () => {
@@ -22,7 +28,7 @@ describe("SCIM users", () => {
     const hit = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('userName eq "KAI.ROSSI@acme.test"')}`, { token: emu.scimToken })).body);
     expect(hit.totalResults).toBe(1);
     // src/sentry/core/endpoints/scim/utils.py parse_filter_conditions: one " eq ", no comma, a known key.
-    for (const bad of ['userName co "kai"', 'userName eq "a" and userName eq "b"', 'title eq "x"', 'userName eq "a,b"', 'value eq "abc"', 'userName EQ "x"']) {
+    for (const bad of ['userName co "kai"', 'userName eq "a" and userName eq "b"', 'title eq "x"', 'userName eq "a,b"', 'userName EQ "x"']) {
       const res = await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent(bad)}`, { token: emu.scimToken });
       expect(res, bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], scimType: "invalidFilter" } });
     }
@@ -31,6 +37,17 @@ describe("SCIM users", () => {
     expect(unquoted.totalResults).toBe(0);
     const byDisplay = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('displayName eq "kai.rossi@acme.test"')}`, { token: emu.scimToken })).body);
     expect(byDisplay.totalResults).toBe(1);
+    // A `value` key goes through Python's int(), whose ValueError the serializer does not catch: a 500.
+    expect((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('value eq "abc"')}`, { token: emu.scimToken })).status).toBe(500);
+  });
+
+  it("validates startIndex and count together as DRF integers (scim/utils.py SCIMQueryParamSerializer)", async () => {
+    const emu = demo();
+    expect(await call(emu, "GET", `${SCIM}/Users?startIndex=0&count=x`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { startIndex: ["Ensure this value is greater than or equal to 1."], count: ["A valid integer is required."] } });
+    // DRF drops a trailing ".0" before int(); an empty optional value is skipped.
+    const res = await call(emu, "GET", `${SCIM}/Users?startIndex=2.0&count=`, { token: emu.scimToken });
+    expect(res).toMatchObject({ status: 200, body: { startIndex: 2 } });
   });
 
   it("parses a 100k-character filter in linear time", async () => {
@@ -52,6 +69,17 @@ describe("SCIM users", () => {
       .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: "Invalid organization role." } });
     expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "kai.rossi@acme.test" } }))
       .toMatchObject({ status: 409, body: { schemas: [ERROR_SCHEMA], status: "409", detail: "User already exists in the database." } });
+    // test_post_users_with_role_valid: case-insensitive; "" means the default role and no lock. A truthy
+    // non-string role meets `.lower()`: a 500 (scim/members.py post).
+    const mixed = await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "mixed@acme.test", sentryOrgRole: "mAnaGer" } });
+    expect(mixed).toMatchObject({ status: 201, body: { sentryOrgRole: "manager" } });
+    const blank = await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "blank@acme.test", sentryOrgRole: "" } });
+    expect(blank).toMatchObject({ status: 201, body: { sentryOrgRole: "member" } });
+    expect(emu.state.members.find((m) => m.email === "blank@acme.test")?.flags["idp:role-restricted"]).toBe(false);
+    expect((await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "num@acme.test", sentryOrgRole: 5 } })).status).toBe(500);
+    // An email already invited fails the invite serializer: 400 with its errors as sentry.utils.json text.
+    expect(await call(emu, "POST", `${SCIM}/Users`, { token: emu.scimToken, body: { userName: "mixed@acme.test" } }))
+      .toMatchObject({ status: 400, body: { detail: '{"email":["The user mixed@acme.test has already been invited"]}' } });
   });
 
   it("deactivates (hard-deletes) via PATCH active=false in both forms and rejects other operations", async () => {
@@ -60,7 +88,7 @@ describe("SCIM users", () => {
     // scim/members.py: the op serializer accepts only "replace" (its errors come back as JSON text, as
     // Azure's periodic "add" meets: getsentry/sentry#84941); a replace that does not deactivate is refused.
     const bad = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "add", path: "title", value: "x" }] } });
-    expect(bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: '{"Operations": {"0": {"op": ["\\"add\\" is not a valid choice"], "value": ["value must be a boolean or object"]}}}' } });
+    expect(bad).toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: '{"Operations":{"0":{"op":["\\"add\\" is not a valid choice"],"value":["value must be a boolean or object"]}}}' } });
     const activate = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "replace", path: "active", value: true }] } });
     expect(activate).toMatchObject({ status: 400, body: { detail: "Invalid Patch Operation." } });
     const ok = await call(emu, "PATCH", `${SCIM}/Users/${id}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "Replace", value: { active: false } }] } });
@@ -70,8 +98,10 @@ describe("SCIM users", () => {
     const other = emu.state.members.find((m) => m.email === "lena.kim@acme.test")?.id;
     const azure = await call(emu, "PATCH", `${SCIM}/Users/${other}`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "replace", path: "active", value: "false" }] } });
     expect(azure.status).toBe(204);
+    // test_scim_user_details.py test_member_detail_patch_too_many_ops: sentry.utils.json.dumps text, no spaces.
     const tooMany = Array.from({ length: 101 }, () => ({ op: "replace", path: "active", value: true }));
-    expect((await call(emu, "PATCH", `${SCIM}/Users/1`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: tooMany } })).status).toBe(400);
+    expect(await call(emu, "PATCH", `${SCIM}/Users/1`, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: tooMany } }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: '{"Operations":["Ensure this field has no more than 100 elements."]}' } });
   });
 });
 
@@ -130,7 +160,7 @@ describe("SCIM rules from Sentry's code (src/sentry/core/endpoints/scim/members.
     const payments = emu.state.teams.find((t) => t.slug === "payments");
     const url = `${SCIM}/Groups/${payments?.id}`;
     const noSchemas = await call(emu, "PATCH", url, { token: emu.scimToken, body: { Operations: [] } });
-    expect(noSchemas).toMatchObject({ status: 400, body: { detail: '{"schemas": ["This field is required."]}' } });
+    expect(noSchemas).toMatchObject({ status: 400, body: { detail: '{"schemas":["This field is required."]}' } });
     expect((await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [] } })).status).toBe(204);
     expect(emu.state.teams.find((t) => t.slug === "payments")?.idpProvisioned).toBe(true);
     const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id;
@@ -161,12 +191,37 @@ describe("SCIM rules from Sentry's code (src/sentry/core/endpoints/scim/members.
     expect(emu.state.members.find((m) => m.id === lena)?.teams.some((t) => t.team === "pay_ments-team")).toBe(true);
   });
 
-  it("honours excludedAttributes=members on a single group and refuses all-numeric group names", async () => {
+  it("honours excludedAttributes=members exactly, validates a single group's query, and refuses all-numeric group names", async () => {
     const emu = demo();
     const payments = emu.state.teams.find((t) => t.slug === "payments");
     const one = asObject((await call(emu, "GET", `${SCIM}/Groups/${payments?.id}?excludedAttributes=members`, { token: emu.scimToken })).body);
     expect(one.members).toBeUndefined();
+    // A ListField reads each repeated value whole: "members,displayName" is not "members" (teams.py _team_expand).
+    const listed = asObject((await call(emu, "GET", `${SCIM}/Groups?excludedAttributes=${encodeURIComponent("members,displayName")}`, { token: emu.scimToken })).body);
+    expect(asArray(listed.Resources).every((g) => Array.isArray(g.members))).toBe(true);
+    const twice = asObject((await call(emu, "GET", `${SCIM}/Groups?excludedAttributes=displayName&excludedAttributes=members`, { token: emu.scimToken })).body);
+    expect(asArray(twice.Resources).every((g) => !("members" in g))).toBe(true);
+    // The single-group GET validates the query string too.
+    expect(await call(emu, "GET", `${SCIM}/Groups/${payments?.id}?filter=bogus`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { scimType: "invalidFilter" } });
     expect((await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "2024" } })).status).toBe(400);
+  });
+
+  it("reads every remove target before changing anything: a bad filter is 400 and a pathless remove 500, with nothing done", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const url = `${SCIM}/Groups/${payments?.id}`;
+    const lena = emu.state.members.find((m) => m.email === "lena.kim@acme.test")?.id;
+    const before = emu.state.auditLog.length;
+    const ops = (Operations: unknown[]) => call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations } });
+    // The unsupported replace path comes first, yet the remove op's bad filter answers (teams.py reads removes first).
+    expect(await ops([{ op: "add", path: "members", value: [{ value: lena }] }, { op: "replace", path: "externalId", value: "x" }, { op: "remove", path: "members[bogus]" }]))
+      .toMatchObject({ status: 400, body: { scimType: "invalidFilter" } });
+    expect((await ops([{ op: "add", path: "members", value: [{ value: lena }] }, { op: "remove" }])).status).toBe(500);
+    expect((await ops([{ op: "remove", path: "members", value: [] }])).status).toBe(500);
+    expect(emu.state.members.find((m) => m.id === lena)?.teams.some((t) => t.team === "payments")).toBe(false);
+    expect(emu.state.teams.find((t) => t.slug === "payments")?.idpProvisioned).toBe(false);
+    expect(emu.state.auditLog.length).toBe(before);
   });
 
   it("omits `active` from users when the provider is Active Directory", async () => {
@@ -177,3 +232,124 @@ describe("SCIM rules from Sentry's code (src/sentry/core/endpoints/scim/members.
     expect(asArray(list.Resources)[0]).not.toHaveProperty("active");
   });
 });
+
+// src/sentry/core/endpoints/scim/members.py `put`; tests/sentry/core/endpoints/scim/test_scim_user_details.py
+// `SCIMMemberRoleUpdateTests` (unrestricted/restricted × default/custom role members).
+describe("SCIM user PUT (sentryOrgRole)", () => {
+  async function roles() {
+    const { createEmulator } = await import("../../src/testing/index.js");
+    const emu = createEmulator({ rateLimit: false, fixture: { org: { slug: "idp" }, authProvider: { provider: "okta", scimEnabled: true }, members: [
+      { email: "owner@idp.test", orgRole: "owner" },
+      { email: "free-default@idp.test", orgRole: "member" },
+      { email: "free-custom@idp.test", orgRole: "manager" },
+      { email: "locked-default@idp.test", orgRole: "member", flags: { "idp:role-restricted": true } },
+      { email: "locked-custom@idp.test", orgRole: "manager", flags: { "idp:role-restricted": true } },
+      { email: "partner@idp.test", orgRole: "manager", flags: { "partnership:restricted": true } },
+    ] } });
+    const id = (email: string) => emu.state.members.find((m) => m.email === email)?.id;
+    const state = (email: string) => emu.state.members.find((m) => m.email === email);
+    const put = (email: string, body: unknown) => call(emu, "PUT", `/api/0/organizations/idp/scim/v2/Users/${id(email)}`, { token: emu.scimToken, body });
+    return { emu, put, state };
+  }
+
+  it("sets and locks a role (case-insensitive), and leaves an already locked equal role alone", async () => {
+    const { emu, put, state } = await roles();
+    const before = emu.state.auditLog.length;
+    for (const email of ["free-default@idp.test", "free-custom@idp.test", "locked-default@idp.test", "locked-custom@idp.test"]) {
+      expect(await put(email, { userName: email, sentryOrgRole: "Admin" }), email).toMatchObject({ status: 200, body: { sentryOrgRole: "admin" } });
+      expect(state(email), email).toMatchObject({ orgRole: "admin", flags: { "idp:role-restricted": true, "idp:provisioned": true } });
+    }
+    // test_set_to_same_custom_role: an unlocked member given its own role becomes locked.
+    const { put: put2, state: state2 } = await roles();
+    expect((await put2("free-custom@idp.test", { sentryOrgRole: "manager" })).status).toBe(200);
+    expect(state2("free-custom@idp.test")?.flags["idp:role-restricted"]).toBe(true);
+    // Locked and equal: answered as is, the member is not even marked provisioned.
+    expect((await put2("locked-custom@idp.test", { sentryOrgRole: "MANAGER" })).status).toBe(200);
+    expect(state2("locked-custom@idp.test")?.flags["idp:provisioned"]).toBe(false);
+    // No audit entry for any of it (members.py writes none on PUT).
+    expect(emu.state.auditLog.length).toBe(before);
+  });
+
+  it("releases a locked role to the default on a blank role and leaves unlocked members alone (test_set_to_blank)", async () => {
+    const { put, state } = await roles();
+    expect(await put("locked-custom@idp.test", { sentryOrgRole: "" })).toMatchObject({ status: 200, body: { sentryOrgRole: "member" } });
+    expect(state("locked-custom@idp.test")).toMatchObject({ orgRole: "member", flags: { "idp:role-restricted": false, "idp:provisioned": true } });
+    expect(await put("free-custom@idp.test", {})).toMatchObject({ status: 200, body: { sentryOrgRole: "manager" } });
+    expect(state("free-custom@idp.test")).toMatchObject({ orgRole: "manager", flags: { "idp:role-restricted": false, "idp:provisioned": false } });
+    expect((await put("free-default@idp.test", { sentryOrgRole: null })).status).toBe(200);
+    expect(state("free-default@idp.test")).toMatchObject({ orgRole: "member", flags: { "idp:provisioned": true } });
+  });
+
+  it("never changes an owner (200, lock cleared), refuses org:admin and unknown roles (400) and partnership members (403)", async () => {
+    const { put, state } = await roles();
+    expect(await put("owner@idp.test", { sentryOrgRole: "member" })).toMatchObject({ status: 200, body: { sentryOrgRole: "owner" } });
+    expect(state("owner@idp.test")).toMatchObject({ orgRole: "owner", flags: { "idp:role-restricted": false, "idp:provisioned": true } });
+    for (const role of ["owner", "nonexistant"]) {
+      expect(await put("locked-default@idp.test", { sentryOrgRole: role }), role)
+        .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], status: "400", detail: "Invalid organization role." } });
+    }
+    expect(state("locked-default@idp.test")?.orgRole).toBe("member");
+    expect(await put("partner@idp.test", { sentryOrgRole: "member" })).toMatchObject({ status: 403, body: { detail: expect.stringContaining("partnership") } });
+  });
+
+  it("needs member:write like PATCH (scim/utils.py scope_map) and answers a SCIM 404 for an unknown member", async () => {
+    const { emu, put } = await roles();
+    const url = `/api/0/organizations/idp/scim/v2/Users/${emu.state.members.find((m) => m.email === "free-default@idp.test")?.id}`;
+    const reader = emu.issueToken({ kind: "integration", scopes: ["member:read"] });
+    expect((await call(emu, "PUT", url, { token: reader, body: { sentryOrgRole: "admin" } })).status).toBe(403);
+    const writer = emu.issueToken({ kind: "integration", scopes: ["member:write"] });
+    expect((await call(emu, "PUT", url, { token: writer, body: { sentryOrgRole: "admin" } })).status).toBe(200);
+    expect((await put("free-default@idp.test", [])).status).toBe(500);
+    expect(await call(emu, "PUT", "/api/0/organizations/idp/scim/v2/Users/999999", { token: emu.scimToken, body: { sentryOrgRole: "member" } }))
+      .toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "The requested resource does not exist" } });
+  });
+});
+
+// tests/sentry/core/endpoints/scim/test_scim_team_index.py and test_scim_team_details.py.
+describe("SCIM groups as Sentry's group tests assert them", () => {
+  it("filters case-insensitively through slugify, lists members, and answers 409/400 on POST like the team index", async () => {
+    const emu = demo();
+    const created = await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Name WithASpace", members: [] } });
+    expect(created).toMatchObject({ status: 201, body: { displayName: "Name WithASpace", members: [], meta: { resourceType: "Group" } } });
+    expect(emu.state.teams.find((t) => t.slug === "name-withaspace")?.idpProvisioned).toBe(true);
+    const found = asObject((await call(emu, "GET", `${SCIM}/Groups?startIndex=1&count=100&filter=${encodeURIComponent('displayName eq "NAME WITHASPACE"')}`, { token: emu.scimToken })).body);
+    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: asObject(created.body).id, displayName: "Name WithASpace" }] });
+    expect(await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "Name WithASpace" } }))
+      .toMatchObject({ status: 409, body: { detail: "A team with this slug already exists." } });
+    expect(await call(emu, "POST", `${SCIM}/Groups`, { token: emu.scimToken, body: { displayName: "1234" } })).toMatchObject({ status: 400, body: {
+      slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."],
+    } });
+    expect(await call(emu, "GET", `${SCIM}/Groups?startIndex=1&count=1&filter=${encodeURIComponent("bad filter eq 23")}`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], scimType: "invalidFilter" } });
+    expect((await call(emu, "GET", `${SCIM}/Groups?startIndex=0`, { token: emu.scimToken })).status).toBe(400);
+  });
+
+  it("refuses PUT on a group with 403 (the permission class maps no scope to PUT), not 405", async () => {
+    const emu = demo();
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    expect(await call(emu, "PUT", `${SCIM}/Groups/${payments?.id}`, { token: emu.scimToken, body: {} }))
+      .toMatchObject({ status: 403, body: { detail: "You do not have permission to perform this action." } });
+    expect((await call(emu, "PUT", `${SCIM}/Groups/${payments?.id}`, { token: null })).status).toBe(401);
+    // Methods the endpoint does not define stay 405, and their Allow header lists PUT with the others.
+    const post = await call(emu, "POST", `${SCIM}/Groups/${payments?.id}`, { token: emu.scimToken, body: {} });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")?.split(", ").sort()).toEqual(["DELETE", "GET", "PATCH", "PUT"]);
+  });
+
+  it("answers the group tests' errors: 404 Group not found on every method, invalid op text, too many ops", async () => {
+    const emu = demo();
+    for (const method of ["GET", "PATCH", "DELETE"]) {
+      const body = method === "PATCH" ? { schemas: PATCH_SCHEMA, Operations: [] } : undefined;
+      expect(await call(emu, method, `${SCIM}/Groups/32340`, { token: emu.scimToken, body }), method)
+        .toMatchObject({ status: 404, body: { schemas: [ERROR_SCHEMA], detail: "Group not found." } });
+    }
+    const payments = emu.state.teams.find((t) => t.slug === "payments");
+    const url = `${SCIM}/Groups/${payments?.id}`;
+    const invalid = await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: [{ op: "invalid", value: { displayName: "x" } }] } });
+    expect(invalid.status).toBe(400);
+    expect(String(asObject(invalid.body).detail)).toContain("invalid");
+    expect(await call(emu, "PATCH", url, { token: emu.scimToken, body: { schemas: PATCH_SCHEMA, Operations: Array.from({ length: 101 }, () => ({ op: "replace" })) } }))
+      .toMatchObject({ status: 400, body: { schemas: [ERROR_SCHEMA], detail: "Too many patch ops sent, limit is 100." } });
+  });
+});
+

@@ -63,6 +63,11 @@ const STEPS: Step[] = [
     body: { userName: "scim.spec@acme.test", sentryOrgRole: "manager" }, save: (b, ids) => { ids.scimUser = String(asObject(b).id); },
   },
   { op: "getOrganizationScimV2User", method: "GET", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200 },
+  // scim/members.py `put` (experimental, in spec/supplement.yaml): sets and locks the IdP-managed org role.
+  {
+    op: "replaceOrganizationScimV2UserRole", method: "PUT", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200,
+    body: { sentryOrgRole: "member" },
+  },
   {
     op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", status: 201,
     body: { userName: "scim.patched@acme.test" }, save: (b, ids) => { ids.scimPatched = String(asObject(b).id); },
@@ -161,6 +166,7 @@ function forbiddenVariants(schema: Record<string, unknown>, base: Record<string,
 /** Spec-forbidden bodies that Sentry's code accepts or refuses otherwise; the code wins (facts §10). */
 const KNOWN_DISCREPANCIES: Record<string, string> = {
   "updateTeam missing slug": "TeamDetailsSerializer is partial: a PUT with only `name` is accepted",
+  "provisionOrganizationScimV2User sentryOrgRole not a string": "scim/members.py calls `.lower()` on a truthy role: a boolean is a 500",
 };
 
 describe("request bodies the spec forbids", () => {
@@ -218,5 +224,8 @@ describe("request bodies the spec forbids", () => {
     // 5. Invite conflicts are 400 with an email field error (not 409).
     const conflict = await call(emu, "POST", `${ORG}/members/`, { body: { email: "ada.smith@acme.test" } });
     expect(conflict).toMatchObject({ status: 400, body: { email: ["The user ada.smith@acme.test is already a member"] } });
+    // 6. A SCIM role that is truthy but not a string meets `.lower()` in scim/members.py: a 500, not a 400.
+    const scimRole = await call(emu, "POST", `${ORG}/scim/v2/Users`, { token: emu.scimToken, body: { userName: "bool.role@acme.test", sentryOrgRole: true } });
+    expect(scimRole).toMatchObject({ status: 500, body: { detail: "Internal Error" } });
   });
 });

@@ -4,7 +4,9 @@
  * the memberships and their team roles). Pages read: ⌈T/100⌉ + ⌈M/100⌉ + Σ ⌈mₜ/100⌉ over teams with members.
  */
 import type { SentryClient } from "../../client.js";
+import { isPermissionError } from "../../http/errors.js";
 import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../roles.js";
+import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";
 import { nodeCrypto } from "../../http/node-crypto.js";
 
@@ -84,6 +86,7 @@ function asRole(value: unknown): OrgRole {
  * Reads teams, project links, members, invites and memberships of `sentry`'s organization.
  * @example const live = await readLiveState(sentry.withOrg("acme")); console.log(live.members.length);
  * @throws {PermissionError} when the token may not list members or teams.
+ * @throws {AccessPlanError} (`token`) when it may not list a team's members (no access to that team).
  */
 export async function readLiveState(sentry: SentryClient, options: ReadOptions = {}): Promise<LiveState> {
   const organization = sentry.org.slug ?? "";
@@ -100,6 +103,17 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
     return out;
   };
   const list = { perPage: 100, ...(signal ? { signal } : {}) };
+  // A team's member list passes TeamPermission, i.e. `has_team_scope`, which needs access to that team
+  // (src/sentry/api/bases/team.py): without open membership, a non-global role sees only its own teams' members.
+  const readTeamMembers = async (slug: string) => {
+    try {
+      return await countPages(sentry.org.teams.members(slug, list).pages());
+    } catch (error) {
+      if (!isPermissionError(error)) throw error;
+      throw new AccessPlanError("token", `cannot read the members of team ${slug}: Sentry lists a team's members only to callers with access to it`,
+        "Plan with a token of a manager or owner (or of a member of every team), or turn on open membership for the organization.");
+    }
+  };
   const teams = new Map<string, LiveTeam>();
   const rows: Array<{ team: string; id: string; stored: unknown }> = [];
   // Each team's member list is read as soon as its page of the team list is in, alongside the member list.
@@ -113,7 +127,7 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
         signal?.throwIfAborted();
         const team = queue.shift();
         if (team) {
-          for (const row of await countPages(sentry.org.teams.members(team.slug, list).pages())) {
+          for (const row of await readTeamMembers(team.slug)) {
             rows.push({ team: team.slug, id: String(row.id), stored: (row as { teamRole?: unknown }).teamRole });
           }
         } else if (listed) return;

@@ -1,39 +1,91 @@
 /**
- * `GET /organizations/{org}/audit-logs/` (organization_auditlogs.py): newest first, filters
- * `event` (unknown → no rows), `actor` (user id), `start`/`end`/`statsPeriod`; body `{ rows, options }`;
- * keyset cursors on (epoch ms, id) so a walk stays consistent while new entries arrive.
+ * `GET /organizations/{org}/audit-logs/` (src/sentry/core/endpoints/organization_auditlogs.py,
+ * tests/sentry/core/endpoints/test_organization_auditlogs.py): the query serializer first (400, all field
+ * errors at once), then Sentry's date-range helper, whose `InvalidParams` nothing catches (500); newest first;
+ * body `{ rows, options }`; paged by Sentry's `DateTimePaginator` (epoch-ms `value:offset:is_prev` cursors).
  */
 import { AUDIT_EVENT_NAMES, auditNote, materialiseHistory } from "../audit.js";
-import { detail, type EmuAnswer, json } from "../http.js";
+import { dateTimePage } from "../datetime-paginator.js";
+import { drfDateTime, drfInteger, INVALID_DATETIME, INVALID_INTEGER, lastParam } from "../drf.js";
+import { AnswerError, type EmuAnswer, json } from "../http.js";
 import { type AuditEntry, iso } from "../model.js";
-import { keysetPage, type Position } from "../pagination.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeUser } from "../serialize.js";
 
+/** `BoundedIntegerField.MAX_VALUE`, the `actor` field's `max_value`. */
+const MAX_ACTOR = 2_147_483_647;
 const PERIOD_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** An uncaught `InvalidParams` (src/sentry/api/handlers.py handles only snuba rate limits): Sentry's 500 body. */
+const INTERNAL_ERROR: EmuAnswer = { status: 500, body: { detail: "Internal Error", errorId: null } };
 
-function parseDate(raw: string, field: string): number | EmuAnswer {
-  const ms = Date.parse(raw);
-  return Number.isNaN(ms) ? json(400, { [field]: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."] }) : ms;
+interface AuditQuery {
+  event: string | null;
+  actor: number | null;
 }
 
-/** Resolves the optional date range; `statsPeriod` wins over start/end as in Sentry's helper. */
-function dateRange(ctx: RouteContext): { from: number; to: number } | EmuAnswer | null {
-  const q = ctx.req.url.searchParams;
-  const period = q.get("statsPeriod");
-  if (period) {
-    const m = /^(\d+)([smhdw])?$/.exec(period);
-    if (!m?.[1]) return detail(400, "Invalid statsPeriod");
-    return { from: ctx.now - Number(m[1]) * (PERIOD_UNITS[m[2] ?? "s"] ?? 1000), to: ctx.now };
+/** `AuditLogQueryParamSerializer`: an empty value of these optional fields is skipped, as DRF does for query input. */
+function readQuery(params: URLSearchParams): AuditQuery {
+  const errors: Record<string, string[]> = {};
+  const value = (name: string) => {
+    const raw = lastParam(params, name);
+    return raw === null || raw === "" ? null : raw;
+  };
+  const actorText = value("actor");
+  let actor: number | null = null;
+  if (actorText !== null) {
+    actor = drfInteger(actorText);
+    if (actor === null) errors.actor = [INVALID_INTEGER];
+    else if (actor > MAX_ACTOR) errors.actor = [`Ensure this value is less than or equal to ${MAX_ACTOR}.`];
   }
-  const start = q.get("start");
-  const end = q.get("end");
-  if (!start && !end) return null;
-  if (!start || !end) return detail(400, "start and end are both required");
-  const from = parseDate(start, "start");
-  if (typeof from !== "number") return from;
-  const to = parseDate(end, "end");
-  if (typeof to !== "number") return to;
+  // CharFields trim whitespace, and a value that trims to nothing is "blank".
+  let event: string | null = null;
+  for (const name of ["event", "statsPeriod"]) {
+    const text = value(name);
+    if (text !== null && text.trim() === "") errors[name] = ["This field may not be blank."];
+    else if (name === "event" && text !== null) event = text.trim();
+  }
+  for (const name of ["start", "end"]) {
+    const text = value(name);
+    if (text !== null && drfDateTime(text) === null) errors[name] = [INVALID_DATETIME];
+  }
+  if (Object.keys(errors).length) throw new AnswerError(json(400, errors));
+  return { event, actor };
+}
+
+/** `parse_stats_period` (src/sentry/utils/dates.py): digits and an optional unit, seconds by default. */
+function statsPeriodMs(text: string): number | null {
+  const m = /^(\d+)([hdmsw]?)$/.exec(text);
+  if (!m?.[1]) return null;
+  const ms = Number(m[1]) * (PERIOD_UNITS[m[2] || "s"] ?? 1_000);
+  return Number.isSafeInteger(ms) ? ms : null;
+}
+
+/**
+ * `get_date_range_from_stats_period(request.GET, optional=True)` (src/sentry/api/utils.py): `statsPeriod` (even
+ * empty), else `statsPeriodStart` + `statsPeriodEnd`, else `start` + `end`; a bad or half-given range, or one that
+ * does not start before it ends, raises `InvalidParams` — a 500. The filter is inclusive at both ends.
+ */
+function dateRange(params: URLSearchParams, now: number): { from: number; to: number } | null {
+  const period = lastParam(params, "statsPeriod");
+  const periodStart = lastParam(params, "statsPeriodStart");
+  const periodEnd = lastParam(params, "statsPeriodEnd");
+  const startText = lastParam(params, "start");
+  const endText = lastParam(params, "end");
+  const crash = (): never => { throw new AnswerError(INTERNAL_ERROR); };
+  let from: number;
+  let to = now;
+  if (period !== null) {
+    from = now - (statsPeriodMs(period) ?? crash());
+  } else if (periodStart || periodEnd) {
+    if (!periodStart || !periodEnd) crash();
+    from = now - (statsPeriodMs(periodStart as string) ?? crash());
+    to = now - (statsPeriodMs(periodEnd as string) ?? crash());
+  } else if (startText || endText) {
+    if (!startText || !endText) crash();
+    from = drfDateTime(startText as string) ?? crash();
+    to = drfDateTime(endText as string) ?? crash();
+  } else return null;
+  if (from >= to) crash();
   return { from, to };
 }
 
@@ -54,31 +106,21 @@ function serializeEntry(ctx: RouteContext, entry: AuditEntry): Record<string, un
 }
 
 function listAuditLogs(ctx: RouteContext): EmuAnswer {
-  const q = ctx.req.url.searchParams;
-  const actor = q.get("actor");
-  if (actor !== null && actor !== "" && !/^\d{1,18}$/.test(actor)) return json(400, { actor: ["A valid integer is required."] });
-  const range = dateRange(ctx);
-  if (range && "status" in range) return range;
-  const event = q.get("event");
+  const params = ctx.req.url.searchParams;
+  const { event, actor } = readQuery(params);
+  const range = dateRange(params, ctx.now);
   materialiseHistory(ctx.world, ctx.org);
   const rows: AuditEntry[] = [];
-  // Newest first: walk the ascending log backwards.
+  // Newest first: walk the ascending log backwards (ties on the millisecond: the newer id first).
   for (let i = ctx.org.audit.length - 1; i >= 0; i--) {
     const e = ctx.org.audit[i] as AuditEntry;
-    if (event && e.event !== event) continue;
-    if (actor && String(e.actorUserId) !== actor) continue;
+    if (event !== null && e.event !== event) continue;
+    if (actor !== null && e.actorUserId !== actor) continue;
     if (range && (e.ms < range.from || e.ms > range.to)) continue;
     rows.push(e);
   }
-  const page = keysetPage(ctx.req, {
-    rows,
-    positionOf: (e) => ({ value: e.ms, tie: e.id }),
-    // List order is descending on (ms, id).
-    compare: (a: Position, b: Position) => Number(b.value) - Number(a.value) || b.tie - a.tie,
-    numeric: true,
-    origin: { value: Number.MAX_SAFE_INTEGER, tie: 0 },
-  });
-  return json(200, { rows: page.items.map((e) => serializeEntry(ctx, e)), options: [...AUDIT_EVENT_NAMES] }, { Link: page.link(ctx.req) });
+  const page = dateTimePage(ctx.req, rows, (e) => e.ms);
+  return json(200, { rows: page.items.map((e) => serializeEntry(ctx, e)), options: [...AUDIT_EVENT_NAMES] }, { Link: page.link });
 }
 
 export const auditRoutes: RouteSpec[] = [{ operationId: "listOrganizationAuditLogs", handler: listAuditLogs }];

@@ -2,11 +2,11 @@
  * SCIM Groups (src/sentry/core/endpoints/scim/teams.py): a group is a team; provisioned and patched
  * teams are marked idp-provisioned; PATCH adds/removes/replaces members and renames (Okta and Azure forms).
  */
-import { type EmuAnswer, fail, isRecord, json, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
+import { detail, type EmuAnswer, fail, isRecord, json, NO_PERMISSION, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
 import { findTeam, type Member, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { auditTeamChange } from "./member-teams.js";
-import { excludesMembers, parseScimFilter, patchOperations, scimList } from "./scim.js";
+import { parseScimFilter, patchOperations, scimList, scimQuery } from "./scim.js";
 import { createTeamRecord, deleteTeamRecord, TEAM_CONFLICT } from "./teams.js";
 
 const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -50,13 +50,13 @@ function slugErrors(slug: string): string[] {
 }
 
 function listGroups(ctx: RouteContext): EmuAnswer {
-  const filter = parseScimFilter(ctx.req.url.searchParams.get("filter"));
-  const wanted = filter ? djangoSlugify(filter.value) : undefined;
-  const withMembers = !excludesMembers(ctx.req);
+  const query = scimQuery(ctx.req);
+  const wanted = query.filter ? djangoSlugify(query.filter.value) : undefined;
+  const withMembers = !query.excludesMembers;
   const rows = [...ctx.org.teams.values()]
     .filter((t) => wanted === undefined || t.slug.toLowerCase() === wanted)
     .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return scimList(ctx.req, rows, (t) => serializeGroup(ctx, t, withMembers));
+  return scimList(query, rows, (t) => serializeGroup(ctx, t, withMembers));
 }
 
 /**
@@ -83,9 +83,17 @@ function memberById(ctx: RouteContext, raw: unknown): Member {
   return found ?? fail(USER_NOT_FOUND);
 }
 
-/** The member id of a remove op: Azure's `value: [{ value }]`, else the filter in `members[value eq "7"]`. */
+const INTERNAL_ERROR: EmuAnswer = { status: 500, body: { detail: "Internal Error", errorId: null } };
+
+/**
+ * The member id of a remove op: Azure's `value: [{ value }]`, else the filter in `members[value eq "7"]`. Sentry
+ * indexes Azure's list without a check, so a value that is not a non-empty list of objects is a 500.
+ */
 function removeTarget(op: Record<string, unknown>): unknown {
-  if (op.value !== undefined) return Array.isArray(op.value) ? op.value[0] : undefined;
+  if (op.value !== undefined) {
+    const first: unknown = Array.isArray(op.value) ? op.value[0] : undefined;
+    return isRecord(first) && "value" in first ? first : fail(INTERNAL_ERROR);
+  }
   const inner = /\[(.*?)\]/.exec(String(op.path));
   if (!inner?.[1]) fail(json(400, { schemas: [SCIM_ERROR_SCHEMA], scimType: "invalidFilter" }));
   return parseScimFilter(inner[1])?.value;
@@ -106,13 +114,21 @@ function rename(ctx: RouteContext, team: Team, name: unknown): void {
  * PATCH (scim/teams.py): `schemas` and `Operations` are required (400 with the serializer errors as
  * JSON text), at most 100 ops; any PATCH marks the team IdP-provisioned. Ops: add/remove/replace of
  * members (Okta and Azure forms) and renames (`replace` without path, Okta; `path: "displayName"`,
- * Azure). Other add/remove paths are ignored. Ops run in one transaction: an unknown member (404) or a
- * bad name (400) undoes the whole request, while an unsupported replace path (400) keeps earlier ops.
+ * Azure). Other add/remove paths are ignored. Remove targets are read first (a bad filter: 400, nothing done).
+ * Ops run in one transaction: an unknown member (404) or a bad name (400) undoes the whole request, while an
+ * unsupported replace path (400) keeps earlier ops.
  */
 function patchGroup(ctx: RouteContext): EmuAnswer {
   const team = requireGroup(ctx);
   const ops = patchOperations(parseJsonBody(ctx.req), { ops: ["add", "remove", "replace"], requireSchemas: true });
   if (ops.length > 100) return TOO_MANY;
+  // Sentry reads every remove op's target before changing anything (to revoke privileges first): an op without a
+  // path is a 500 (`"members" in operation["path"]`), a bad filter a 400, both with nothing changed.
+  for (const op of ops) {
+    if (String(op.op).toLowerCase() !== "remove") continue;
+    if (typeof op.path !== "string") return INTERNAL_ERROR;
+    if (op.path.includes("members")) removeTarget(op);
+  }
   const saved = { name: team.name, slug: team.slug, idp: team.idpProvisioned, auditLength: ctx.org.audit.length,
     teams: [...ctx.org.members.values()].map((m) => [m, new Map(m.teams)] as const) };
   const add = (m: Member) => { if (!m.teams.has(team.id)) { m.teams.set(team.id, null); auditTeamChange(ctx, "member.join-team", m, team); } };
@@ -151,9 +167,19 @@ function patchGroup(ctx: RouteContext): EmuAnswer {
 
 export const scimGroupRoutes: RouteSpec[] = [
   { operationId: "listOrganizationScimV2Groups", handler: listGroups },
-  { operationId: "getOrganizationScimV2Group", handler: (ctx) => json(200, serializeGroup(ctx, requireGroup(ctx), !excludesMembers(ctx.req))) },
+  {
+    // teams.py `get` runs the query serializer too: a bad filter or startIndex is refused on a single group.
+    operationId: "getOrganizationScimV2Group",
+    handler: (ctx) => {
+      const team = requireGroup(ctx);
+      return json(200, serializeGroup(ctx, team, !scimQuery(ctx.req).excludesMembers));
+    },
+  },
   { operationId: "provisionOrganizationScimV2Group", handler: provisionGroup },
   { operationId: "updateOrganizationScimV2Group", handler: patchGroup },
+  // teams.py defines `put` (to refuse it), so Sentry runs the permission class, whose scope_map has no PUT: 403.
+  // tests/sentry/core/endpoints/scim/test_scim_team_details.py test_team_details_put_permission_denied.
+  { operationId: "getOrganizationScimV2Group", refusedMethod: "PUT", handler: () => detail(403, NO_PERMISSION) },
   {
     operationId: "deleteOrganizationScimV2Group",
     handler: (ctx) => { deleteTeamRecord(ctx, requireGroup(ctx)); return noContent(); },

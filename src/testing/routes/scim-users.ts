@@ -1,7 +1,7 @@
 /**
  * SCIM Users (src/sentry/core/endpoints/scim/members.py): a user is an org member; provisioning
- * invites with `idp:provisioned`, PATCH only deactivates (hard delete), DELETE hard-deletes, and the
- * only owner is never removed.
+ * invites with `idp:provisioned`, PATCH only deactivates (hard delete), PUT sets or releases the IdP-managed org
+ * role, DELETE hard-deletes, and the only owner is never removed.
  */
 import { detail, type EmuAnswer, fail, isRecord, json, NOT_FOUND, noContent, parseJsonBody, scimError } from "../http.js";
 import { findMemberByEmail, isPending, type Member, NO_FLAGS } from "../model.js";
@@ -9,7 +9,7 @@ import { isOrgRole, ORG_ROLES } from "../roles.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import type { OrgRole } from "../types.js";
 import { memberAuditData, removeMemberRecord } from "./members.js";
-import { parseScimFilter, patchOperations, pythonJson, scimList } from "./scim.js";
+import { patchOperations, scimList, scimQuery, sentryJson } from "./scim.js";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 
@@ -33,6 +33,21 @@ function requireScimUser(ctx: RouteContext): Member {
   return ctx.org.members.get(Number(ctx.params.member_id)) ?? fail(scimError(404, NOT_FOUND));
 }
 
+/**
+ * `Organization.default_role` (src/sentry/models/organization.py; `member` unless an owner changes it, which the
+ * emulator does not model). SCIM uses the org's default, not the auth provider's `default_role`.
+ */
+const ORG_DEFAULT_ROLE: OrgRole = "member";
+/** Sentry crashes (500) where it calls `.get`/`.lower()` on a value that is not a dict/str. */
+const INTERNAL_ERROR: EmuAnswer = { status: 500, body: { detail: "Internal Error", errorId: null } };
+
+/** Python truthiness of a JSON value (`if request.data.get("sentryOrgRole")`). */
+function pythonTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return isRecord(value) ? Object.keys(value).length > 0 : true;
+}
+
 const PARTNERSHIP = "This member is managed by an active partnership and cannot be modified until the end of the partnership.";
 const ONLY_OWNER = "You cannot remove the only remaining owner of the organization.";
 
@@ -44,12 +59,20 @@ function scimRole(raw: unknown): OrgRole {
 }
 
 function listUsers(ctx: RouteContext): EmuAnswer {
-  const filter = parseScimFilter(ctx.req.url.searchParams.get("filter"));
-  const wanted = filter?.value.toLowerCase();
+  const query = scimQuery(ctx.req);
+  const wanted = query.filter?.value.toLowerCase();
+  // ORDER BY email, id over OrganizationMember.email, which Sentry clears once a user joins: pending invites come
+  // first by email, then members with accounts (email NULL, sorted last by Postgres) by id
+  // (test_scim_user_index.py test_get_members_no_filter__invited).
+  const byEmailThenId = (a: Member, b: Member) => {
+    if (isPending(a) !== isPending(b)) return isPending(a) ? -1 : 1;
+    if (isPending(a) && a.email !== b.email) return a.email < b.email ? -1 : 1;
+    return a.id - b.id;
+  };
   const rows = [...ctx.org.members.values()]
     .filter((m) => wanted === undefined || m.email.toLowerCase() === wanted)
-    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id));
-  return scimList(ctx.req, rows, (m) => serializeScimUser(ctx, m));
+    .sort(byEmailThenId);
+  return scimList(query, rows, (m) => serializeScimUser(ctx, m));
 }
 
 /**
@@ -61,14 +84,16 @@ function provisionUser(ctx: RouteContext): EmuAnswer {
   const body = parseJsonBody(ctx.req);
   if (!isRecord(body)) return scimError(400, "Invalid request body.");
   const { userName, sentryOrgRole } = body;
-  const roleGiven = sentryOrgRole !== undefined && sentryOrgRole !== null && sentryOrgRole !== "";
-  const orgRole = roleGiven ? scimRole(sentryOrgRole) : scimRole(ctx.org.authProvider?.defaultRole ?? "member");
+  const roleGiven = pythonTruthy(sentryOrgRole);
+  // Sentry lowercases a given role with `.lower()`: a truthy value that is not a string is a 500.
+  if (roleGiven && typeof sentryOrgRole !== "string") return INTERNAL_ERROR;
+  const orgRole = roleGiven ? scimRole(sentryOrgRole) : scimRole(ORG_DEFAULT_ROLE);
   if (typeof userName !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName)) {
-    return scimError(400, pythonJson({ email: [userName === undefined || userName === null ? "This field may not be null." : "Enter a valid email address."] }));
+    return scimError(400, sentryJson({ email: [userName === undefined || userName === null ? "This field may not be null." : "Enter a valid email address."] }));
   }
   const existing = findMemberByEmail(ctx.org, userName);
   if (existing && !isPending(existing)) return scimError(409, "User already exists in the database.");
-  if (existing) return scimError(400, pythonJson({ email: [`The user ${userName} has already been invited`] }));
+  if (existing) return scimError(400, sentryJson({ email: [`The user ${userName} has already been invited`] }));
   const member: Member = {
     id: ctx.world.nextId("member"), email: userName, name: userName, userId: null, orgRole,
     flags: { ...NO_FLAGS, "idp:provisioned": true, "idp:role-restricted": roleGiven },
@@ -117,6 +142,42 @@ function patchUser(ctx: RouteContext): EmuAnswer {
   return noContent();
 }
 
+/**
+ * PUT (scim/members.py `OrganizationSCIMMemberDetails.put`, test_scim_user_details.py `SCIMMemberRoleUpdateTests`):
+ * reads only `sentryOrgRole`. An owner is never changed: 200 with its lock cleared. A partnership member is 403.
+ * A role (lowercased) already locked and equal answers 200 untouched; otherwise it must not carry org:admin (400
+ * "Invalid organization role.") and is set and locked. A blank role leaves an unlocked non-default member alone;
+ * else it sets the default role and clears the lock. Every change marks the member IdP-provisioned; none is audited.
+ */
+function putUser(ctx: RouteContext): EmuAnswer {
+  const member = requireScimUser(ctx);
+  const body = parseJsonBody(ctx.req);
+  const reply = () => json(200, serializeScimUser(ctx, member));
+  if (member.orgRole === "owner") {
+    member.flags = { ...member.flags, "idp:role-restricted": false, "idp:provisioned": true };
+    return reply();
+  }
+  if (member.flags["partnership:restricted"]) return detail(403, PARTNERSHIP);
+  if (body !== undefined && !isRecord(body)) return INTERNAL_ERROR;
+  const raw = isRecord(body) ? body.sentryOrgRole : undefined;
+  const given = pythonTruthy(raw);
+  let requested: string;
+  let restricted: boolean;
+  if (given) {
+    if (typeof raw !== "string") return INTERNAL_ERROR;
+    if (member.flags["idp:role-restricted"] && member.orgRole === raw.toLowerCase()) return reply();
+    requested = raw.toLowerCase();
+    restricted = true;
+  } else {
+    if (member.orgRole !== ORG_DEFAULT_ROLE && !member.flags["idp:role-restricted"]) return reply();
+    requested = ORG_DEFAULT_ROLE;
+    restricted = false;
+  }
+  member.orgRole = scimRole(requested);
+  member.flags = { ...member.flags, "idp:role-restricted": restricted, "idp:provisioned": true };
+  return reply();
+}
+
 function deleteUser(ctx: RouteContext): EmuAnswer {
   const member = requireScimUser(ctx);
   if (member.flags["partnership:restricted"]) return detail(403, PARTNERSHIP);
@@ -129,5 +190,6 @@ export const scimUserRoutes: RouteSpec[] = [
   { operationId: "getOrganizationScimV2User", handler: (ctx) => json(200, serializeScimUser(ctx, requireScimUser(ctx))) },
   { operationId: "provisionOrganizationScimV2User", handler: provisionUser },
   { operationId: "updateOrganizationScimV2User", handler: patchUser },
+  { operationId: "replaceOrganizationScimV2UserRole", handler: putUser },
   { operationId: "deleteOrganizationScimV2User", handler: deleteUser },
 ];

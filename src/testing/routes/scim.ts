@@ -2,6 +2,7 @@
  * SCIM v2 shared parts (src/sentry/core/endpoints/scim/utils.py, constants.py): the filter grammar,
  * `startIndex`/`count` paging, the ListResponse envelope (no Link header) and PatchOp validation.
  */
+import { drfInteger, INVALID_INTEGER, lastParam, pythonInt } from "../drf.js";
 import { AnswerError, detail, type EmuAnswer, type EmuRequest, json, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
 
 export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -14,8 +15,9 @@ export interface ScimFilter {
 /**
  * Sentry's filter grammar (scim/utils.py `parse_filter_conditions`): no comma anywhere, exactly one
  * `" eq "` (lowercase, single spaces), a key among userName/value/displayName (the same three for Users
- * and Groups), and a value whose first and last characters are dropped (the quotes). `value` keys take
- * an integer. Anything else is 400 `invalidFilter`. Linear time: plain string splits.
+ * and Groups), and a value whose first and last characters are dropped (the quotes). Anything else is 400
+ * `invalidFilter`. A `value` key takes Python's `int()` of the value, and its ValueError is not the
+ * SCIMFilterError the serializer catches: a non-integer is a 500. Linear time: plain string splits.
  */
 export function parseScimFilter(raw: string | null): ScimFilter | null {
   if (raw === null) return null;
@@ -26,44 +28,64 @@ export function parseScimFilter(raw: string | null): ScimFilter | null {
   const attribute = parts[0].trim();
   const value = parts[1].trim().slice(1, -1);
   if (!ACCEPTED_FILTER_KEYS.includes(attribute)) throw invalid();
-  if (attribute === "value" && !/^\s*[-+]?\d+\s*$/.test(value)) throw invalid();
-  return { attribute, value: attribute === "value" ? String(Number(value)) : value };
+  if (attribute !== "value") return { attribute, value };
+  const id = pythonInt(value);
+  if (id === null) throw new AnswerError({ status: 500, body: { detail: "Internal Error", errorId: null } });
+  return { attribute, value: String(id) };
 }
 
 const ACCEPTED_FILTER_KEYS = ["userName", "value", "displayName"];
 
-/** `excludedAttributes` (only `members` has an effect, on Groups). */
-export function excludesMembers(req: EmuRequest): boolean {
-  return req.url.searchParams.getAll("excludedAttributes").some((v) => v.split(",").map((x) => x.trim()).includes("members"));
+/** What `SCIMQueryParamSerializer` (scim/utils.py) makes of a query string. */
+export interface ScimQuery {
+  filter: ScimFilter | null;
+  startIndex: number;
+  count: number;
+  /** `excludedAttributes` holds exactly `members` (a ListField reads each repeated value whole: no comma split). */
+  excludesMembers: boolean;
 }
 
-/** Python's `json.dumps` text of a value (", " and ": " separators), as SCIM errors embed serializer errors. */
-export function pythonJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
-  if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(", ")}}`;
-  }
-  return JSON.stringify(value);
+/**
+ * Validates a SCIM query string as `SCIMEndpoint.get_query_parameters` does, on lists and on a single group
+ * alike: a bad filter is the `invalidFilter` body; bad `startIndex`/`count` are DRF field errors, all at once.
+ */
+export function scimQuery(req: EmuRequest): ScimQuery {
+  const params = req.url.searchParams;
+  const errors: Record<string, string[]> = {};
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = lastParam(params, name);
+    // An empty value of an optional field is skipped (DRF `Field.get_value` on form/query input).
+    if (raw === null || raw === "") return fallback;
+    const value = drfInteger(raw);
+    if (value === null) errors[name] = [INVALID_INTEGER];
+    else if (value < min) errors[name] = [`Ensure this value is greater than or equal to ${min}.`];
+    return value ?? fallback;
+  };
+  const rawFilter = lastParam(params, "filter");
+  const filter = parseScimFilter(rawFilter === "" ? null : rawFilter);
+  const startIndex = int("startIndex", 1, 1);
+  const count = int("count", 100, 0);
+  if (Object.keys(errors).length) throw new AnswerError(json(400, errors));
+  return { filter, startIndex, count, excludesMembers: params.getAll("excludedAttributes").includes("members") };
+}
+
+/**
+ * The text `sentry.utils.json.dumps` gives for a value, as SCIM errors embed serializer errors in `detail`:
+ * simplejson with `separators=(",", ":")` (no spaces) and its default `ensure_ascii` (non-ASCII as `\uXXXX`).
+ * src/sentry/utils/json.py; test_scim_user_details.py `test_member_detail_patch_too_many_ops` asserts the text.
+ */
+export function sentryJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** A SCIMApiError whose detail is the JSON text of serializer errors (scim/members.py, scim/teams.py). */
 export function serializerError(errors: Record<string, unknown>): never {
-  throw new AnswerError(scimError(400, pythonJson(errors)));
+  throw new AnswerError(scimError(400, sentryJson(errors)));
 }
 
-function intParam(req: EmuRequest, name: string, fallback: number, min: number): number {
-  const raw = req.url.searchParams.get(name);
-  if (raw === null || raw === "") return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new AnswerError(json(400, { [name]: ["A valid integer is required."] }));
-  const value = Number(raw);
-  if (value < min) throw new AnswerError(json(400, { [name]: [`Ensure this value is greater than or equal to ${min}.`] }));
-  return value;
-}
-
-/** One SCIM page: 1-based `startIndex`, `count` (default 100; 0 is refused like a bad per_page). */
-export function scimList<T>(req: EmuRequest, rows: readonly T[], serialize: (row: T) => unknown): EmuAnswer {
-  const startIndex = intParam(req, "startIndex", 1, 1);
-  const count = intParam(req, "count", 100, 0);
+/** One SCIM page of `rows`: 1-based `startIndex`, `count` (0 is refused like a bad per_page). */
+export function scimList<T>(query: ScimQuery, rows: readonly T[], serialize: (row: T) => unknown): EmuAnswer {
+  const { startIndex, count } = query;
   if (count === 0) throw new AnswerError(detail(400, "Invalid per_page value. Must be between 1 and 100."));
   const page = rows.slice(startIndex - 1, startIndex - 1 + count);
   return json(200, {

@@ -120,11 +120,29 @@ function updateTeam(ctx: RouteContext): EmuAnswer {
   return json(200, serializeTeam(ctx, team));
 }
 
+/**
+ * team_details.py `delete` (also SCIM's): the team is renamed `{slug}-{32 hex}` (cut to 50) to release its slug and
+ * scheduled for deletion; the audit row is written after the rename, so it names the released slug.
+ * The emulator removes the team at once; the suffix is derived from the team id and time, not random.
+ */
 export function deleteTeamRecord(ctx: RouteContext, team: Team): void {
   ctx.org.teams.delete(team.id);
   for (const member of ctx.org.members.values()) member.teams.delete(team.id);
   for (const project of ctx.org.projects.values()) project.teamIds = project.teamIds.filter((id) => id !== team.id);
-  ctx.audit("team.remove", { targetObject: team.id, data: { slug: team.slug, name: team.name, id: team.id } });
+  const released = `${team.slug}-${suffixHex(team.id, ctx.now)}`.slice(0, 50);
+  ctx.audit("team.remove", { targetObject: team.id, data: { slug: released, name: team.name, id: team.id } });
+}
+
+/** 32 hex digits standing in for `uuid4().hex`, the same for the same team and instant. */
+function suffixHex(id: number, now: number): string {
+  let h = (id * 2_654_435_761 + now) >>> 0;
+  let out = "";
+  while (out.length < 32) {
+    h = Math.imul(h ^ (h >>> 15), 2_246_822_519) >>> 0;
+    h = (h ^ (h >>> 13)) >>> 0;
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 32);
 }
 
 function deleteTeam(ctx: RouteContext): EmuAnswer {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyAccessPlan, dumpAccess, formatAccessConfig, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
+import { applyAccessPlan, dumpAccess, formatAccessConfig, isAccessPlanError, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
 import type { AccessConfig, AccessPlan } from "../../../src/recipes/index.js";
 import type { EmulatorOptions } from "../../../src/testing/index.js";
 import { closeClients, harness } from "../../resources/helpers.js";
@@ -119,10 +119,32 @@ describe("invitation limits", () => {
 });
 
 describe("capability preflight", () => {
-  it("a member-role user token: changes Sentry would refuse are blocked with the reason, not attempted", async () => {
+  // src/sentry/api/bases/team.py TeamPermission via has_team_scope (tests/sentry/core/endpoints/test_team_details.py
+  // test_admin_without_team_membership): without open membership, a team's member list needs access to the team.
+  it("a member-role user token that cannot read every team's members is refused with the reason, before any change", async () => {
     const { emu, clientWith } = harness();
     const token = emu.issueToken({ kind: "user", userEmail: "tom.garcia@acme.test", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"] });
+    const error = await planAccess(clientWith(token), await dumped(harness().sentry), opts).then(() => undefined, (e: unknown) => e);
+    expect(isAccessPlanError(error) && error.code).toBe("token");
+    expect((error as Error).message).toMatch(/cannot read the members of team [a-z0-9-]+/);
+    expect((error as { hint: string }).hint).toMatch(/open membership|manager or owner/);
+    expect(writesOf(emu)).toEqual([]);
+  });
+
+  it("a member-role user token: changes Sentry would refuse are blocked with the reason, not attempted", async () => {
+    const { emu, sentry: admin, clientWith } = harness();
+    // On every team (as a contributor), so the token may read each team's members in this closed-membership org.
+    const tom = await admin.org.members.findByEmail("tom.garcia@acme.test");
+    for (const team of emu.state.teams) {
+      if (!team.idpProvisioned) await admin.org.members.addToTeam(tom!.id, team.slug);
+      else await emu.fetch(`${emu.baseUrl}/api/0/organizations/acme/scim/v2/Groups/${team.id}`, {
+        method: "PATCH", headers: { Authorization: `Bearer ${emu.scimToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: tom!.id }] }] }),
+      });
+    }
+    const token = emu.issueToken({ kind: "user", userEmail: "tom.garcia@acme.test", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"] });
     const sentry = clientWith(token);
+    const setupWrites = writesOf(emu).length;
     const config = await dumped(sentry);
     config.teams["contractors-q1"] = { name: "Q1", projects: [] };
     config.members["dara.okafor@acme.test"] = { ...config.members["dara.okafor@acme.test"]!, role: "owner" };
@@ -136,7 +158,7 @@ describe("capability preflight", () => {
     expect(reasons["member update dara.okafor@acme.test"]).toMatch(/member:admin/);
     expect(reasons["member invite new.boss@acme.test"]).toMatch(/cannot invite with the higher manager role/);
     expect(reasons["team-member add mobile/alex.nguyen@acme.test"]).toMatch(/access request/);
-    expect(writesOf(emu)).toEqual([]);
+    expect(writesOf(emu).slice(setupWrites)).toEqual([]);
     // The predictions hold: sent anyway, Sentry (the emulator's permission model) refuses every one of them.
     const forced = await applyAccessPlan(sentry, { ...plan, changes: plan.blocked, blocked: [] }, { checkFingerprint: false, concurrency: 1 });
     expect(forced.applied.map((c) => c.subject)).toEqual([]);
