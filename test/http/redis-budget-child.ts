@@ -2,6 +2,7 @@
  * Child process for limiter-redis.test.ts: one SDK client against the emulator at argv[2], sharing its rate-limit
  * budget through Redis (argv[3], key prefix argv[4]); makes argv[5] team listings and prints how many answers were 429.
  */
+import "../child-lifeline.js";
 import { createSentryClient } from "../../src/client.js";
 
 const [baseUrl, url, keyPrefix, calls, token] = [process.argv[2]!, process.argv[3]!, process.argv[4]!, Number(process.argv[5]), process.argv[6]!];

@@ -4,6 +4,7 @@
  * that this process reached Redis). Exits once every job ran, or `graceMs` after the probe ran, leaving
  * budget-less jobs unrun.
  */
+import "../child-lifeline.js";
 import { createRateLimiter } from "../../src/http/limiter.js";
 import { systemClock } from "../../src/config.js";
 

@@ -3,6 +3,7 @@
  * fixed rows) to argv[2] as argv[3], argv[4] rows a page, printing every checkpoint the export reports, and kills
  * itself with SIGKILL (kill -9) the moment the checkpoint of page argv[5] is reported.
  */
+import "../child-lifeline.js";
 import { writeSync } from "node:fs";
 import { createSentryClient } from "../../src/client.js";
 import { exportAuditLog, type AuditExportFormat } from "../../src/recipes/audit-export.js";

@@ -23,7 +23,7 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 /** Runs the child until it kills itself; returns the checkpoints it reported and how it ended. */
 function crashAt(path: string, format: AuditExportFormat, killAt: number): Promise<{ cursors: string[]; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, format, String(PER_PAGE), String(killAt)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, format, String(PER_PAGE), String(killAt)], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => { out += d.toString(); });

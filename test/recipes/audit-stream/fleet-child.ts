@@ -2,6 +2,7 @@
  * Child process of fleet.test.ts: one fleet worker following the given organizations through the parent's proxy,
  * leases and checkpoints in Redis, one NDJSON file per organization. Prints "acquired <org>" / "lost <org>".
  */
+import "../../child-lifeline.js";
 import { createSentryClient } from "../../../src/client.js";
 import { followAuditFleet } from "../../../src/recipes/audit-stream/index.js";
 

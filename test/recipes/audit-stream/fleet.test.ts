@@ -37,7 +37,7 @@ async function proxy(emus: Record<string, Emulator>) {
 }
 
 function worker(args: string[]): { child: ChildProcess; out: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => { out += d.toString(); });
   child.stderr?.on("data", (d: Buffer) => { out += d.toString(); });

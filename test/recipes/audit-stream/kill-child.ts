@@ -2,6 +2,7 @@
  * Child process of kill.test.ts: follows the emulator server's audit log into an NDJSON file with a file checkpoint,
  * until the parent kills it (SIGKILL at a random point, or at the end).
  */
+import "../../child-lifeline.js";
 import { createSentryClient } from "../../../src/client.js";
 import { tailAuditLog } from "../../../src/recipes/audit-stream/index.js";
 

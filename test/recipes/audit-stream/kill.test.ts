@@ -13,7 +13,7 @@ const CHILD = fileURLToPath(new URL("./kill-child.ts", import.meta.url));
 const TOTAL = 20_000;
 
 function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  return spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["pipe", "ignore", "pipe"] });
 }
 
 function stop(child: ChildProcess): Promise<void> {
