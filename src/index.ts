@@ -57,7 +57,6 @@ export * from "./recipes/index.js";
 
 export type { ClientContext, SentryClient, SentryResources } from "./client.js";
 export type { Transport } from "./http/transport.js";
-export type { ApiClient } from "./http/api-client.js";
 export type { OperationId } from "./generated/operations.js";
 export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRedis, ResolvedRetry, Logger, RateLimitOptions, RedisLimiterOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
 export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";
