@@ -19,8 +19,10 @@ export interface BenchResult {
   details: Record<string, number | string>;
 }
 
-const N = 4_000;
-const ROUNDS = 5;
+// Many short rounds rather than a few long ones: on a shared machine a burst of someone else's work then spoils a
+// round or two, which the median drops, instead of a fifth of the samples.
+const N = 400;
+const ROUNDS = 50;
 const TARGET = 1.1;
 const TOKEN = "sntryu_bench000000000000000000000000000000000000000000000000000000";
 
@@ -92,7 +94,9 @@ export async function benchOverhead(): Promise<BenchResult> {
     await server.close();
   }
   const raw = median(ratios.raw!);
+  const resource = median(ratios.resource!);
   const theirs = median(ratios.sentryApi!);
+  const verdict = (ratio: number): string => (ratio <= TARGET && ratio < theirs ? "pass" : "FAIL");
   const range = (list: number[]): string => `${Math.min(...list).toFixed(2)}..${Math.max(...list).toFixed(2)}`;
   const perRequestUs = (ratio: number): number => Math.round(((median(fetchMs) * ratio) / N) * 1000);
   return {
@@ -102,15 +106,19 @@ export async function benchOverhead(): Promise<BenchResult> {
     details: {
       rawRounds: range(ratios.raw!),
       rawWall: Number(median(wallRatios.raw!).toFixed(3)),
-      resource: Number(median(ratios.resource!).toFixed(3)),
+      resource: Number(resource.toFixed(3)),
       resourceRounds: range(ratios.resource!),
+      resourceWall: Number(median(wallRatios.resource!).toFixed(3)),
       sentryApi: Number(theirs.toFixed(3)),
       sentryApiRounds: range(ratios.sentryApi!),
       sentryApiWall: Number(median(wallRatios.sentryApi!).toFixed(3)),
       fetchCpuPerRequestUs: perRequestUs(1),
       rawCpuPerRequestUs: perRequestUs(raw),
+      resourceCpuPerRequestUs: perRequestUs(resource),
       sentryApiCpuPerRequestUs: perRequestUs(theirs),
-      verdict: raw <= TARGET && raw < theirs ? "pass" : "FAIL",
+      // `raw` is openapi-fetch's client over the pipeline; resource methods take the lean path (http/api-client.ts).
+      verdict: verdict(raw),
+      resourceVerdict: verdict(resource),
     },
   };
 }

@@ -34,10 +34,36 @@ interface CallOptions {
 export function createApiClient(deps: ApiClientDeps): ApiClient {
   const baseUrl = deps.baseUrl.replace(/\/+$/, "");
   const querySerializer = createQuerySerializer();
+  const templates = new Map<string, readonly string[] | null>();
+  // openapi-fetch's path serializer for the plain `{name}` parameters Sentry's paths have, from the template split
+  // once; any other value or parameter style goes to openapi-fetch's own serializer.
+  const pathSerializer = (url: string, values: Record<string, unknown>): string => {
+    let parts = templates.get(url);
+    if (parts === undefined) {
+      const split = url.split(/(\{[^{}]+\})/);
+      // Label, matrix and exploded parameters (`{.x}`, `{;x}`, `{x*}`) are openapi-fetch's to serialize.
+      parts = split.some((part, i) => i % 2 === 1 && /^\{[.;]|\*\}$/.test(part)) ? null : split;
+      templates.set(url, parts);
+    }
+    if (parts === null) return defaultPathSerializer(url, values);
+    let out = "";
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      if (i % 2 === 0) {
+        out += part;
+        continue;
+      }
+      const value = values[part.slice(1, -1)];
+      if (value === undefined || value === null) out += part;
+      else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out += encodeURIComponent(value);
+      else return defaultPathSerializer(url, values);
+    }
+    return out;
+  };
 
   async function call(method: string, schemaPath: string, options: CallOptions | undefined): Promise<{ data: unknown; response: Response }> {
     const params = options?.params ?? {};
-    const url = createFinalURL(schemaPath, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer });
+    const url = createFinalURL(schemaPath, { baseUrl, params, querySerializer, pathSerializer });
     const headers = new Headers();
     let body: string | undefined;
     // As openapi-fetch's default body serializer: JSON, with its content type, only when there is a body.

@@ -111,9 +111,15 @@ export async function bufferResponse(response: Response, ctx: BodyContext, deadl
   return withLength(bufferedResponse(bytes, init, { value: parsed }), bytes.byteLength);
 }
 
-/** A buffered body has a known length; saying so lets openapi-fetch call json() instead of text() + JSON.parse. */
+/**
+ * A buffered body has a known length; saying so lets openapi-fetch call json() instead of text() + JSON.parse.
+ * Most answers already say it (the Content-Length of an uncompressed body): their headers are left alone.
+ */
 function withLength(response: Response, length: number): Response {
-  response.headers.set("content-length", String(length));
-  response.headers.delete("transfer-encoding");
+  const { headers } = response;
+  const declared = String(length);
+  if (headers.get("content-length") === declared && !headers.has("transfer-encoding")) return response;
+  headers.set("content-length", declared);
+  headers.delete("transfer-encoding");
   return response;
 }

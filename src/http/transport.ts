@@ -3,7 +3,7 @@
  * SentryApiError subclasses on non-2xx (what resources use; api-client.ts), and `raw`, the conventional openapi-fetch
  * `{ data, error, response }` client handed to users.
  */
-import createClient from "openapi-fetch";
+import createClient, { createQuerySerializer } from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
 import { createApiClient } from "./api-client.js";
@@ -123,8 +123,10 @@ export function createTransport(config: ResolvedConfig): Transport {
 
   const api = createApiClient({ baseUrl: config.baseUrl, send: pipeline.send, failed });
   // PipelineRequest: openapi-fetch builds one per call; a platform Request there costs as much as the round trip.
+  // The default query serializer built once (openapi-fetch builds it on every call unless given a function).
   const raw = createClient<paths>({
     baseUrl: config.baseUrl,
+    querySerializer: createQuerySerializer(),
     fetch: pipeline.fetch as (input: Request) => Promise<Response>,
     Request: PipelineRequest as unknown as typeof Request,
   });
