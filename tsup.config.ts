@@ -14,6 +14,17 @@ const library = {
   index: "src/index.ts",
   "testing/index": "src/testing/index.ts",
   "recipes/index": "src/recipes/index.ts",
+  raw: "src/raw.ts",
+};
+
+// The generated API types and models get declaration files of their own, which scripts/share-dts.ts then ships
+// once for both module formats (npm run build runs it after tsup). Only `raw` imports the API types.
+const declarations = {
+  ...library,
+  openapi: "src/generated/openapi.ts",
+  models: "src/generated/models.ts",
+  // Its own file (not a hashed chunk), so `raw.d.ts` can augment RawClientTypes by a stable path.
+  "raw-client": "src/http/raw-client.ts",
 };
 
 export default defineConfig([
@@ -23,20 +34,14 @@ export default defineConfig([
     // CommonJS copy was 168 KB that nothing loads).
     entry: { ...library, "cli/main": "src/cli/main.ts" },
     format: ["esm"],
-    dts: {
-      // The generated API types get a declaration file of their own, which scripts/share-dts.ts then ships once for
-      // both module formats (npm run build runs it after tsup).
-      entry: { index: "src/index.ts", openapi: "src/generated/openapi.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" },
-    },
+    dts: { entry: declarations },
     clean: true,
   },
   {
     ...shared,
     entry: library,
     format: ["cjs"],
-    dts: {
-      entry: { index: "src/index.ts", openapi: "src/generated/openapi.ts", "testing/index": "src/testing/index.ts", "recipes/index": "src/recipes/index.ts" },
-    },
+    dts: { entry: declarations },
     // import.meta.url in CJS output (the emulator loads msw lazily with createRequire).
     shims: true,
   },

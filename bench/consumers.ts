@@ -26,6 +26,18 @@ const FILES: Record<string, { packages: string[]; source: string }> = {
       "",
     ].join("\n"),
   },
+  // The same file with `sentry.raw` typed per path (what a project pays once it imports sentry-rbac/raw).
+  "sentry-rbac/raw": {
+    packages: ["sentry-rbac"],
+    source: [
+      'import { createSentryClient } from "sentry-rbac";',
+      'import type {} from "sentry-rbac/raw";',
+      'const sentry = createSentryClient({ org: "acme" });',
+      'const { data } = await sentry.raw.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } });',
+      "for (const team of data ?? []) console.log(team.slug);",
+      "",
+    ].join("\n"),
+  },
   "@sentry/api": {
     packages: ["@sentry/api"],
     source: [
@@ -60,7 +72,7 @@ export function createConsumers(): { consumers: Record<string, Consumer>; config
   const root = mkdtempSync(join(tmpdir(), "sentry-rbac-bench-"));
   const consumers: Record<string, Consumer> = {};
   for (const [name, { packages, source }] of Object.entries(FILES)) {
-    const dir = join(root, name.replace(/[^a-z-]/g, ""));
+    const dir = join(root, name.replace(/\//g, "-").replace(/[^a-z-]/g, ""));
     mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
     symlinkSync(resolve(repoRoot, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
     for (const pkg of packages) {
@@ -68,7 +80,7 @@ export function createConsumers(): { consumers: Record<string, Consumer>; config
       mkdirSync(resolve(target, ".."), { recursive: true });
       symlinkSync(packageSource(pkg), target, "dir");
     }
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${name.replace(/[^a-z-]/g, "")}`, private: true, type: "module" }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${name.replace(/\//g, "-").replace(/[^a-z-]/g, "")}`, private: true, type: "module" }));
     writeFileSync(join(dir, "index.ts"), source);
     consumers[name] = { name, dir };
   }

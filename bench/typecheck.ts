@@ -4,7 +4,8 @@
  * each tsc process's CPU time (user + system, node start-up included) are compared: on a loaded machine wall time
  * mostly measures the other processes. Target: at most +0.3 s with `skipLibCheck: true`.
  *
- * Also measured: `skipLibCheck: false` (tsc then checks every declaration file, openapi-fetch's too), and
+ * Also measured: the same file typing `sentry.raw` per path (`import type {} from "sentry-rbac/raw"`, which loads the
+ * generated API document and openapi-fetch's declarations), `skipLibCheck: false` (tsc then checks every declaration file, openapi-fetch's too), and
  * `@sentry/api` under `moduleResolution: "Bundler"`: under NodeNext its `index.d.ts` imports `./sdk.gen` without an
  * extension, which NodeNext cannot resolve, so there its functions are typed `any` and cost nothing to check.
  * Run: npx tsx bench/run.ts typecheck
@@ -67,6 +68,7 @@ export async function benchTypecheck(): Promise<BenchResult> {
   const empty = consumers.empty!;
   const ours = consumers["sentry-rbac"]!;
   const theirs = consumers["@sentry/api"]!;
+  const typedRaw = consumers["sentry-rbac/raw"]!;
   const lenient: ConsumerOptions = { skipLibCheck: true, resolution: "NodeNext" };
   const strict: ConsumerOptions = { skipLibCheck: false, resolution: "NodeNext" };
   const bundler: ConsumerOptions = { skipLibCheck: true, resolution: "Bundler" };
@@ -76,7 +78,11 @@ export async function benchTypecheck(): Promise<BenchResult> {
       configure(consumer, lenient);
       tsc(consumer);
     }
-    const [e, o, t, eb, tb] = measure(configure, [[empty, lenient], [ours, lenient], [theirs, lenient], [empty, bundler], [theirs, bundler]], ROUNDS);
+    const [e, o, t, eb, tb, r] = measure(
+      configure,
+      [[empty, lenient], [ours, lenient], [theirs, lenient], [empty, bundler], [theirs, bundler], [typedRaw, lenient]],
+      ROUNDS,
+    );
     const [es, os] = measure(configure, [[empty, strict], [ours, strict]], STRICT_ROUNDS);
     const extra = o!.cpuS - e!.cpuS;
     const fixed = (n: number, digits = 2): number => Number(n.toFixed(digits));
@@ -91,11 +97,13 @@ export async function benchTypecheck(): Promise<BenchResult> {
         sentryApiExtraS: fixed(t!.cpuS - e!.cpuS),
         sentryApiBundlerExtraS: fixed(tb!.cpuS - eb!.cpuS),
         extraMb: fixed(o!.memoryMb - e!.memoryMb, 0),
+        typedRawExtraS: fixed(r!.cpuS - e!.cpuS),
+        typedRawExtraMb: fixed(r!.memoryMb - e!.memoryMb, 0),
         sentryApiExtraMb: fixed(t!.memoryMb - e!.memoryMb, 0),
         noSkipLibCheckExtraS: fixed(os!.cpuS - es!.cpuS),
-        consumerErrors: o!.errors + os!.errors,
+        consumerErrors: o!.errors + os!.errors + r!.errors,
         rounds: ROUNDS,
-        verdict: extra <= TARGET_EXTRA_S && o!.errors + os!.errors === 0 ? "pass" : "FAIL",
+        verdict: extra <= TARGET_EXTRA_S && o!.errors + os!.errors + r!.errors === 0 ? "pass" : "FAIL",
       },
     };
   } finally {

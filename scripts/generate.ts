@@ -1,7 +1,9 @@
 /**
  * `npm run generate`: merges spec/supplement.yaml into the pinned official Sentry OpenAPI document,
  * runs openapi-typescript over the result and writes src/generated/ (git-ignored):
- *   - openapi.ts     `paths` / `components` / `operations` types for the whole API
+ *   - openapi.ts     `paths` / `components` / `operations` types for the whole API (what `sentry-rbac/raw` types)
+ *   - models.ts      the resources' named models (`Team`, `Member`, `ScimUser`...) and the shapes they contain,
+ *                    as interfaces; openapi.ts refers to them (scripts/models.ts)
  *   - operations.ts  operationId → method, path template, accepted token scopes
  * Same inputs give byte-identical output (test/scripts/generate.test.ts checks it).
  *
@@ -12,6 +14,7 @@ import { resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse as parseYaml } from "yaml";
 import { hoistSchemas } from "./hoist-schemas.js";
+import { MODELS, nameModels, splitModels } from "./models.js";
 import { loadSpec, PINNED_SPEC, repoRoot, type OpenApiDocument } from "./spec-source.js";
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
@@ -119,21 +122,27 @@ function renderOperations(table: Record<string, OperationEntry>): string {
   return lines.join("\n");
 }
 
-/** Generates both files into `outDir` and returns their paths. */
+/** Generates the three files into `outDir` and returns their paths. */
 export async function generate(outDir: string): Promise<string[]> {
   const official = await loadSpec();
   const supplement = parseYaml(readFileSync(resolve(repoRoot, "spec/supplement.yaml"), "utf8")) as OpenApiDocument;
   const merged = mergeSupplement(official, supplement);
-  const ast = await openapiTS(hoistSchemas(merged) as unknown as Parameters<typeof openapiTS>[0], {
+  const { doc: named, aliases } = nameModels(hoistSchemas(merged));
+  const ast = await openapiTS(named as unknown as Parameters<typeof openapiTS>[0], {
     alphabetize: false,
     defaultNonNullable: true,
   });
+  const roots = Object.keys(MODELS).filter((name) => !(name in aliases));
+  const docs = Object.fromEntries(Object.entries(MODELS).map(([name, model]) => [name, model.doc]));
+  const { openapi, models } = splitModels(astToString(ast), roots, aliases, HEADER, docs);
   mkdirSync(outDir, { recursive: true });
   const typesPath = resolve(outDir, "openapi.ts");
+  const modelsPath = resolve(outDir, "models.ts");
   const tablePath = resolve(outDir, "operations.ts");
-  writeFileSync(typesPath, HEADER + astToString(ast));
+  writeFileSync(typesPath, HEADER + openapi);
+  writeFileSync(modelsPath, models);
   writeFileSync(tablePath, renderOperations(operationTable(merged)));
-  return [typesPath, tablePath];
+  return [typesPath, modelsPath, tablePath];
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(repoRoot, "scripts/generate.ts");

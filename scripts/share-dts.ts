@@ -1,35 +1,49 @@
 /**
- * Runs after `tsup` (`npm run build`): the generated API types (`dist/openapi.d.ts` and `.d.cts`, three quarters of
- * all declarations) ship once. tsup writes them twice, once per module format; they hold only interfaces, so one
- * CommonJS-format copy serves both: ESM declarations may import types from a `.d.cts` file, CJS ones must not import
- * from an ESM one (TS1541 under `node16`). This keeps `dist/openapi.d.cts`, deletes `dist/openapi.d.ts`, and points
- * the ESM declarations at the `.cjs` specifier.
+ * Runs after `tsup` (`npm run build`):
+ * - the generated API types and models (`dist/openapi.d.ts`, `dist/models.d.ts` and their `.d.cts`, most of all
+ *   declarations) ship once. tsup writes them twice, once per module format; they hold only interfaces, so one
+ *   CommonJS-format copy serves both: ESM declarations may import types from a `.d.cts` file, CJS ones must not
+ *   import from an ESM one (TS1541 under `node16`). This keeps the `.d.cts` files, deletes the `.d.ts` ones, and
+ *   points the ESM declarations at the `.cjs` specifiers.
+ * - `dist/raw.d.cts` augments `RawClientTypes` (src/raw.ts): its `declare module` gets the shared file that
+ *   declares it, `./raw-client.cjs`, instead of the source path tsup copied. `dist/raw.d.ts` re-exports it, so one
+ *   augmentation exists: two (one per format, each with its own openapi-fetch `Client`) would conflict in a project
+ *   that loads both.
  * Usage: tsx scripts/share-dts.ts [distDir]
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { repoRoot } from "./spec-source.js";
 
-/** Matches `from './openapi.js'` and `import '../openapi.js'` as rollup-plugin-dts writes them. */
-const ESM_SPECIFIER = /(['"])((?:\.\.?\/)+)openapi\.js\1/g;
+/** The declaration files shipped once, as `.d.cts`. */
+const SHARED = ["openapi", "models", "raw-client"] as const;
+/** Matches `from './openapi.js'` and `import '../models.js'` as rollup-plugin-dts writes them. */
+const ESM_SPECIFIER = new RegExp(`(['"])((?:\\.\\.?/)+)(${SHARED.join("|")})\\.js\\1`, "g");
+/** The augmentation in src/raw.ts, as tsup copies it. */
+const RAW_AUGMENTATION = /declare module (['"])\.\/http\/raw-client\.js\1/;
 
 function declarationFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return declarationFiles(path);
-    return entry.name.endsWith(".d.ts") ? [path] : [];
+    return entry.name.endsWith(".d.ts") || entry.name === "raw.d.cts" ? [path] : [];
   });
 }
 
 /** Rewrites the ESM declarations in `distDir`; returns how many files changed. */
 export function shareGeneratedDeclarations(distDir: string): number {
-  const shared = join(distDir, "openapi.d.cts");
-  if (!existsSync(shared)) throw new Error(`${shared} is missing: run tsup first`);
-  rmSync(join(distDir, "openapi.d.ts"), { force: true });
+  for (const name of SHARED) {
+    const shared = join(distDir, `${name}.d.cts`);
+    if (!existsSync(shared)) throw new Error(`${shared} is missing: run tsup first`);
+    rmSync(join(distDir, `${name}.d.ts`), { force: true });
+  }
+  const raw = join(distDir, "raw.d.ts");
+  if (existsSync(raw)) writeFileSync(raw, `// One copy of the augmentation for both module formats (scripts/share-dts.ts).\nexport * from "./raw.cjs";\n`);
   let changed = 0;
   for (const file of declarationFiles(distDir)) {
     const text = readFileSync(file, "utf8");
-    const next = text.replace(ESM_SPECIFIER, (_match, quote: string, up: string) => `${quote}${up}openapi.cjs${quote}`);
+    let next = text.replace(ESM_SPECIFIER, (_match, quote: string, up: string, name: string) => `${quote}${up}${name}.cjs${quote}`);
+    next = next.replace(RAW_AUGMENTATION, (_match, quote: string) => `declare module ${quote}./raw-client.cjs${quote}`);
     if (next !== text) {
       writeFileSync(file, next);
       changed++;
@@ -42,5 +56,5 @@ const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(repoRoot,
 if (isMain) {
   const dist = resolve(process.argv[2] ?? join(repoRoot, "dist"));
   const changed = shareGeneratedDeclarations(dist);
-  process.stdout.write(`share-dts: ${changed} ESM declaration files now import openapi.d.cts\n`);
+  process.stdout.write(`share-dts: ${changed} declaration files now import the shared .d.cts files or augment the root entry\n`);
 }

@@ -3,10 +3,9 @@
  * resource namespaces. `withOrg(slug)` returns a client for another organization sharing the same transport,
  * limiter and caches.
  */
-import type { Client } from "openapi-fetch";
 import { assertOrgSlug, resolveConfig, type SentryClientOptions } from "./config.js";
-import type { paths } from "./generated/openapi.js";
 import { SentryConfigError } from "./http/errors.js";
+import type { RawClient } from "./http/raw-client.js";
 import { createTransport, type Transport } from "./http/transport.js";
 import { createResources, type ResourceNamespaces } from "./resources/index.js";
 
@@ -27,8 +26,16 @@ export interface SentryResources extends ResourceNamespaces {}
 
 /** A Sentry API client bound to one organization (or none). */
 export interface SentryClient extends SentryResources {
-  /** openapi-fetch client over every path of the API, through the same limiter and retries. */
-  readonly raw: Client<paths>;
+  /**
+   * openapi-fetch client over every path of the API, through the same limiter and retries. Typed per path (params,
+   * bodies, responses) once the project imports `sentry-rbac/raw`; without it, any path with `unknown` bodies.
+   * @example
+   * import type {} from "sentry-rbac/raw";
+   * const { data } = await sentry.raw.GET("/api/0/organizations/{organization_id_or_slug}/teams/", {
+   *   params: { path: { organization_id_or_slug: "acme" } },
+   * });
+   */
+  readonly raw: RawClient;
   readonly transport: Transport;
   /** The same client for another organization; shares transport, limiter and caches. */
   withOrg(slug: string): SentryClient;

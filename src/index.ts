@@ -2,9 +2,10 @@
  * sentry-rbac: a typed SDK for Sentry access control — teams, members and roles, project-team links, SCIM v2,
  * API tokens and audit logs — with the recipes operators otherwise script by hand.
  *
- * Deliberately left out of this entry: the generated `paths`/`components` types for the whole API (import them
- * from your own generation or use `sentry.raw`'s inferred types; re-exporting them makes an 8 MB docs page), the
- * http internals (pipeline, limiter, retry) and the emulator (`sentry-rbac/testing`).
+ * Deliberately left out of this entry: the generated `paths`/`components` types for the whole API (they type
+ * `sentry.raw` once a project imports `sentry-rbac/raw`, which also exports them; in this entry every consumer's
+ * `tsc` would parse them, and typedoc would render an 8 MB page), the http internals (pipeline, limiter, retry)
+ * and the emulator (`sentry-rbac/testing`).
  *
  * @module sentry-rbac
  */
@@ -57,6 +58,7 @@ export * from "./recipes/index.js";
 
 export type { ClientContext, SentryClient, SentryResources } from "./client.js";
 export type { Transport } from "./http/transport.js";
+export type { RawApiClient, RawClient, RawClientTypes, UntypedRawClient, UntypedRawInit, UntypedRawResult } from "./http/raw-client.js";
 export type { OperationId } from "./generated/operations.js";
 export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRedis, ResolvedRetry, Logger, RateLimitOptions, RedisLimiterOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
 export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";

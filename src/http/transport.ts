@@ -3,10 +3,10 @@
  * SentryApiError subclasses on non-2xx (what resources use; api-client.ts), and `raw`, the conventional openapi-fetch
  * `{ data, error, response }` client handed to users.
  */
-import createClient, { type Client, createQuerySerializer } from "openapi-fetch";
+import createClient, { createQuerySerializer } from "openapi-fetch";
 import type { ResolvedConfig } from "../config.js";
 import type { paths } from "../generated/openapi.js";
-import { type ApiClient, createApiClient } from "./api-client.js";
+import { createApiClient } from "./api-client.js";
 import { createApiError } from "./api-error.js";
 import type { SentryApiError } from "./errors.js";
 import { Observer } from "./hooks.js";
@@ -15,16 +15,17 @@ import { createRateLimiter, type RateLimiter } from "./limiter.js";
 import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
 import { PipelineRequest } from "./pipeline-request.js";
+import type { RawApiClient, RawClient } from "./raw-client.js";
 
 /** Shared HTTP machinery of a client and of every `withOrg` child. */
 export interface Transport {
   readonly config: ResolvedConfig;
   /** The pipeline: a fetch that limits, retries, authenticates and times out. */
   readonly fetch: typeof globalThis.fetch;
-  /** Typed client that throws SentryApiError subclasses on non-2xx responses. */
-  readonly api: ApiClient;
-  /** Typed client returning `{ data, error, response }`, through the same pipeline. */
-  readonly raw: Client<paths>;
+  /** The client resources call: `raw`'s GET/POST/PUT/PATCH/DELETE, throwing SentryApiError subclasses on non-2xx. */
+  readonly api: RawApiClient;
+  /** The openapi-fetch client returning `{ data, error, response }`, through the same pipeline (`sentry.raw`). */
+  readonly raw: RawClient;
   /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
   errorFor(response: Response, body: unknown): SentryApiError;
   /** Scopes of the configured token as Sentry reports them at the API root (cached per token value). */
@@ -36,7 +37,7 @@ export interface Transport {
 /**
  * Creates the transport for a resolved config. The limiter is created on the first request, per transport.
  * @example const transport = createTransport(resolveConfig({ org: "acme" }));
- * const { data } = await call(transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } }));
+ * const { data } = await call(typedApi(transport).GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } }));
  */
 export function createTransport(config: ResolvedConfig): Transport {
   const secrets = new Set<string>();
@@ -133,8 +134,10 @@ export function createTransport(config: ResolvedConfig): Transport {
   return Object.freeze({
     config,
     fetch: pipeline.fetch,
-    api,
-    raw,
+    // Typed over `paths` here (ApiClient, Client<paths>); declared through RawClientTypes, which `sentry-rbac/raw`
+    // fills with the same types, so the core declarations never name `paths` (raw-client.ts).
+    api: api as unknown as RawApiClient,
+    raw: raw as unknown as RawClient,
     errorFor,
     tokenScopes,
     close: async () => {
@@ -145,7 +148,7 @@ export function createTransport(config: ResolvedConfig): Transport {
 
 /**
  * Unwraps an openapi-fetch result: returns `data` and the response, or throws the SentryApiError for it.
- * @example const { data: teams } = await call(transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params }));
+ * @example const { data: teams } = await call(typedApi(transport).GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params }));
  * @throws {SentryApiError} (a subclass per status) when the response is not 2xx.
  */
 export async function call<R extends { data?: unknown; error?: unknown; response: Response }>(

@@ -1,6 +1,7 @@
 // accessReview: the periodic access review an auditor asks for, as data. Every list is streamed page by page;
 // what stays in memory is the findings and one set of member ids (who is on some team), never whole pages.
 import type { SentryClient } from "../client.js";
+import { typedApi } from "../http/typed-api.js";
 import { orgRoleDefinition, isOrgRole } from "./roles.js";
 import { type NowOption, resolveNow } from "./recipe-report.js";
 
@@ -57,7 +58,7 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 async function ssoSettings(sentry: SentryClient, requireSso: boolean): Promise<{ provider: string | null; required: boolean }> {
   const org = sentry.org.slug ?? "";
-  const { data } = await sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/auth-provider/", {
+  const { data } = await typedApi(sentry.transport).GET("/api/0/organizations/{organization_id_or_slug}/auth-provider/", {
     params: { path: { organization_id_or_slug: org } },
   });
   // 204 (no provider) arrives as no data.

@@ -1,14 +1,13 @@
 // Sentry's scopes, org roles and team roles as data, taken from the server's own definitions
 // (`SENTRY_SCOPES`, `SENTRY_SCOPE_HIERARCHY_MAPPING`, `SENTRY_ROLES`, `SENTRY_TEAM_ROLES` in
 // sentry/conf/server.py, 25.12.1) as summarised in the project's reference facts §1f and §4.
-import type { components } from "../generated/openapi.js";
+import type { Scope } from "../generated/models.js";
 import { ValidationError } from "../http/errors.js";
 import { SCOPE_HIERARCHY as HTTP_SCOPE_HIERARCHY } from "../http/operations.js";
 
 // The hierarchy lives in http/ (403s name missing scopes with it); recipes re-export it with Scope types.
 
-/** A token scope Sentry knows. */
-export type Scope = components["schemas"]["Scope"];
+export type { Scope } from "../generated/models.js";
 
 /** Every token scope Sentry grants, in the server's own order. */
 export const SCOPES: readonly Scope[] = Object.freeze([

@@ -5,6 +5,7 @@
  */
 import type { SentryClient } from "../client.js";
 import { isAuthenticationError, isPermissionError, isSentryError, SentryConfigError } from "../http/errors.js";
+import { typedApi } from "../http/typed-api.js";
 
 /** One check of {@link checkScimSetup}. */
 export interface ScimSetupCheck {
@@ -39,7 +40,7 @@ function describe(error: unknown): string {
 
 async function probeProvider(sentry: SentryClient, org: string): Promise<{ provider: AuthProvider | undefined; check: ScimSetupCheck }> {
   try {
-    const { data, response } = await sentry.transport.api.GET(AUTH_PROVIDER, { params: { path: { organization_id_or_slug: org } } });
+    const { data, response } = await typedApi(sentry.transport).GET(AUTH_PROVIDER, { params: { path: { organization_id_or_slug: org } } });
     if (response.status === 204 || data === undefined) {
       return { provider: undefined, check: { name: "sso-provider", ok: false, detail: "no SSO provider is configured", fix: `Configure SAML2 in ${SCIM_SETTINGS} first; SCIM needs an SSO provider (Business plan).` } };
     }
@@ -70,7 +71,7 @@ function scimFailure(name: "scim-users" | "scim-groups", error: unknown, scimEna
 
 async function countScim(sentry: SentryClient, org: string, path: typeof USERS | typeof GROUPS): Promise<number> {
   const params = { params: { path: { organization_id_or_slug: org }, query: { startIndex: 1, count: 1 } } };
-  const { data } = path === USERS ? await sentry.transport.api.GET(USERS, params) : await sentry.transport.api.GET(GROUPS, params);
+  const { data } = path === USERS ? await typedApi(sentry.transport).GET(USERS, params) : await typedApi(sentry.transport).GET(GROUPS, params);
   return (data as { totalResults?: number } | undefined)?.totalResults ?? 0;
 }
 

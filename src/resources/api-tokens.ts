@@ -3,18 +3,17 @@
  * session (`/api-tokens/` ignores bearer tokens), so those two raise SessionRequiredError before sending; reading,
  * renaming and revoking one token by id work with a bearer token (docs/spec-supplement.md).
  */
-import type { components } from "../generated/openapi.js";
+import type { ApiToken, ApiTokenWithValue } from "../generated/models.js";
 import type { Paginator } from "../http/paginate.js";
+import { typedApi } from "../http/typed-api.js";
 import type { Scope } from "../recipes/roles.js";
 import type { ClientContext } from "./context.js";
 import { PERSONAL_TOKENS_PAGE, sessionRequired } from "./session.js";
 import { assertNumericId, assertScopes, toIsoDate } from "./validate.js";
 import { assertTokenName } from "./validate-scim.js";
 
-/** A personal API token without its value (`tokenLastCharacters` holds its last four characters). */
-export type ApiToken = components["schemas"]["ApiToken"];
-/** A personal API token as created: the only time `token` (the value) is returned. */
-export type ApiTokenWithValue = components["schemas"]["ApiTokenWithValue"];
+
+export type { ApiToken, ApiTokenWithValue } from "../generated/models.js";
 
 /** `apiTokens.create` input. */
 export interface ApiTokenInput {
@@ -65,7 +64,7 @@ const TOKEN = "/api/0/api-tokens/{token_id}/";
  * @example const tokens = createApiTokensResource(ctx); await tokens.delete(1234);
  */
 export function createApiTokensResource(ctx: ClientContext): ApiTokensResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const tokenPath = (id: string | number) => ({ token_id: assertNumericId("id", id) });
 
   return {

@@ -3,8 +3,9 @@
  * spec; facts §1a). Needs `org:write`. Rows arrive newest first in `{ rows, options }` pages, so a `since` bound ends
  * the walk at the first older row without fetching further pages.
  */
-import type { components } from "../generated/openapi.js";
+import type { AuditLogEntry } from "../generated/models.js";
 import { ValidationError } from "../http/errors.js";
+import { typedApi } from "../http/typed-api.js";
 import type { Paginator } from "../http/paginate.js";
 import type { AuditLogEvent } from "./audit-events.js";
 import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
@@ -12,8 +13,7 @@ import { assertNumericId, assertText, toIsoDate } from "./validate.js";
 
 export { AUDIT_LOG_EVENTS, type AuditLogEvent, type KnownAuditLogEvent } from "./audit-events.js";
 
-/** One audit-log row: `event` is the api name, `actor` a user or `{ name }` for API keys, SCIM and the system. */
-export type AuditLogEntry = components["schemas"]["AuditLogEntry"];
+export type { AuditLogEntry } from "../generated/models.js";
 
 /** `auditLogs.list` filters and paging. */
 export interface AuditLogListOptions extends ListOptions {
@@ -84,7 +84,7 @@ function checkFilters(options: AuditLogListOptions): { query: AuditQuery; sinceM
  * @example const auditLogs = createAuditLogsResource(ctx); await auditLogs.list({ event: "team.create" }).toArray();
  */
 export function createAuditLogsResource(ctx: ClientContext): AuditLogsResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   return {
     list(options = {}) {
       const { query, sinceMs } = checkFilters(options);

@@ -33,7 +33,7 @@ export interface FetchedPage<T> {
  * ValidationError (field `perPage`) without any request.
  * @example
  * const teams = linkPaginator(ctx, { perPage: 50 }, (query, signal) =>
- *   ctx.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path, query }, signal }));
+ *   typedApi(ctx.transport).GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path, query }, signal }));
  * @throws {ValidationError} when `perPage` is outside 1..100.
  */
 export function linkPaginator<T>(

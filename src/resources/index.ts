@@ -2,7 +2,8 @@
  * The resource namespaces a client exposes (`sentry.org.teams`, `sentry.org.members`, ...), built from one
  * client context so every namespace shares the transport (and so the limiter) of its client.
  */
-import type { components } from "../generated/openapi.js";
+import type { ApiIndex } from "../generated/models.js";
+import { typedApi } from "../http/typed-api.js";
 import { type ApiTokensResource, createApiTokensResource } from "./api-tokens.js";
 import { type AuditLogsResource, createAuditLogsResource } from "./audit-logs.js";
 import type { ClientContext } from "./context.js";
@@ -17,6 +18,8 @@ export type { TeamsResource } from "./teams.js";
 export type { MembersResource } from "./members.js";
 export type { ProjectsResource } from "./projects.js";
 export type * from "./types.js";
+// Every named model (and the shapes inside them: Avatar, User, Organization...), generated from the spec.
+export type * from "../generated/models.js";
 export type { ScimUser, ScimUserInput, ScimOrgRole, ScimUserListOptions, ScimUsersResource } from "./scim-users.js";
 export type { ScimGroup, ScimGroupMember, ScimGroupInput, ScimGroupListOptions, ScimGroupsResource } from "./scim-groups.js";
 export type { ScimPatchOperation } from "./validate-scim.js";
@@ -46,7 +49,7 @@ export interface ScimResources {
 }
 
 /** What Sentry's API root says about the caller: the token's own scopes (null without a token) and its user. */
-export type ApiIndex = components["schemas"]["ApiIndex"];
+export type { ApiIndex } from "../generated/models.js";
 
 /** Every resource namespace of a client. */
 export interface ResourceNamespaces {
@@ -69,7 +72,7 @@ export interface ResourceNamespaces {
  */
 export function createResources(ctx: ClientContext): ResourceNamespaces {
   return {
-    whoami: async () => (await ctx.transport.api.GET("/api/0/")).data as ApiIndex,
+    whoami: async () => (await typedApi(ctx.transport).GET("/api/0/")).data as ApiIndex,
     org: Object.freeze({
       slug: ctx.org,
       teams: createTeamsResource(ctx),

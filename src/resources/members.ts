@@ -4,6 +4,7 @@
  * invite conflicts are 400s (surfaced as ConflictError); joining a team answers 201, 202 or 204.
  */
 import { ValidationError } from "../http/errors.js";
+import { typedApi } from "../http/typed-api.js";
 import type { Paginator } from "../http/paginate.js";
 import type { TeamRole } from "../recipes/roles.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
@@ -104,7 +105,7 @@ function currentTeamRoles(member: MemberDetails): SentryTeamRole[] {
  * @example const members = createMembersResource(ctx); await members.findByEmail("ana@acme.com");
  */
 export function createMembersResource(ctx: ClientContext): MembersResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const memberPath = (id: string | number) => ({ ...orgPath(ctx), member_id: assertMemberId("id", id) });
   const memberTeamPath = (id: string | number, team: string) => ({ ...memberPath(id), team_id_or_slug: assertSlug("team", team) });
 

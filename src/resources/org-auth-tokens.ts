@@ -3,17 +3,16 @@
  * never for access administration). Listing and creating use Sentry's session-only authentication, so they raise
  * SessionRequiredError before sending; reading, renaming and revoking one token work with a bearer token.
  */
-import type { components } from "../generated/openapi.js";
+import type { OrgAuthToken, OrgAuthTokenWithValue } from "../generated/models.js";
 import type { Paginator } from "../http/paginate.js";
+import { typedApi } from "../http/typed-api.js";
 import { type ClientContext, orgPath } from "./context.js";
 import { orgAuthTokensPage, sessionRequired } from "./session.js";
 import { assertNumericId } from "./validate.js";
 import { assertTokenName } from "./validate-scim.js";
 
-/** An org auth token without its value (`scopes` is always `["org:ci"]`). */
-export type OrgAuthToken = components["schemas"]["OrgAuthToken"];
-/** An org auth token as created: the only time `token` (the value) is returned. */
-export type OrgAuthTokenWithValue = components["schemas"]["OrgAuthTokenWithValue"];
+
+export type { OrgAuthToken, OrgAuthTokenWithValue } from "../generated/models.js";
 
 /** `org.authTokens.create` input (the scope is not settable: Sentry always grants `org:ci`). */
 export interface OrgAuthTokenInput {
@@ -61,7 +60,7 @@ const TOKEN = "/api/0/organizations/{organization_id_or_slug}/org-auth-tokens/{t
  * @example const tokens = createOrgAuthTokensResource(ctx); await tokens.delete(88);
  */
 export function createOrgAuthTokensResource(ctx: ClientContext): OrgAuthTokensResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const tokenPath = (id: string | number) => ({ ...orgPath(ctx), token_id: assertNumericId("id", id) });
 
   return {

@@ -3,6 +3,7 @@
  * Sentry answers 201 whether or not the team already had access, so `addTeam` is idempotent as it stands.
  */
 import type { Paginator } from "../http/paginate.js";
+import { typedApi } from "../http/typed-api.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type { Project, ProjectListOptions, ProjectTeam, ProjectWithTeams, RemoveOptions, RemoveResult } from "./types.js";
 import { assertSlug, assertText } from "./validate.js";
@@ -42,7 +43,7 @@ const PROJECT_TEAM = "/api/0/projects/{organization_id_or_slug}/{project_id_or_s
  * @example const projects = createProjectsResource(ctx); await projects.addTeam("payment-api", "payments");
  */
 export function createProjectsResource(ctx: ClientContext): ProjectsResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const projectPath = (project: string) => ({ ...orgPath(ctx), project_id_or_slug: assertSlug("project", project) });
   const linkPath = (project: string, team: string) => ({ ...projectPath(project), team_id_or_slug: assertSlug("team", team) });
 

@@ -3,17 +3,17 @@
  * numeric team id (Sentry's route matches digits only; facts §10); teams created here are IdP-provisioned, so the
  * ordinary team and member-team APIs can no longer change them.
  */
-import type { operations } from "../generated/openapi.js";
+import type { ScimGroup, ScimGroupPatch } from "../generated/models.js";
 import { Paginator, scimPageFetcher } from "../http/paginate.js";
+import { typedApi } from "../http/typed-api.js";
 import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { PATCH_OP_SCHEMA } from "./scim-users.js";
 import { assertName, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";
 import { assertNumericIds, MAX_PATCH_OPERATIONS } from "./validate-scim.js";
 
-type PatchBody = operations["updateOrganizationScimV2Group"]["requestBody"]["content"]["application/json"];
+type PatchBody = ScimGroupPatch;
 
-/** A SCIM Group: `id` is the team id, `displayName` the team name, `members` `{ value: memberId, display: email }`. */
-export type ScimGroup = operations["getOrganizationScimV2Group"]["responses"][200]["content"]["application/json"];
+export type { ScimGroup } from "../generated/models.js";
 /** One member of a SCIM group. */
 export type ScimGroupMember = NonNullable<ScimGroup["members"]>[number];
 
@@ -100,7 +100,7 @@ function patchBody(operations: GroupOperation[]): PatchBody {
  * @example const groups = createScimGroupsResource(ctx); await groups.addMembers(17, [42]);
  */
 export function createScimGroupsResource(ctx: ClientContext): ScimGroupsResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const groupPath = (id: string | number) => ({ ...orgPath(ctx), team_id_or_slug: assertNumericId("id", id) });
   const get = async (id: string | number): Promise<ScimGroup> => {
     const { data } = await api.GET(GROUP, { params: { path: groupPath(id) } });

@@ -3,8 +3,9 @@
  * client's `scimToken` when one is set. Paths have no trailing slash and ids are numeric member ids (facts §6, §10);
  * deactivating (PATCH `active: false`) and deleting both remove the member for good.
  */
-import type { operations } from "../generated/openapi.js";
+import type { ScimUser, ScimUserInput } from "../generated/models.js";
 import { ValidationError } from "../http/errors.js";
+import { typedApi } from "../http/typed-api.js";
 import { Paginator, scimPageFetcher } from "../http/paginate.js";
 import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { assertEmail, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";
@@ -12,14 +13,10 @@ import { assertPatchOperations, type ScimPatchOperation } from "./validate-scim.
 
 export type { ScimPatchOperation } from "./validate-scim.js";
 
-type ProvisionBody = operations["provisionOrganizationScimV2User"]["requestBody"]["content"]["application/json"];
-
-/** A SCIM User: `id` is the member id, `userName` the email, `sentryOrgRole` the org role. */
-export type ScimUser = operations["getOrganizationScimV2User"]["responses"][200]["content"]["application/json"];
+export type { ScimUser, ScimUserInput } from "../generated/models.js";
 /** Org roles an identity provider may assign (never `owner`). */
-export type ScimOrgRole = NonNullable<ProvisionBody["sentryOrgRole"]>;
-/** `scim.users.provision` input: the email and, optionally, the org role (default: the organization's default role). */
-export type ScimUserInput = ProvisionBody;
+export type ScimOrgRole = NonNullable<ScimUserInput["sentryOrgRole"]>;
+type ProvisionBody = ScimUserInput;
 
 /** `scim.users.list` options: an exact `userName` (email) filter plus paging (`cursor` is a 1-based start index). */
 export interface ScimUserListOptions extends ListOptions {
@@ -100,7 +97,7 @@ function checkProvision(user: ScimUserInput): ProvisionBody {
  * @example const users = createScimUsersResource(ctx); await users.deactivate(42);
  */
 export function createScimUsersResource(ctx: ClientContext): ScimUsersResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const userPath = (id: string | number) => ({ ...orgPath(ctx), member_id: assertNumericId("id", id) });
   const sendPatch = async (id: string | number, ops: ScimPatchOperation[]): Promise<void> => {
     const path = userPath(id);

@@ -3,6 +3,7 @@
  * and projects. A duplicate slug on create is 409 (the spec says 404; facts §10).
  */
 import { isConflictError, ValidationError } from "../http/errors.js";
+import { typedApi } from "../http/typed-api.js";
 import type { Paginator } from "../http/paginate.js";
 import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type { EnsureTeamResult, OrganizationTeam, Team, TeamInput, TeamListOptions, TeamMember, TeamPatch, TeamProject } from "./types.js";
@@ -75,7 +76,7 @@ function checkInput(input: TeamInput): { slug: string; name: string } {
  * @example const teams = createTeamsResource(ctx); await teams.get("payments");
  */
 export function createTeamsResource(ctx: ClientContext): TeamsResource {
-  const { api } = ctx.transport;
+  const api = typedApi(ctx.transport);
   const teamPath = (slug: string) => ({ ...orgPath(ctx), team_id_or_slug: assertSlug("slug", slug) });
 
   const get = async (slug: string): Promise<Team> => {

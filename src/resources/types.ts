@@ -1,41 +1,22 @@
 /**
- * Friendly names for the teams, members and projects shapes, all derived from the generated OpenAPI types so they
- * follow the spec; plus the SDK's own input shapes (`teamRoles: [{ team, role }]` rather than Sentry's `teamSlug`).
+ * The SDK's input and result shapes (`teamRoles: [{ team, role }]` rather than Sentry's `teamSlug`), and the named
+ * resource models (`Team`, `Member`...), which `npm run generate` writes to generated/models.ts from the spec.
  */
-import type { operations } from "../generated/openapi.js";
+import type { MemberTeam, MemberTeamRole, Team } from "../generated/models.js";
 import type { OrgRole, TeamRole } from "../recipes/roles.js";
 
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
-type Ok<Op extends keyof operations, S extends keyof operations[Op]["responses"]> = JsonOf<operations[Op]["responses"][S]>;
-type ItemOf<L> = L extends ReadonlyArray<infer T> ? T : never;
+export type {
+  InvitedMember, Member, MemberDetails, MemberTeam, OrganizationTeam, Project, ProjectTeam, ProjectWithTeams, Team,
+  TeamMember, TeamProject,
+} from "../generated/models.js";
 
-/** A team as `GET /teams/{org}/{team}/` (and create/update) return it. */
-export type Team = Ok<"getTeam", 200>;
-/** A team as the organization's team list returns it (with `projects` unless `detailed: false`). */
-export type OrganizationTeam = ItemOf<Ok<"listOrganizationTeams", 200>>;
-/** A member of one team, as the team's member list returns it. */
-export type TeamMember = ItemOf<Ok<"listTeamMembers", 200>>;
-/** A project of one team, as the team's project list returns it. */
-export type TeamProject = ItemOf<Ok<"listTeamProjects", 200>>;
-/** An organization member (or pending invite) as the member list and invite return it. */
-export type Member = ItemOf<Ok<"listOrganizationMembers", 200>>;
-/** A member with `teamRoles`, `teams` and the role lists, as get/update return it. */
-export type MemberDetails = Ok<"getOrganizationMember", 200>;
-/** The member created by an invite (pending, `user: null`). */
-export type InvitedMember = Ok<"addOrganizationMember", 201>;
-/** The team a member joined or left (`addToTeam` / `removeFromTeam`). */
-export type MemberTeam = Ok<"addOrganizationMemberTeam", 201>;
 /**
  * A member's team role after `setTeamRole`. Sentry stores (and answers) `null` when the role is at or below the
  * minimum implied by the org role (facts §4), although the spec says the field is always set.
  */
-export type TeamRoleChange = Omit<Ok<"updateOrganizationMemberTeam", 200>, "teamRole"> & { teamRole: TeamRole | null };
-/** A project as the organization's project list returns it. */
-export type Project = ItemOf<Ok<"listOrganizationProjects", 200>>;
-/** A team that has access to a project. */
-export type ProjectTeam = ItemOf<Ok<"listProjectTeams", 200>>;
-/** A project with its teams, as linking or unlinking a team returns it. */
-export type ProjectWithTeams = Ok<"addProjectTeam", 201>;
+export interface TeamRoleChange extends Omit<MemberTeamRole, "teamRole"> {
+  teamRole: TeamRole | null;
+}
 
 /** `teams.create` / `teams.ensure` input: the slug is required, the name defaults to it. */
 export interface TeamInput {

@@ -81,16 +81,22 @@ describe("the published package", () => {
       import { createSentryClient, type PermissionError } from "sentry-rbac";
       import { createEmulator } from "sentry-rbac/testing";
       import { requiredScopes } from "sentry-rbac/recipes";
+      import type {} from "sentry-rbac/raw";
       const emu = createEmulator({ fixture: "demo" });
       const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: emu.baseUrl, fetch: emu.fetch });
       export const team: Promise<{ slug: string }> = sentry.org.teams.get("payments");
+      export const rawSlug: Promise<string | undefined> = sentry.raw
+        .GET("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/", { params: { path: { organization_id_or_slug: "acme", team_id_or_slug: "payments" } } })
+        .then(({ data }) => data?.slug);
       export const plan: string[] = requiredScopes(["org.members.invite"]).scopes;
       export type Scopes = PermissionError["requiredScopes"];
     `);
     writeFileSync(join(project, "bad.ts"), `
       import { createSentryClient } from "sentry-rbac";
+      import type {} from "sentry-rbac/raw";
       const sentry = createSentryClient();
       export const x = sentry.org.members.invite({ email: "a@b.co", orgRole: "emperor" });
+      export const y = sentry.raw.GET("/api/0/nope/", {});
     `);
     const tsc = join(root, "node_modules/typescript/bin/tsc");
     const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
@@ -101,6 +107,8 @@ describe("the published package", () => {
     const bad = run(process.execPath, [tsc, ...flags, "bad.ts"]);
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toMatch(/emperor/);
+    // sentry-rbac/raw types raw per path: an unknown path is an error.
+    expect(bad.stdout).toMatch(/bad\.ts\(6,\d+\): error TS2345: Argument of type '"\/api\/0\/nope\/"'/);
   });
 
   it("runs the CLI: --help and the demo, without printing a token", () => {

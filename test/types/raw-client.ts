@@ -4,6 +4,8 @@
  */
 import type { SentryClient } from "../../src/client.js";
 import { call } from "../../src/http/transport.js";
+// What a project does to type `raw` per path (the augmentation applies to the whole program once loaded).
+import type {} from "../../src/raw.js";
 
 export async function rawClientTypes(sentry: SentryClient): Promise<void> {
   const path = { organization_id_or_slug: "acme" };

@@ -6,6 +6,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { isConflictError, isNotFoundError } from "../../http/errors.js";
+import { typedApi } from "../../http/typed-api.js";
 import { type RecipeStepError, stepError } from "../recipe-report.js";
 import { AccessPlanError, isAccessPlanError } from "./errors.js";
 import { fingerprintOf, pool, readLiveState } from "./live.js";
@@ -70,7 +71,7 @@ async function send(sentry: SentryClient, change: AccessChange): Promise<string 
         throw error;
       }
     case "member:reinvite":
-      await sentry.transport.api.PUT(MEMBER, {
+      await typedApi(sentry.transport).PUT(MEMBER, {
         params: { path: { organization_id_or_slug: org.slug ?? "", member_id: id } },
         body: { reinvite: true, regenerate: true } as Record<string, unknown>,
       });
