@@ -1,7 +1,7 @@
 /**
  * Pagination bench: 100,000 items in 1,000 pages served on 127.0.0.1 with Sentry's Link headers, streamed through a
  * `Paginator` (plain fetch + `nextCursor`) and through a hand-written raw-fetch loop. Reports the throughput ratio
- * (target ≥ 0.9×) and the peak RSS growth while streaming (target < 50 MB).
+ * (target ≥ 0.95× in every round, as issue 14 asks) and the peak RSS growth while streaming (target < 50 MB).
  *
  * The server runs in a worker thread: Sentry is another machine, so its CPU must not share the event loop with the
  * client being measured. The same comparison with the server on the client's thread is reported as `sameThreadRatio`.
@@ -273,7 +273,7 @@ export async function benchPagination(): Promise<BenchResult> {
   return {
     name: "pagination: 100,000 items in 1,000 pages, Paginator vs raw fetch loop (throughput; server in a worker thread)",
     ratio,
-    target: ">= 0.9x throughput, peak RSS growth < 50 MB",
+    target: ">= 0.95x throughput in every round, peak RSS growth < 50 MB",
     details: {
       paginatorMs: Math.round(remote.paginatorMs),
       rawMs: Math.round(remote.rawMs),
@@ -285,7 +285,7 @@ export async function benchPagination(): Promise<BenchResult> {
       sameThreadRatio: Number(local.ratio.toFixed(3)),
       sameThreadPeakRssGrowthMb: Number(local.peakGrowthMb.toFixed(1)),
       requests: remote.requests + local.requests,
-      verdict: ratio >= 0.9 && Math.max(remote.peakGrowthMb, local.peakGrowthMb) < 50 ? "pass" : "FAIL",
+      verdict: remote.lowestRatio >= 0.95 && Math.max(remote.peakGrowthMb, local.peakGrowthMb) < 50 ? "pass" : "FAIL",
     },
   };
 }
