@@ -6,44 +6,60 @@
  * --cpu-prof). A controller whose signal never fired is therefore kept, a few per transport, and handed to the next
  * attempt. Before it is kept, the listeners that fetch attached for the finished attempt are dropped: they only
  * served that attempt, whose body has been read (or cancelled) by the time the deadline is cleared.
+ *
+ * The signal is only made when asked for: an attempt sent through the platform's dispatcher (dispatch.ts) is
+ * aborted through `cancelOnAbort` and never needs one.
  */
 import { getEventListeners } from "node:events";
 
 /** One attempt's deadline: its signal, whether the timer fired, and `clear()` once the attempt is over. */
 export interface AttemptDeadline {
+  /** Aborted when the time is up or the caller aborts; made on first read. */
   readonly signal: AbortSignal;
   readonly timedOut: boolean;
   /**
    * Cancels `reader` if the deadline fires (or the caller aborts) before `clear()`. The deadline is the only thing
    * that aborts its signal, so it cancels the body read itself rather than adding and removing a listener per read.
    */
-  cancelOnAbort(reader: { cancel(reason?: unknown): Promise<void> }): void;
+  cancelOnAbort(reader: Cancellable): void;
   /** Stops the timer and stops following the caller's signal; call once the response body has been read. */
   clear(): void;
 }
 
+/** What a deadline can stop: a body reader, or a dispatched request. */
+export interface Cancellable {
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /** A running deadline; methods on the prototype, so starting one creates no closures but the timer's. */
 class Deadline implements AttemptDeadline {
-  readonly signal: AbortSignal;
   timedOut = false;
   #cleared = false;
   readonly #timer: ReturnType<typeof setTimeout>;
-  #reader: { cancel(reason?: unknown): Promise<void> } | undefined;
+  #reader: Cancellable | undefined;
+  #controller: AbortController | undefined;
+  #aborted: { reason: unknown } | undefined;
 
   constructor(
     readonly pool: DeadlinePool,
-    readonly controller: AbortController,
     timeoutMs: number,
     readonly caller: AbortSignal | undefined,
   ) {
-    this.signal = controller.signal;
     this.#timer = setTimeout(() => {
       this.timedOut = true;
       this.#abort(new DOMException("The operation timed out.", "TimeoutError"));
     }, timeoutMs);
     this.#timer.unref?.();
-    if (caller?.aborted) controller.abort(caller.reason);
+    if (caller?.aborted) this.#aborted = { reason: caller.reason };
     else caller?.addEventListener("abort", this, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = this.pool.take();
+      if (this.#aborted) this.#controller.abort(this.#aborted.reason);
+    }
+    return this.#controller.signal;
   }
 
   /** The caller's signal fired (this object is its listener). */
@@ -51,17 +67,19 @@ class Deadline implements AttemptDeadline {
     this.#abort(this.caller?.reason);
   }
 
-  cancelOnAbort(reader: { cancel(reason?: unknown): Promise<void> }): void {
-    if (this.signal.aborted) void reader.cancel(this.signal.reason).catch(() => undefined);
+  cancelOnAbort(reader: Cancellable): void {
+    if (this.#aborted) void reader.cancel(this.#aborted.reason).catch(() => undefined);
     else this.#reader = reader;
   }
 
   #abort(reason: unknown): void {
-    this.controller.abort(reason);
+    if (this.#aborted) return;
+    this.#aborted = { reason };
+    this.#controller?.abort(reason);
     const reader = this.#reader;
     this.#reader = undefined;
     // The read in progress rejects with the cancellation; nobody waits on cancel() itself.
-    if (reader) void reader.cancel(this.signal.reason).catch(() => undefined);
+    if (reader) void reader.cancel(reason).catch(() => undefined);
   }
 
   clear(): void {
@@ -70,7 +88,7 @@ class Deadline implements AttemptDeadline {
     this.#reader = undefined;
     clearTimeout(this.#timer);
     this.caller?.removeEventListener("abort", this);
-    this.pool.keep(this.controller);
+    if (this.#controller) this.pool.keep(this.#controller);
   }
 }
 
@@ -92,7 +110,15 @@ export class DeadlinePool {
    * @example const deadline = pool.start(config.timeoutMs, request.signal);
    */
   start(timeoutMs: number, caller: AbortSignal | undefined): AttemptDeadline {
-    return new Deadline(this, this.#free.pop() ?? new AbortController(), timeoutMs, caller);
+    return new Deadline(this, timeoutMs, caller);
+  }
+
+  /**
+   * A clean controller: a kept one, or a new one.
+   * @example const controller = pool.take();
+   */
+  take(): AbortController {
+    return this.#free.pop() ?? new AbortController();
   }
 
   /**

@@ -7,7 +7,8 @@
  */
 import type { ResolvedConfig } from "../config.js";
 import { DeadlinePool } from "./deadline.js";
-import { SentryNetworkError, SentryTimeoutError } from "./errors.js";
+import { type DispatchInit, dispatchAttempt, platformDispatcher } from "./dispatch.js";
+import { SentryNetworkError, SentryResponseError, SentryTimeoutError } from "./errors.js";
 import type { Observer, RetryEvent } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "./limiter.js";
 import { isPipelineRequest } from "./pipeline-request.js";
@@ -145,34 +146,46 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
     const shownUrl = watched ? redactUrl(input.url) : "";
     const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
+    const observeHeaders = (status: number, responseHeaders: Headers): void => ctx.limiter()?.observe(key, { status, headers: responseHeaders });
 
     const attempt = async (n: number): Promise<Response> => {
       const token = await config.readToken(scim ? "scim" : "api");
       ctx.secrets.add(token);
       headers.set("authorization", `Bearer ${token}`);
       const timeout = deadlines.start(config.timeoutMs, signal);
-      const attemptSignal = timeout.signal;
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
+      // Without a `fetch` of the caller's, the platform fetch's own dispatcher is used directly (dispatch.ts).
+      const dispatcher = config.fetch ? undefined : platformDispatcher();
       let response: Response;
       try {
-        response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: attemptSignal, redirect: "manual" }, config.origin);
+        response = dispatcher
+          ? await sendFollowingRedirects(
+            (hop, init) => dispatchAttempt(dispatcher, hop, { method: init.method!, headers, body: init.body as DispatchInit["body"] }, timeout, bodyContext, observeHeaders),
+            url, { method, body }, config.origin,
+          )
+          : await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: timeout.signal, redirect: "manual" }, config.origin);
       } catch (error) {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
+        // A body that failed after its headers (the dispatcher reads bodies within the attempt).
+        if (error instanceof SentryResponseError) throw error;
         if (timeout.timedOut) throw new SentryTimeoutError({ method, url: input.url, timeoutMs: config.timeoutMs });
         const code = errorCode(error);
         observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
         throw new SentryNetworkError({ method, url: input.url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
       }
-      ctx.limiter()?.observe(key, { status: response.status, headers: response.headers });
-      try {
-        response = await bufferResponse(response, bodyContext, timeout);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        throw error;
-      } finally {
-        timeout.clear();
+      if (dispatcher) timeout.clear();
+      else {
+        observeHeaders(response.status, response.headers);
+        try {
+          response = await bufferResponse(response, bodyContext, timeout);
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          throw error;
+        } finally {
+          timeout.clear();
+        }
       }
       const durationMs = config.clock.now() - started;
       if (watched) observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);
@@ -218,7 +231,7 @@ function sameOrigin(url: string, origin: string): boolean {
   }
 }
 
-async function sendFollowingRedirects(fetchImpl: typeof globalThis.fetch, url: URL, init: RequestInit, origin: string): Promise<Response> {
+async function sendFollowingRedirects(fetchImpl: (url: URL, init: RequestInit) => Promise<Response>, url: URL, init: RequestInit, origin: string): Promise<Response> {
   let current = url;
   for (let hop = 0; ; hop += 1) {
     // url + init rather than a Request: fetch builds its own Request either way, so one construction is saved.

@@ -70,7 +70,11 @@ const JSON_TYPE = /\bjson\b/i;
 const HTML_TYPE = /^\s*text\/html\b/i;
 const decoder = new TextDecoder();
 
-function failure(response: Response, ctx: BodyContext, reason: ResponseFailure, cause?: unknown): SentryResponseError {
+/**
+ * The typed failure of a body read: `reason` with the response's status and request id.
+ * @example throw bodyFailure(response, ctx, "truncated", error);
+ */
+export function bodyFailure(response: { status: number; headers: Headers }, ctx: BodyContext, reason: ResponseFailure, cause?: unknown): SentryResponseError {
   return new SentryResponseError({
     reason, cause, status: response.status, method: ctx.method, url: ctx.url.toString(), path: ctx.path, operationId: ctx.operationId,
     requestId: response.headers.get("x-sentry-request-id") ?? undefined,
@@ -92,20 +96,30 @@ export async function bufferResponse(response: Response, ctx: BodyContext, deadl
   try {
     bytes = await readBounded(response, ctx.maxBytes, deadline);
   } catch (error) {
-    if (error instanceof TooLarge) throw failure(response, ctx, "too-large");
-    throw failure(response, ctx, deadline.timedOut ? "stalled" : "truncated", error);
+    if (error instanceof TooLarge) throw bodyFailure(response, ctx, "too-large");
+    throw bodyFailure(response, ctx, deadline.timedOut ? "stalled" : "truncated", error);
   }
-  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  const type = response.headers.get("content-type") ?? "";
-  if (!response.ok || bytes.byteLength === 0 || !(JSON_TYPE.test(type) || HTML_TYPE.test(type))) {
+  return finishBody(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }, ctx);
+}
+
+/**
+ * The Response over a body read whole: a 2xx JSON body parsed once (its `json()` returns that value), an HTML
+ * page on a 2xx refused as malformed, anything else kept as bytes.
+ * @example return finishBody(bytes, { status: 200, statusText: "OK", headers }, ctx);
+ * @throws {SentryResponseError} with reason `malformed`.
+ */
+export function finishBody(bytes: Uint8Array, init: { status: number; statusText: string; headers: Headers }, ctx: BodyContext): Response {
+  const type = init.headers.get("content-type") ?? "";
+  const ok = init.status >= 200 && init.status < 300;
+  if (!ok || bytes.byteLength === 0 || !(JSON_TYPE.test(type) || HTML_TYPE.test(type))) {
     return withLength(bufferedResponse(bytes, init), bytes.byteLength);
   }
-  if (!JSON_TYPE.test(type)) throw failure(response, ctx, "malformed");
+  if (!JSON_TYPE.test(type)) throw bodyFailure(init, ctx, "malformed");
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    throw failure(response, ctx, "malformed", error);
+    throw bodyFailure(init, ctx, "malformed", error);
   }
   // The body is still readable as bytes or text (hooks clone it); json() skips a second parse.
   return withLength(bufferedResponse(bytes, init, { value: parsed }), bytes.byteLength);

@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DeadlinePool } from "../../src/http/deadline.js";
 
 describe("DeadlinePool", () => {
@@ -43,19 +43,21 @@ describe("DeadlinePool", () => {
     const pool = new DeadlinePool();
     const caller = new AbortController();
     const first = pool.start(60_000, caller.signal);
+    const firstSignal = first.signal;
     first.clear();
     // The caller aborts after its attempt ended: the signal now serving another attempt must not fire.
     const second = pool.start(60_000, undefined);
-    expect(second.signal).toBe(first.signal);
+    expect(second.signal).toBe(firstSignal);
     caller.abort(new Error("too late"));
     expect(second.signal.aborted).toBe(false);
     second.clear();
     const aborted = new AbortController();
     const third = pool.start(60_000, aborted.signal);
+    const thirdSignal = third.signal;
     aborted.abort(new Error("stop"));
     third.clear();
     const fourth = pool.start(60_000, undefined);
-    expect(fourth.signal).not.toBe(third.signal);
+    expect(fourth.signal).not.toBe(thirdSignal);
     expect(fourth.signal.aborted).toBe(false);
     fourth.clear();
   });
@@ -64,13 +66,48 @@ describe("DeadlinePool", () => {
     const pool = new DeadlinePool(1);
     const a = pool.start(60_000, undefined);
     const b = pool.start(60_000, undefined);
+    const kept = [a.signal, b.signal];
     a.clear();
     b.clear();
     const c = pool.start(60_000, undefined);
     const d = pool.start(60_000, undefined);
-    expect([a.signal, b.signal]).toContain(c.signal);
-    expect([a.signal, b.signal, c.signal]).not.toContain(d.signal);
+    expect(kept).toContain(c.signal);
+    expect([...kept, c.signal]).not.toContain(d.signal);
     c.clear();
     d.clear();
+  });
+
+  it("makes no signal for an attempt that never asks for one, and cancels its target on time-out or abort", async () => {
+    let made = 0;
+    vi.stubGlobal("AbortController", class extends AbortController {
+      constructor() {
+        super();
+        made += 1;
+      }
+    });
+    const pool = new DeadlinePool();
+    try {
+      pool.start(60_000, undefined).clear();
+      expect(made).toBe(0);
+      pool.start(60_000, undefined).signal;
+      expect(made).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const reasons: unknown[] = [];
+    const timed = pool.start(5, undefined);
+    await new Promise<void>((resolve) => timed.cancelOnAbort({ cancel: async (reason) => { reasons.push(reason); resolve(); } }));
+    expect(timed.timedOut).toBe(true);
+    expect((reasons[0] as DOMException).name).toBe("TimeoutError");
+    // A signal asked for after the time-out is already aborted, with the same reason.
+    expect(timed.signal.reason).toBe(reasons[0]);
+    timed.clear();
+    const caller = new AbortController();
+    const followed = pool.start(60_000, caller.signal);
+    followed.cancelOnAbort({ cancel: async (reason) => void reasons.push(reason) });
+    caller.abort(new Error("stop"));
+    expect(reasons[1]).toEqual(new Error("stop"));
+    expect(followed.timedOut).toBe(false);
+    followed.clear();
   });
 });
