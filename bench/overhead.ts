@@ -1,7 +1,8 @@
 /**
  * Bench: sequential GETs against a loopback server through `sentry.raw`, through a resource method
- * (`sentry.org.teams.get`) and through `@sentry/api`, each against plain `fetch` with the same headers, in the same
- * run. Target: `raw` ≤ 1.10× plain fetch and below @sentry/api's ratio.
+ * (`sentry.org.teams.get`), through the same method on a client given a `fetch` option, and through `@sentry/api`,
+ * each against plain `fetch` with the same headers, in the same run. Target: `raw` ≤ 1.10× plain fetch and below
+ * @sentry/api's ratio.
  *
  * The ratios are of CPU time (this process: client, loopback server and undici; `process.cpuUsage`), the
  * wall-time ratios are printed beside them: on a machine shared with other work, wall time mostly measures the
@@ -35,6 +36,11 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 export async function benchOverhead(): Promise<BenchResult> {
   const server = await startPlainServer();
   const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: server.url, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 } });
+  // The same client given a `fetch` (as with msw or a test double): every attempt then goes through fetch.
+  const viaFetch = createSentryClient({
+    token: TOKEN, org: "acme", baseUrl: server.url, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 },
+    fetch: (input, init) => globalThis.fetch(input, init),
+  });
   const path = "/api/0/organizations/{organization_id_or_slug}/teams/" as const;
   const params = { params: { path: { organization_id_or_slug: "acme" } } };
   const rawUrl = `${server.url}/api/0/organizations/acme/teams/`;
@@ -49,6 +55,9 @@ export async function benchOverhead(): Promise<BenchResult> {
     },
     resource: async () => {
       await sentry.org.teams.get("payments");
+    },
+    resourceViaFetch: async () => {
+      await viaFetch.org.teams.get("payments");
     },
     sentryApi: async () => {
       const { data } = await listAnOrganization_sTeams({ baseUrl: server.url, auth: TOKEN, path: { organization_id_or_slug: "acme" } });
@@ -91,11 +100,13 @@ export async function benchOverhead(): Promise<BenchResult> {
     }
   } finally {
     await sentry.close();
+    await viaFetch.close();
     await server.close();
   }
   const raw = median(ratios.raw!);
   const resource = median(ratios.resource!);
   const theirs = median(ratios.sentryApi!);
+  const throughFetch = median(ratios.resourceViaFetch!);
   const verdict = (ratio: number): string => (ratio <= TARGET && ratio < theirs ? "pass" : "FAIL");
   const range = (list: number[]): string => `${Math.min(...list).toFixed(2)}..${Math.max(...list).toFixed(2)}`;
   const perRequestUs = (ratio: number): number => Math.round(((median(fetchMs) * ratio) / N) * 1000);
@@ -109,6 +120,8 @@ export async function benchOverhead(): Promise<BenchResult> {
       resource: Number(resource.toFixed(3)),
       resourceRounds: range(ratios.resource!),
       resourceWall: Number(median(wallRatios.resource!).toFixed(3)),
+      resourceViaFetch: Number(throughFetch.toFixed(3)),
+      resourceViaFetchRounds: range(ratios.resourceViaFetch!),
       sentryApi: Number(theirs.toFixed(3)),
       sentryApiRounds: range(ratios.sentryApi!),
       sentryApiWall: Number(median(wallRatios.sentryApi!).toFixed(3)),
@@ -116,7 +129,9 @@ export async function benchOverhead(): Promise<BenchResult> {
       rawCpuPerRequestUs: perRequestUs(raw),
       resourceCpuPerRequestUs: perRequestUs(resource),
       sentryApiCpuPerRequestUs: perRequestUs(theirs),
+      resourceViaFetchCpuPerRequestUs: perRequestUs(throughFetch),
       // `raw` is openapi-fetch's client over the pipeline; resource methods take the lean path (http/api-client.ts).
+      // Both send through the platform fetch's dispatcher (http/dispatch.ts); `resourceViaFetch` is given a fetch.
       verdict: verdict(raw),
       resourceVerdict: verdict(resource),
     },

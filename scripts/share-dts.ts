@@ -9,6 +9,8 @@
  *   declares it, `./raw-client.cjs`, instead of the source path tsup copied. `dist/raw.d.ts` re-exports it, so one
  *   augmentation exists: two (one per format, each with its own openapi-fetch `Client`) would conflict in a project
  *   that loads both.
+ * - the generated API types are indented by two spaces, not openapi-typescript's four: the indentation was 223 KB
+ *   of the 764 KB file, and hovers and go-to-definition read the same.
  * Usage: tsx scripts/share-dts.ts [distDir]
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,6 +23,15 @@ const SHARED = ["openapi", "models", "raw-client"] as const;
 const ESM_SPECIFIER = new RegExp(`(['"])((?:\\.\\.?/)+)(${SHARED.join("|")})\\.js\\1`, "g");
 /** The augmentation in src/raw.ts, as tsup copies it. */
 const RAW_AUGMENTATION = /declare module (['"])\.\/http\/raw-client\.js\1/;
+
+/**
+ * Halves each line's leading indentation, counted in steps of four spaces; a remainder (the space before a JSDoc
+ * comment's `*`) is kept, so comments stay aligned.
+ * @example halveIndentation("        foo: string;\n         * bar") // "    foo: string;\n     * bar"
+ */
+export function halveIndentation(text: string): string {
+  return text.replace(/^( +)/gm, (lead: string) => " ".repeat(Math.floor(lead.length / 4) * 2 + (lead.length % 4)));
+}
 
 function declarationFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -37,6 +48,8 @@ export function shareGeneratedDeclarations(distDir: string): number {
     if (!existsSync(shared)) throw new Error(`${shared} is missing: run tsup first`);
     rmSync(join(distDir, `${name}.d.ts`), { force: true });
   }
+  const api = join(distDir, "openapi.d.cts");
+  writeFileSync(api, halveIndentation(readFileSync(api, "utf8")));
   const raw = join(distDir, "raw.d.ts");
   if (existsSync(raw)) writeFileSync(raw, `// One copy of the augmentation for both module formats (scripts/share-dts.ts).\nexport * from "./raw.cjs";\n`);
   let changed = 0;

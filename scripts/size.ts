@@ -13,16 +13,18 @@ import { repoRoot } from "./spec-source.js";
 
 /**
  * The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB,
- * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers).
+ * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers, then from 70 KiB
+ * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request).
  */
-export const CORE_SIZE_BUDGET_BYTES = 70 * 1024;
+export const CORE_SIZE_BUDGET_BYTES = 72 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The
  * package was 2.83 MB with access-as-code and the audit stream; 2.46 MB once the CLI was built as ESM only, the
- * build stopped keeping function names, and the operation table's declaration became a union of ids.
+ * build stopped keeping function names, and the operation table's declaration became a union of ids; 2.40 MB once
+ * the generated API types were indented by two spaces. The budget sits below the goal (2.5 MB) so the gain stays.
  */
-export const PACKAGE_SIZE_BUDGET_BYTES = 2.5 * 1000 * 1000;
+export const PACKAGE_SIZE_BUDGET_BYTES = 2.45 * 1000 * 1000;
 
 export interface SizeReport {
   minifiedBytes: number;

@@ -3,7 +3,9 @@
  * its own slot and budget token, and a request sleeping before a retry holds no concurrency slot). An attempt
  * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, reads the whole body within
  * that deadline (response-body.ts), and looks the real fetch up at call time so an msw server started after the
- * client still sees requests.
+ * client still sees requests. Without a `fetch` option, and while `globalThis.fetch` is the platform's own, an
+ * attempt is sent through the dispatcher under that fetch instead (dispatch.ts): the same connection pool, without
+ * the fetch layer's per-request cost.
  */
 import type { ResolvedConfig } from "../config.js";
 import { DeadlinePool } from "./deadline.js";

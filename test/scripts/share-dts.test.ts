@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { shareGeneratedDeclarations } from "../../scripts/share-dts.js";
+import { halveIndentation, shareGeneratedDeclarations } from "../../scripts/share-dts.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -48,6 +48,15 @@ describe("scripts/share-dts", () => {
     expect(cjs).not.toContain("./http/raw-client.js");
     // The ESM file re-exports the CJS one: two augmentations would each bring their own openapi-fetch Client.
     expect(readFileSync(join(dist, "raw.d.ts"), "utf8")).toMatch(/^\/\/ .*\nexport \* from "\.\/raw\.cjs";\n$/);
+  });
+
+  it("ships the generated API types with two-space indentation, JSDoc comments kept aligned", () => {
+    const dist = fakeDist();
+    const source = "export interface paths {\n    \"/api/0/\": {\n        /**\n         * Root\n         */\n        get: never;\n    };\n}\n";
+    writeFileSync(join(dist, "openapi.d.cts"), source);
+    shareGeneratedDeclarations(dist);
+    expect(readFileSync(join(dist, "openapi.d.cts"), "utf8")).toBe("export interface paths {\n  \"/api/0/\": {\n    /**\n     * Root\n     */\n    get: never;\n  };\n}\n");
+    expect(halveIndentation("  a\n      b")).toBe("  a\n    b");
   });
 
   it("refuses to run before tsup wrote the declarations", () => {
