@@ -1,11 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createSentryClient } from "../../src/client.js";
 import { resolveConfig, type SentryClientOptions } from "../../src/config.js";
 import { platformDispatcher } from "../../src/http/dispatch.js";
 import { SentryNetworkError, SentryTimeoutError } from "../../src/http/errors.js";
 import { call, createTransport, type Transport } from "../../src/http/transport.js";
+import { createEmulator } from "../../src/testing/index.js";
 
 const TOKEN = "sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
 const TEAMS = "/api/0/organizations/{organization_id_or_slug}/teams/" as const;
@@ -264,6 +267,22 @@ describe("whenever fetch may have been replaced, requests go through fetch", () 
     await call(transport.api.GET(TEAMS, org));
     expect(stubbed).toBe(1);
     expect(seen[1]!.headers["sec-fetch-mode"]).toBeUndefined();
+  });
+
+  it("is answered by msw's setupServer, started after the client was made, for a client without a fetch option", async () => {
+    const emu = createEmulator({ rateLimit: false });
+    const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: emu.baseUrl, rateLimit: false, retry: false });
+    const server = setupServer(...emu.handlers);
+    server.listen({ onUnhandledRequest: "error" });
+    try {
+      const created = await sentry.org.teams.create({ slug: "via-msw" });
+      expect(created.slug).toBe("via-msw");
+      expect((await sentry.org.teams.list().toArray()).map((team) => team.slug)).toContain("via-msw");
+      expect(emu.state.requests.map((r) => [r.method, r.status])).toEqual([["POST", 201], ["GET", 200]]);
+    } finally {
+      server.close();
+      await sentry.close();
+    }
   });
 
   it("uses the fetch option when one is given", async () => {
