@@ -211,7 +211,7 @@ async function viaRawLoop(base: string, meter: RssMeter): Promise<Tally> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 interface Comparison {
-  /** Median over rounds of raw time / SDK time, each round's runs back to back under the same load. */
+  /** Median over rounds of raw time / SDK time (each round: two runs of each loop, mirrored). */
   ratio: number;
   lowestRatio: number;
   highestRatio: number;
@@ -229,27 +229,31 @@ interface Comparison {
 
 type Loop = (base: string, meter: RssMeter) => Promise<Tally>;
 
-/** Rotates the raw loop, the SDK and the bare Paginator through `ROUNDS` rounds against one server, after a warm-up. */
+/** Runs the raw loop, the SDK and the bare Paginator through `ROUNDS` rounds against one server, after a warm-up. */
 async function compare(server: ListServer): Promise<Comparison> {
   const expected = PAGES * PER_PAGE;
   const loops: Record<"raw" | "sdk" | "paginator", Loop> = { raw: viaRawLoop, sdk: viaSdk, paginator: viaPaginator };
   const times: Record<keyof typeof loops, number[]> = { raw: [], sdk: [], paginator: [] };
   const peaks: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, paginator: 0 };
-  const run = async (name: keyof typeof loops, record: boolean): Promise<void> => {
+  const run = async (name: keyof typeof loops): Promise<number> => {
     const meter = new RssMeter();
     const start = performance.now();
     const tally = await loops[name](server.url, meter);
     const ms = performance.now() - start;
     if (tally.items !== expected) throw new Error(`${name} streamed ${tally.items} items, expected ${expected}`);
-    if (!record) return;
-    times[name].push(ms);
     peaks[name] = Math.max(peaks[name], meter.growthMb);
+    return ms;
   };
-  for (const name of Object.keys(loops) as (keyof typeof loops)[]) await run(name, false);
+  for (const name of Object.keys(loops) as (keyof typeof loops)[]) await run(name);
+  for (const name of Object.keys(peaks) as (keyof typeof loops)[]) peaks[name] = 0;
   const order: (keyof typeof loops)[] = ["raw", "sdk", "paginator"];
   for (let round = 0; round < ROUNDS; round++) {
-    // Rotate which loop goes first so drift (GC, CPU frequency, sockets) does not favour any.
-    for (const name of order) await run(name, true);
+    // Each loop runs twice per round, in mirrored order (A B C C B A), and its two times are added: drift within
+    // the round (CPU frequency, the other processes of a shared machine) then lands on every loop alike. Which
+    // loop goes first rotates from round to round.
+    const spent: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, paginator: 0 };
+    for (const name of [...order, ...[...order].reverse()]) spent[name] += await run(name);
+    for (const name of order) times[name].push(spent[name]);
     order.push(order.shift()!);
   }
   const ratios = (name: "sdk" | "paginator"): number[] => times.raw.map((raw, round) => raw / (times[name][round] ?? Number.NaN)).sort((a, b) => a - b);
@@ -262,9 +266,10 @@ async function compare(server: ListServer): Promise<Comparison> {
     paginatorRatio: median(paginator),
     paginatorLowest: paginator[0] ?? Number.NaN,
     paginatorHighest: paginator[paginator.length - 1] ?? Number.NaN,
-    rawMs: median(times.raw),
-    sdkMs: median(times.sdk),
-    paginatorMs: median(times.paginator),
+    // Per walk of the list (each round's time covers two).
+    rawMs: median(times.raw) / 2,
+    sdkMs: median(times.sdk) / 2,
+    paginatorMs: median(times.paginator) / 2,
     peakGrowthMb: Math.max(peaks.sdk, peaks.paginator),
     rawPeakGrowthMb: peaks.raw,
     requests: await server.requests(),
