@@ -15,6 +15,13 @@ export interface Caller {
   /** Effective scopes: a user token's scopes bounded by its member's role; an integration's app scopes. */
   scopes: Set<string>;
   member: LiveMember | undefined;
+  /**
+   * Open membership (Sentry's `allow_joinleave`), known only when the read itself proves it: a user whose role is
+   * not global read the member list of a team it is not on. That list passes TeamPermission, which needs access
+   * to the team (src/sentry/api/bases/team.py), and such a user has access to other teams only through open
+   * membership (`has_global_access`, src/sentry/auth/access.py). Otherwise false: the plan stays conservative.
+   */
+  openMembership: boolean;
 }
 
 /** Token kind from Sentry's prefixes (facts §0); legacy tokens without a prefix are user tokens. */
@@ -44,10 +51,13 @@ export function callerOf(token: { kind: AccessCapabilities["tokenKind"]; scopes:
     const roleScopes = member ? expandScopes(orgRoleDefinition(member.role).scopes) : new Set<string>();
     scopes = new Set([...held].filter((scope) => roleScopes.has(scope)));
   }
+  const openMembership = token.kind === "user" && member !== undefined && !orgRoleDefinition(member.role).isGlobal
+    && [...live.teams.values()].some((team) => team.memberCount > 0 && !member.teams.has(team.slug));
   return {
     capabilities: { tokenKind: token.kind, tokenScopes: token.scopes, callerEmail: member?.email, callerRole: member?.role },
     scopes,
     member,
+    openMembership,
   };
 }
 
@@ -61,12 +71,16 @@ function lacks(caller: Caller, op: OperationId, extra = ""): string | undefined 
   return `the token lacks ${accepted.join(" or ")}${extra}`;
 }
 
-function canManageMemberships(caller: Caller, team: string, target: string | undefined): boolean {
+function canManageMemberships(caller: Caller, team: string, target: string | undefined, action: AccessChange["action"]): boolean {
   if (caller.capabilities.tokenKind === "org") return false;
   if (caller.scopes.has("org:write") || caller.scopes.has("team:write")) return true;
   const me = caller.member;
   if (!me) return false;
   if (target !== undefined && me.email.toLowerCase() === target.toLowerCase()) return true;
+  // A join (POST) is `has_global_access or can_admin_team` (organization_member_team_details.py
+  // `_can_create_team_member`); open membership gives every member global access. Team roles and removals
+  // are not widened by it.
+  if (action === "add" && caller.openMembership) return true;
   return orgRoleDefinition(me.role).isGlobal || me.teams.get(team) === "admin";
 }
 
@@ -136,7 +150,7 @@ export function blockReason(caller: Caller, change: AccessChange, live: LiveStat
       const op: OperationId = change.action === "add" ? "addOrganizationMemberTeam" : change.action === "update" ? "updateOrganizationMemberTeam" : "deleteOrganizationMemberTeam";
       const missing = lacks(caller, op);
       if (missing) return missing;
-      if (!canManageMemberships(caller, change.team ?? "", change.email)) {
+      if (!canManageMemberships(caller, change.team ?? "", change.email, change.action)) {
         return `changing others' membership of ${change.team} needs org:write, team:write or team admin of ${change.team}` +
           (change.action === "add" ? " (Sentry files an access request instead)" : "");
       }

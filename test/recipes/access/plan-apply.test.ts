@@ -205,3 +205,51 @@ describe("saved plans", () => {
     expect(writesOf(emu)).toEqual([]);
   });
 });
+
+describe("open membership (Sentry's allow_joinleave)", () => {
+  // organization_member_team_details.py `_can_create_team_member`: `access.has_global_access or can_admin_team`,
+  // and a member's has_global_access is true in an org with open membership (src/sentry/auth/access.py).
+  const fixture = (openMembership: boolean) => ({
+    org: { slug: "acme", openMembership },
+    teams: [{ slug: "web" }, { slug: "api" }],
+    members: [
+      { email: "owner@acme.test", orgRole: "owner" as const, teams: [{ team: "web" }, { team: "api" }] },
+      { email: "dev@acme.test", orgRole: "member" as const, teams: [{ team: "web" }] },
+      { email: "ops@acme.test", orgRole: "member" as const, teams: [{ team: "api" }] },
+    ],
+  });
+  const config = (yaml: string) => parseAccessConfig(`version: 1\norganization: acme\nteams:\n  web: {}\n  api: {}\nmembers:\n${yaml}`);
+  const declared = config([
+    "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+    "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+    "  ops@acme.test: { role: member, teams: { api: contributor } }",
+    "",
+  ].join("\n"));
+
+  it("lets a member-role token add another member to any team, and the apply lands", async () => {
+    const { emu, clientWith } = harness({ fixture: fixture(true) });
+    const sentry = clientWith(emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "team:read", "project:read"], userEmail: "ops@acme.test" }));
+    const plan = await planAccess(sentry, declared, opts);
+    expect(summary(plan)).toEqual(["team-member add api/dev@acme.test"]);
+    expect(plan.blocked).toEqual([]);
+    const result = await applyAccessPlan(sentry, plan);
+    expect(result.failed).toEqual([]);
+    expect(writesOf(emu)).toEqual([`POST /api/0/organizations/acme/members/${idOf(emu, "dev@acme.test")}/teams/api/`]);
+    expect(Object.keys((await readBack(emu)).members["dev@acme.test"]?.teams ?? {}).sort()).toEqual(["api", "web"]);
+  });
+
+  it("still blocks it for a member who is on every team of a closed-membership org (an access request, not a join)", async () => {
+    const closed = fixture(false);
+    closed.members[2] = { email: "ops@acme.test", orgRole: "member", teams: [{ team: "web" }, { team: "api" }] };
+    const { emu, clientWith } = harness({ fixture: closed });
+    const sentry = clientWith(emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "team:read", "project:read"], userEmail: "ops@acme.test" }));
+    const plan = await planAccess(sentry, config([
+      "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+      "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+      "  ops@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+      "",
+    ].join("\n")), opts);
+    expect(plan.changes).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ subject: "api/dev@acme.test", reason: expect.stringMatching(/access request/) })]);
+  });
+});
