@@ -23,6 +23,22 @@ describe("SCIM users", () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it("takes count as the page size's default: 0 is unset (100), above 100 is allowed, per_page wins (api/base.py get_per_page)", async () => {
+    const emu = demo();
+    const total = emu.state.members.length;
+    const size = async (query: string) => asObject((await call(emu, "GET", `${SCIM}/Users?${query}`, { token: emu.scimToken })).body).itemsPerPage;
+    expect(total).toBeGreaterThan(3);
+    expect(await size("count=0")).toBe(Math.min(total, 100));
+    expect(await size("count=500")).toBe(Math.min(total, 500));
+    expect(await size("count=2&per_page=3")).toBe(3);
+    expect(await call(emu, "GET", `${SCIM}/Users?count=150&per_page=151`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { detail: "Invalid per_page value. Must be between 1 and 150." } });
+    expect(await call(emu, "GET", `${SCIM}/Users?per_page=0`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { detail: "Invalid per_page value. Must be between 1 and 100." } });
+    expect(await call(emu, "GET", `${SCIM}/Groups?per_page=x`, { token: emu.scimToken }))
+      .toMatchObject({ status: 400, body: { detail: "Invalid per_page parameter." } });
+  });
+
   it("accepts exactly one `<attr> eq \"value\"` filter and answers invalidFilter otherwise", async () => {
     const emu = demo();
     const hit = asObject((await call(emu, "GET", `${SCIM}/Users?filter=${encodeURIComponent('userName eq "KAI.ROSSI@acme.test"')}`, { token: emu.scimToken })).body);

@@ -41,6 +41,12 @@ export interface ScimQuery {
   filter: ScimFilter | null;
   startIndex: number;
   count: number;
+  /**
+   * The page size `Endpoint.paginate` takes (api/base.py `get_per_page`, utils/pagination_factory.py
+   * `clamp_pagination_per_page`): `count` is the default (0 counts as unset: 100), a `per_page` parameter wins,
+   * and the bound is max(100, count). A bad `per_page` is kept as the ParseError text, raised when the list is paged.
+   */
+  perPage: number | { error: string };
   /** `excludedAttributes` holds exactly `members` (a ListField reads each repeated value whole: no comma split). */
   excludesMembers: boolean;
 }
@@ -66,7 +72,7 @@ export function scimQuery(req: EmuRequest): ScimQuery {
   const startIndex = int("startIndex", 1, 1);
   const count = int("count", 100, 0);
   if (Object.keys(errors).length) throw new AnswerError(json(400, errors));
-  return { filter, startIndex, count, excludesMembers: params.getAll("excludedAttributes").includes("members") };
+  return { filter, startIndex, count, perPage: scimPerPage(params, count), excludesMembers: params.getAll("excludedAttributes").includes("members") };
 }
 
 /**
@@ -83,11 +89,21 @@ export function serializerError(errors: Record<string, unknown>): never {
   throw new AnswerError(scimError(400, sentryJson(errors)));
 }
 
-/** One SCIM page of `rows`: 1-based `startIndex`, `count` (0 is refused like a bad per_page). */
+function scimPerPage(params: URLSearchParams, count: number): ScimQuery["perPage"] {
+  const fallback = count || 100;
+  const max = Math.max(100, fallback);
+  const raw = lastParam(params, "per_page");
+  const perPage = raw === null ? fallback : pythonInt(raw);
+  if (perPage === null) return { error: "Invalid per_page parameter." };
+  if (perPage < 1 || perPage > max) return { error: `Invalid per_page value. Must be between 1 and ${max}.` };
+  return perPage;
+}
+
+/** One SCIM page of `rows`: 1-based `startIndex`, `perPage` rows (see ScimQuery). */
 export function scimList<T>(query: ScimQuery, rows: readonly T[], serialize: (row: T) => unknown): EmuAnswer {
-  const { startIndex, count } = query;
-  if (count === 0) throw new AnswerError(detail(400, "Invalid per_page value. Must be between 1 and 100."));
-  const page = rows.slice(startIndex - 1, startIndex - 1 + count);
+  const { startIndex, perPage } = query;
+  if (typeof perPage !== "number") throw new AnswerError(detail(400, perPage.error));
+  const page = rows.slice(startIndex - 1, startIndex - 1 + perPage);
   return json(200, {
     schemas: [LIST_SCHEMA],
     totalResults: rows.length,
