@@ -18,7 +18,7 @@
  * redirects are not followed here (the pipeline follows same-origin ones itself, as with `redirect: "manual"`).
  */
 import { createRequire } from "node:module";
-import type { Cancellable } from "./deadline.js";
+import type { AttemptDeadline } from "./deadline.js";
 import { SentryResponseError } from "./errors.js";
 import { type BodyContext, bodyFailure, finishBody } from "./response-body.js";
 
@@ -49,7 +49,7 @@ let seenIsPlatform = false;
 /**
  * The dispatcher the platform's `fetch` sends through, when `fetch` is the platform's own and may be bypassed;
  * `undefined` when requests must go through `fetch` (see the module comment).
- * @example const dispatcher = platformDispatcher(); if (dispatcher) await dispatchAttempt(dispatcher, url, init, deadline, ctx);
+ * @example const dispatcher = platformDispatcher(); if (dispatcher) await dispatchAttempt(dispatcher, url, init, deadline, ctx, () => undefined);
  */
 export function platformDispatcher(): PlatformDispatcher | undefined {
   const current: unknown = globalThis.fetch;
@@ -92,7 +92,7 @@ export function dispatchAttempt(
   dispatcher: PlatformDispatcher,
   url: URL,
   init: DispatchInit,
-  deadline: { readonly timedOut: boolean; cancelOnAbort(target: Cancellable): void },
+  deadline: Pick<AttemptDeadline, "timedOut" | "cancelOnAbort">,
   ctx: BodyContext,
   onHeaders: (status: number, headers: Headers) => void,
 ): Promise<Response> {
@@ -124,6 +124,11 @@ export function dispatchAttempt(
       else if (tooLarge) reject(bodyFailure(head, ctx, "too-large"));
       else reject(bodyFailure(head, ctx, deadline.timedOut ? "stalled" : "truncated", error));
     };
+    // A body past maxResponseBytes (declared or counted) ends the request; `fail` then names it `too-large`.
+    const refuse = (): void => {
+      tooLarge = true;
+      abort?.(new RangeError("response body larger than maxResponseBytes"));
+    };
     const handler: DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;
@@ -139,17 +144,13 @@ export function dispatchAttempt(
         head = { status, statusText: statusText ?? "", headers };
         onHeaders(status, headers);
         const declared = headers.get("content-length");
-        if (declared !== null && Number(declared) > ctx.maxBytes) {
-          tooLarge = true;
-          abort?.(new RangeError("response body larger than maxResponseBytes"));
-        }
+        if (declared !== null && Number(declared) > ctx.maxBytes) refuse();
         return true;
       },
       onData(chunk) {
         total += chunk.byteLength;
         if (total > ctx.maxBytes) {
-          tooLarge = true;
-          abort?.(new RangeError("response body larger than maxResponseBytes"));
+          refuse();
           return false;
         }
         chunks.push(chunk);
