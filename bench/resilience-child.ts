@@ -6,7 +6,7 @@
  */
 import { writeSync } from "node:fs";
 import { createSentryClient } from "../src/client.js";
-import { exportAuditLog, type AuditExportFormat } from "../src/recipes/audit-export.js";
+import { exportAuditLog, type AuditExportFormat } from "../src/recipes/audit/export/export.js";
 import { createEmulator } from "../src/testing/index.js";
 
 export const NOW = Date.parse("2026-03-01T12:00:00Z");

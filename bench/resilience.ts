@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSentryClient } from "../src/client.js";
-import { exportAuditLog, type AuditExportFormat } from "../src/recipes/audit-export.js";
+import { exportAuditLog, type AuditExportFormat } from "../src/recipes/audit/export/export.js";
 import { createEmulator, type EmulatorOptions } from "../src/testing/index.js";
 import type { BenchResult } from "./overhead.js";
 import { AUDIT_ROWS, NOW } from "./resilience-child.js";

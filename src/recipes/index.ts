@@ -19,26 +19,26 @@ export {
   minimumTeamRole,
   orgRoleDefinition,
   teamRoleDefinition,
-} from "./roles.js";
-export { canSeeProject, computeEffectiveAccess, projectScopes } from "./effective-access.js";
-export { requiredScopes } from "./scopes.js";
-export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso.js";
+} from "../vocabulary/roles.js";
+export { canSeeProject, computeEffectiveAccess, projectScopes } from "./who-can-access/effective-access.js";
+export { requiredScopes } from "./tokens/required-scopes.js";
+export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso/index.js";
 
 // Workflows over a client.
-export { createContractorTeam, offboardContractors } from "./contractor-team.js";
-export { isolateTeams, teamNameFromSlug } from "./isolate-teams.js";
-export { effectiveAccess, whoCanAccess } from "./access.js";
-export { accessReview } from "./access-review.js";
-export { TokenRotationError, isTokenRotationError, rotateToken } from "./rotate-token.js";
-export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./lint-tokens.js";
-export { TOKEN_ENVIRONMENTS, parseTokenName } from "./token-naming.js";
-export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit-export.js";
-export { checkScimSetup } from "./scim-setup.js";
+export { createContractorTeam, offboardContractors } from "./contractor/create-team.js";
+export { isolateTeams, teamNameFromSlug } from "./isolation/isolate-teams.js";
+export { effectiveAccess, whoCanAccess } from "./who-can-access/who-can-access.js";
+export { accessReview } from "./review/access-review.js";
+export { TokenRotationError, isTokenRotationError, rotateToken } from "./tokens/rotate.js";
+export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./tokens/lint.js";
+export { TOKEN_ENVIRONMENTS, parseTokenName } from "./tokens/naming.js";
+export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit/export/export.js";
+export { checkScimSetup } from "./sso/scim-setup.js";
 export {
   AuditLeaseLostError, AuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
-} from "./audit-stream/index.js";
+} from "./audit/stream/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,
@@ -60,8 +60,8 @@ export type {
   AuditFleetReport, AuditFormatOptions, AuditLease, AuditRedis, AuditRule, AuditRuleSet, AuditScalar, AuditSeverity, AuditSink,
   AuditSinkSpec, AuditStreamFormat, AuditTailProgress, AuditTailReport, AuditThreshold, EcsEvent, HttpSinkOptions, OcsfEvent,
   OcsfUser, TailAuditLogOptions,
-} from "./audit-stream/index.js";
-export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "./roles.js";
+} from "./audit/stream/index.js";
+export type { OrgRole, OrgRoleDefinition, Scope, TeamRole, TeamRoleDefinition } from "../vocabulary/roles.js";
 export type {
   AccessGrant,
   EffectiveAccess,
@@ -70,8 +70,8 @@ export type {
   MemberRoles,
   ProjectAccessReason,
   ProjectVisibility,
-} from "./effective-access.js";
-export type { ScopePlan } from "./scopes.js";
+} from "./who-can-access/effective-access.js";
+export type { ScopePlan } from "./tokens/required-scopes.js";
 export type {
   CheckIdpMetadataOptions,
   IdpCertificate,
@@ -79,7 +79,7 @@ export type {
   IdpMetadataReport,
   SamlServiceProviderUrlOptions,
   SamlServiceProviderUrls,
-} from "./sso.js";
+} from "./sso/index.js";
 export type {
   ContractorManifest,
   ContractorMember,
@@ -89,12 +89,12 @@ export type {
   OffboardOptions,
   OffboardReport,
   OffboardStep,
-} from "./contractor-team.js";
-export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolate-teams.js";
-export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./access.js";
-export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./access-review.js";
-export type { NowOption, RecipeProgress, RecipeStepError } from "./recipe-report.js";
-export type { FailureSummary } from "./rotate-token-support.js";
+} from "./contractor/create-team.js";
+export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolation/isolate-teams.js";
+export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
+export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./review/access-review.js";
+export type { NowOption, RecipeProgress, RecipeStepError } from "./shared/report.js";
+export type { FailureSummary } from "./tokens/rotate-support.js";
 export type {
   MintRequest,
   MintedToken,
@@ -106,11 +106,11 @@ export type {
   SuccessorSecret,
   TokenInventory,
   TokenRecord,
-} from "./rotate-token.js";
-export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport, TokenPurpose } from "./lint-tokens.js";
-export type { ParsedTokenName, TokenEnvironment } from "./token-naming.js";
-export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit-export.js";
-export type { ScimSetupCheck, ScimSetupReport } from "./scim-setup.js";
+} from "./tokens/rotate.js";
+export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport, TokenPurpose } from "./tokens/lint.js";
+export type { ParsedTokenName, TokenEnvironment } from "./tokens/naming.js";
+export type { AuditExportFormat, AuditExportProgress, AuditExportReport, AuditExportRow, ExportAuditLogOptions } from "./audit/export/export.js";
+export type { ScimSetupCheck, ScimSetupReport } from "./sso/scim-setup.js";
 export type {
   AccessApplyReport,
   AccessCapabilities,

@@ -6,7 +6,7 @@
 import type { ApiToken, ApiTokenWithValue } from "../generated/models.js";
 import type { Paginator } from "../http/paginate.js";
 import { typedApi } from "../http/typed-api.js";
-import type { Scope } from "../recipes/roles.js";
+import type { Scope } from "../vocabulary/roles.js";
 import type { ClientContext } from "./context.js";
 import { PERSONAL_TOKENS_PAGE, sessionRequired } from "./session.js";
 import { assertNumericId, assertScopes, toIsoDate } from "./validate.js";

@@ -6,7 +6,7 @@
 import { ValidationError } from "../http/errors.js";
 import { typedApi } from "../http/typed-api.js";
 import type { Paginator } from "../http/paginate.js";
-import type { TeamRole } from "../recipes/roles.js";
+import type { TeamRole } from "../vocabulary/roles.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type {
   AddToTeamOptions, AddToTeamResult, InvitedMember, Member, MemberDetails, MemberInvite, MemberListOptions, MemberTeam,

@@ -3,7 +3,7 @@
  * resource models (`Team`, `Member`...), which `npm run generate` writes to generated/models.ts from the spec.
  */
 import type { MemberTeam, MemberTeamRole, Team } from "../generated/models.js";
-import type { OrgRole, TeamRole } from "../recipes/roles.js";
+import type { OrgRole, TeamRole } from "../vocabulary/roles.js";
 
 export type {
   InvitedMember, Member, MemberDetails, MemberTeam, OrganizationTeam, Project, ProjectTeam, ProjectWithTeams, Team,

@@ -3,7 +3,7 @@
  * request is made. Each check returns the value narrowed (and, where Sentry wants a string, normalised).
  */
 import { ValidationError } from "../http/errors.js";
-import { isOrgRole, isScope, isTeamRole, ORG_ROLES, type OrgRole, type Scope, type TeamRole } from "../recipes/roles.js";
+import { isOrgRole, isScope, isTeamRole, ORG_ROLES, type OrgRole, type Scope, type TeamRole } from "../vocabulary/roles.js";
 
 // Sentry's slug rule (`sentry.slug.patterns`): lowercase letters, digits, `-` and `_`, not all digits.
 const SLUG = /^(?![0-9]+$)[a-z0-9_-]+$/;

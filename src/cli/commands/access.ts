@@ -1,8 +1,8 @@
 // `sentry-rbac access who-can|member|review`: who sees what, and the periodic access review, as tables or data.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { accessReview, type AccessFinding } from "../../recipes/access-review.js";
-import { effectiveAccess, whoCanAccess, type ProjectAccessEntry, type VisibleProject } from "../../recipes/access.js";
-import type { ProjectAccessReason } from "../../recipes/effective-access.js";
+import { accessReview, type AccessFinding } from "../../recipes/review/access-review.js";
+import { effectiveAccess, whoCanAccess, type ProjectAccessEntry, type VisibleProject } from "../../recipes/who-can-access/who-can-access.js";
+import type { ProjectAccessReason } from "../../recipes/who-can-access/effective-access.js";
 import { createCommandContext, type CommandContext } from "../context.js";
 import { cliWords, PartialFailureError } from "../errors.js";
 import type { CliIo } from "../io.js";

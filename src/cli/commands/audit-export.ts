@@ -1,7 +1,7 @@
 // `sentry-rbac audit export`: the seed's quarterly audit export, streamed to a file and resumable.
 // `audit` is the resource command group (audit list); this file adds only `export` to it.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportProgress, type AuditExportReport } from "../../recipes/audit-export.js";
+import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportProgress, type AuditExportReport } from "../../recipes/audit/export/export.js";
 import { Writable } from "node:stream";
 import { isSentryError, isValidationError } from "../../http/errors.js";
 import { createCommandContext } from "../context.js";

@@ -1,7 +1,7 @@
 // `sentry-rbac audit tail`: follow the audit log into stdout, a file or an HTTP collector, exactly once, with
 // detections. Lives in the `audit` group (audit.ts registers it); the workflow is src/recipes/audit-stream/.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { parseAuditRules, tailAuditLog, type AuditRule, type AuditSink, type AuditStreamFormat, type AuditTailReport } from "../../recipes/audit-stream/index.js";
+import { parseAuditRules, tailAuditLog, type AuditRule, type AuditSink, type AuditStreamFormat, type AuditTailReport } from "../../recipes/audit/stream/index.js";
 import { createCommandContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { parseWhen } from "./audit.js";

@@ -1,6 +1,6 @@
 // `sentry-rbac isolate <file>`: the seed's team-isolation example as a convergent plan, from a team → projects map.
 import type { Command } from "commander";
-import { isolateTeams, type IsolationReport, type IsolationStep } from "../../recipes/isolate-teams.js";
+import { isolateTeams, type IsolationReport, type IsolationStep } from "../../recipes/isolation/isolate-teams.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";
 import { createCommandContext, type CommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";

@@ -1,6 +1,6 @@
 // `sentry-rbac members ...`: list, find, invite, change roles of, and remove organization members; team membership.
 import { InvalidArgumentError, type Command } from "commander";
-import type { OrgRole, TeamRole } from "../../recipes/roles.js";
+import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import type { Member, MemberDetails, TeamRoleAssignment } from "../../resources/types.js";
 import { assertEmail, assertMemberId, assertOrgRole, assertSlug, assertTeamRole } from "../../resources/validate.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";

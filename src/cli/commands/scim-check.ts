@@ -1,7 +1,7 @@
 // `sentry-rbac scim check`: is SSO configured, SCIM enabled, and does the SCIM token reach Users and Groups?
 // `scim` is the resource command group (scim users|groups); this file adds only `check` to it.
 import type { Command } from "commander";
-import { checkScimSetup, type ScimSetupCheck } from "../../recipes/scim-setup.js";
+import { checkScimSetup, type ScimSetupCheck } from "../../recipes/sso/scim-setup.js";
 import { createCommandContext } from "../context.js";
 import { cliWords, PartialFailureError } from "../errors.js";
 import type { CliIo } from "../io.js";

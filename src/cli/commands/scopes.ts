@@ -1,6 +1,6 @@
 // `sentry-rbac scopes <methods...>`: the least-privilege token scopes for what a script calls.
 import type { Command } from "commander";
-import { requiredScopes, type ScopePlan } from "../../recipes/scopes.js";
+import { requiredScopes, type ScopePlan } from "../../recipes/tokens/required-scopes.js";
 import { createCommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";

@@ -6,7 +6,7 @@ import {
   samlServiceProviderUrls,
   type IdpMetadataFinding,
   type IdpMetadataReport,
-} from "../../recipes/sso.js";
+} from "../../recipes/sso/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";

@@ -2,9 +2,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SentryClient } from "../../client.js";
-import { exportAuditLog } from "../../recipes/audit-export.js";
-import { createContractorTeam, offboardContractors } from "../../recipes/contractor-team.js";
-import { isolateTeams } from "../../recipes/isolate-teams.js";
+import { exportAuditLog } from "../../recipes/audit/export/export.js";
+import { createContractorTeam, offboardContractors } from "../../recipes/contractor/create-team.js";
+import { isolateTeams } from "../../recipes/isolation/isolate-teams.js";
 import { describeContractorStep, describeOffboardStep } from "../commands/contractor.js";
 import { describeIsolationStep } from "../commands/isolate.js";
 import type { DemoPrinter } from "./printer.js";

@@ -1,8 +1,8 @@
 // The demo's two read-only checks: token lint over the emulator's tokens, and an access review of the org.
 import type { SentryClient } from "../../client.js";
-import { accessReview, type AccessFinding } from "../../recipes/access-review.js";
-import { lintTokens } from "../../recipes/lint-tokens.js";
-import type { TokenRecord } from "../../recipes/rotate-token-support.js";
+import { accessReview, type AccessFinding } from "../../recipes/review/access-review.js";
+import { lintTokens } from "../../recipes/tokens/lint.js";
+import type { TokenRecord } from "../../recipes/tokens/rotate-support.js";
 import type { EmulatorState } from "../../testing/index.js";
 import type { DemoPrinter } from "./printer.js";
 

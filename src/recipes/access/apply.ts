@@ -7,7 +7,7 @@
 import type { SentryClient } from "../../client.js";
 import { isConflictError, isNotFoundError } from "../../http/errors.js";
 import { typedApi } from "../../http/typed-api.js";
-import { type RecipeStepError, stepError } from "../recipe-report.js";
+import { type RecipeStepError, stepError } from "../shared/report.js";
 import { AccessPlanError, isAccessPlanError } from "./errors.js";
 import { fingerprintOf, pool, readLiveState } from "./live.js";
 import { phaseOf } from "./plan.js";

@@ -3,7 +3,7 @@
  * organization, as changes plus the lists that are not changes (IdP-owned differences, unmanaged objects, pending
  * invites, access about to expire). Pure: no requests.
  */
-import { minimumTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../roles.js";
+import { minimumTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { effectiveTeamRole, type LiveMember, type LiveState } from "./live.js";
 import { endsSoon, hasEnded } from "./time.js";
 import type {

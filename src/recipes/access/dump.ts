@@ -4,7 +4,7 @@
  * (Sentry removes them) and declaring them would re-invite the person.
  */
 import type { Pair, Scalar } from "yaml";
-import { isMap, isScalar, newDocument } from "../yaml.js";
+import { isMap, isScalar, newDocument } from "../shared/yaml.js";
 import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
 import { readLiveState } from "./live.js";

@@ -5,7 +5,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
-import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../roles.js";
+import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";
 import { nodeCrypto } from "../../http/node-crypto.js";

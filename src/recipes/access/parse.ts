@@ -4,9 +4,9 @@
  * "did you mean", duplicate keys, bad dates. Nothing is sent for an invalid file.
  */
 import type { LineCounter, Node, YAMLMap } from "yaml";
-import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../yaml.js";
+import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../shared/yaml.js";
 import { ValidationError } from "../../http/errors.js";
-import type { OrgRole, TeamRole } from "../roles.js";
+import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import { suggest } from "./suggest.js";
 import { parseUntil } from "./time.js";
 import type { AccessConfig, AccessPolicy, DeclaredMember, DeclaredMembership, DeclaredTeam } from "./types.js";

@@ -4,7 +4,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
-import { type NowOption, resolveNow } from "../recipe-report.js";
+import { type NowOption, resolveNow } from "../shared/report.js";
 import { diffAccess, isReduction } from "./diff.js";
 import { AccessPlanError } from "./errors.js";
 import { fingerprintOf, type LiveState, readLiveState } from "./live.js";

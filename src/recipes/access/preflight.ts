@@ -5,7 +5,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { operationTable, type OperationId } from "../../generated/operations.js";
-import { expandScopes, orgRoleDefinition, type OrgRole } from "../roles.js";
+import { expandScopes, orgRoleDefinition, type OrgRole } from "../../vocabulary/roles.js";
 import type { LiveMember, LiveState } from "./live.js";
 import type { AccessCapabilities, AccessChange } from "./types.js";
 

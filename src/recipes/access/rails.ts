@@ -2,7 +2,7 @@
  * Safety rails (peribolos-grade): a plan that breaks one is refused as a whole. `minOwners`, `requiredOwners`,
  * `maxRemovals` (a count or a share of the live members or teams), and never removing or demoting the caller.
  */
-import { isOrgRole, orgRoleDefinition } from "../roles.js";
+import { isOrgRole, orgRoleDefinition } from "../../vocabulary/roles.js";
 import type { LiveMember, LiveState } from "./live.js";
 import type { AccessChange, AccessPolicy, RailViolation } from "./types.js";
 

@@ -2,7 +2,7 @@
  * The shapes of access as code: the declared file (version 1), and the plan computed from it. Plans are plain
  * JSON-serialisable objects, so `plan --out plan.json` can be saved, reviewed and applied later.
  */
-import type { OrgRole, TeamRole } from "../roles.js";
+import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 
 /** `additive` (default): undeclared objects are reported, never removed; `authoritative`: they are removed. */
 export type OwnershipMode = "additive" | "authoritative";

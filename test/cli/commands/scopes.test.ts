@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requiredScopes } from "../../../src/recipes/scopes.js";
+import { requiredScopes } from "../../../src/recipes/tokens/required-scopes.js";
 import { runWith } from "../helpers.js";
 
 describe("sentry-rbac scopes", () => {

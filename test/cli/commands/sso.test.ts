@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { samlServiceProviderUrls } from "../../../src/recipes/sso.js";
+import { samlServiceProviderUrls } from "../../../src/recipes/sso/index.js";
 import { runWith } from "../helpers.js";
 
 const OKTA = readFileSync(new URL("../../fixtures/idp/okta.xml", import.meta.url), "utf8");
