@@ -32,7 +32,9 @@ function matchesToken(ctx: RouteContext, member: Member, key: string, values: st
     }
     case "isInvited": return values.some((v) => asBool(v) === isPending(member));
     case "ssoLinked": return values.some((v) => asBool(v) === member.flags["sso:linked"]);
-    case "has2fa": return values.some((v) => asBool(v) === (user?.has2fa ?? false));
+    // Both branches filter `user_id__in` a list of users (organization_member_index.py): a pending invite has no
+    // user, so it matches neither has2fa:true nor has2fa:false (test_2fa_enabled_query).
+    case "has2fa": return user !== undefined && values.some((v) => asBool(v) === user.has2fa);
     case "hasExternalUsers": return values.some((v) => asBool(v) === false);
     case "query": {
       const text = values.join(" ").toLowerCase();
@@ -107,6 +109,11 @@ function isInviteOnly(ctx: RouteContext): boolean {
  * closed-membership org may add only teams they are on; team roles are not saved on invite.
  */
 function inviteMember(ctx: RouteContext): EmuAnswer {
+  // MemberPermission.has_object_permission (src/sentry/api/bases/organizationmember.py): with member invites
+  // disabled, a POST needs member:write or member:admin, whatever the role may invite otherwise — the plain 403
+  // comes before any validation. test_organization_member_index.py OrganizationMemberPermissionRoleTest
+  // (test_member_invites, test_admin_invites: invite_all_helper / invite_to_other_team_helper).
+  if (!ctx.org.memberInvites && !ctx.scopes.has("member:write") && !ctx.scopes.has("member:admin")) return detail(403, NO_PERMISSION);
   const body = parseJsonBody(ctx.req);
   if (!isRecord(body)) return json(400, { non_field_errors: ["Invalid data. Expected a dictionary."] });
   const assigned = (body.orgRole || body.role || "member") as OrgRole;
