@@ -27,7 +27,6 @@ export function serializeUser(user: User): Record<string, unknown> {
     isSuperuser: false,
     isStaff: false,
     experiments: {},
-    emails: [{ id: String(user.id), email: user.email, is_verified: true }],
     avatar: { avatarType: "letter_avatar", avatarUuid: null },
   };
 }

@@ -125,7 +125,10 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   const errors: Record<string, string[]> = { ...roleFieldErrors(body, allowed, false), ...boolFieldErrors(body, ["sendInvite", "reinvite", "regenerate"]) };
   const { email } = body;
   if (email === undefined || email === null) errors.email = ["This field is required."];
-  else if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = ["Enter a valid email address."];
+  // AllowedEmailField: Django's EmailField (whose domain allowlist admits `localhost`) plus `is_valid_email_address`,
+  // which refuses the addresses matching INVALID_EMAIL_ADDRESS_PATTERNS (src/sentry/conf/server.py: `@qq.com`).
+  // test_forbid_qq.
+  else if (typeof email !== "string" || !/^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$/i.test(email) || /@qq\.com$/i.test(email)) errors.email = ["Enter a valid email address."];
   else if (email.length > 75) errors.email = ["Ensure this field has no more than 75 characters."];
   else {
     const existing = findMemberByEmail(ctx.org, email);
