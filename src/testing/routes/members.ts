@@ -160,9 +160,14 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   return json(201, serializeMember(ctx.world, member, ctx.now));
 }
 
-/** Whose daily invitation cap a request spends: the user, else (integration tokens) the org. */
+/**
+ * Whose daily invitation cap a request spends (`members:invite-by-user:{md5(user.id or str(auth))}`,
+ * src/sentry/ratelimits/utils.py `for_organization_member_invite`): the user; for an integration token its own
+ * identity (Sentry's key is the integration's proxy user, one per integration), not the organization's.
+ * tests/sentry/utils/test_ratelimits.py test_by_user, test_by_api_token.
+ */
 export function inviteActorKey(ctx: RouteContext): string {
-  return ctx.caller.token.userId !== null ? `user:${ctx.caller.token.userId}` : `org:${ctx.org.id}`;
+  return ctx.caller.token.userId !== null ? `user:${ctx.caller.token.userId}` : `token:${ctx.caller.token.id}`;
 }
 
 /** `OrganizationMember.get_audit_log_data()`. */
