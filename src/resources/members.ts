@@ -10,7 +10,7 @@ import type { TeamRole } from "../vocabulary/roles.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type {
   AddToTeamOptions, AddToTeamResult, InvitedMember, Member, MemberDetails, MemberInvite, MemberListOptions, MemberTeam,
-  MemberUpdate, RemoveOptions, RemoveResult, TeamRoleAssignment, TeamRoleChange,
+  MemberUpdate, RemoveOptions, RemoveResult, TeamMembership, TeamRoleAssignment, TeamRoleChange,
 } from "./types.js";
 import { assertEmail, assertMemberId, assertOrgRole, assertSlug, assertTeamRole, assertText } from "./validate.js";
 
@@ -70,6 +70,14 @@ export interface MembersResource {
    */
   setTeamRole(id: string | number, team: string, role: TeamRole): Promise<TeamRoleChange>;
   /**
+   * Reads a member's membership of one team: whether it is active and the stored team role (`null` when the
+   * member's org role already implies it, so `null` on an admin, manager or owner means team admin).
+   * @example const { teamRole } = await sentry.org.members.getTeamRole("me", "payments");
+   * @throws {NotFoundError} when the member or team does not exist, or the member is not on the team.
+   * @throws {ValidationError} for a bad member id or team slug (before any request).
+   */
+  getTeamRole(id: string | number, team: string): Promise<TeamMembership>;
+  /**
    * The member (or pending invite) with this email, or undefined.
    * @example const member = await sentry.org.members.findByEmail("ana@acme.com");
    * @throws {ValidationError} for a malformed email (before any request).
@@ -128,9 +136,16 @@ export function createMembersResource(ctx: ClientContext): MembersResource {
     return data as TeamRoleChange;
   };
 
+  const getTeamRole = async (id: string | number, team: string): Promise<TeamMembership> => {
+    // Private in Sentry, described in spec/supplement.yaml (organization_member_team_details.py `get`).
+    const { data } = await api.GET(MEMBER_TEAM, { params: { path: memberTeamPath(id, team) } });
+    return data as TeamMembership;
+  };
+
   return {
     list,
     get,
+    getTeamRole,
     async invite(input) {
       const email = assertEmail("email", input.email);
       const orgRole = input.orgRole === undefined ? undefined : assertOrgRole("orgRole", input.orgRole);

@@ -25,6 +25,7 @@ const methodOperations = {
   "org.members.addToTeam": ["addOrganizationMemberTeam", "updateOrganizationMemberTeam"],
   "org.members.removeFromTeam": ["deleteOrganizationMemberTeam"],
   "org.members.setTeamRole": ["updateOrganizationMemberTeam"],
+  "org.members.getTeamRole": ["getOrganizationMemberTeam"],
   "org.members.findByEmail": ["listOrganizationMembers"],
 
   "org.projects.list": ["listOrganizationProjects"],

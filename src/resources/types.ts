@@ -18,6 +18,15 @@ export interface TeamRoleChange extends Omit<MemberTeamRole, "teamRole"> {
   teamRole: TeamRole | null;
 }
 
+/**
+ * A member's membership of one team, as `members.getTeamRole` reads it. `teamRole` is the role Sentry stores: `null`
+ * when the member's org role already implies it (admins, managers and owners are at least team admins).
+ */
+export interface TeamMembership {
+  isActive: boolean;
+  teamRole: TeamRole | null;
+}
+
 /** `teams.create` / `teams.ensure` input: the slug is required, the name defaults to it. */
 export interface TeamInput {
   slug: string;

@@ -66,9 +66,24 @@ export function hasAnyProjectScope(ctx: AccessContext, project: Project, scopes:
   });
 }
 
-/** `can_admin_team`: on the team, with team:write there or org:write / member:write org-wide. */
+/**
+ * `Access.has_team_membership`: an integration token's access is an `OrganizationGlobalMembership`, a member of
+ * every team; anyone else only of the teams they are on.
+ */
+export function hasTeamMembership(ctx: AccessContext, team: Team): boolean {
+  if (!ctx.member) return ctx.caller.token.kind === "integration";
+  return ctx.member.teams.has(team.id);
+}
+
+/**
+ * `can_admin_team` (organization_member_utils.py): on the team, with team:write there or org:write / member:write
+ * org-wide — so an integration token with any of those three may set team roles, one with only org:read or
+ * member:read may not (test_organization_member_team_details.py test_org_write_scope_can_manage_team_roles,
+ * test_member_write_scope_can_manage_team_roles, test_team_write_scope_can_manage_team_roles,
+ * test_org_read_scope_cannot_manage_team_roles, test_member_read_scope_cannot_manage_team_roles).
+ */
 export function canAdminTeam(ctx: AccessContext, team: Team): boolean {
-  return (ctx.member?.teams.has(team.id) ?? false)
+  return hasTeamMembership(ctx, team)
     && (hasTeamScope(ctx, team, "team:write") || ctx.scopes.has("org:write") || ctx.scopes.has("member:write"));
 }
 

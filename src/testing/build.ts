@@ -86,9 +86,11 @@ export function buildWorld(fixture: Fixture, now: number, random: Random, seed: 
       const team = teamBySlug.get(t.team);
       return team ? [[team.id, normaliseTeamRole(m.orgRole, t.role ?? null)] as const] : [];
     }));
+    const inviter = m.pending && m.invitedBy ? [...world.users.values()].find((u) => u.email === m.invitedBy) : undefined;
+    if (m.pending && m.invitedBy && !inviter) throw new Error(`fixture ${fixture.org.slug}: invitedBy ${m.invitedBy} is not a member listed before ${m.email}`);
     org.members.set(id, {
       id, email: m.email, name: m.name ?? m.email, userId, orgRole: m.orgRole, flags: { ...NO_FLAGS, ...m.flags },
-      dateCreated: created, inviterName: m.pending ? "Org Owner" : null, inviterUserId: null, teams,
+      dateCreated: created, inviterName: inviter?.name ?? (m.pending ? "Org Owner" : null), inviterUserId: inviter?.id ?? null, teams,
     });
   }
   const everyone = [...org.members.values()];

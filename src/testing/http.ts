@@ -44,7 +44,9 @@ export const NO_CREDENTIALS = "Authentication credentials were not provided.";
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 export function scimError(status: number, text: string, scimType?: string): EmuAnswer {
-  const body: Record<string, unknown> = { schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail: text };
+  // SCIMApiError (src/sentry/core/endpoints/scim/utils.py): `{ schemas, detail }`, no `status` member —
+  // test_scim_user_index.py test_post_users_already_exists compares the whole body.
+  const body: Record<string, unknown> = { schemas: [SCIM_ERROR_SCHEMA], detail: text };
   if (scimType) body.scimType = scimType;
   return { status, body };
 }

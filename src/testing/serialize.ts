@@ -27,7 +27,6 @@ export function serializeUser(user: User): Record<string, unknown> {
     isSuperuser: false,
     isStaff: false,
     experiments: {},
-    emails: [{ id: String(user.id), email: user.email, is_verified: true }],
     avatar: { avatarType: "letter_avatar", avatarUuid: null },
   };
 }
@@ -60,21 +59,25 @@ export function serializeMemberDetail(ctx: RouteContext, member: Member): Record
   const teams = [...member.teams.entries()]
     .map(([teamId, role]) => ({ team: org.teams.get(teamId), role }))
     .filter((x): x is { team: Team; role: typeof x.role } => x.team !== undefined);
+  // No `invite_link` key (test_organization_member_details.py test_invite_link_does_not_exist,
+  // test_member_cannot_get_invite_link); `roles` is the deprecated copy of `orgRoleList`
+  // (test_lists_organization_roles), which lists member, admin, manager, owner.
+  const orgRoleList = ORG_ROLE_IDS.filter((id) => id !== "billing").map((id) => {
+    const role = ORG_ROLES[id];
+    const allowed = callerRole === undefined ? id === "member" : role.priority <= ORG_ROLES[callerRole].priority;
+    return {
+      id, name: role.name, desc: role.desc, scopes: [...role.scopes], allowed, isAllowed: allowed,
+      isRetired: role.isRetired, isTeamRolesAllowed: role.isTeamRolesAllowed, is_global: role.isGlobal,
+      isGlobal: role.isGlobal, minimumTeamRole: role.minimumTeamRole,
+    };
+  });
   return {
     ...serializeMember(world, member, now),
     teams: teams.map((t) => t.team.slug),
     teamRoles: teams.map((t) => ({ teamSlug: t.team.slug, role: t.role })),
-    invite_link: null,
     isOnlyOwner: member.orgRole === "owner" && owners.length === 1,
-    orgRoleList: ORG_ROLE_IDS.filter((id) => id !== "billing").map((id) => {
-      const role = ORG_ROLES[id];
-      const allowed = callerRole === undefined ? id === "member" : role.priority <= ORG_ROLES[callerRole].priority;
-      return {
-        id, name: role.name, desc: role.desc, scopes: [...role.scopes], allowed, isAllowed: allowed,
-        isRetired: role.isRetired, isTeamRolesAllowed: role.isTeamRolesAllowed, is_global: role.isGlobal,
-        isGlobal: role.isGlobal, minimumTeamRole: role.minimumTeamRole,
-      };
-    }),
+    roles: orgRoleList,
+    orgRoleList,
     teamRoleList: Object.values(TEAM_ROLES).map((role) => ({
       id: role.id, name: role.name, desc: role.desc, scopes: [...role.scopes], allowed: true, isAllowed: true,
       isRetired: false, isTeamRolesAllowed: true, isMinimumRoleFor: role.isMinimumRoleFor,

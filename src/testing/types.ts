@@ -36,6 +36,8 @@ export interface FixtureMember {
   flags?: Partial<MemberFlags>;
   has2fa?: boolean;
   teams?: Array<{ team: string; role?: TeamRole | null }>;
+  /** A pending invite's inviter: the email of a member with an account (default: none recorded). */
+  invitedBy?: string;
 }
 
 /** A token in a fixture, owned by a member email (user tokens) or by the org. */

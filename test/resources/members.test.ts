@@ -220,6 +220,25 @@ describe("sentry.org.members", () => {
     expect(isNotFoundError(await thrown(() => sentry.org.members.setTeamRole(member.id, "payments", "admin")))).toBe(true);
   });
 
+  it("getTeamRole GETs the membership: the stored role (null at the org role's minimum); 404 when not on the team", async () => {
+    const { sentry, seen, emu } = harness();
+    const teamAdmin = emu.state.members.find((m) => !m.pending && m.orgRole === "member" && m.teams.some((t) => t.role === "admin"));
+    const manager = emu.state.members.find((m) => m.email === "chen.nguyen@acme.test");
+    if (!teamAdmin || !manager) throw new Error("fixture changed");
+    const adminTeam = teamAdmin.teams.find((t) => t.role === "admin")?.team ?? "";
+    await expect(sentry.org.members.getTeamRole(teamAdmin.id, adminTeam)).resolves.toEqual({ isActive: true, teamRole: "admin" });
+    expect(seen[0]).toEqual({ method: "GET", path: `${MEMBERS}${teamAdmin.id}/teams/${adminTeam}/`, query: {}, body: undefined });
+    const managerTeam = manager.teams[0]?.team ?? "";
+    await expect(sentry.org.members.getTeamRole(manager.id, managerTeam)).resolves.toEqual({ isActive: true, teamRole: null });
+    const offTeam = ["payments", "identity", "notifications", "platform", "mobile"].find((slug) => !manager.teams.some((t) => t.team === slug)) ?? "";
+    expect(isNotFoundError(await thrown(() => sentry.org.members.getTeamRole(manager.id, offTeam)))).toBe(true);
+    expect(isNotFoundError(await thrown(() => sentry.org.members.getTeamRole(manager.id, "no-such-team")))).toBe(true);
+    const requests = seen.length;
+    expect(isValidationError(await thrown(() => sentry.org.members.getTeamRole(manager.id, "Bad/Team")))).toBe(true);
+    expect(isValidationError(await thrown(() => sentry.org.members.getTeamRole("someone", managerTeam)))).toBe(true);
+    expect(seen).toHaveLength(requests);
+  });
+
   it("findByEmail queries email: and matches exactly (case-insensitive)", async () => {
     const { sentry, seen } = harness();
     const found = await sentry.org.members.findByEmail("Ada.Smith@acme.test");

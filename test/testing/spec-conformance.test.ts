@@ -117,8 +117,9 @@ describe("emulator answers validate against the official spec", () => {
       const path = typeof step.path === "function" ? step.path(ids) : step.path;
       const res = await call(emu, step.method, path, { token: tokenOf(emu, step.token), body: step.body });
       expect(res.status, `${step.op} ${path}: ${res.text}`).toBe(step.status);
-      const errors = spec.validateResponse(step.op, res.status, res.body);
-      if (errors) failures.push(`${step.op} ${res.status}: ${errors.join("; ")}`);
+      // Discrepancy 7 below: a member's user carries no `emails` although the spec requires it.
+      const errors = spec.validateResponse(step.op, res.status, res.body)?.filter((e) => !e.endsWith("must have required property 'emails'"));
+      if (errors?.length) failures.push(`${step.op} ${res.status}: ${errors.join("; ")}`);
       step.save?.(res.body, ids);
     }
     expect(failures).toEqual([]);
@@ -227,5 +228,10 @@ describe("request bodies the spec forbids", () => {
     // 6. A SCIM role that is truthy but not a string meets `.lower()` in scim/members.py: a 500, not a 400.
     const scimRole = await call(emu, "POST", `${ORG}/scim/v2/Users`, { token: emu.scimToken, body: { userName: "bool.role@acme.test", sentryOrgRole: true } });
     expect(scimRole).toMatchObject({ status: 500, body: { detail: "Internal Error" } });
+    // 7. A member's `user` exposes no `emails` (test_organization_member_index.py and
+    //    test_organization_member_details.py test_does_not_include_secondary_emails); the spec's User requires it.
+    const listed = asArray((await call(emu, "GET", `${ORG}/members/?per_page=1`)).body);
+    expect("emails" in asObject(listed[0]?.user)).toBe(false);
+    expect(spec.validateResponse("listOrganizationMembers", 200, listed)).toEqual(["/0/user must have required property 'emails'"]);
   });
 });

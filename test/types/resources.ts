@@ -6,7 +6,7 @@ import type { SentryClient } from "../../src/client.js";
 import type { Paginator } from "../../src/http/paginate.js";
 import type {
   AddToTeamResult, EnsureTeamResult, InvitedMember, Member, MemberDetails, OrganizationTeam, Project, ProjectTeam,
-  ProjectWithTeams, RemoveResult, Team, TeamRoleChange,
+  ProjectWithTeams, RemoveResult, Team, TeamMembership, TeamRoleChange,
 } from "../../src/resources/index.js";
 
 export async function resourceTypes(sentry: SentryClient): Promise<void> {
@@ -27,6 +27,9 @@ export async function resourceTypes(sentry: SentryClient): Promise<void> {
   const joinStatus: "added" | "already-member" | "requested" = joined.status;
   const change: TeamRoleChange = await members.setTeamRole(1, "payments", "admin");
   const changed: "admin" | "contributor" | null = change.teamRole;
+  const membership: TeamMembership = await members.getTeamRole("me", "payments");
+  const readRole: "admin" | "contributor" | null = membership.teamRole;
+  const active: boolean = membership.isActive;
   const left: RemoveResult<unknown> = await members.removeFromTeam(1, "payments", { ifPresent: true });
   const found: Member | undefined = await members.findByEmail("ana@acme.com");
   const ssoLinked: boolean | undefined = found?.flags["sso:linked"];
@@ -34,7 +37,7 @@ export async function resourceTypes(sentry: SentryClient): Promise<void> {
   const projectTeams: Paginator<ProjectTeam> = projects.teams("payment-api");
   const linked: ProjectWithTeams = await projects.addTeam("payment-api", "payments");
   const linkedTeams: string[] = linked.teams.map((t) => t.slug);
-  void [list, teamSlug, created, asMember, teamRoles, joinStatus, changed, left, ssoLinked, projectList, projectTeams, linkedTeams];
+  void [list, teamSlug, created, asMember, teamRoles, joinStatus, changed, readRole, active, left, ssoLinked, projectList, projectTeams, linkedTeams];
 
   // @ts-expect-error wrong org role
   await members.invite({ email: "ana@acme.com", orgRole: "superuser" });

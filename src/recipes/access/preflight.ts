@@ -74,6 +74,10 @@ function lacks(caller: Caller, op: OperationId, extra = ""): string | undefined 
 function canManageMemberships(caller: Caller, team: string, target: string | undefined, action: AccessChange["action"]): boolean {
   if (caller.capabilities.tokenKind === "org") return false;
   if (caller.scopes.has("org:write") || caller.scopes.has("team:write")) return true;
+  // A team-role change passes `can_admin_team`, which member:write satisfies too — for an integration token, whose
+  // access is a member of every team (organization_member_utils.py; test_organization_member_team_details.py
+  // test_member_write_scope_can_manage_team_roles).
+  if (action === "update" && caller.scopes.has("member:write")) return true;
   const me = caller.member;
   if (!me) return false;
   if (target !== undefined && me.email.toLowerCase() === target.toLowerCase()) return true;
@@ -109,7 +113,9 @@ function inviteReason(caller: Caller, change: AccessChange): string | undefined 
   if (caller.capabilities.tokenKind !== "integration" && (mine === undefined || priority(role) > priority(mine))) {
     return `the token's user (${mine ?? "no member"}) cannot invite with the higher ${role} role`;
   }
-  if (!caller.scopes.has("member:write") && caller.capabilities.tokenKind !== "integration" && caller.member) {
+  // Invite-only callers are held to their own teams only without open membership (organization_member_index.py
+  // `members_can_only_invite_to_members_teams`; test_organization_member_index.py test_member_invites).
+  if (!caller.scopes.has("member:write") && caller.capabilities.tokenKind !== "integration" && caller.member && !caller.openMembership) {
     const own = caller.member.teams;
     const foreign = (change.teamRoles ?? []).map((t) => t.team).filter((team) => !own.has(team));
     if (foreign.length > 0) return `with only member:invite Sentry lets the caller add invitees to its own teams, not ${foreign.join(", ")}`;

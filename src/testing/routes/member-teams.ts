@@ -1,10 +1,10 @@
 /**
  * Member ↔ team routes (src/sentry/core/endpoints/organization_member_team_details.py and its
- * tests tests/sentry/core/endpoints/test_organization_member_team_details.py): join (201/202/204),
- * set the team role (stored null at or below the org role's minimum), leave.
+ * tests tests/sentry/core/endpoints/test_organization_member_team_details.py): read one membership, join
+ * (201/202/204), set the team role (stored null at or below the org role's minimum), leave.
  */
 import { detail, type EmuAnswer, isRecord, json, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
-import type { Member, Team } from "../model.js";
+import { findTeam, type Member, type Team } from "../model.js";
 import { canAdminTeam, canSetTeamRole, hasGlobalAccess } from "../access.js";
 import { effectiveTeamRole, isTeamRole, normaliseTeamRole, ORG_ROLES } from "../roles.js";
 import type { RouteContext, RouteSpec } from "../router.js";
@@ -40,6 +40,20 @@ function joinTeam(ctx: RouteContext): EmuAnswer {
   target.teams.set(team.id, null);
   auditTeamChange(ctx, "member.join-team", target, team);
   return json(201, serializeTeam(ctx, team));
+}
+
+/**
+ * GET (`OrganizationMemberTeamDetailsEndpoint.get`, private in Sentry): `convert_args` looks the membership up by
+ * the team's id or slug for that member, so an unknown team and a team the member is not on are the same 404; the
+ * body is `{ isActive, teamRole }` with the *stored* team role (null when the org role implies it).
+ * test_organization_member_team_details.py `ReadOrganizationMemberTeamTest` (test_get, test_get_role, test_not_found).
+ */
+function getMembership(ctx: RouteContext): EmuAnswer {
+  const target = requireMember(ctx);
+  const team = findTeam(ctx.org, ctx.params.team_id_or_slug ?? "");
+  if (!team || !target.teams.has(team.id)) return detail(404, NOT_FOUND);
+  // OrganizationMemberTeam.is_active: every membership the emulator keeps is active.
+  return json(200, { isActive: true, teamRole: target.teams.get(team.id) ?? null });
 }
 
 /**
@@ -92,6 +106,7 @@ export function auditTeamChange(ctx: RouteContext, event: string, member: Member
 }
 
 export const memberTeamRoutes: RouteSpec[] = [
+  { operationId: "getOrganizationMemberTeam", handler: getMembership },
   { operationId: "addOrganizationMemberTeam", handler: joinTeam },
   { operationId: "updateOrganizationMemberTeam", handler: setTeamRole },
   { operationId: "deleteOrganizationMemberTeam", handler: leaveTeam },

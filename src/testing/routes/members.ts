@@ -32,7 +32,9 @@ function matchesToken(ctx: RouteContext, member: Member, key: string, values: st
     }
     case "isInvited": return values.some((v) => asBool(v) === isPending(member));
     case "ssoLinked": return values.some((v) => asBool(v) === member.flags["sso:linked"]);
-    case "has2fa": return values.some((v) => asBool(v) === (user?.has2fa ?? false));
+    // Both branches filter `user_id__in` a list of users (organization_member_index.py): a pending invite has no
+    // user, so it matches neither has2fa:true nor has2fa:false (test_2fa_enabled_query).
+    case "has2fa": return user !== undefined && values.some((v) => asBool(v) === user.has2fa);
     case "hasExternalUsers": return values.some((v) => asBool(v) === false);
     case "query": {
       const text = values.join(" ").toLowerCase();
@@ -107,6 +109,11 @@ function isInviteOnly(ctx: RouteContext): boolean {
  * closed-membership org may add only teams they are on; team roles are not saved on invite.
  */
 function inviteMember(ctx: RouteContext): EmuAnswer {
+  // MemberPermission.has_object_permission (src/sentry/api/bases/organizationmember.py): with member invites
+  // disabled, a POST needs member:write or member:admin, whatever the role may invite otherwise — the plain 403
+  // comes before any validation. test_organization_member_index.py OrganizationMemberPermissionRoleTest
+  // (test_member_invites, test_admin_invites: invite_all_helper / invite_to_other_team_helper).
+  if (!ctx.org.memberInvites && !ctx.scopes.has("member:write") && !ctx.scopes.has("member:admin")) return detail(403, NO_PERMISSION);
   const body = parseJsonBody(ctx.req);
   if (!isRecord(body)) return json(400, { non_field_errors: ["Invalid data. Expected a dictionary."] });
   const assigned = (body.orgRole || body.role || "member") as OrgRole;
@@ -118,7 +125,10 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   const errors: Record<string, string[]> = { ...roleFieldErrors(body, allowed, false), ...boolFieldErrors(body, ["sendInvite", "reinvite", "regenerate"]) };
   const { email } = body;
   if (email === undefined || email === null) errors.email = ["This field is required."];
-  else if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = ["Enter a valid email address."];
+  // AllowedEmailField: Django's EmailField (whose domain allowlist admits `localhost`) plus `is_valid_email_address`,
+  // which refuses the addresses matching INVALID_EMAIL_ADDRESS_PATTERNS (src/sentry/conf/server.py: `@qq.com`).
+  // test_forbid_qq.
+  else if (typeof email !== "string" || !/^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$/i.test(email) || /@qq\.com$/i.test(email)) errors.email = ["Enter a valid email address."];
   else if (email.length > 75) errors.email = ["Ensure this field has no more than 75 characters."];
   else {
     const existing = findMemberByEmail(ctx.org, email);
@@ -150,9 +160,14 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   return json(201, serializeMember(ctx.world, member, ctx.now));
 }
 
-/** Whose daily invitation cap a request spends: the user, else (integration tokens) the org. */
+/**
+ * Whose daily invitation cap a request spends (`members:invite-by-user:{md5(user.id or str(auth))}`,
+ * src/sentry/ratelimits/utils.py `for_organization_member_invite`): the user; for an integration token its own
+ * identity (Sentry's key is the integration's proxy user, one per integration), not the organization's.
+ * tests/sentry/utils/test_ratelimits.py test_by_user, test_by_api_token.
+ */
 export function inviteActorKey(ctx: RouteContext): string {
-  return ctx.caller.token.userId !== null ? `user:${ctx.caller.token.userId}` : `org:${ctx.org.id}`;
+  return ctx.caller.token.userId !== null ? `user:${ctx.caller.token.userId}` : `token:${ctx.caller.token.id}`;
 }
 
 /** `OrganizationMember.get_audit_log_data()`. */

@@ -3,7 +3,7 @@
  * teams are marked idp-provisioned; PATCH adds/removes/replaces members and renames (Okta and Azure forms).
  */
 import { detail, type EmuAnswer, fail, isRecord, json, NO_PERMISSION, noContent, parseJsonBody, SCIM_ERROR_SCHEMA, scimError } from "../http.js";
-import { findTeam, type Member, type Team } from "../model.js";
+import { djangoSlugify, findTeam, type Member, type Team } from "../model.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { auditTeamChange } from "./member-teams.js";
 import { parseScimFilter, patchOperations, scimList, scimQuery } from "./scim.js";
@@ -32,12 +32,6 @@ function requireGroup(ctx: RouteContext): Team {
 const USER_NOT_FOUND: EmuAnswer = { status: 404, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "User not found." } };
 const UNSUPPORTED: EmuAnswer = { status: 400, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "Invalid Replace attr. Only displayName and members supported." } };
 const TOO_MANY: EmuAnswer = { status: 400, body: { schemas: [SCIM_ERROR_SCHEMA], detail: "Too many patch ops sent, limit is 100." } };
-
-/** Django's `slugify`, which SCIM uses for group names: ASCII-folded, lowercase, `[^\w\s-]` dropped, runs of spaces/dashes to one dash. */
-export function djangoSlugify(text: string): string {
-  const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
-  return ascii.toLowerCase().replace(/[^\w\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
-}
 
 const SLUG_RE = /^(?=.*[a-z_-])[a-z0-9_-]+$/;
 const SLUG_ERROR = "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.";

@@ -3,7 +3,8 @@
  * team members and team projects. Duplicate slugs are 409 on create (spec says 404; code wins).
  */
 import { detail, type EmuAnswer, fail, isRecord, json, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
-import { findTeam, slugify, type Team } from "../model.js";
+import { djangoSlugify, findTeam, isPending, type Member, type Team } from "../model.js";
+import { createRandom } from "../random.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 import { serializeProjectSummary, serializeProjectWithStatus } from "../serialize-project.js";
 import { serializeTeam, serializeTeamMember } from "../serialize.js";
@@ -72,18 +73,61 @@ function listTeams(ctx: RouteContext): EmuAnswer {
   });
 }
 
+/** `serializers.BooleanField`: booleans, 0/1 and the usual words. */
+function asBooleanField(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === "string" && /^(true|false|1|0|yes|no|on|off|t|f|y|n)$/i.test(value)) return /^(true|1|yes|on|t|y)$/i.test(value);
+  return undefined;
+}
+
+/**
+ * A slug generated from the name (`Team.save` → `slugify_instance`, src/sentry/db/models/utils.py): Django's slugify
+ * cut to 30 characters, dashes stripped; 12 hex digits when nothing is left; a random `-xx` suffix (longer on
+ * repeated clashes) when the slug is taken — case-insensitively — or entirely numeric. Never a 409: only a slug the
+ * caller sent can clash. The emulator's suffixes are seeded by the team id.
+ * test_organization_teams.py test_without_slug, test_generated_slug_not_entirely_numeric.
+ */
+function generatedSlug(ctx: RouteContext, name: string, teamId: number): string {
+  const MAX = 30;
+  let base = djangoSlugify(name).slice(0, MAX).replace(/^-+|-+$/g, "").trim();
+  if (!base) base = suffixHex(teamId, ctx.now).slice(0, 12);
+  const taken = (slug: string) => [...ctx.org.teams.values()].some((t) => t.slug.toLowerCase() === slug.toLowerCase());
+  if (!taken(base) && !/^\d+$/.test(base)) return base;
+  const chars = "abcdefghijklmnopqrstuvwxyz0123456790";
+  const random = createRandom(teamId);
+  for (const [attempts, size] of [[1, 2], [5, 3], [20, 5], [1, 12]] as const) {
+    for (let i = 0; i < attempts; i++) {
+      const end = Array.from({ length: size }, () => random.pick([...chars])).join("");
+      const value = `${base.slice(0, MAX - size - 1)}-${end}`;
+      if (!taken(value)) return value;
+    }
+  }
+  return base; // Sentry would then hit the unique constraint: answered 409 below.
+}
+
+/**
+ * POST (organization_teams.py `TeamPostSerializer`): `slug` (max 50, the slug rules), `name` (max 64, may be blank),
+ * `idp_provisioned` (a boolean, default false; not in the public schema); "Name or slug is required" when both are
+ * empty; the name defaults to the slug and the slug is generated from the name. A sent slug already in use is 409
+ * with both `non_field_errors` and `detail`. The creating user, when a member, joins the team with no stored team
+ * role (logged as member.join-team before the team.create row).
+ * test_organization_teams.py OrganizationTeamsCreateTest.
+ */
 function createTeam(ctx: RouteContext): EmuAnswer {
   const body = objectBody(ctx);
   const errors = fieldErrors(body, false);
+  if (body.slug === "") errors.slug = ["This field may not be blank."];
+  const idp = body.idp_provisioned === undefined ? false : asBooleanField(body.idp_provisioned);
+  if (idp === undefined) errors.idp_provisioned = ["Must be a valid boolean."];
   if (Object.keys(errors).length) return json(400, errors);
-  const name = typeof body.name === "string" ? body.name : undefined;
-  const slug = typeof body.slug === "string" && body.slug !== "" ? body.slug : name ? slugify(name) : "";
-  if (!slug) return json(400, { non_field_errors: ["Name or slug is required"] });
+  const name = typeof body.name === "string" && body.name !== "" ? body.name : undefined;
+  const sentSlug = typeof body.slug === "string" ? body.slug : undefined;
+  if (!name && !sentSlug) return json(400, { non_field_errors: ["Name or slug is required"] });
+  const id = ctx.world.nextId("team");
+  const slug = sentSlug ?? generatedSlug(ctx, name ?? "", id);
   if (findTeam(ctx.org, slug)?.slug === slug) return TEAM_CONFLICT;
-  // organization_teams.py: a creating user who is a member joins with no stored team role (their org
-  // role's minimum applies, so a member-role creator is a contributor), logged as member.join-team
-  // before the team.create row.
-  const team: Team = { id: ctx.world.nextId("team"), slug, name: name ?? slug, dateCreated: ctx.now, idpProvisioned: false };
+  const team: Team = { id, slug, name: name ?? slug, dateCreated: ctx.now, idpProvisioned: idp === true };
   ctx.org.teams.set(team.id, team);
   if (ctx.member) {
     ctx.member.teams.set(team.id, null);
@@ -154,12 +198,23 @@ function deleteTeam(ctx: RouteContext): EmuAnswer {
 
 /**
  * team_members.py: despite its docstring, the query keeps approved pending invites (`user_id` null), and
- * rows carry the *stored* team role (null when the org role's minimum applies); ordered by email.
+ * rows carry the *stored* team role (null when the org role's minimum applies). Ordered by
+ * `organizationmember__email, id`: the member's own email column is NULL once a user joined (Postgres sorts NULL
+ * last), so pending invites come first by email, then members with accounts in membership order — the emulator
+ * keeps no membership ids and uses the member id. test_team_members.py
+ * test_team_members_list_does_not_include_invite_requests.
  */
 function listTeamMembers(ctx: RouteContext): EmuAnswer {
   const team = requireTeam(ctx);
+  const emailColumn = (m: Member) => (isPending(m) ? m.email : null);
   const members = [...ctx.org.members.values()].filter((m) => m.teams.has(team.id))
-    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id));
+    .sort((a, b) => {
+      const ea = emailColumn(a);
+      const eb = emailColumn(b);
+      if (ea !== null && eb !== null && ea !== eb) return ea < eb ? -1 : 1;
+      if ((ea === null) !== (eb === null)) return ea === null ? 1 : -1;
+      return a.id - b.id;
+    });
   return offsetAnswer(ctx.req, members, (m) => serializeTeamMember(ctx.world, team, m, ctx.now));
 }
 

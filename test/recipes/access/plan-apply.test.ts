@@ -206,6 +206,24 @@ describe("saved plans", () => {
   });
 });
 
+describe("team roles set by an integration token (organization_member_utils.py can_admin_team)", () => {
+  it("plans and applies a team-role change with member:write alone: the integration is a member of every team", async () => {
+    const { emu, clientWith } = harness({ fixture: {
+      org: { slug: "acme" }, teams: [{ slug: "web" }],
+      members: [{ email: "owner@acme.test", orgRole: "owner" as const }, { email: "dev@acme.test", orgRole: "member" as const, teams: [{ team: "web" }] }],
+    } });
+    const sentry = clientWith(emu.issueToken({ kind: "integration", scopes: ["org:read", "member:write", "team:read", "project:read"] }));
+    const plan = await planAccess(sentry, parseAccessConfig([
+      "version: 1", "organization: acme", "teams:", "  web: {}", "members:",
+      "  owner@acme.test: { role: owner }", "  dev@acme.test: { role: member, teams: { web: admin } }", "",
+    ].join("\n")), opts);
+    expect(summary(plan)).toEqual(["team-member update web/dev@acme.test"]);
+    expect(plan.blocked).toEqual([]);
+    expect((await applyAccessPlan(sentry, plan)).failed).toEqual([]);
+    expect((await readBack(emu)).members["dev@acme.test"]?.teams).toEqual({ web: "admin" });
+  });
+});
+
 describe("open membership (Sentry's allow_joinleave)", () => {
   // organization_member_team_details.py `_can_create_team_member`: `access.has_global_access or can_admin_team`,
   // and a member's has_global_access is true in an org with open membership (src/sentry/auth/access.py).
@@ -236,6 +254,21 @@ describe("open membership (Sentry's allow_joinleave)", () => {
     expect(result.failed).toEqual([]);
     expect(writesOf(emu)).toEqual([`POST /api/0/organizations/acme/members/${idOf(emu, "dev@acme.test")}/teams/api/`]);
     expect(Object.keys((await readBack(emu)).members["dev@acme.test"]?.teams ?? {}).sort()).toEqual(["api", "web"]);
+  });
+
+  it("lets a member-role token invite someone into a team it is not on (test_organization_member_index.py test_member_invites)", async () => {
+    const { emu, clientWith } = harness({ fixture: fixture(true) });
+    const sentry = clientWith(emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"], userEmail: "dev@acme.test" }));
+    const plan = await planAccess(sentry, config([
+      "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+      "  dev@acme.test: { role: member, teams: { web: contributor } }",
+      "  ops@acme.test: { role: member, teams: { api: contributor } }",
+      "  new@acme.test: { role: member, teams: { api: contributor } }",
+      "",
+    ].join("\n")), opts);
+    expect(plan.blocked).toEqual([]);
+    expect((await applyAccessPlan(sentry, plan)).failed).toEqual([]);
+    expect((await readBack(emu)).members["new@acme.test"]).toMatchObject({ pending: true, teams: { api: expect.anything() } });
   });
 
   it("still blocks it for a member who is on every team of a closed-membership org (an access request, not a join)", async () => {

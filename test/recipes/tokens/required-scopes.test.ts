@@ -165,9 +165,11 @@ describe("METHOD_OPERATIONS", () => {
       apiTokens: ["list", "create", "get", "rename", "delete"],
       auditLogs: ["list"],
     };
-    // Beyond DESIGN.md: whoami (the API root, which names a token's scopes) and scim.users.setRole (Sentry's
-    // experimental SCIM Users PUT, the IdP-managed org role).
-    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami", "scim.users.setRole"];
+    // Beyond DESIGN.md: whoami (the API root, which names a token's scopes), scim.users.setRole (Sentry's
+    // experimental SCIM Users PUT, the IdP-managed org role) and org.members.getTeamRole (Sentry's private
+    // member-team GET).
+    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami", "scim.users.setRole",
+      "org.members.getTeamRole"];
     expect([...SDK_METHODS].sort()).toEqual(expected.sort());
   });
 
