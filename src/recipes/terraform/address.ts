@@ -47,7 +47,14 @@ export function keySuffix(key: InstanceKey): string {
   return typeof key === "number" ? `[${key}]` : `[${hclQuote(key)}]`;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]*/;
+// Sticky: matched at an index without slicing, so a long path parses in linear time.
+const NAME = /[A-Za-z_][A-Za-z0-9_-]*/y;
+const INDEX = /\[(\d+)\]/y;
+
+function stickyMatch(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
 
 /** Reads an HCL quoted string starting at `text[start] === '"'`; returns the value and the index after it. */
 function readQuoted(text: string, start: number): { value: string; end: number } | undefined {
@@ -93,7 +100,7 @@ export function parseModulePath(text: string): ModuleStep[] | undefined {
     }
     if (!text.startsWith("module.", i)) return undefined;
     i += "module.".length;
-    const name = NAME.exec(text.slice(i))?.[0];
+    const name = stickyMatch(NAME, text, i)?.[0];
     if (name === undefined) return undefined;
     i += name.length;
     let key: InstanceKey;
@@ -104,7 +111,7 @@ export function parseModulePath(text: string): ModuleStep[] | undefined {
         key = quoted.value;
         i = quoted.end + 1;
       } else {
-        const digits = /^\[(\d+)\]/.exec(text.slice(i));
+        const digits = stickyMatch(INDEX, text, i);
         if (!digits) return undefined;
         key = Number(digits[1]);
         i += digits[0].length;

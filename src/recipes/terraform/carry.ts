@@ -162,7 +162,8 @@ export function carryOver(organization: string, instances: readonly StateInstanc
 
   carryProjects(of("sentry_project"), teams, subjects, live, notes);
   if (live) keepLiveMemberships(members, managedTeams, live, notes);
-  else if (managedTeams.size > 0) notes.push("compared with nothing: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them");
+  else if (managedTeams.size > 0) notes.push("not compared with Sentry: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them");
+  pitfalls.sort((a, b) => compareText(a.address, b.address));
   return { config: sorted(organization, teams, members), pitfalls, notes, subjects };
 }
 
@@ -216,7 +217,7 @@ function carryProjects(projects: readonly StateInstance[], teams: Record<string,
     team.projects = [...new Set([...fromState, ...others])].sort(compareText);
   }
   if (kept > 0) notes.push(`${kept} project link(s) Terraform did not manage are declared as Sentry has them, so plan keeps them`);
-  if (!live) notes.push("compared with nothing: a team's projects list is its whole set, so plan removes links to projects outside this state; import with a token to keep them");
+  if (!live) notes.push("not compared with Sentry: a team's projects list is its whole set, so plan removes links to projects outside this state; import with a token to keep them");
 }
 
 /** A member's teams are a whole set: the memberships Terraform did not manage are declared as Sentry has them. */
