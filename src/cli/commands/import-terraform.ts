@@ -8,6 +8,7 @@ import { importTerraform, type TerraformImport } from "../../recipes/terraform/i
 import { createCommandContext, type CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { cliErrorFor } from "./access-files.js";
 
 interface ImportFlags {
   state: string;
@@ -56,7 +57,7 @@ async function run(io: CliIo, flags: ImportFlags, command: Command): Promise<voi
       });
     } catch (error) {
       if (isValidationError(error)) throw new UsageError(`${flags.state}: ${error.detail}`, STATE_HINT);
-      throw error;
+      throw cliErrorFor(error);
     }
     // Everything is computed before the first file is written: refused input leaves nothing behind.
     await mkdir(flags.terraformOut, { recursive: true });

@@ -82,6 +82,12 @@ export async function importTerraform(input: unknown, options: ImportTerraformOp
     const projects = await knownProjects(sentry, carried.config, live, options.signal);
     const diff = diffAccess(carried.config, live, { now: options.now ?? new Date(), projects, caller: undefined });
     for (const change of [...diff.changes, ...diff.impossible]) drift.push(driftOf(change, carried.subjects));
+    // Differences the identity provider decides about what the state holds: plan lists them apart (idpOwned).
+    for (const entry of diff.idpOwned) {
+      const address = carried.subjects.get(entry.subject.toLowerCase());
+      if (address === undefined) continue; // an IdP-owned object Terraform did not manage: not a difference
+      drift.push({ address, change: `${entry.kind} ${entry.subject} (IdP-owned)`, message: `the state and Sentry differ where the identity provider decides: ${entry.reason}` });
+    }
   }
   return {
     organization,

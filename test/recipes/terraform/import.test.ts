@@ -105,6 +105,24 @@ describe("a state that disagrees with Sentry", () => {
     expect(plan.changes[0]?.teamRoles).toEqual([{ team: "payments", role: null }]);
   });
 
+  it("a difference the identity provider decides is a warning too, as plan lists it under idpOwned", async () => {
+    const { sentry } = harness();
+    const state = demoState();
+    const memberships = state.resources.find((r) => r.name === "memberships");
+    const kai = memberships?.instances.find((i) => i.index_key === "kai/payments");
+    if (!memberships || !kai) throw new Error("fixture changed");
+    memberships.instances.push({ ...structuredClone(kai), index_key: "kai/okta", attributes: { ...kai.attributes, team: "okta-engineering" } });
+    const result = await importTerraform(state, { sentry, ...opts });
+    expect(result.drift).toEqual([{
+      address: 'sentry_team_member.memberships["kai/okta"]',
+      change: "team-member okta-engineering/kai.rossi@acme.test (IdP-owned)",
+      message: expect.stringMatching(/identity provider decides: SCIM manages this team's members/),
+    }]);
+    const plan = await planAccess(sentry, result.config, opts);
+    expect(plan.changes).toEqual([]);
+    expect(plan.idpOwned.map((e) => e.subject)).toContain("okta-engineering/kai.rossi@acme.test");
+  });
+
   it("memberships and project links Sentry has outside Terraform are kept, so plan removes nothing", async () => {
     const { sentry, emu } = harness();
     const kai = emu.state.members.find((m) => m.email === "kai.rossi@acme.test")?.id ?? "";
