@@ -60,8 +60,117 @@ class Unique {
 interface StateMember {
   email: string;
   address: string;
-  /** Why it was not carried over (its team memberships are not either). */
-  dropped?: string;
+  /** Why it was not carried over (its team memberships are not either), as the pitfall its memberships get. */
+  dropped?: { code: TerraformPitfallCode; why: string };
+}
+
+type Report = (code: TerraformPitfallCode, address: string, message: string) => void;
+
+/** One pass over the instances, resource type by resource type, filling the document and the report. */
+class Carrier {
+  readonly pitfalls: TerraformPitfall[] = [];
+  readonly notes: string[] = [];
+  readonly subjects = new Map<string, string>();
+  readonly teams: Record<string, DeclaredTeam> = {};
+  readonly members: Record<string, DeclaredMember> = {};
+  /** Member id → the state's member (or Sentry's, for a membership of a member outside the state). */
+  private readonly byId = new Map<string, StateMember>();
+  /** Email → the teams Terraform managed their membership of. */
+  readonly managedTeams = new Map<string, Set<string>>();
+  readonly pitfall: Report = (code, address, message) => this.pitfalls.push({ code, address, message });
+
+  constructor(private readonly live: LiveState | undefined) {}
+
+  carryTeams(items: readonly StateInstance[]): void {
+    const slugs = new Unique("team");
+    for (const item of items) {
+      const slug = text(item.attributes, "slug") ?? required(item, "id");
+      slugs.claim(slug, item);
+      const name = text(item.attributes, "name");
+      this.teams[slug] = name === undefined ? {} : { name };
+      this.subjects.set(slug, item.address);
+    }
+  }
+
+  carryMembers(items: readonly StateInstance[]): void {
+    const emails = new Unique("member (email)");
+    const ids = new Unique("member (id)");
+    for (const item of items) {
+      const email = required(item, "email");
+      emails.claim(email.toLowerCase(), item);
+      const id = memberIdOf(item);
+      if (id !== undefined) ids.claim(id, item);
+      const member: StateMember = { email, address: item.address };
+      if (id !== undefined) this.byId.set(id, member);
+      this.subjects.set(email.toLowerCase(), item.address);
+      const listed = item.attributes.teams;
+      if (Array.isArray(listed) && listed.length > 0) {
+        this.pitfall("deprecated-teams", item.address, `the deprecated \`teams\` list (provider #343: ${listed.map(String).join(", ")}) is not carried over: team memberships come from sentry_team_member resources`);
+      }
+      if (item.attributes.expired === true) {
+        member.dropped = { code: "expired-invite", why: "its invite expired" };
+        this.pitfall("expired-invite", item.address, `the invite of ${email} expired (provider #755: Sentry removes expired invites): left out, so plan does not invite them again; declare them to re-invite`);
+        continue;
+      }
+      const role = item.attributes.role;
+      if (isOrgRole(role)) {
+        this.members[email] = { role };
+        continue;
+      }
+      const empty = role === "" || role === null || role === undefined;
+      const problem = empty ? "role empty in state (provider #364)" : `unknown role ${JSON.stringify(role)}`;
+      const code = empty ? "empty-role" : "unsupported-value";
+      const liveRole = this.live?.byEmail.get(email.toLowerCase())?.role;
+      if (liveRole !== undefined) {
+        this.members[email] = { role: liveRole };
+        this.pitfall(code, item.address, `${problem}: carried over with the role Sentry has, ${liveRole}`);
+      } else {
+        member.dropped = { code, why: "its role could not be carried over" };
+        this.pitfall(code, item.address, `${problem}: ${email} left out; declare them with a role (\`sentry-rbac dump\` shows the live one)`);
+      }
+    }
+  }
+
+  carryMemberships(items: readonly StateInstance[]): void {
+    const memberships = new Unique("team membership");
+    for (const item of items) {
+      const team = required(item, "team");
+      const memberId = required(item, "member_id");
+      memberships.claim(`${team}/${memberId}`, item);
+      const member = this.byId.get(memberId) ?? this.memberOutsideState(memberId, item);
+      if (member === undefined) continue;
+      if (member.dropped !== undefined) {
+        this.pitfall(member.dropped.code, item.address, `not carried over: ${member.email} is left out (${member.dropped.why})`);
+        continue;
+      }
+      const declared = this.members[member.email];
+      if (!declared) continue;
+      declared.teams ??= {};
+      declared.teams[team] = membershipOf(item, this.pitfall);
+      (this.managedTeams.get(member.email) ?? this.managedTeams.set(member.email, new Set()).get(member.email))?.add(team);
+      this.subjects.set(`${team}/${member.email.toLowerCase()}`, item.address);
+    }
+  }
+
+  /** A membership's member that the state does not hold: found in Sentry by id and declared with its live role. */
+  private memberOutsideState(memberId: string, item: StateInstance): StateMember | undefined {
+    const found = this.live?.members.find((m) => m.id === memberId);
+    if (found === undefined) {
+      this.pitfall("unknown-member", item.address, this.live
+        ? `member ${memberId} is neither in this state nor in Sentry: not carried over`
+        : `member ${memberId} is not a sentry_organization_member of this state: not carried over (import with a token to resolve it)`);
+      return undefined;
+    }
+    const member: StateMember = { email: found.email, address: item.address };
+    this.byId.set(memberId, member);
+    if (found.pending && found.expired) member.dropped = { code: "expired-invite", why: "its invite expired" };
+    else {
+      this.members[found.email] = { role: found.role };
+      this.subjects.set(found.email.toLowerCase(), item.address);
+      this.pitfall("unknown-member", item.address, `member ${memberId} (${found.email}) is not in this state: declared with the role Sentry has (${found.role}) so the membership can be`);
+    }
+    return member;
+  }
 }
 
 /**
@@ -70,105 +179,21 @@ interface StateMember {
  * @throws {ValidationError} for a missing key attribute or two addresses for one object.
  */
 export function carryOver(organization: string, instances: readonly StateInstance[], live: LiveState | undefined): Carried {
-  const pitfalls: TerraformPitfall[] = [];
-  const notes: string[] = [];
-  const subjects = new Map<string, string>();
-  const pitfall = (code: TerraformPitfallCode, address: string, message: string) => pitfalls.push({ code, address, message });
   const of = (type: string) => instances.filter((i) => i.type === type);
-  const teams: Record<string, DeclaredTeam> = {};
-  const members: Record<string, DeclaredMember> = {};
-
-  const teamSlugs = new Unique("team");
-  for (const item of of("sentry_team")) {
-    const slug = text(item.attributes, "slug") ?? required(item, "id");
-    teamSlugs.claim(slug, item);
-    const name = text(item.attributes, "name");
-    teams[slug] = name === undefined ? {} : { name };
-    subjects.set(slug, item.address);
-  }
-
-  const byId = new Map<string, StateMember>();
-  const emails = new Unique("member (email)");
-  const ids = new Unique("member (id)");
-  for (const item of of("sentry_organization_member")) {
-    const email = required(item, "email");
-    emails.claim(email.toLowerCase(), item);
-    const id = memberIdOf(item);
-    if (id !== undefined) ids.claim(id, item);
-    const member: StateMember = { email, address: item.address };
-    if (id !== undefined) byId.set(id, member);
-    subjects.set(email.toLowerCase(), item.address);
-    const listed = item.attributes.teams;
-    if (Array.isArray(listed) && listed.length > 0) {
-      pitfall("deprecated-teams", item.address, `the deprecated \`teams\` list (provider #343: ${listed.map(String).join(", ")}) is not carried over: team memberships come from sentry_team_member resources`);
-    }
-    if (item.attributes.expired === true) {
-      member.dropped = "its invite expired";
-      pitfall("expired-invite", item.address, `the invite of ${email} expired (provider #755: Sentry removes expired invites): left out, so plan does not invite them again; declare them to re-invite`);
-      continue;
-    }
-    const role = item.attributes.role;
-    if (isOrgRole(role)) {
-      members[email] = { role };
-      continue;
-    }
-    const liveRole = live?.byEmail.get(email.toLowerCase())?.role;
-    const problem = role === "" || role === null || role === undefined ? "role empty in state (provider #364)" : `unknown role ${JSON.stringify(role)}`;
-    const code = role === "" || role === null || role === undefined ? "empty-role" : "unsupported-value";
-    if (liveRole !== undefined) {
-      members[email] = { role: liveRole };
-      pitfall(code, item.address, `${problem}: carried over with the role Sentry has, ${liveRole}`);
-    } else {
-      member.dropped = "its role could not be carried over";
-      pitfall(code, item.address, `${problem}: ${email} left out; declare them with a role (\`sentry-rbac dump\` shows the live one)`);
-    }
-  }
-
-  const memberships = new Unique("team membership");
-  const managedTeams = new Map<string, Set<string>>();
-  for (const item of of("sentry_team_member")) {
-    const team = required(item, "team");
-    const memberId = required(item, "member_id");
-    memberships.claim(`${team}/${memberId}`, item);
-    let member = byId.get(memberId);
-    if (member === undefined) {
-      const found = live?.members.find((m) => m.id === memberId);
-      if (found === undefined) {
-        pitfall("unknown-member", item.address, live
-          ? `member ${memberId} is neither in this state nor in Sentry: not carried over`
-          : `member ${memberId} is not a sentry_organization_member of this state: not carried over (import with a token to resolve it)`);
-        continue;
-      }
-      member = { email: found.email, address: item.address };
-      byId.set(memberId, member);
-      if (found.pending && found.expired) member.dropped = "its invite expired";
-      else {
-        members[found.email] = { role: found.role };
-        subjects.set(found.email.toLowerCase(), item.address);
-        pitfall("unknown-member", item.address, `member ${memberId} (${found.email}) is not in this state: declared with the role Sentry has (${found.role}) so the membership can be`);
-      }
-    }
-    if (member.dropped !== undefined) {
-      pitfall(member.address === item.address ? "expired-invite" : "unknown-member", item.address, `not carried over: ${member.email} is left out (${member.dropped})`);
-      continue;
-    }
-    const declared = members[member.email];
-    if (!declared) continue;
-    declared.teams ??= {};
-    declared.teams[team] = membershipOf(item, pitfall);
-    (managedTeams.get(member.email) ?? managedTeams.set(member.email, new Set()).get(member.email))?.add(team);
-    subjects.set(`${team}/${member.email.toLowerCase()}`, item.address);
-  }
-
+  const carrier = new Carrier(live);
+  carrier.carryTeams(of("sentry_team"));
+  carrier.carryMembers(of("sentry_organization_member"));
+  carrier.carryMemberships(of("sentry_team_member"));
+  const { teams, members, notes, pitfalls, subjects } = carrier;
   carryProjects(of("sentry_project"), teams, subjects, live, notes);
-  if (live) keepLiveMemberships(members, managedTeams, live, notes);
-  else if (managedTeams.size > 0) notes.push("not compared with Sentry: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them");
+  if (live) keepLiveMemberships(members, carrier.managedTeams, live, notes);
+  else if (carrier.managedTeams.size > 0) notes.push("not compared with Sentry: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them");
   pitfalls.sort((a, b) => compareText(a.address, b.address));
   return { config: sorted(organization, teams, members), pitfalls, notes, subjects };
 }
 
 /** A team membership's role: `role`, or for an empty one (#364) the `effective_role` Sentry applied. */
-function membershipOf(item: StateInstance, pitfall: (code: TerraformPitfallCode, address: string, message: string) => void): DeclaredMembership {
+function membershipOf(item: StateInstance, pitfall: Report): DeclaredMembership {
   const role = item.attributes.role;
   const effective = item.attributes.effective_role;
   if (role === "") {
