@@ -126,7 +126,8 @@ export function readTerraformState(input: unknown): StateInstance[] {
   let document = input;
   if (typeof input === "string") {
     try {
-      document = JSON.parse(input) as unknown;
+      // A byte-order mark (an editor's, or a Windows shell's redirect) is not part of the JSON.
+      document = JSON.parse(input.replace(/^\uFEFF/, "")) as unknown;
     } catch {
       throw refuse("(file)", "not JSON: pass terraform.tfstate, `terraform state pull` or `terraform show -json` output");
     }
