@@ -71,7 +71,8 @@ export async function importTerraform(input: unknown, options: ImportTerraformOp
   const instances = readTerraformState(input).filter((i) => i.mode === "managed");
   const organization = chooseOrganization(instances.filter((i) => CARRIED.includes(i.type)), options.organization);
   const ours = instances.filter((i) => CARRIED.includes(i.type) && organizationOf(i) === organization);
-  const leftToTerraform = instances.filter((i) => !ours.includes(i)).map((i) => i.address);
+  const taken = new Set(ours);
+  const leftToTerraform = instances.filter((i) => !taken.has(i)).map((i) => i.address);
   // Refuse bad input (duplicates, missing attributes) before any request.
   carryOver(organization, ours, undefined);
   const sentry = options.sentry?.withOrg(organization);
