@@ -54,6 +54,11 @@ export {
   renderPlanMarkdown,
   renderPlanText,
 } from "./access/index.js";
+// Moving off the Terraform provider (recipes/terraform/).
+export { importTerraform } from "./terraform/index.js";
+export type {
+  ImportTerraformOptions, TerraformDrift, TerraformImport, TerraformPitfall, TerraformPitfallCode, TerraformSentryType,
+} from "./terraform/index.js";
 
 export type {
   AuditAlert, AuditCheckpoint, AuditCheckpointStore, AuditCondition, AuditDetector, AuditDetectorState, AuditFleetOptions,

@@ -9,6 +9,7 @@ import { registerCompletionCommand } from "./completion.js";
 import { registerContractorCommand } from "./contractor.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEmulatorCommand } from "./emulator.js";
+import { registerImportCommand } from "./import-terraform.js";
 import { registerIsolateCommand } from "./isolate.js";
 import { registerMembersCommand } from "./members.js";
 import { registerProjectsCommand } from "./projects.js";
@@ -42,6 +43,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAccessCommand,
   registerAccessPlanCommands,
   registerAccessApplyCommand,
+  registerImportCommand,
   registerContractorCommand,
   registerIsolateCommand,
   registerEmulatorCommand,
