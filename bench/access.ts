@@ -9,7 +9,7 @@
  * Run: npx tsx bench/run.ts access
  */
 import { createSentryClient } from "../src/client.js";
-import { applyAccessPlan, dumpAccess, planAccess } from "../src/recipes/index.js";
+import { applyAccessPlan, driftAccess, dumpAccess, planAccess } from "../src/recipes/index.js";
 import { createEmulator, type Fixture } from "../src/testing/index.js";
 import type { BenchResult } from "./overhead.js";
 
@@ -18,6 +18,8 @@ const TEAMS = 300;
 const PROJECTS = 500;
 const LIMIT = 40;
 const CONCURRENT = 25;
+const AUDIT_ROWS = 20_000;
+const DAY_MS = 86_400_000;
 
 /** The generated organization (exported for probes). */
 export function generated(): Fixture {
@@ -31,7 +33,8 @@ export function generated(): Fixture {
     orgRole: i < 3 ? ("owner" as const) : i < 40 ? ("manager" as const) : ("member" as const),
     teams: [{ team: teams[i % TEAMS]?.slug ?? "", role: null }, { team: teams[(i * 7 + 3) % TEAMS]?.slug ?? "", role: i % 10 === 0 ? ("admin" as const) : null }],
   }));
-  return { org: { slug: "bench" }, teams, projects, members, auditRows: 0 };
+  // 20,000 audit rows over 120 days: drift must read only the last 30 days' pages.
+  return { org: { slug: "bench" }, teams, projects, members, auditRows: AUDIT_ROWS };
 }
 
 /** The time LIMIT requests per second per endpoint allow for `counts` requests per endpoint (the busiest one decides). */
@@ -74,6 +77,17 @@ export async function benchAccess(): Promise<BenchResult> {
     const counts = [Math.ceil(MEMBERS / 100), teamsWithMembers];
     const minMs = allowedMs(counts);
 
+    // Drift: the same read as the plan, plus the audit log for the window only (newest first, pages end at `since`).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const windowRows = emu.state.auditLog.filter((row) => Date.parse(row.dateCreated) >= Date.now() - 30 * DAY_MS).length;
+    const driftBefore = emu.state.requests.length;
+    const driftStart = Date.now();
+    const drift = await driftAccess(sentry, config);
+    const driftMs = Date.now() - driftStart;
+    const driftRequests = emu.state.requests.slice(driftBefore);
+    const auditPages = driftRequests.filter((r) => r.path.includes("/audit-logs/")).length;
+    const driftAllowedMs = minMs + allowedMs([auditPages]);
+
     // Apply N changes: role updates and team memberships spread over the org.
     const edited = structuredClone(config);
     let n = 0;
@@ -94,10 +108,13 @@ export async function benchAccess(): Promise<BenchResult> {
     return {
       name: `access plan: ${MEMBERS} members, ${TEAMS} teams, ${PROJECTS} projects at ${LIMIT}/s per endpoint, ${CONCURRENT} concurrent`,
       ratio: planMs / minMs,
-      target: "<= 1.1, pages = formula, 0 per-member GETs; apply writes = N, reads bounded",
+      target: "<= 1.1, pages = formula, 0 per-member GETs; drift <= 1.1x (plan bound + audit pages), audit pages = window's; apply writes = N, reads bounded",
       details: {
         planMs, allowedMs: minMs, windowAlignedMinMs: windowAlignedMs(start, counts), pagesRead: plan.stats.requests, formulaPages: expectedPages, perMemberGets, planRequests: planRequests.length,
-        responses429: limited, applyChanges: applyPlan.changes.length, applyWrites: writes, applyReads: reads, applyFailed: report.failed.length, applyMs,
+        responses429: limited,
+        driftMs, driftAllowedMs, driftRatio: driftMs / driftAllowedMs, driftDifferences: drift.drift.length, auditPagesRead: auditPages,
+        auditPagesForWindow: Math.ceil(windowRows / 100), auditRowsInLog: AUDIT_ROWS, auditRowsInWindow: windowRows,
+        applyChanges: applyPlan.changes.length, applyWrites: writes, applyReads: reads, applyFailed: report.failed.length, applyMs,
       },
     };
   } finally {

@@ -145,3 +145,12 @@ export type {
   TimeBound,
   UnmanagedEntry,
 } from "./access/index.js";
+// Access as code, day two (recipes/access/): drift with its cause, adopt, time-bound grants.
+export {
+  adoptDrift, DEFAULT_MAX_GRANT_MS, describeCause, driftAccess, explainPlan, grantInFile, readAuditWindow, renderDriftMarkdown,
+  renderDriftText,
+} from "./access/index.js";
+export type {
+  AccessDrift, AdoptOptions, AdoptResult, AuditWindow, ChangeCause, DriftAccessOptions, DriftEntry, ElevatedRole, ExplainOptions,
+  GrantInput, GrantResult,
+} from "./access/index.js";

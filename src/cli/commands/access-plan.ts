@@ -46,7 +46,7 @@ export async function planFiles(ctx: CommandContext, files: readonly string[]): 
   for (const input of inputs) {
     if (!("config" in input)) continue;
     try {
-      plans.push(await planAccess(orgClient(ctx, input.config.organization), input.config));
+      plans.push(await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }));
     } catch (error) {
       throw cliErrorFor(error);
     }

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerAccessApplyCommand } from "./access-apply.js";
+import { registerAccessDriftCommands } from "./access-drift.js";
 import { registerAccessPlanCommands } from "./access-plan.js";
 import { registerAccessCommand } from "./access.js";
 import { registerAuditCommand } from "./audit.js";
@@ -44,6 +45,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAccessPlanCommands,
   registerAccessApplyCommand,
   registerImportCommand,
+  registerAccessDriftCommands,
   registerContractorCommand,
   registerIsolateCommand,
   registerEmulatorCommand,

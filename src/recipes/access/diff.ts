@@ -113,15 +113,25 @@ class Diff {
     this.creatorMemberships(declared);
   }
 
-  private member(email: string, member: DeclaredMember, current: LiveMember | undefined): void {
+  private member(email: string, declared: DeclaredMember, current: LiveMember | undefined): void {
     const { out, ctx } = this;
-    if (hasEnded(member.until, ctx.now)) {
+    if (hasEnded(declared.until, ctx.now)) {
       if (!current) return;
-      if (current.idpProvisioned) out.idpOwned.push({ kind: "member", subject: email, reason: `until ${member.until} passed, but the identity provider owns this member: deprovision them there` });
-      else out.changes.push({ kind: "member", action: "remove", subject: email, email, memberId: current.id, from: current.role, reason: `until ${member.until} passed${member.reason ? ` (${member.reason})` : ""}` });
+      if (current.idpProvisioned) out.idpOwned.push({ kind: "member", subject: email, reason: `until ${declared.until} passed, but the identity provider owns this member: deprovision them there` });
+      else {
+        out.changes.push({ kind: "member", action: "remove", subject: email, email, memberId: current.id, from: current.role, reason: `until ${declared.until} passed${declared.reason ? ` (${declared.reason})` : ""}`,
+          expired: { until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) } });
+      }
       return;
     }
-    if (endsSoon(member.until, ctx.now)) out.expiring.push({ kind: "member", subject: email, until: member.until ?? "", ...(member.reason ? { reason: member.reason } : {}) });
+    if (endsSoon(declared.until, ctx.now)) out.expiring.push({ kind: "member", subject: email, until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) });
+    const elevated = declared.elevated;
+    const elevatedEnded = elevated !== undefined && hasEnded(elevated.until, ctx.now);
+    if (elevated && !elevatedEnded && endsSoon(elevated.until, ctx.now)) {
+      out.expiring.push({ kind: "member", subject: email, until: elevated.until, reason: `org role ${elevated.role}${elevated.reason ? `: ${elevated.reason}` : ""}` });
+    }
+    // While an elevated role lasts it is the declared one; once ended, the member's own role is.
+    const member: DeclaredMember = elevated && !elevatedEnded ? { ...declared, role: elevated.role } : declared;
     const teams = this.liveTeamsFor(email, member);
     if (!current) {
       const teamRoles = this.inviteTeams(email, teams);
@@ -134,6 +144,10 @@ class Diff {
       if (current.idpRoleRestricted) out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
       else {
         const change: AccessChange = { kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role };
+        if (elevated && elevatedEnded && current.role === elevated.role) {
+          change.reason = `org role ${elevated.role} until ${elevated.until} passed${elevated.reason ? ` (${elevated.reason})` : ""}`;
+          change.expired = { until: elevated.until, ...(elevated.reason ? { reason: elevated.reason } : {}) };
+        }
         out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)) });
       }
     }
@@ -227,8 +241,13 @@ class Diff {
     for (const [team, held] of current.teams) {
       if (wanted.has(team) || ignoredTeam(team)) continue;
       const subject = `${team}/${email}`;
+      const grant = member.teams?.[team];
+      const ended = grant !== undefined && hasEnded(grant.until, this.ctx.now);
       if (live.teams.get(team)?.idp) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: remove them in the identity provider" });
-      else out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: "not in the member's teams" });
+      else if (ended) {
+        out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: `until ${grant.until} passed${grant.reason ? ` (${grant.reason})` : ""}`,
+          expired: { until: grant.until ?? "", ...(grant.reason ? { reason: grant.reason } : {}) } });
+      } else out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: "not in the member's teams" });
     }
   }
 

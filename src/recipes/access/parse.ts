@@ -9,7 +9,7 @@ import { ValidationError } from "../../http/errors.js";
 import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import { suggest } from "./suggest.js";
 import { parseUntil } from "./time.js";
-import type { AccessConfig, AccessPolicy, DeclaredMember, DeclaredMembership, DeclaredTeam } from "./types.js";
+import type { AccessConfig, AccessPolicy, DeclaredMember, DeclaredMembership, DeclaredTeam, ElevatedRole } from "./types.js";
 
 /** One problem in the file. */
 export interface AccessConfigIssue {
@@ -192,10 +192,13 @@ function parseMembership(c: Checker, node: Node | null, path: string): DeclaredM
   const map = c.map(node, path);
   if (!map) return undefined;
   const membership: DeclaredMembership = {};
-  for (const [key, , value] of c.entries(map, path, ["role", "until", "reason"] as const)) {
+  for (const [key, , value] of c.entries(map, path, ["role", "until", "reason", "breakGlass"] as const)) {
     if (key === "role") {
       const role = c.oneOf(value, `${path}.role`, TEAM_ROLES, "team role");
       if (role) membership.role = role;
+    } else if (key === "breakGlass") {
+      const at = c.until(value, `${path}.breakGlass`);
+      if (at !== undefined) membership.breakGlass = at;
     } else if (key === "until") {
       const until = c.until(value, `${path}.until`);
       if (until !== undefined) membership.until = until;
@@ -205,6 +208,29 @@ function parseMembership(c: Checker, node: Node | null, path: string): DeclaredM
     }
   }
   return membership;
+}
+
+/** `elevated: { role, until, reason }`: a time-bound org role; `until` is required (it is what makes it time-bound). */
+function parseElevated(c: Checker, node: Node | null, path: string): ElevatedRole | undefined {
+  const map = c.map(node, path);
+  if (!map) return undefined;
+  const out: Partial<ElevatedRole> = {};
+  for (const [key, , value] of c.entries(map, path, ["role", "until", "reason", "breakGlass"] as const)) {
+    if (key === "role") {
+      const role = c.oneOf(value, `${path}.role`, ORG_ROLES, "org role");
+      if (role) out.role = role;
+    } else if (key === "until" || key === "breakGlass") {
+      const at = c.until(value, `${path}.${key}`);
+      if (at !== undefined) out[key] = at;
+    } else {
+      const reason = c.reason(value, `${path}.reason`);
+      if (reason !== undefined) out.reason = reason;
+    }
+  }
+  const has = (name: string) => map.items.some((pair) => isScalar(pair.key) && pair.key.value === name);
+  if (!has("role")) c.add(map, `${path}.role`, "missing \"role\": the org role held until \"until\"");
+  if (!has("until")) c.add(map, `${path}.until`, "missing \"until\": an elevated role is time-bound");
+  return out.role !== undefined && out.until !== undefined ? (out as ElevatedRole) : undefined;
 }
 
 function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMember> {
@@ -223,9 +249,12 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
     if (!body) continue;
     let role: OrgRole | undefined;
     const member: Partial<DeclaredMember> = {};
-    for (const [key, , field] of c.entries(body, path, ["role", "teams", "until", "reason"] as const)) {
+    for (const [key, , field] of c.entries(body, path, ["role", "elevated", "teams", "until", "reason"] as const)) {
       if (key === "role") role = c.oneOf(field, `${path}.role`, ORG_ROLES, "org role");
-      else if (key === "until") {
+      else if (key === "elevated") {
+        const elevated = parseElevated(c, field, `${path}.elevated`);
+        if (elevated) member.elevated = elevated;
+      } else if (key === "until") {
         const until = c.until(field, `${path}.until`);
         if (until !== undefined) member.until = until;
       } else if (key === "reason") {

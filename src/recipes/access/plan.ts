@@ -6,6 +6,7 @@ import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
 import { type NowOption, resolveNow } from "../shared/report.js";
 import { diffAccess, isReduction } from "./diff.js";
+import { explainPlan, type ExplainOptions, readAuditWindow } from "./causes.js";
 import { AccessPlanError } from "./errors.js";
 import { fingerprintOf, type LiveState, readLiveState } from "./live.js";
 import { blockReason, type Caller, callerOf, readToken } from "./preflight.js";
@@ -33,6 +34,19 @@ export interface PlanAccessOptions {
    * `org:write`; without it the plan says so in `notes` and counts from zero.
    */
   inviteHistory?: boolean;
+  /**
+   * Keep only the changes this accepts (before blocking and rails), e.g. `(c) => c.expired !== undefined` for the
+   * removals of time-bound access that has ended — what `sentry-rbac expire` applies.
+   */
+  only?: (change: AccessChange) => boolean;
+  /**
+   * Give every change the audit-log row that made the difference it undoes (`cause`), reading the audit log once
+   * for the window (`true`: the default window, see {@link readAuditWindow}); a declared member whom the SCIM
+   * integration removed is then listed under `idpOwned` instead of being invited back. Default false.
+   */
+  causes?: boolean | ExplainOptions;
+  /** The organization as already read (`readLiveState`), so a caller that needs it too reads it once. */
+  live?: LiveState;
   /** Called after the read and after the plan. */
   onProgress?: (progress: { phase: "read" | "plan"; requests: number }) => void;
 }
@@ -120,6 +134,22 @@ async function knownProjects(sentry: SentryClient, config: AccessConfig, live: L
   return known;
 }
 
+/** Grants applied with `grant --now` (outside a plan), named for after-the-fact review while they last. */
+function breakGlassNotes(config: AccessConfig): string[] {
+  const notes: string[] = [];
+  for (const [email, member] of Object.entries(config.members)) {
+    if (member.elevated?.breakGlass) {
+      notes.push(`break-glass: ${email} was made ${member.elevated.role} at ${member.elevated.breakGlass} outside a plan (until ${member.elevated.until}${member.elevated.reason ? `, ${member.elevated.reason}` : ""}): review it`);
+    }
+    for (const [team, membership] of Object.entries(member.teams ?? {})) {
+      if (membership.breakGlass) {
+        notes.push(`break-glass: ${email} was put on ${team}${membership.role ? ` as ${membership.role}` : ""} at ${membership.breakGlass} outside a plan (until ${membership.until ?? "-"}${membership.reason ? `, ${membership.reason}` : ""}): review it`);
+      }
+    }
+  }
+  return notes;
+}
+
 /**
  * Computes the plan that makes `config.organization` match the file. Reads only (list calls and the API root).
  * @example
@@ -136,20 +166,25 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
     throw new AccessPlanError("token", "org auth tokens (sntrys_) carry only org:ci: they can neither read members nor change access",
       "Use a user token (sntryu_) of an owner or manager with member:admin, team:admin, project:admin and org:write.");
   }
-  const live = await readLiveState(org, { signal: options.signal, concurrency: options.concurrency ?? 25 });
+  const explain = options.causes === undefined || options.causes === false ? undefined : options.causes === true ? {} : options.causes;
+  const [live, window] = await Promise.all([
+    options.live ?? readLiveState(org, { signal: options.signal, concurrency: options.concurrency ?? 25 }),
+    explain ? readAuditWindow(org, { now, ...(options.signal ? { signal: options.signal } : {}), ...explain }) : undefined,
+  ]);
   live.stats.requests++; // the API root
   options.onProgress?.({ phase: "read", requests: live.stats.requests });
   const caller: Caller = callerOf(token, live);
   const projects = await knownProjects(org, config, live);
   const diff = diffAccess(config, live, { now, projects, caller: token.kind === "user" || token.kind === "unknown" ? caller.member : undefined });
-  const blocked: BlockedChange[] = [...diff.impossible];
-  let changes = diff.changes.filter((change) => {
+  const only = options.only;
+  const blocked: BlockedChange[] = only ? diff.impossible.filter(only) : [...diff.impossible];
+  let changes = (only ? diff.changes.filter(only) : diff.changes).filter((change) => {
     const reason = blockReason(caller, change, live);
     if (reason) blocked.push({ ...change, reason });
     return reason === undefined;
   });
   changes = blockDependents(changes, blocked);
-  const notes: string[] = [];
+  const notes: string[] = breakGlassNotes(config);
   if (changes.some((c) => c.action === "invite" || c.action === "reinvite")) {
     const history = options.inviteHistory === false ? [] : await inviteHistory(org, now, notes);
     changes = capInvites(changes, blocked, history, { ...DEFAULT_LIMITS, ...options.inviteLimits }, token.userId);
@@ -157,7 +192,7 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
   changes = changes.map((change, index) => ({ change, index })).sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index).map((x) => x.change);
   const violations = checkRails(changes, live, config.policy, caller.member, blocked);
   options.onProgress?.({ phase: "plan", requests: live.stats.requests });
-  return {
+  const plan: AccessPlan = {
     kind: "sentry-rbac.access-plan",
     version: 1,
     organization: config.organization,
@@ -174,4 +209,5 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
     notes,
     stats: live.stats,
   };
+  return window ? explainPlan(plan, window) : plan;
 }

@@ -3,13 +3,17 @@
  * markdown for a pull-request comment. Everything that came from a server is stripped of control characters.
  */
 import type { AccessApplyReport } from "./apply.js";
-import type { AccessChange, AccessPlan } from "./types.js";
+import type { AccessChange, AccessPlan, ChangeCause } from "./types.js";
 
 // eslint-disable-next-line no-control-regex -- the point is to remove them
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 function clean(text: string | undefined): string {
   return (text ?? "").replace(CONTROL, "\uFFFD");
+}
+
+function causeText(cause: ChangeCause | null): string {
+  return cause === null ? "no audit row in the window explains it" : `${clean(cause.event)} by ${clean(cause.actor)} (${cause.via}) at ${clean(cause.time)}`;
 }
 
 function sign(change: AccessChange): "+" | "~" | "-" {
@@ -47,7 +51,7 @@ export function renderPlanText(plan: AccessPlan): string {
   const lines = [`Plan for ${clean(plan.organization)}: ${summarize(plan)}.`];
   if (plan.violations.length > 0) lines.push("", "REFUSED by the safety rails (nothing will be applied):", ...plan.violations.map((v) => `  ✗ ${v.rail}: ${clean(v.message)}`));
   if (plan.changes.length === 0) lines.push("", "No changes: the organization matches the file.");
-  else lines.push("", ...plan.changes.map((c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}`));
+  else lines.push("", ...plan.changes.map((c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}${c.cause !== undefined ? `\n      cause: ${causeText(c.cause)}` : ""}`));
   lines.push(
     ...section("Blocked (the token cannot make these; not applied)", plan.blocked, (b) => `! ${describeChange({ ...b, reason: "" }).slice(2)}: ${clean(b.reason)}`),
     ...section("IdP-owned (left to the identity provider)", plan.idpOwned, (e) => `${e.kind} ${clean(e.subject)}: ${clean(e.reason)}`),
@@ -80,6 +84,8 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
     out.push("", `<details><summary>${title} (${rows.length})</summary>`, "", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`,
       ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), "", "</details>");
   };
+  table("Causes: the audit row behind each difference", ["change", "event", "actor", "via", "time"], plan.changes.filter((c) => c.cause !== undefined)
+    .map((c) => [describeChange({ ...c, reason: "" }), c.cause?.event ?? "none in the window", c.cause?.actor ?? "", c.cause?.via ?? "", c.cause?.time ?? ""]));
   table("Blocked: the token cannot make these", ["change", "subject", "reason"], plan.blocked.map((b) => [`${b.kind} ${b.action}`, b.subject, b.reason]));
   table("IdP-owned", ["kind", "subject", "reason"], plan.idpOwned.map((e) => [e.kind, e.subject, e.reason]));
   table("Unmanaged", ["kind", "subject", "detail"], plan.unmanaged.map((e) => [e.kind, e.subject, e.detail ?? ""]));

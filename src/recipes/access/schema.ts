@@ -75,6 +75,12 @@ export const accessConfigSchema = Object.freeze({
           role: ORG_ROLE,
           until: UNTIL,
           reason: REASON,
+          elevated: {
+            type: "object",
+            additionalProperties: false,
+            required: ["role", "until"],
+            properties: { role: ORG_ROLE, until: UNTIL, reason: REASON, breakGlass: UNTIL },
+          },
           teams: {
             type: "object",
             propertyNames: { pattern: SLUG },
@@ -85,7 +91,7 @@ export const accessConfigSchema = Object.freeze({
                 {
                   type: "object",
                   additionalProperties: false,
-                  properties: { role: TEAM_ROLE, until: UNTIL, reason: REASON },
+                  properties: { role: TEAM_ROLE, until: UNTIL, reason: REASON, breakGlass: UNTIL },
                 },
               ],
             },

@@ -42,11 +42,23 @@ export interface DeclaredTeam {
 /** A declared team membership; `role` omitted = the minimum the org role implies. */
 export interface DeclaredMembership extends TimeBound {
   role?: TeamRole;
+  /** Set by `grant --now`: applied outside a plan at this time, to be reviewed after the fact. */
+  breakGlass?: string;
+}
+
+/** A time-bound org role above the member's own: `role` applies until `until`, then the member's `role` again. */
+export interface ElevatedRole extends TimeBound {
+  role: OrgRole;
+  until: string;
+  /** Set by `grant --now`: applied outside a plan at this time, to be reviewed after the fact. */
+  breakGlass?: string;
 }
 
 /** A declared member. `teams` omitted: their memberships are not managed; `{}`: they are on no team. */
 export interface DeclaredMember extends TimeBound {
   role: OrgRole;
+  /** A time-bound org role (`sentry-rbac grant --org-role`). */
+  elevated?: ElevatedRole;
   teams?: Record<string, DeclaredMembership>;
 }
 
@@ -65,6 +77,19 @@ export type AccessChangeKind = "team" | "project-team" | "member" | "team-member
 
 /** What a change does (`create` a team, `add` a link or membership, `delete` a team, `remove` the others...). */
 export type AccessChangeAction = "create" | "add" | "update" | "remove" | "delete" | "invite" | "reinvite";
+
+/**
+ * The audit-log row that made the live difference a change undoes: `via` says how — a person (`user`), an API key or
+ * integration (`token`), the identity provider (`scim`), or Sentry itself (`sentry`, e.g. a creator put on their team).
+ */
+export interface ChangeCause {
+  event: string;
+  /** Email of a person, or the name of an integration. */
+  actor: string;
+  /** ISO time of the row. */
+  time: string;
+  via: "user" | "token" | "scim" | "sentry";
+}
 
 /** One step of a plan. `subject` is a slug, an email, `team/project` or `team/email`. */
 export interface AccessChange {
@@ -87,6 +112,10 @@ export interface AccessChange {
   to?: string;
   /** For member updates: the complete team set to send (Sentry's PUT replaces it); absent = read it first. */
   teamRoles?: Array<{ team: string; role: TeamRole | null }>;
+  /** Set when the change ends time-bound access whose `until` has passed (what `expire` applies). */
+  expired?: { until: string; reason?: string };
+  /** The audit row behind the live difference this change undoes; null when none in the window explains it. */
+  cause?: ChangeCause | null;
 }
 
 /** A change the token cannot make, with Sentry's reason; never in `changes`. */
@@ -99,6 +128,8 @@ export interface IdpOwnedEntry {
   kind: AccessChangeKind;
   subject: string;
   reason: string;
+  /** The audit row behind the difference (when the plan was explained). */
+  cause?: ChangeCause | null;
 }
 
 /** A live object that is neither declared nor ignored (removed only in authoritative mode). */
@@ -106,6 +137,8 @@ export interface UnmanagedEntry {
   kind: "team" | "member";
   subject: string;
   detail?: string;
+  /** The audit row that created it (when the plan was explained). */
+  cause?: ChangeCause | null;
 }
 
 /** A declared member whose invite is pending: not drift. */

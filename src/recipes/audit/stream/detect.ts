@@ -49,6 +49,10 @@ function holds(condition: AuditCondition, data: Record<string, unknown>): boolea
 /** True when a row matches a rule's events and conditions (thresholds aside). */
 export function ruleMatches(rule: AuditRule, row: AuditLogEntry): boolean {
   if (!rule.events.includes(row.event)) return false;
+  if (rule.exceptActors && rule.exceptActors.length > 0) {
+    const actor = actorName(row).toLowerCase();
+    if (rule.exceptActors.some((a) => a.toLowerCase() === actor)) return false;
+  }
   const data = row.data && typeof row.data === "object" ? row.data : {};
   return (rule.where ?? []).every((condition) => holds(condition, data));
 }

@@ -40,6 +40,11 @@ export interface AuditRule {
   events: string[];
   where?: AuditCondition[];
   threshold?: AuditThreshold;
+  /**
+   * Rows by these actors (email, or an integration's name) never match: the identity that applies access plans, so
+   * a rule such as `access-granted-outside-plan` names only grants made some other way (break-glass, the UI).
+   */
+  exceptActors?: string[];
   /** false turns a rule off (use it in an extending file to silence a shipped rule). */
   enabled?: boolean;
 }
@@ -68,6 +73,8 @@ export const DEFAULT_AUDIT_RULES: AuditRuleSet = deepFreeze({
     { id: "integration-added", title: "Integration added", severity: "medium", events: ["integration.add", "sentry-app.install", "sentry-app.add", "internal-integration.create"] },
     { id: "api-credential-created", title: "Auth token or API key created", severity: "medium", events: ["api-key.create", "org-auth-token.create", "internal-integration.add-token"] },
     { id: "api-credential-changed", title: "Auth token or API key edited or removed", severity: "low", events: ["api-key.edit", "api-key.remove", "org-auth-token.remove", "internal-integration.remove-token"] },
+    // Off until told who applies plans: without exceptActors every membership change would alert.
+    { id: "access-granted-outside-plan", title: "Member granted access outside a plan (break-glass or the UI)", severity: "medium", events: ["member.join-team", "member.edit"], exceptActors: [], enabled: false },
   ],
 });
 
@@ -80,7 +87,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 const SEVERITIES = new Set(["low", "medium", "high", "critical"]);
-const RULE_KEYS = new Set(["id", "title", "severity", "events", "where", "threshold", "enabled"]);
+const RULE_KEYS = new Set(["id", "title", "severity", "events", "where", "threshold", "exceptActors", "enabled"]);
 const CONDITION_KEYS = new Set(["field", "equals", "in", "notIn", "exists"]);
 
 function fail(where: string, problem: string): never {
@@ -126,6 +133,9 @@ function checkRule(raw: unknown, index: number): AuditRule {
     }
   }
   if (r.enabled !== undefined && typeof r.enabled !== "boolean") fail(at, "enabled must be true or false");
+  if (r.exceptActors !== undefined && (!Array.isArray(r.exceptActors) || !r.exceptActors.every((a) => typeof a === "string" && a !== ""))) {
+    fail(at, "exceptActors must be a list of emails or integration names");
+  }
   return r as unknown as AuditRule;
 }
 

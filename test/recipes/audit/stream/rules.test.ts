@@ -47,7 +47,7 @@ describe("DEFAULT_AUDIT_RULES", () => {
   it("is identical to the shipped rules/sentry-audit-rules.yaml and validates", async () => {
     const text = await readFile(new URL("../../../../rules/sentry-audit-rules.yaml", import.meta.url), "utf8");
     expect(parse(text)).toEqual(DEFAULT_AUDIT_RULES);
-    expect(parseAuditRules(text).map((r) => r.id)).toEqual(DEFAULT_AUDIT_RULES.rules.map((r) => r.id));
+    expect(parseAuditRules(text).map((r) => r.id)).toEqual(DEFAULT_AUDIT_RULES.rules.filter((r) => r.enabled !== false).map((r) => r.id));
   });
 
   it("fires each rule on its fixture and stays silent on the benign twin", async () => {
@@ -68,13 +68,25 @@ describe("DEFAULT_AUDIT_RULES", () => {
       "api-credential-created": { fires: [row("org-auth-token.create", { name: "ci", scopes: ["org:ci"] }), row("api-key.create", { label: "legacy" })], twin: [row("projectkey.create", { public_key: "abc" })] },
       "api-credential-changed": { fires: [row("org-auth-token.remove", { name: "ci" }), row("api-key.remove", { label: "legacy" })], twin: [row("projectkey.remove", { public_key: "abc" })] },
     };
-    expect(Object.keys(cases).sort()).toEqual(DEFAULT_AUDIT_RULES.rules.map((r) => r.id).sort());
+    expect(Object.keys(cases).sort()).toEqual(DEFAULT_AUDIT_RULES.rules.filter((r) => r.enabled !== false).map((r) => r.id).sort());
     for (const [id, { fires, twin }] of Object.entries(cases)) {
       const fired = detectAuditAlerts(fires, DEFAULT_AUDIT_RULES).filter((a) => a.rule === id);
       expect(fired.length, `${id} fires`).toBeGreaterThan(0);
       expect(fired[0]?.rows.every((rowId) => fires.some((r) => String(r.id) === rowId)), `${id} names its rows`).toBe(true);
       expect(detectAuditAlerts(twin, DEFAULT_AUDIT_RULES).filter((a) => a.rule === id), `${id} twin`).toEqual([]);
     }
+  });
+
+  it("access-granted-outside-plan is shipped off; turned on with exceptActors it names grants not made by the plan's identity", () => {
+    expect(detectAuditAlerts([row("member.join-team", { email: "kai@acme.test", team_slug: "payments" }, { actor: 5 })], DEFAULT_AUDIT_RULES)
+      .filter((a) => a.rule === "access-granted-outside-plan")).toEqual([]);
+    const shipped = DEFAULT_AUDIT_RULES.rules.find((r) => r.id === "access-granted-outside-plan");
+    const rules = { version: 1 as const, extends: "default" as const, rules: [{ ...shipped!, exceptActors: ["u1@acme.test"], enabled: true }] };
+    const byPlan = row("member.join-team", { email: "kai@acme.test", team_slug: "payments" }, { actor: 1 });
+    const breakGlass = row("member.join-team", { email: "kai@acme.test", team_slug: "payments" }, { actor: 5 });
+    const alerts = detectAuditAlerts([byPlan, breakGlass], rules).filter((a) => a.rule === "access-granted-outside-plan");
+    expect(alerts.map((a) => ({ rows: a.rows, actor: a.actor }))).toEqual([{ rows: [String(breakGlass.id)], actor: "u5@acme.test" }]);
+    expect(() => parseAuditRules("version: 1\nrules:\n  - { id: x, title: x, severity: low, events: [member.edit], exceptActors: [1] }\n")).toThrow(/exceptActors must be a list/);
   });
 
   it("raises one mass-removal alert naming the five rows, with a stable id", () => {
