@@ -20,7 +20,10 @@ async function collectPlans(ctx: CommandContext, files: readonly string[]): Prom
   for (const file of files) {
     const input = await readAccessInput(ctx, file, { plans: true });
     if ("plans" in input) out.push(...input.plans.map((plan) => ({ plan, saved: true })));
-    else out.push({ plan: await planAccess(orgClient(ctx, input.config.organization), input.config), saved: false });
+    else {
+      const plan = await planAccess(orgClient(ctx, input.config.organization), input.config).catch((error: unknown) => Promise.reject(cliErrorFor(error, file)));
+      out.push({ plan, saved: false });
+    }
   }
   return out;
 }

@@ -1,12 +1,12 @@
 // What `plan` and `apply` share: reading access files and saved plans, and turning refusals into exit statuses.
-import { isValidationError } from "../../http/errors.js";
-import { isAccessPlanError, parseAccessConfig } from "../../recipes/access/index.js";
+import { isAccessFileError, isAccessPlanError, parseAccessConfig } from "../../recipes/access/index.js";
 import type { AccessConfig, AccessPlan } from "../../recipes/access/index.js";
 import type { CommandContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "./isolate.js";
 
+const SCHEMA_HINT = "`sentry-rbac schema` prints the JSON Schema of the file.";
 const FILE_HINT = "Pass an access file (YAML or JSON; `sentry-rbac schema` prints its JSON Schema) or a plan saved with `plan --out`.";
 
 /** An input of `plan`/`apply`: an access file, or saved plans. */
@@ -36,16 +36,20 @@ export async function readAccessInput(ctx: CommandContext, file: string, options
   try {
     return { file, config: parseAccessConfig(text) };
   } catch (error) {
-    if (isValidationError(error)) throw new UsageError(`${file}: ${error.detail}`, "`sentry-rbac schema` prints the JSON Schema of the file.");
-    throw error;
+    throw cliErrorFor(error, file);
   }
 }
 
 /**
- * An AccessPlanError as the CLI reports it: refusals exit 6, token problems 3; anything else is rethrown.
- * @example catch (error) { throw cliErrorFor(error); }
+ * An access-as-code error as the CLI reports it: a fault of `file` (invalid, or a reference to nothing) exits 2
+ * naming the file, refusals exit 6, token problems 3; anything else is returned as it is.
+ * @example catch (error) { throw cliErrorFor(error, "sentry-access.yaml"); }
  */
-export function cliErrorFor(error: unknown): unknown {
+export function cliErrorFor(error: unknown, file?: string): unknown {
+  if (isAccessFileError(error)) {
+    const hint = error.detail.startsWith("invalid") ? SCHEMA_HINT : "Correct the file: a project must exist in Sentry; a team or member must exist in the file or in Sentry.";
+    return new UsageError(`${file ?? "access file"}: ${error.detail}`, hint);
+  }
   if (!isAccessPlanError(error)) return error;
   const exitCode = error.code === "token" ? ExitCode.auth : error.code === "invalid-plan" ? ExitCode.usage : ExitCode.refused;
   return new CliError(error.message, { exitCode, hint: error.hint });

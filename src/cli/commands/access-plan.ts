@@ -48,7 +48,7 @@ export async function planFiles(ctx: CommandContext, files: readonly string[]): 
     try {
       plans.push(await planAccess(orgClient(ctx, input.config.organization), input.config));
     } catch (error) {
-      throw cliErrorFor(error);
+      throw cliErrorFor(error, input.file);
     }
   }
   return plans;

@@ -1,20 +1,19 @@
 /**
  * The diff per area — teams, project links, members, team memberships — between the declared file and the live
  * organization, as changes plus the lists that are not changes (IdP-owned differences, unmanaged objects, pending
- * invites, access about to expire). Pure: no requests.
+ * invites, access about to expire). Pure: no requests. Every project and team the file refers to exists (in the
+ * file or live): `planAccess` checks the references first (references.ts).
  */
 import { minimumTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { effectiveTeamRole, type LiveMember, type LiveState } from "./live.js";
 import { endsSoon, hasEnded } from "./time.js";
 import type {
-  AccessChange, AccessConfig, BlockedChange, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry,
+  AccessChange, AccessConfig, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry,
 } from "./types.js";
 
 /** What the diff found. */
 export interface AccessDiff {
   changes: AccessChange[];
-  /** Changes that cannot be made whatever the token (an unknown team or project). */
-  impossible: BlockedChange[];
   idpOwned: IdpOwnedEntry[];
   unmanaged: UnmanagedEntry[];
   pending: PendingEntry[];
@@ -24,8 +23,6 @@ export interface AccessDiff {
 /** Inputs of {@link diffAccess} besides the file and the live state. */
 export interface DiffContext {
   now: Date;
-  /** Every project slug of the organization that the file refers to and exists. */
-  projects: ReadonlySet<string>;
   /** The calling member, whom Sentry adds to every team it creates. */
   caller: LiveMember | undefined;
 }
@@ -56,12 +53,12 @@ export function isReduction(change: AccessChange): boolean {
 }
 
 class Diff {
-  readonly out: AccessDiff = { changes: [], impossible: [], idpOwned: [], unmanaged: [], pending: [], expiring: [] };
+  readonly out: AccessDiff = { changes: [], idpOwned: [], unmanaged: [], pending: [], expiring: [] };
   readonly created = new Set<string>();
   constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {}
 
   teams(): void {
-    const { config, live, ctx, out } = this;
+    const { config, live, out } = this;
     const ignored = globMatcher(config.policy.ignore.teams);
     for (const [slug, team] of Object.entries(config.teams)) {
       const current = live.teams.get(slug);
@@ -75,10 +72,7 @@ class Diff {
       if (team.projects === undefined) continue;
       const linked = new Set(current?.projects ?? []);
       for (const project of team.projects) {
-        if (linked.has(project)) continue;
-        const change: AccessChange = { kind: "project-team", action: "add", subject: `${slug}/${project}`, team: slug, project };
-        if (ctx.projects.has(project)) out.changes.push(change);
-        else out.impossible.push({ ...change, reason: `there is no project ${project} in ${live.organization}` });
+        if (!linked.has(project)) out.changes.push({ kind: "project-team", action: "add", subject: `${slug}/${project}`, team: slug, project });
       }
       for (const project of linked) {
         if (!team.projects.includes(project)) out.changes.push({ kind: "project-team", action: "remove", subject: `${slug}/${project}`, team: slug, project });
@@ -153,14 +147,13 @@ class Diff {
     return out;
   }
 
-  /** The teams an invite carries: known, not SCIM-managed ones (others are reported). */
+  /** The teams an invite carries: those not managed by SCIM (the others are reported). */
   private inviteTeams(email: string, teams: Array<{ team: string }>): Array<{ team: string; role: null }> {
     const out: Array<{ team: string; role: null }> = [];
     for (const { team } of teams) {
       const subject = `${team}/${email}`;
       if (this.live.teams.get(team)?.idp) this.out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
-      else if (this.live.teams.has(team) || this.created.has(team)) out.push({ team, role: null });
-      else this.out.impossible.push({ kind: "team-member", action: "add", subject, team, email, reason: `there is no team ${team} in the file or in ${this.live.organization}` });
+      else out.push({ team, role: null });
     }
     return out;
   }
@@ -207,10 +200,6 @@ class Diff {
     for (const [team, role] of wanted) {
       const liveTeam = live.teams.get(team);
       const subject = `${team}/${email}`;
-      if (!liveTeam && !this.created.has(team)) {
-        out.impossible.push({ kind: "team-member", action: "add", subject, team, ...base, to: role, reason: `there is no team ${team} in the file or in ${live.organization}` });
-        continue;
-      }
       const held = current.teams.get(team);
       if (liveTeam?.idp) {
         if (held === undefined) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });

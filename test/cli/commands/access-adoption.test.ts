@@ -61,6 +61,14 @@ describe("a reference to something that does not exist is an error of the file (
     expect(writesOf(cli.emu)).toEqual([]);
   });
 
+  it("with teams: authoritative, a member's team that the file does not declare would be deleted: an error too", async () => {
+    const cli = demoCli();
+    const text = (await dumpText(cli)).replace("  teams: additive", "  teams: authoritative").replace(/^ {2}notifications:\n(?: {4}.*\n)+/m, "");
+    const run = await runWith(["plan", "acme.yaml"], cli.options({ files: { "acme.yaml": text } }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`line ${positionOf(text, "notifications: contributor").line}, column 7: team "notifications" is not in the file, so the plan deletes it (teams: authoritative)`);
+  });
+
   it("a team declared in the file counts as existing", async () => {
     const cli = demoCli();
     const text = (await dumpText(cli))
