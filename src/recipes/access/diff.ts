@@ -55,7 +55,10 @@ export function isReduction(change: AccessChange): boolean {
 class Diff {
   readonly out: AccessDiff = { changes: [], idpOwned: [], unmanaged: [], pending: [], expiring: [] };
   readonly created = new Set<string>();
-  constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {}
+  private readonly ignoredTeam: (slug: string) => boolean;
+  constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {
+    this.ignoredTeam = globMatcher(config.policy.ignore.teams);
+  }
 
   teams(): void {
     const { config, live, out } = this;
@@ -159,8 +162,18 @@ class Diff {
   }
 
   /**
+   * Whether the file manages who is on `team`: only a declared team that no ignore pattern matches. The members of
+   * an unmanaged or ignored team are unmanaged too until the team is declared: a member's `teams` map that does not
+   * list it takes no one off it.
+   */
+  private managesMembersOf(team: string): boolean {
+    return team in this.config.teams && !this.ignoredTeam(team);
+  }
+
+  /**
    * The team set a role change sends (Sentry's PUT replaces it): the live set plus the declared one for a promotion
-   * (nothing is taken away before the removals), the declared set for a demotion (applied last); SCIM teams as they are.
+   * (nothing is taken away before the removals), the declared set for a demotion (applied last); SCIM teams and teams
+   * whose members the file does not manage as they are.
    */
   private teamSet(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, reduction: boolean) {
     const set = new Map<string, TeamRole | null>();
@@ -168,6 +181,7 @@ class Diff {
     const keep = (team: string, role: TeamRole | null) => set.set(team, role === null || role === minimum || (minimum === "admin") ? null : role);
     for (const [team, role] of current.teams) {
       if (this.live.teams.get(team)?.idp) set.set(team, null);
+      else if (!this.managesMembersOf(team)) set.set(team, role === minimum || minimum === "admin" ? null : role);
       else if (!reduction || member.teams === undefined) keep(team, member.teams === undefined && reduction ? null : role);
     }
     for (const { team, role } of member.teams === undefined ? [] : teams) {
@@ -212,9 +226,8 @@ class Diff {
         if (role !== declaredTeamRole(member.role, undefined)) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: minimumTeamRole(member.role), to: role });
       } else if (held !== role) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: held, to: role });
     }
-    const ignoredTeam = globMatcher(this.config.policy.ignore.teams);
     for (const [team, held] of current.teams) {
-      if (wanted.has(team) || ignoredTeam(team)) continue;
+      if (wanted.has(team) || !this.managesMembersOf(team)) continue;
       const subject = `${team}/${email}`;
       if (live.teams.get(team)?.idp) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: remove them in the identity provider" });
       else out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: "not in the member's teams" });
