@@ -15,6 +15,8 @@ import type {
 export interface AccessDiff {
   changes: AccessChange[];
   idpOwned: IdpOwnedEntry[];
+  /** What the reader should know that is no change (e.g. a declared team role the org role overrides). */
+  notes: string[];
   unmanaged: UnmanagedEntry[];
   pending: PendingEntry[];
   expiring: ExpiringEntry[];
@@ -40,6 +42,11 @@ function declaredTeamRole(orgRole: OrgRole, role: TeamRole | undefined): TeamRol
   return effectiveTeamRole(orgRole, role ?? null);
 }
 
+/** `a manager`, `an owner`. */
+function article(role: string): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}
+
 function rank(role: string | undefined): number {
   return role === undefined ? -1 : orgRoleDefinition(role as OrgRole).priority;
 }
@@ -53,7 +60,7 @@ export function isReduction(change: AccessChange): boolean {
 }
 
 class Diff {
-  readonly out: AccessDiff = { changes: [], idpOwned: [], unmanaged: [], pending: [], expiring: [] };
+  readonly out: AccessDiff = { changes: [], idpOwned: [], notes: [], unmanaged: [], pending: [], expiring: [] };
   readonly created = new Set<string>();
   private readonly ignoredTeam: (slug: string) => boolean;
   constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {
@@ -120,6 +127,7 @@ class Diff {
     }
     if (endsSoon(member.until, ctx.now)) out.expiring.push({ kind: "member", subject: email, until: member.until ?? "", ...(member.reason ? { reason: member.reason } : {}) });
     const teams = this.liveTeamsFor(email, member);
+    this.overriddenRoles(email, member, teams);
     if (!current) {
       const teamRoles = this.inviteTeams(email, teams);
       const hasRoles = teams.some((t) => t.role !== undefined && t.role !== minimumTeamRole(member.role));
@@ -127,14 +135,43 @@ class Diff {
       return;
     }
     if (current.pending) return this.pendingMember(email, member, current);
+    let implied = new Set<string>();
     if (member.role !== current.role) {
       if (current.idpRoleRestricted) out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
       else {
+        implied = this.impliedAdmin(member, current, teams);
         const change: AccessChange = { kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role };
-        out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)) });
+        const note = implied.size === 0 ? undefined
+          : `team role admin on ${[...implied].join(", ")}: Sentry gives ${article(member.role)} admin on each of their teams (implied by the org role, not a step of its own)`;
+        out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)), ...(note ? { note } : {}) });
       }
     }
-    if (member.teams !== undefined) this.memberships(email, member, current, teams);
+    if (member.teams !== undefined) this.memberships(email, member, current, teams, implied);
+  }
+
+  /**
+   * The teams on which an org-role change makes the member admin by itself: Sentry's minimum team role of manager
+   * and owner is admin (`get_minimum_team_role`, src/sentry/roles/manager.py; `is_minimum_role_for` in
+   * SENTRY_TEAM_ROLES), so a contributor the member stays on becomes admin with the role — no step of its own.
+   */
+  private impliedAdmin(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string }>): Set<string> {
+    const implied = new Set<string>();
+    if (minimumTeamRole(member.role) !== "admin") return implied;
+    const declared = new Set(teams.map((t) => t.team));
+    for (const [team, held] of current.teams) {
+      const stays = member.teams === undefined || declared.has(team) || !this.managesMembersOf(team);
+      if (held === "contributor" && stays) implied.add(team);
+    }
+    return implied;
+  }
+
+  /** A declared `contributor` that the org role overrides: the file says what Sentry will not do. */
+  private overriddenRoles(email: string, member: DeclaredMember, teams: Array<{ team: string; role: TeamRole | undefined }>): void {
+    if (minimumTeamRole(member.role) !== "admin") return;
+    for (const { team, role } of teams) {
+      if (role !== "contributor") continue;
+      this.out.notes.push(`members.${email}.teams.${team} says contributor, but Sentry gives ${article(member.role)} admin on each of their teams: write admin (or leave the role out) so that the file says what Sentry does`);
+    }
   }
 
   /** Declared memberships still in force, expiring ones listed. */
@@ -207,7 +244,8 @@ class Diff {
     }
   }
 
-  private memberships(email: string, member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>): void {
+  /** The membership steps of a member on Sentry; `implied`: teams whose new role comes with the org role. */
+  private memberships(email: string, member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, implied: ReadonlySet<string>): void {
     const { out, live } = this;
     const wanted = new Map(teams.map((t) => [t.team, declaredTeamRole(member.role, t.role)]));
     const base = { email, memberId: current.id };
@@ -215,6 +253,7 @@ class Diff {
       const liveTeam = live.teams.get(team);
       const subject = `${team}/${email}`;
       const held = current.teams.get(team);
+      if (implied.has(team)) continue;
       if (liveTeam?.idp) {
         if (held === undefined) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
         else if (held !== role) out.idpOwned.push({ kind: "team-member", subject, reason: `SCIM manages this team's members (role ${held}; file: ${role})` });

@@ -156,7 +156,7 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
     return reason === undefined;
   });
   changes = blockDependents(changes, blocked);
-  const notes: string[] = [];
+  const notes: string[] = [...diff.notes];
   if (changes.some((c) => c.action === "invite" || c.action === "reinvite")) {
     const history = options.inviteHistory === false ? [] : await inviteHistory(org, now, notes);
     changes = capInvites(changes, blocked, history, { ...DEFAULT_LIMITS, ...options.inviteLimits }, token.userId);
