@@ -5,10 +5,10 @@ import { dumpWithOwnership } from "../../recipes/access/dump.js";
 import { accessConfigSchema, formatAccessConfig, planAccess, renderPlanMarkdown, renderPlanText } from "../../recipes/access/index.js";
 import type { AccessPlan } from "../../recipes/access/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";
-import { ExitStatus } from "../errors.js";
+import { type CliError, ExitStatus } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { cliErrorFor, orgClient, readAccessInput } from "./access-files.js";
+import { cliErrorFor, orgClient, railRefusal, readAccessInput } from "./access-files.js";
 
 interface DumpFlags {
   out?: string;
@@ -55,13 +55,13 @@ export async function planFiles(ctx: CommandContext, files: readonly string[]): 
 }
 
 /**
- * The exit status of finished plans: refused (6) when a rail broke, changes (5) when there is anything to do or
- * blocked, else none.
+ * The exit status of finished plans: refused (6, saying which rail, the numbers and the next step) when a rail
+ * broke, changes (5) when there is anything to do or blocked, else none.
  * @example const status = planStatus(plans); if (status) throw status;
  */
-export function planStatus(plans: readonly AccessPlan[]): ExitStatus | undefined {
-  const refused = plans.filter((p) => p.violations.length > 0);
-  if (refused.length > 0) return new ExitStatus(ExitCode.refused, `refused by the safety rails: ${refused.map((p) => p.organization).join(", ")}`);
+export function planStatus(plans: readonly AccessPlan[]): CliError | undefined {
+  const refusal = railRefusal(plans);
+  if (refusal) return refusal;
   const pending = plans.reduce((n, p) => n + p.changes.length + p.blocked.length, 0);
   return pending > 0 ? new ExitStatus(ExitCode.changes, `${pending} change(s) planned`) : undefined;
 }
