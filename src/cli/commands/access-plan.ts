@@ -1,11 +1,11 @@
 // `sentry-rbac schema | dump | plan`: access as code, the reading half (nothing here writes to Sentry).
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import { dumpWithOwnership } from "../../recipes/access/dump.js";
 import { accessConfigSchema, formatAccessConfig, planAccess, renderPlanMarkdown, renderPlanText } from "../../recipes/access/index.js";
 import type { AccessPlan } from "../../recipes/access/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";
-import { type CliError, ExitStatus } from "../errors.js";
+import { type CliError, ExitStatus, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { cliErrorFor, orgClient, railRefusal, readAccessInput } from "./access-files.js";
@@ -13,17 +13,26 @@ import { cliErrorFor, orgClient, railRefusal, readAccessInput } from "./access-f
 interface DumpFlags {
   out?: string;
   format: "yaml" | "json";
+  force?: boolean;
+}
+
+function existsError(file: string): UsageError {
+  return new UsageError(`${file} exists: dump does not overwrite a file (it may hold hand edits)`, "Pass --force to replace it, or another --out.");
 }
 
 async function dump(io: CliIo, flags: DumpFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   try {
+    const out = flags.out;
+    // Checked before reading Sentry, and again by the exclusive create ("wx") in case the file appears meanwhile.
+    if (out !== undefined && flags.force !== true && await stat(out).then(() => true, () => false)) throw existsError(out);
     const { config, idpOwned } = await dumpWithOwnership(orgClient(ctx, ctx.requireOrg()));
     const text = formatAccessConfig(config, flags.format, idpOwned);
-    if (flags.out === undefined) ctx.write(text);
+    if (out === undefined) ctx.write(text);
     else {
-      await writeFile(flags.out, text, "utf8");
-      ctx.note(`Wrote ${Object.keys(config.members).length} members and ${Object.keys(config.teams).length} teams of ${config.organization} to ${flags.out}.`);
+      await writeFile(out, text, { encoding: "utf8", flag: flags.force === true ? "w" : "wx" }).catch((error: unknown) =>
+        Promise.reject((error as { code?: unknown }).code === "EEXIST" ? existsError(out) : error));
+      ctx.note(`Wrote ${Object.keys(config.members).length} members and ${Object.keys(config.teams).length} teams of ${config.organization} to ${out}.`);
     }
   } finally {
     await ctx.close();
@@ -106,7 +115,8 @@ export function registerAccessPlanCommands(program: Command, io: CliIo): void {
   program
     .command("dump")
     .description("write the live organization as an access file (pending invites and IdP-owned objects included)")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file instead of stdout (refused if it exists, unless --force)")
+    .option("--force", "replace an existing --out file")
     .addOption(new Option("--format <format>", "file format").choices(["yaml", "json"]).default("yaml"))
     .action((flags: DumpFlags, command: Command) => dump(io, flags, command));
   program
