@@ -42,11 +42,6 @@ function declaredTeamRole(orgRole: OrgRole, role: TeamRole | undefined): TeamRol
   return effectiveTeamRole(orgRole, role ?? null);
 }
 
-/** `a manager`, `an owner`. */
-function article(role: string): string {
-  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
-}
-
 function rank(role: string | undefined): number {
   return role === undefined ? -1 : orgRoleDefinition(role as OrgRole).priority;
 }
@@ -142,7 +137,7 @@ class Diff {
         implied = this.impliedAdmin(member, current, teams);
         const change: AccessChange = { kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role };
         const note = implied.size === 0 ? undefined
-          : `team role admin on ${[...implied].join(", ")}: Sentry gives ${article(member.role)} admin on each of their teams (implied by the org role, not a step of its own)`;
+          : `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`;
         out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)), ...(note ? { note } : {}) });
       }
     }
@@ -170,7 +165,7 @@ class Diff {
     if (minimumTeamRole(member.role) !== "admin") return;
     for (const { team, role } of teams) {
       if (role !== "contributor") continue;
-      this.out.notes.push(`members.${email}.teams.${team} says contributor, but Sentry gives ${article(member.role)} admin on each of their teams: write admin (or leave the role out) so that the file says what Sentry does`);
+      this.out.notes.push(`members.${email}.teams.${team} says contributor, but the ${member.role} org role makes them admin of each of their teams in Sentry: write admin (or leave the role out) so that the file says what Sentry does`);
     }
   }
 
