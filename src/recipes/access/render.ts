@@ -90,7 +90,11 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
   }
   const nothing = nothingToDo(plan);
   if (nothing !== undefined) out.push("", nothing);
-  else if (plan.changes.length > 0) out.push("", "```diff", ...plan.changes.map((c) => describeChange(c).replace(/^~/, "!").replace(/`/g, "'")), "```");
+  else if (plan.changes.length > 0) {
+    // A change's note (e.g. the team roles an org role implies) as a context line of the diff.
+    const lines = plan.changes.flatMap((c) => [describeChange(c).replace(/^~/, "!"), ...(c.note ? [`    note: ${clean(c.note)}`] : [])]);
+    out.push("", "```diff", ...lines.map((line) => line.replace(/`/g, "'")), "```");
+  }
   const table = (title: string, head: string[], rows: string[][]) => {
     if (rows.length === 0) return;
     out.push("", `<details><summary>${title} (${rows.length})</summary>`, "", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`,
@@ -101,6 +105,7 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
   table("Unmanaged", ["kind", "subject", "detail"], plan.unmanaged.map((e) => [e.kind, e.subject, e.detail ?? ""]));
   table("Pending invites", ["email", "role", "expires"], plan.pending.map((p) => [p.email, p.role, p.expiresAt.slice(0, 10)]));
   table("Expiring within 14 days", ["kind", "subject", "until", "reason"], plan.expiring.map((e) => [e.kind, e.subject, e.until, e.reason ?? ""]));
+  if (plan.notes.length > 0) out.push("", "**Notes**", "", ...plan.notes.map((n) => `- ${cell(n)}`));
   out.push("", `<sub>fingerprint \`${plan.fingerprint}\` · apply with \`sentry-rbac apply plan.json\`</sub>`);
   return `${out.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 // Issue 21 at the recipe level: unmanaged teams' memberships, and team roles the org role implies.
 import { afterEach, describe, expect, it } from "vitest";
-import { applyAccessPlan, dumpAccess, formatAccessConfig, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
+import { applyAccessPlan, dumpAccess, formatAccessConfig, parseAccessConfig, planAccess, renderPlanMarkdown } from "../../../src/recipes/index.js";
 import type { AccessConfig, AccessPlan } from "../../../src/recipes/index.js";
 import { closeClients, harness } from "../../resources/helpers.js";
 import { NOW, outside, readBack } from "./helpers.js";
@@ -75,6 +75,9 @@ describe("team roles implied by the org role", () => {
     expect(plan.changes[0]?.note).toBe("team role admin on identity comes with the manager org role (Sentry's minimum team role for it), not a step of its own");
     // The file says contributor, which Sentry cannot keep for a manager: the plan says so.
     expect(plan.notes.join("\n")).toMatch(/members\.alex\.nguyen@acme\.test\.teams\.identity says contributor/);
+    const markdown = renderPlanMarkdown(plan);
+    expect(markdown).toMatch(/^! member alex\.nguyen@acme\.test update role member → manager\n {4}note: team role admin on identity comes with/m);
+    expect(markdown).toMatch(/\*\*Notes\*\*\n\n- members\.alex\.nguyen@acme\.test\.teams\.identity says contributor/);
     expect((await applyAccessPlan(sentry, plan)).failed).toEqual([]);
     expect((await readBack(emu)).members["alex.nguyen@acme.test"]?.role).toBe("manager");
     expect((await planAccess(sentry, promoted, opts)).changes).toEqual([]);
