@@ -6,7 +6,7 @@ import { createFakeIo } from "../helpers.js";
 
 /** The banner as a POSIX shell sees it after `eval`: every SENTRY_* variable it exports. */
 function banner(stdout: string): Record<string, string> {
-  const out = execFileSync("sh", ["-c", 'eval "$1"; env', "sh", stdout], { encoding: "utf8", env: {} });
+  const out = execFileSync("sh", ["-c", 'eval "$1"; env', "sh", stdout], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
   return Object.fromEntries(out.split("\n").filter((line) => line.startsWith("SENTRY_")).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
 }
 
@@ -33,7 +33,7 @@ describe("sentry-rbac emulator", () => {
 
   it("quotes exported values so any value survives eval", () => {
     const value = "it's $HOME `id` \\ \"x\"";
-    const out = execFileSync("sh", ["-c", 'eval "$1"; printf %s "$X"', "sh", shellExport("X", value)], { encoding: "utf8", env: {} });
+    const out = execFileSync("sh", ["-c", 'eval "$1"; printf %s "$X"', "sh", shellExport("X", value)], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
     expect(out).toBe(value);
     expect(shellExport("SENTRY_ORG", "acme")).toBe("export SENTRY_ORG='acme'");
   });
