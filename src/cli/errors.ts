@@ -3,6 +3,7 @@
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
 import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors.js";
+import { isIdpManagedRefusal } from "../http/hints.js";
 import { REDACTED } from "../http/redact.js";
 import type { ExitCode } from "./exit-codes.js";
 
@@ -161,7 +162,8 @@ export function formatError(error: unknown, secrets: Iterable<string> = []): str
   const lines = [`error: ${cliWords(headline(error))}`];
   const hint = isCliError(error) || isSentryApiError(error) || isSentryNetworkError(error) ? error.hint : undefined;
   if (hint) lines.push(`hint: ${cliWords(hint)}`);
-  if (isPermissionError(error) && error.requiredScopes.length > 0) {
+  // A SCIM-managed object is refused whatever the scopes: listing them would send the reader after the token.
+  if (isPermissionError(error) && error.requiredScopes.length > 0 && !isIdpManagedRefusal(error.status, error.detail)) {
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);
   }
   if (isSentryApiError(error) && error.requestId) lines.push(`request id: ${error.requestId}`);

@@ -21,6 +21,20 @@ export interface HintInput {
 // Sentry's answer when `admin` is assigned on an organization with team roles (facts §4).
 const RETIRED_ADMIN = /role 'admin' is deprecated/i;
 
+// Sentry's 403 for a change to a SCIM-provisioned team or member, whatever the caller's role or scopes
+// (team_details.py `can_modify_idp_team`, organization_member_team_details.py `team.idp_provisioned`,
+// organization_member/details.py `idp:provisioned`).
+const IDP_MANAGED = /managed through your organization's identity provider/i;
+
+/**
+ * True for Sentry's refusal to change a team or member that the identity provider (SCIM) manages: no token or
+ * role can override it, so it is not a permission problem of the token.
+ * @example isIdpManagedRefusal("This team is managed through your organization's identity provider.") // true
+ */
+export function isIdpManagedRefusal(status: number, detail: string | undefined): boolean {
+  return status === 403 && IDP_MANAGED.test(detail ?? "");
+}
+
 const TOKEN_PAGE = "https://sentry.io/settings/account/api/auth-tokens/";
 
 function isScim(path: string): boolean {
@@ -60,6 +74,9 @@ export function hintFor(input: HintInput): string | undefined {
   if (status === 403 && isScim(input.path) && !input.usedScimToken) {
     const scopes = input.requiredScopes?.length ? `a token with one of ${input.requiredScopes.join(", ")}, or ` : "";
     return `SCIM endpoints need ${scopes}the SCIM bearer token from Organization Settings > Auth > SCIM (an org auth token carries only org:ci): pass it as \`scimToken\` (or set SENTRY_SCIM_TOKEN).`;
+  }
+  if (isIdpManagedRefusal(status, input.detail)) {
+    return "The identity provider (SCIM) manages this team or member: make the change there (e.g. Okta, Entra ID groups); no Sentry token or role can override it.";
   }
   if (status === 401) {
     return "The token is missing, invalid, expired or revoked: check `token` / SENTRY_AUTH_TOKEN.";

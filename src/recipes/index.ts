@@ -47,6 +47,7 @@ export {
   describeChange,
   dumpAccess,
   formatAccessConfig,
+  isAccessFileError,
   isAccessPlanError,
   parseAccessConfig,
   planAccess,

@@ -4,10 +4,9 @@ import { applyAccessPlan, planAccess, renderApplyText, renderPlanText } from "..
 import type { AccessApplyReport, AccessPlan } from "../../recipes/access/index.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";
 import { createCommandContext, type CommandContext } from "../context.js";
-import { ExitStatus, PartialFailureError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { PartialFailureError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { cliErrorFor, orgClient, readAccessInput } from "./access-files.js";
+import { blockedFailure, cliErrorFor, orgClient, railRefusal, readAccessInput } from "./access-files.js";
 
 interface Planned {
   plan: AccessPlan;
@@ -20,7 +19,10 @@ async function collectPlans(ctx: CommandContext, files: readonly string[]): Prom
   for (const file of files) {
     const input = await readAccessInput(ctx, file, { plans: true });
     if ("plans" in input) out.push(...input.plans.map((plan) => ({ plan, saved: true })));
-    else out.push({ plan: await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }), saved: false });
+    else {
+      const plan = await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }).catch((error: unknown) => Promise.reject(cliErrorFor(error, file)));
+      out.push({ plan, saved: false });
+    }
   }
   return out;
 }
@@ -31,12 +33,16 @@ async function apply(io: CliIo, files: string[], flags: DestructiveFlags, comman
   try {
     const planned = await collectPlans(ctx, files).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
     if (table) ctx.write(planned.map(({ plan }) => renderPlanText(plan)).join("\n"));
-    const refused = planned.filter(({ plan }) => plan.violations.length > 0);
-    if (refused.length > 0) throw new ExitStatus(ExitCode.refused, "refused by the safety rails: nothing was changed");
+    const plans = planned.map(({ plan }) => plan);
+    const refusal = railRefusal(plans, "Nothing was changed.");
+    if (refusal) throw refusal;
+    const blocked = blockedFailure(plans);
     const total = planned.reduce((n, { plan }) => n + plan.changes.length, 0);
     if (total === 0) {
       if (ctx.format === "json") ctx.write(`${JSON.stringify([], null, 2)}\n`);
       ctx.note("Nothing to apply.");
+      if (blocked && flags.dryRun !== true) throw blocked;
+      if (blocked) ctx.note(blocked.message);
       return;
     }
     const orgs = planned.map(({ plan }) => plan.organization).join(", ");
@@ -56,10 +62,17 @@ async function apply(io: CliIo, files: string[], flags: DestructiveFlags, comman
     } finally {
       bar.stop();
     }
-    if (ctx.format === "json") ctx.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    // The blocked changes belong to the outcome: the file asked for them and they were not made.
+    const documents = reports.map((report, index) => ({ ...report, blocked: planned[index]?.plan.blocked ?? [] }));
+    if (ctx.format === "json") ctx.write(`${JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2)}\n`);
     else ctx.write(reports.map(renderApplyText).join("\n"));
     const failed = reports.reduce((n, r) => n + r.failed.length, 0);
-    if (failed > 0) throw new PartialFailureError(`${failed} of ${total} step(s) failed`, "Run plan and apply again: finished steps are not repeated, and every step is safe to retry.");
+    if (failed > 0) {
+      const also = blocked ? `; ${plans.reduce((n, p) => n + p.blocked.length, 0)} more blocked (see the plan)` : "";
+      throw new PartialFailureError(`${failed} of ${total} step(s) failed${also}`, "Run plan and apply again: finished steps are not repeated, and every step is safe to retry.");
+    }
+    if (blocked && flags.dryRun !== true) throw blocked;
+    if (blocked) ctx.note(blocked.message);
   } finally {
     await ctx.close();
   }
@@ -68,7 +81,8 @@ async function apply(io: CliIo, files: string[], flags: DestructiveFlags, comman
 const APPLY_HELP = `
 Applies an access file (planned now) or a plan saved with \`plan --out\` (refused when the organization changed
 since). Asks before changing anything unless --yes; off a terminal --yes is required.
-Exit status: 0 applied (or nothing to do), 1 some steps failed (re-run to converge), 6 refused (rail or stale plan).
+Exit status: 0 applied (or nothing to do), 1 some steps failed (re-run to converge) or were blocked (the token
+cannot make them; the others were made), 2 invalid file, 6 refused (rail or stale plan).
 
 Examples:
   $ sentry-rbac apply sentry-access.yaml --dry-run

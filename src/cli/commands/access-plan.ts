@@ -1,29 +1,38 @@
 // `sentry-rbac schema | dump | plan`: access as code, the reading half (nothing here writes to Sentry).
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import { dumpWithOwnership } from "../../recipes/access/dump.js";
 import { accessConfigSchema, formatAccessConfig, planAccess, renderPlanMarkdown, renderPlanText } from "../../recipes/access/index.js";
 import type { AccessPlan } from "../../recipes/access/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";
-import { ExitStatus } from "../errors.js";
+import { type CliError, ExitStatus, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { cliErrorFor, orgClient, readAccessInput } from "./access-files.js";
+import { cliErrorFor, orgClient, railRefusal, readAccessInput } from "./access-files.js";
 
 interface DumpFlags {
   out?: string;
   format: "yaml" | "json";
+  force?: boolean;
+}
+
+function existsError(file: string): UsageError {
+  return new UsageError(`${file} exists: dump does not overwrite a file (it may hold hand edits)`, "Pass --force to replace it, or another --out.");
 }
 
 async function dump(io: CliIo, flags: DumpFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   try {
+    const out = flags.out;
+    // Checked before reading Sentry, and again by the exclusive create ("wx") in case the file appears meanwhile.
+    if (out !== undefined && flags.force !== true && await stat(out).then(() => true, () => false)) throw existsError(out);
     const { config, idpOwned } = await dumpWithOwnership(orgClient(ctx, ctx.requireOrg()));
     const text = formatAccessConfig(config, flags.format, idpOwned);
-    if (flags.out === undefined) ctx.write(text);
+    if (out === undefined) ctx.write(text);
     else {
-      await writeFile(flags.out, text, "utf8");
-      ctx.note(`Wrote ${Object.keys(config.members).length} members and ${Object.keys(config.teams).length} teams of ${config.organization} to ${flags.out}.`);
+      await writeFile(out, text, { encoding: "utf8", flag: flags.force === true ? "w" : "wx" }).catch((error: unknown) =>
+        Promise.reject((error as { code?: unknown }).code === "EEXIST" ? existsError(out) : error));
+      ctx.note(`Wrote ${Object.keys(config.members).length} members and ${Object.keys(config.teams).length} teams of ${config.organization} to ${out}.`);
     }
   } finally {
     await ctx.close();
@@ -48,20 +57,20 @@ export async function planFiles(ctx: CommandContext, files: readonly string[]): 
     try {
       plans.push(await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }));
     } catch (error) {
-      throw cliErrorFor(error);
+      throw cliErrorFor(error, input.file);
     }
   }
   return plans;
 }
 
 /**
- * The exit status of finished plans: refused (6) when a rail broke, changes (5) when there is anything to do or
- * blocked, else none.
+ * The exit status of finished plans: refused (6, saying which rail, the numbers and the next step) when a rail
+ * broke, changes (5) when there is anything to do or blocked, else none.
  * @example const status = planStatus(plans); if (status) throw status;
  */
-export function planStatus(plans: readonly AccessPlan[]): ExitStatus | undefined {
-  const refused = plans.filter((p) => p.violations.length > 0);
-  if (refused.length > 0) return new ExitStatus(ExitCode.refused, `refused by the safety rails: ${refused.map((p) => p.organization).join(", ")}`);
+export function planStatus(plans: readonly AccessPlan[]): CliError | undefined {
+  const refusal = railRefusal(plans);
+  if (refusal) return refusal;
   const pending = plans.reduce((n, p) => n + p.changes.length + p.blocked.length, 0);
   return pending > 0 ? new ExitStatus(ExitCode.changes, `${pending} change(s) planned`) : undefined;
 }
@@ -106,7 +115,8 @@ export function registerAccessPlanCommands(program: Command, io: CliIo): void {
   program
     .command("dump")
     .description("write the live organization as an access file (pending invites and IdP-owned objects included)")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file instead of stdout (refused if it exists, unless --force)")
+    .option("--force", "replace an existing --out file")
     .addOption(new Option("--format <format>", "file format").choices(["yaml", "json"]).default("yaml"))
     .action((flags: DumpFlags, command: Command) => dump(io, flags, command));
   program

@@ -1,6 +1,8 @@
 // `sentry-rbac whoami`: who the configured token acts as — user, token kind, scopes, and the org role in --org.
 import type { Command } from "commander";
 import { isNotFoundError } from "../../http/errors.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { printOne, withContext } from "./resource-support.js";
 
@@ -40,8 +42,12 @@ export function registerWhoamiCommand(program: Command, io: CliIo): void {
       const email = index.user?.email ?? null;
       let orgRole: string | null = null;
       if (ctx.org !== undefined && email !== null) {
-        // Org tokens have no user; a user outside the org (or a token that cannot list members) has no role to show.
-        const member = await sentry.org.members.findByEmail(email).catch((error: unknown) => (isNotFoundError(error) ? undefined : Promise.reject(error)));
+        // Org tokens have no user. Sentry looks the organization up before it checks the caller's access
+        // (OrganizationEndpoint.convert_args), so a 404 means there is no such organization: say so, exit 4.
+        const org = ctx.org;
+        const member = await sentry.org.members.findByEmail(email).catch((error: unknown) => Promise.reject(isNotFoundError(error)
+          ? new CliError(`organization '${org}' not found`, { exitCode: ExitCode.notFound, hint: "Check --org / SENTRY_ORG: the slug is the one in Sentry's URLs (…/organizations/SLUG/)." })
+          : error));
         orgRole = member?.orgRole ?? null;
       }
       const row: WhoamiRow = {

@@ -1,21 +1,22 @@
 /**
  * The diff per area — teams, project links, members, team memberships — between the declared file and the live
  * organization, as changes plus the lists that are not changes (IdP-owned differences, unmanaged objects, pending
- * invites, access about to expire). Pure: no requests.
+ * invites, access about to expire). Pure: no requests. Every project and team the file refers to exists (in the
+ * file or live): `planAccess` checks the references first (references.ts).
  */
 import { minimumTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { effectiveTeamRole, type LiveMember, type LiveState } from "./live.js";
 import { endsSoon, hasEnded } from "./time.js";
 import type {
-  AccessChange, AccessConfig, BlockedChange, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry,
+  AccessChange, AccessConfig, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry,
 } from "./types.js";
 
 /** What the diff found. */
 export interface AccessDiff {
   changes: AccessChange[];
-  /** Changes that cannot be made whatever the token (an unknown team or project). */
-  impossible: BlockedChange[];
   idpOwned: IdpOwnedEntry[];
+  /** What the reader should know that is no change (e.g. a declared team role the org role overrides). */
+  notes: string[];
   unmanaged: UnmanagedEntry[];
   pending: PendingEntry[];
   expiring: ExpiringEntry[];
@@ -24,8 +25,6 @@ export interface AccessDiff {
 /** Inputs of {@link diffAccess} besides the file and the live state. */
 export interface DiffContext {
   now: Date;
-  /** Every project slug of the organization that the file refers to and exists. */
-  projects: ReadonlySet<string>;
   /** The calling member, whom Sentry adds to every team it creates. */
   caller: LiveMember | undefined;
 }
@@ -56,12 +55,15 @@ export function isReduction(change: AccessChange): boolean {
 }
 
 class Diff {
-  readonly out: AccessDiff = { changes: [], impossible: [], idpOwned: [], unmanaged: [], pending: [], expiring: [] };
+  readonly out: AccessDiff = { changes: [], idpOwned: [], notes: [], unmanaged: [], pending: [], expiring: [] };
   readonly created = new Set<string>();
-  constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {}
+  private readonly ignoredTeam: (slug: string) => boolean;
+  constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {
+    this.ignoredTeam = globMatcher(config.policy.ignore.teams);
+  }
 
   teams(): void {
-    const { config, live, ctx, out } = this;
+    const { config, live, out } = this;
     const ignored = globMatcher(config.policy.ignore.teams);
     for (const [slug, team] of Object.entries(config.teams)) {
       const current = live.teams.get(slug);
@@ -75,10 +77,7 @@ class Diff {
       if (team.projects === undefined) continue;
       const linked = new Set(current?.projects ?? []);
       for (const project of team.projects) {
-        if (linked.has(project)) continue;
-        const change: AccessChange = { kind: "project-team", action: "add", subject: `${slug}/${project}`, team: slug, project };
-        if (ctx.projects.has(project)) out.changes.push(change);
-        else out.impossible.push({ ...change, reason: `there is no project ${project} in ${live.organization}` });
+        if (!linked.has(project)) out.changes.push({ kind: "project-team", action: "add", subject: `${slug}/${project}`, team: slug, project });
       }
       for (const project of linked) {
         if (!team.projects.includes(project)) out.changes.push({ kind: "project-team", action: "remove", subject: `${slug}/${project}`, team: slug, project });
@@ -133,6 +132,7 @@ class Diff {
     // While an elevated role lasts it is the declared one; once ended, the member's own role is.
     const member: DeclaredMember = elevated && !elevatedEnded ? { ...declared, role: elevated.role } : declared;
     const teams = this.liveTeamsFor(email, member);
+    this.overriddenRoles(email, member, teams);
     if (!current) {
       const teamRoles = this.inviteTeams(email, teams);
       const hasRoles = teams.some((t) => t.role !== undefined && t.role !== minimumTeamRole(member.role));
@@ -140,18 +140,47 @@ class Diff {
       return;
     }
     if (current.pending) return this.pendingMember(email, member, current);
+    let implied = new Set<string>();
     if (member.role !== current.role) {
       if (current.idpRoleRestricted) out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
       else {
+        implied = this.impliedAdmin(member, current, teams);
         const change: AccessChange = { kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role };
         if (elevated && elevatedEnded && current.role === elevated.role) {
           change.reason = `org role ${elevated.role} until ${elevated.until} passed${elevated.reason ? ` (${elevated.reason})` : ""}`;
           change.expired = { until: elevated.until, ...(elevated.reason ? { reason: elevated.reason } : {}) };
         }
-        out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)) });
+        const note = implied.size === 0 ? undefined
+          : `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`;
+        out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)), ...(note ? { note } : {}) });
       }
     }
-    if (member.teams !== undefined) this.memberships(email, member, current, teams);
+    if (member.teams !== undefined) this.memberships(email, member, current, teams, implied);
+  }
+
+  /**
+   * The teams on which an org-role change makes the member admin by itself: Sentry's minimum team role of manager
+   * and owner is admin (`get_minimum_team_role`, src/sentry/roles/manager.py; `is_minimum_role_for` in
+   * SENTRY_TEAM_ROLES), so a contributor the member stays on becomes admin with the role — no step of its own.
+   */
+  private impliedAdmin(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string }>): Set<string> {
+    const implied = new Set<string>();
+    if (minimumTeamRole(member.role) !== "admin") return implied;
+    const declared = new Set(teams.map((t) => t.team));
+    for (const [team, held] of current.teams) {
+      const stays = member.teams === undefined || declared.has(team) || !this.managesMembersOf(team);
+      if (held === "contributor" && stays) implied.add(team);
+    }
+    return implied;
+  }
+
+  /** A declared `contributor` that the org role overrides: the file says what Sentry will not do. */
+  private overriddenRoles(email: string, member: DeclaredMember, teams: Array<{ team: string; role: TeamRole | undefined }>): void {
+    if (minimumTeamRole(member.role) !== "admin") return;
+    for (const { team, role } of teams) {
+      if (role !== "contributor") continue;
+      this.out.notes.push(`members.${email}.teams.${team} says contributor, but the ${member.role} org role makes them admin of each of their teams in Sentry: write admin (or leave the role out) so that the file says what Sentry does`);
+    }
   }
 
   /** Declared memberships still in force, expiring ones listed. */
@@ -167,21 +196,30 @@ class Diff {
     return out;
   }
 
-  /** The teams an invite carries: known, not SCIM-managed ones (others are reported). */
+  /** The teams an invite carries: those not managed by SCIM (the others are reported). */
   private inviteTeams(email: string, teams: Array<{ team: string }>): Array<{ team: string; role: null }> {
     const out: Array<{ team: string; role: null }> = [];
     for (const { team } of teams) {
       const subject = `${team}/${email}`;
       if (this.live.teams.get(team)?.idp) this.out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
-      else if (this.live.teams.has(team) || this.created.has(team)) out.push({ team, role: null });
-      else this.out.impossible.push({ kind: "team-member", action: "add", subject, team, email, reason: `there is no team ${team} in the file or in ${this.live.organization}` });
+      else out.push({ team, role: null });
     }
     return out;
   }
 
   /**
+   * Whether the file manages who is on `team`: only a declared team that no ignore pattern matches. The members of
+   * an unmanaged or ignored team are unmanaged too until the team is declared: a member's `teams` map that does not
+   * list it takes no one off it.
+   */
+  private managesMembersOf(team: string): boolean {
+    return team in this.config.teams && !this.ignoredTeam(team);
+  }
+
+  /**
    * The team set a role change sends (Sentry's PUT replaces it): the live set plus the declared one for a promotion
-   * (nothing is taken away before the removals), the declared set for a demotion (applied last); SCIM teams as they are.
+   * (nothing is taken away before the removals), the declared set for a demotion (applied last); SCIM teams and teams
+   * whose members the file does not manage as they are.
    */
   private teamSet(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, reduction: boolean) {
     const set = new Map<string, TeamRole | null>();
@@ -189,6 +227,7 @@ class Diff {
     const keep = (team: string, role: TeamRole | null) => set.set(team, role === null || role === minimum || (minimum === "admin") ? null : role);
     for (const [team, role] of current.teams) {
       if (this.live.teams.get(team)?.idp) set.set(team, null);
+      else if (!this.managesMembersOf(team)) set.set(team, role === minimum || minimum === "admin" ? null : role);
       else if (!reduction || member.teams === undefined) keep(team, member.teams === undefined && reduction ? null : role);
     }
     for (const { team, role } of member.teams === undefined ? [] : teams) {
@@ -214,18 +253,16 @@ class Diff {
     }
   }
 
-  private memberships(email: string, member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>): void {
+  /** The membership steps of a member on Sentry; `implied`: teams whose new role comes with the org role. */
+  private memberships(email: string, member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, implied: ReadonlySet<string>): void {
     const { out, live } = this;
     const wanted = new Map(teams.map((t) => [t.team, declaredTeamRole(member.role, t.role)]));
     const base = { email, memberId: current.id };
     for (const [team, role] of wanted) {
       const liveTeam = live.teams.get(team);
       const subject = `${team}/${email}`;
-      if (!liveTeam && !this.created.has(team)) {
-        out.impossible.push({ kind: "team-member", action: "add", subject, team, ...base, to: role, reason: `there is no team ${team} in the file or in ${live.organization}` });
-        continue;
-      }
       const held = current.teams.get(team);
+      if (implied.has(team)) continue;
       if (liveTeam?.idp) {
         if (held === undefined) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
         else if (held !== role) out.idpOwned.push({ kind: "team-member", subject, reason: `SCIM manages this team's members (role ${held}; file: ${role})` });
@@ -237,9 +274,8 @@ class Diff {
         if (role !== declaredTeamRole(member.role, undefined)) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: minimumTeamRole(member.role), to: role });
       } else if (held !== role) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: held, to: role });
     }
-    const ignoredTeam = globMatcher(this.config.policy.ignore.teams);
     for (const [team, held] of current.teams) {
-      if (wanted.has(team) || ignoredTeam(team)) continue;
+      if (wanted.has(team) || !this.managesMembersOf(team)) continue;
       const subject = `${team}/${email}`;
       const grant = member.teams?.[team];
       const ended = grant !== undefined && hasEnded(grant.until, this.ctx.now);

@@ -1,5 +1,5 @@
 // Access as code: declare the organization in a file, plan, apply — and never fight the IdP.
-export { parseAccessConfig, type AccessConfigIssue } from "./parse.js";
+export { isAccessFileError, parseAccessConfig, type AccessConfigIssue } from "./parse.js";
 export { accessConfigSchema } from "./schema.js";
 export { dumpAccess, formatAccessConfig, type DumpAccessOptions } from "./dump.js";
 export { planAccess, type InviteLimits, type PlanAccessOptions } from "./plan.js";

@@ -5,7 +5,7 @@
  */
 import type { LineCounter, Node, YAMLMap } from "yaml";
 import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../shared/yaml.js";
-import { ValidationError } from "../../http/errors.js";
+import { isValidationError, ValidationError } from "../../http/errors.js";
 import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import { suggest } from "./suggest.js";
 import { parseUntil } from "./time.js";
@@ -26,14 +26,44 @@ const SLUG = /^[a-z0-9_-]{1,50}$/;
 const ORG_SLUG = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 const EMAIL = /^[^@\s,"]+@[^@\s,"]+\.[^@\s,"]+$/;
 
+/** Where a reference was written: line and column, 1-based. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+// Positions of the references the file makes (project slugs of a team, teams of a member, required owners), kept
+// per list or map object so that they survive a shallow copy of the config; checked against the live organization
+// by `planAccess`, which reports a reference to nothing with the place it was written.
+const REFERENCES = new WeakMap<object, Map<string, SourcePosition>>();
+
+/**
+ * Where `key` of a parsed list or map of references (`team.projects`, `member.teams`, `policy.requiredOwners`) was
+ * written; undefined for a config built in code.
+ * @example referencePosition(config.teams.payments.projects, "payment-api") // { line: 9, column: 9 }
+ */
+export function referencePosition(container: object | undefined, key: string): SourcePosition | undefined {
+  return container === undefined ? undefined : REFERENCES.get(container)?.get(key);
+}
+
 class Checker {
   readonly issues: AccessConfigIssue[] = [];
   constructor(private readonly lines: LineCounter) {}
 
+  position(node: Node | null | undefined): SourcePosition {
+    const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
+    return { line, column: col };
+  }
+
   add(node: Node | null | undefined, path: string, message: string): void {
-    const offset = node?.range?.[0] ?? 0;
-    const { line, col } = this.lines.linePos(offset);
-    this.issues.push({ path, line, column: col, message });
+    this.issues.push({ path, ...this.position(node), message });
+  }
+
+  /** Remembers where `key` of `container` was written (see {@link referencePosition}). */
+  reference(container: object, key: string, node: Node | null | undefined): void {
+    let map = REFERENCES.get(container);
+    if (!map) REFERENCES.set(container, (map = new Map()));
+    map.set(key, this.position(node));
   }
 
   /** The map's pairs as [key, key node, value node]; non-string keys and unknown keys are reported. */
@@ -125,7 +155,10 @@ function parsePolicy(c: Checker, node: Node | null): AccessPolicy {
       else value.items.forEach((item, i) => {
         const email = c.string(item as Node, `${path}[${i}]`);
         if (email !== undefined && !EMAIL.test(email)) c.add(item as Node, `${path}[${i}]`, `not an email: "${email}"`);
-        else if (email !== undefined) policy.requiredOwners.push(email);
+        else if (email !== undefined) {
+          policy.requiredOwners.push(email);
+          c.reference(policy.requiredOwners, email, item as Node);
+        }
       });
     } else if (key === "maxRemovals") {
       const raw = isScalar(value) ? value.value : undefined;
@@ -175,7 +208,10 @@ function parseTeams(c: Checker, node: Node | null): Record<string, DeclaredTeam>
         if (project === undefined) return;
         if (!SLUG.test(project)) c.add(item as Node, `${path}.projects[${i}]`, `not a project slug: "${project}"`);
         else if (projects.includes(project)) c.add(item as Node, `${path}.projects[${i}]`, `project "${project}" is listed twice`);
-        else projects.push(project);
+        else {
+          projects.push(project);
+          c.reference(projects, project, item as Node);
+        }
       });
       team.projects = projects;
     }
@@ -267,6 +303,7 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
           if (!SLUG.test(slug)) c.add(slugNode, `${path}.teams.${slug}`, "a team slug is 1-50 lowercase letters, digits, - or _");
           const membership = parseMembership(c, membershipNode, `${path}.teams.${slug}`);
           if (membership) teams[slug] = membership;
+          c.reference(teams, slug, slugNode);
         }
         member.teams = teams;
       }
@@ -278,13 +315,27 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
   return members;
 }
 
-/** A ValidationError listing every issue; `fieldErrors` is keyed by path with "line L, column C: message". */
-function invalid(issues: AccessConfigIssue[]): ValidationError {
-  const lines = issues.map((i) => `line ${i.line}, column ${i.column}: ${i.message}`);
+/**
+ * A ValidationError (nothing sent) listing every issue of an access file; `body.issues` holds them as data and
+ * `fieldErrors` is keyed by path with "line L, column C: message" (an issue at line 0 has no known place: its path
+ * is named instead).
+ * @example throw invalidAccessFile([{ path: "teams.web.projects[0]", line: 4, column: 9, message: "there is no project" }]);
+ */
+export function invalidAccessFile(issues: AccessConfigIssue[], heading = "invalid access file"): ValidationError {
+  const lines = issues.map((i) => `${i.line > 0 ? `line ${i.line}, column ${i.column}` : i.path}: ${i.message}`);
   const fieldErrors: Record<string, string[]> = {};
   for (const [index, issue] of issues.entries()) (fieldErrors[issue.path || "(file)"] ??= []).push(lines[index] ?? issue.message);
-  const detail = `invalid access file (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`;
+  const detail = `${heading} (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`;
   return new ValidationError({ status: 400, method: "", path: "", url: "", detail, body: { issues }, fieldErrors, requestSent: false, field: issues[0]?.path });
+}
+
+/**
+ * True for the error of {@link parseAccessConfig} or of a reference check in `planAccess`: an access file at
+ * fault, nothing sent.
+ * @example catch (e) { if (isAccessFileError(e)) console.error(e.detail); }
+ */
+export function isAccessFileError(error: unknown): error is ValidationError {
+  return isValidationError(error) && !error.requestSent && Array.isArray((error.body as { issues?: unknown } | undefined)?.issues);
 }
 
 /**
@@ -305,9 +356,9 @@ export function parseAccessConfig(text: string): AccessConfig {
     const message = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "syntax error";
     c.issues.push({ path: "", line: pos?.line ?? 1, column: pos?.col ?? 1, message });
   }
-  if (c.issues.length > 0) throw invalid(c.issues);
+  if (c.issues.length > 0) throw invalidAccessFile(c.issues);
   const root = c.map(doc.contents as Node | null, "");
-  if (!root) throw invalid(c.issues);
+  if (!root) throw invalidAccessFile(c.issues);
   const fields = new Map<string, Node | null>();
   for (const [key, , value] of c.entries(root, "", ["version", "organization", "policy", "teams", "members"])) fields.set(key, value);
   const version = fields.get("version");
@@ -323,6 +374,6 @@ export function parseAccessConfig(text: string): AccessConfig {
   const policy = parsePolicy(c, fields.get("policy") ?? null);
   const teams = parseTeams(c, fields.get("teams") ?? null);
   const members = parseMembers(c, fields.get("members") ?? null);
-  if (c.issues.length > 0) throw invalid(c.issues);
+  if (c.issues.length > 0) throw invalidAccessFile(c.issues);
   return { version: 1, organization, policy, teams, members };
 }

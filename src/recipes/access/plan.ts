@@ -10,6 +10,8 @@ import { explainPlan, type ExplainOptions, readAuditWindow } from "./causes.js";
 import { AccessPlanError } from "./errors.js";
 import { fingerprintOf, type LiveState, readLiveState } from "./live.js";
 import { blockReason, type Caller, callerOf, readToken } from "./preflight.js";
+import { invalidAccessFile } from "./parse.js";
+import { referenceIssues } from "./references.js";
 import { checkRails } from "./rails.js";
 import type { AccessChange, AccessConfig, AccessPlan, BlockedChange } from "./types.js";
 
@@ -152,10 +154,13 @@ function breakGlassNotes(config: AccessConfig): string[] {
 
 /**
  * Computes the plan that makes `config.organization` match the file. Reads only (list calls and the API root).
+ * Nothing is planned for a file with a reference to nothing (a typo would plan the removal of what it meant).
  * @example
  * const plan = await planAccess(sentry, parseAccessConfig(text));
  * if (plan.violations.length === 0 && plan.changes.length > 0) await applyAccessPlan(sentry, plan);
  * @throws {AccessPlanError} (`token`) for an org auth token, which can neither read members nor change access.
+ * @throws {ValidationError} (nothing sent but reads; `isAccessFileError` is true) when the file refers to a project,
+ *   team or member that exists neither in the file nor in Sentry: each with its line, column and a "did you mean".
  * @throws {PermissionError} when the token may not list teams or members.
  */
 export async function planAccess(sentry: SentryClient, config: AccessConfig, options: PlanAccessOptions = {}): Promise<AccessPlan> {
@@ -175,16 +180,18 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
   options.onProgress?.({ phase: "read", requests: live.stats.requests });
   const caller: Caller = callerOf(token, live);
   const projects = await knownProjects(org, config, live);
-  const diff = diffAccess(config, live, { now, projects, caller: token.kind === "user" || token.kind === "unknown" ? caller.member : undefined });
+  const unknown = referenceIssues(config, live, projects, now);
+  if (unknown.length > 0) throw invalidAccessFile(unknown, "the access file refers to what does not exist");
+  const diff = diffAccess(config, live, { now, caller: token.kind === "user" || token.kind === "unknown" ? caller.member : undefined });
   const only = options.only;
-  const blocked: BlockedChange[] = only ? diff.impossible.filter(only) : [...diff.impossible];
+  const blocked: BlockedChange[] = [];
   let changes = (only ? diff.changes.filter(only) : diff.changes).filter((change) => {
     const reason = blockReason(caller, change, live);
     if (reason) blocked.push({ ...change, reason });
     return reason === undefined;
   });
   changes = blockDependents(changes, blocked);
-  const notes: string[] = breakGlassNotes(config);
+  const notes: string[] = [...diff.notes, ...breakGlassNotes(config)];
   if (changes.some((c) => c.action === "invite" || c.action === "reinvite")) {
     const history = options.inviteHistory === false ? [] : await inviteHistory(org, now, notes);
     changes = capInvites(changes, blocked, history, { ...DEFAULT_LIMITS, ...options.inviteLimits }, token.userId);

@@ -39,6 +39,16 @@ export function summarize(plan: AccessPlan): string {
   return `${count("+")} to add, ${count("~")} to change, ${count("-")} to remove`;
 }
 
+/**
+ * What a plan without changes says: that the organization matches the file only when nothing is blocked or refused
+ * either (a blocked or refused change is work the file asks for).
+ */
+function nothingToDo(plan: AccessPlan): string | undefined {
+  if (plan.changes.length > 0 || plan.violations.length > 0) return undefined;
+  if (plan.blocked.length > 0) return `No change the token can make: ${plan.blocked.length} blocked (below).`;
+  return "No changes: the organization matches the file.";
+}
+
 function section<T>(title: string, rows: readonly T[], line: (row: T) => string): string[] {
   return rows.length === 0 ? [] : ["", `${title}:`, ...rows.map((row) => `  ${line(row)}`)];
 }
@@ -49,9 +59,15 @@ function section<T>(title: string, rows: readonly T[], line: (row: T) => string)
  */
 export function renderPlanText(plan: AccessPlan): string {
   const lines = [`Plan for ${clean(plan.organization)}: ${summarize(plan)}.`];
-  if (plan.violations.length > 0) lines.push("", "REFUSED by the safety rails (nothing will be applied):", ...plan.violations.map((v) => `  ✗ ${v.rail}: ${clean(v.message)}`));
-  if (plan.changes.length === 0) lines.push("", "No changes: the organization matches the file.");
-  else lines.push("", ...plan.changes.map((c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}${c.cause !== undefined ? `\n      cause: ${causeText(c.cause)}` : ""}`));
+  if (plan.violations.length > 0) {
+    lines.push("", "REFUSED by the safety rails (nothing will be applied):",
+      ...plan.violations.map((v) => `  ✗ ${v.rail}: ${clean(v.message)}${v.hint ? `\n      next: ${clean(v.hint)}` : ""}`));
+  }
+  const nothing = nothingToDo(plan);
+  if (nothing !== undefined) lines.push("", nothing);
+  else if (plan.changes.length > 0) {
+    lines.push("", ...plan.changes.map((c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}${c.cause !== undefined ? `\n      cause: ${causeText(c.cause)}` : ""}`));
+  }
   lines.push(
     ...section("Blocked (the token cannot make these; not applied)", plan.blocked, (b) => `! ${describeChange({ ...b, reason: "" }).slice(2)}: ${clean(b.reason)}`),
     ...section("IdP-owned (left to the identity provider)", plan.idpOwned, (e) => `${e.kind} ${clean(e.subject)}: ${clean(e.reason)}`),
@@ -75,10 +91,16 @@ function cell(text: string | undefined): string {
 export function renderPlanMarkdown(plan: AccessPlan): string {
   const out = [`### Sentry access plan for \`${cell(plan.organization)}\``, "", `**${summarize(plan)}.**`];
   if (plan.violations.length > 0) {
-    out.push("", "> [!CAUTION]", "> Refused by the safety rails; nothing will be applied.", ...plan.violations.map((v) => `> - **${v.rail}**: ${cell(v.message)}`));
+    out.push("", "> [!CAUTION]", "> Refused by the safety rails; nothing will be applied.",
+      ...plan.violations.map((v) => `> - **${v.rail}**: ${cell(v.message)}${v.hint ? ` Next: ${cell(v.hint)}` : ""}`));
   }
-  if (plan.changes.length === 0) out.push("", "No changes: the organization matches the file.");
-  else out.push("", "```diff", ...plan.changes.map((c) => describeChange(c).replace(/^~/, "!").replace(/`/g, "'")), "```");
+  const nothing = nothingToDo(plan);
+  if (nothing !== undefined) out.push("", nothing);
+  else if (plan.changes.length > 0) {
+    // A change's note (e.g. the team roles an org role implies) as a context line of the diff.
+    const lines = plan.changes.flatMap((c) => [describeChange(c).replace(/^~/, "!"), ...(c.note ? [`    note: ${clean(c.note)}`] : [])]);
+    out.push("", "```diff", ...lines.map((line) => line.replace(/`/g, "'")), "```");
+  }
   const table = (title: string, head: string[], rows: string[][]) => {
     if (rows.length === 0) return;
     out.push("", `<details><summary>${title} (${rows.length})</summary>`, "", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`,
@@ -91,6 +113,7 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
   table("Unmanaged", ["kind", "subject", "detail"], plan.unmanaged.map((e) => [e.kind, e.subject, e.detail ?? ""]));
   table("Pending invites", ["email", "role", "expires"], plan.pending.map((p) => [p.email, p.role, p.expiresAt.slice(0, 10)]));
   table("Expiring within 14 days", ["kind", "subject", "until", "reason"], plan.expiring.map((e) => [e.kind, e.subject, e.until, e.reason ?? ""]));
+  if (plan.notes.length > 0) out.push("", "**Notes**", "", ...plan.notes.map((n) => `- ${cell(n)}`));
   out.push("", `<sub>fingerprint \`${plan.fingerprint}\` · apply with \`sentry-rbac apply plan.json\`</sub>`);
   return `${out.join("\n")}\n`;
 }

@@ -163,6 +163,8 @@ export interface ExpiringEntry {
 export interface RailViolation {
   rail: "minOwners" | "requiredOwners" | "maxRemovals" | "self";
   message: string;
+  /** The next step: the `policy` key to change, how to split the change, or what to keep in the file. */
+  hint?: string;
 }
 
 /** What the capability preflight learned about the token. */

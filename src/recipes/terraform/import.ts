@@ -4,6 +4,7 @@
  * anything, the provider's pitfalls, and (with a client) every difference with Sentry that `plan` will show.
  */
 import type { SentryClient } from "../../client.js";
+import { referenceIssues } from "../access/references.js";
 import { diffAccess } from "../access/diff.js";
 import { readLiveState, type LiveState } from "../access/live.js";
 import { describeChange } from "../access/render.js";
@@ -81,8 +82,15 @@ export async function importTerraform(input: unknown, options: ImportTerraformOp
   const drift: TerraformDrift[] = [];
   if (sentry && live) {
     const projects = await knownProjects(sentry, carried.config, live, options.signal);
-    const diff = diffAccess(carried.config, live, { now: options.now ?? new Date(), projects, caller: undefined });
-    for (const change of [...diff.changes, ...diff.impossible]) drift.push(driftOf(change, carried.subjects));
+    const now = options.now ?? new Date();
+    // A state naming what Sentry no longer has (a project or team deleted since): plan would refuse the file.
+    for (const issue of referenceIssues(carried.config, live, projects, now)) {
+      const subject = /^(?:teams|members)\.([^.]+(?:\.[^.]+)*?)\.(?:projects|teams)/.exec(issue.path)?.[1] ?? "";
+      const address = carried.subjects.get(subject.toLowerCase());
+      drift.push({ ...(address !== undefined ? { address } : {}), change: `reference ${issue.path}`, message: issue.message });
+    }
+    const diff = diffAccess(carried.config, live, { now, caller: undefined });
+    for (const change of diff.changes) drift.push(driftOf(change, carried.subjects));
     // Differences the identity provider decides about what the state holds: plan lists them apart (idpOwned).
     for (const entry of diff.idpOwned) {
       const address = carried.subjects.get(entry.subject.toLowerCase());

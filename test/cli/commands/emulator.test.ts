@@ -1,11 +1,13 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { shellExport } from "../../../src/cli/emulator-command.js";
 import { runCli } from "../../../src/cli/program.js";
 import { createFakeIo } from "../helpers.js";
 
+/** The banner as a POSIX shell sees it after `eval`: every SENTRY_* variable it exports. */
 function banner(stdout: string): Record<string, string> {
-  return Object.fromEntries(
-    stdout.split("\n").filter((line) => /^SENTRY_[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
+  const out = execFileSync("sh", ["-c", 'eval "$1"; env', "sh", stdout], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+  return Object.fromEntries(out.split("\n").filter((line) => line.startsWith("SENTRY_")).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
 }
 
 describe("sentry-rbac emulator", () => {
@@ -27,6 +29,13 @@ describe("sentry-rbac emulator", () => {
     io.shutdown();
     expect(await exit).toBe(0);
     await expect(fetch(`${env.SENTRY_URL}/api/0/`)).rejects.toThrow();
+  });
+
+  it("quotes exported values so any value survives eval", () => {
+    const value = "it's $HOME `id` \\ \"x\"";
+    const out = execFileSync("sh", ["-c", 'eval "$1"; printf %s "$X"', "sh", shellExport("X", value)], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    expect(out).toBe(value);
+    expect(shellExport("SENTRY_ORG", "acme")).toBe("export SENTRY_ORG='acme'");
   });
 
   it("starts the empty fixture on request", async () => {

@@ -17,6 +17,14 @@ describe("whoami", () => {
     expect(table.stdout).toMatch(/^USER\s+EMAIL\s+TOKEN\s+ORG\s+ORG ROLE\s+SCOPES\n/);
   });
 
+  it("--org naming an organization that does not exist exits 4 naming it", async () => {
+    const { options } = demoCli();
+    const run = await runWith(["whoami", "--org", "nosuch", "--json"], options());
+    expect(run.code).toBe(4);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/nosuch/);
+  });
+
   it("reads the token kind from its prefix", () => {
     expect(tokenKind("sntryu_abc", true)).toBe("user auth token");
     expect(tokenKind("sntrys_abc", false)).toBe("org auth token");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyAccessPlan, dumpAccess, formatAccessConfig, isAccessPlanError, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
+import { applyAccessPlan, dumpAccess, formatAccessConfig, isAccessFileError, isAccessPlanError, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
 import type { AccessConfig, AccessPlan } from "../../../src/recipes/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";
 import { NOW, outside, readBack, writesOf } from "./helpers.js";
@@ -156,17 +156,20 @@ describe("safety rails", () => {
 });
 
 describe("projects and tokens", () => {
-  it("reads the project list only for a project no team has, and blocks links to projects that do not exist", async () => {
+  it("reads the project list only for a project no team has; a link to a project that does not exist is an error of the file", async () => {
     const { sentry, seen } = harness();
     const config = await dumped(sentry);
     const before = seen.filter((r) => r.path.endsWith("/projects/")).length;
     await planAccess(sentry, config, opts);
     expect(seen.filter((r) => r.path.endsWith("/projects/")).length).toBe(before);
-    config.teams.platform = { ...config.teams.platform, projects: [...(config.teams.platform?.projects ?? []), "legacy-reports", "no-such-project"] };
+    config.teams.platform = { ...config.teams.platform, projects: [...(config.teams.platform?.projects ?? []), "legacy-reports"] };
     const plan = await planAccess(sentry, config, opts);
     expect(seen.filter((r) => r.path === "/api/0/organizations/acme/projects/").length).toBe(before + 1);
     expect(summary(plan)).toEqual(["project-team add platform/legacy-reports"]);
-    expect(plan.blocked).toEqual([expect.objectContaining({ subject: "platform/no-such-project", reason: "there is no project no-such-project in acme" })]);
+    // Built in code, the config has no line numbers: the issue names the path.
+    config.teams.platform = { ...config.teams.platform, projects: [...(config.teams.platform?.projects ?? []), "no-such-project"] };
+    const error = await thrown(() => planAccess(sentry, config, opts));
+    expect(isAccessFileError(error) && error.body).toEqual({ issues: [{ path: "teams.platform.projects[3]", line: 0, column: 0, message: "there is no project \"no-such-project\" in acme" }] });
   });
 
   it("refuses an org auth token before reading anything else", async () => {

@@ -48,6 +48,8 @@ async function everyKind(sentry: Sentry): Promise<AccessConfig> {
   c.teams.mobile = { ...c.teams.mobile, name: "Mobile Apps" };
   c.teams.platform = { ...c.teams.platform, projects: ["infra-monitoring"] };
   delete c.teams.notifications;
+  // The team is deleted (teams: authoritative), so no member may keep it in their teams map.
+  for (const member of Object.values(c.members)) if (member.teams) delete member.teams.notifications;
   c.members["ana@vendor.test"] = { role: "member", teams: { "contractors-q1": { role: "admin" } } };
   c.members["expired.one@acme.test"] = { role: "member" };
   c.members["tom.garcia@acme.test"] = { role: "manager", teams: c.members["tom.garcia@acme.test"]?.teams ?? {} };
