@@ -74,6 +74,13 @@ class Editor {
     if (!t) return false;
     this.ensureMap(["teams"]);
     this.doc.setIn(["teams", slug], this.doc.createNode({ name: t.name, projects: [...t.projects] }));
+    // Declared, the team's memberships become managed: declare the live ones of members whose teams the file lists.
+    for (const m of this.live.members) {
+      const role = m.teams.get(slug);
+      const key = role === undefined ? undefined : this.memberKey(m.email);
+      if (key === undefined || !mapAt(this.doc, ["members", key, "teams"])) continue;
+      this.doc.setIn(["members", key, "teams", slug], this.membershipValue(m.role, role));
+    }
     return true;
   }
 

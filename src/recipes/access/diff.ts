@@ -150,8 +150,9 @@ class Diff {
           change.reason = `org role ${elevated.role} until ${elevated.until} passed${elevated.reason ? ` (${elevated.reason})` : ""}`;
           change.expired = { until: elevated.until, ...(elevated.reason ? { reason: elevated.reason } : {}) };
         }
-        const note = implied.size === 0 ? undefined
-          : `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`;
+        const note = implied.size === 0 ? undefined : minimumTeamRole(member.role) === "admin"
+          ? `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`
+          : `team role on ${[...implied].join(", ")} returns to contributor with the ${member.role} org role (the role update sends the team set), not a step of its own`;
         out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)), ...(note ? { note } : {}) });
       }
     }
@@ -163,9 +164,17 @@ class Diff {
    * and owner is admin (`get_minimum_team_role`, src/sentry/roles/manager.py; `is_minimum_role_for` in
    * SENTRY_TEAM_ROLES), so a contributor the member stays on becomes admin with the role — no step of its own.
    */
-  private impliedAdmin(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string }>): Set<string> {
+  private impliedAdmin(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role?: TeamRole | undefined }>): Set<string> {
     const implied = new Set<string>();
-    if (minimumTeamRole(member.role) !== "admin") return implied;
+    if (minimumTeamRole(member.role) !== "admin") {
+      // A demotion from manager or owner: the role update sends the team set with the declared (stored) roles, so an
+      // admin held only through the old org role becomes the declared contributor with it — no step of its own.
+      if (minimumTeamRole(current.role) !== "admin") return implied;
+      for (const { team, role } of teams) {
+        if (current.teams.get(team) === "admin" && (role ?? minimumTeamRole(member.role)) === "contributor") implied.add(team);
+      }
+      return implied;
+    }
     const declared = new Set(teams.map((t) => t.team));
     for (const [team, held] of current.teams) {
       const stays = member.teams === undefined || declared.has(team) || !this.managesMembersOf(team);
