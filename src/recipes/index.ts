@@ -39,6 +39,8 @@ export {
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit/stream/index.js";
+// The one reconcile engine (recipes/engine/): the change vocabulary, rails and the executor every workflow runs on.
+export { checkRails, executePlan, orderChanges } from "./engine/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,
@@ -94,6 +96,9 @@ export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isol
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
 export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./review/access-review.js";
 export type { NowOption, RecipeProgress, RecipeStepError } from "./shared/report.js";
+export type {
+  Change, ChangeAction, ChangeKind, ChangeProgress, ExecuteOptions, ExecutionReport, RailCaller, RailPolicy, RailState, ReconcilePlan,
+} from "./engine/index.js";
 export type { FailureSummary } from "./tokens/rotate-support.js";
 export type {
   MintRequest,
