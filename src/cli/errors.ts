@@ -2,7 +2,7 @@
  * Errors the CLI raises itself, and how any error is shown: one line of what went wrong, then the hint.
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
-import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors.js";
+import { isPermissionError, isSentryApiError, isSentryError } from "../http/errors.js";
 import { REDACTED } from "../http/redact.js";
 import type { ExitCode } from "./exit-codes.js";
 
@@ -158,9 +158,11 @@ function headline(error: unknown): string {
  */
 export function formatError(error: unknown, secrets: Iterable<string> = []): string[] {
   const known = [...secrets];
-  const lines = [`error: ${cliWords(headline(error))}`];
-  const hint = isCliError(error) || isSentryApiError(error) || isSentryNetworkError(error) ? error.hint : undefined;
-  if (hint) lines.push(`hint: ${cliWords(hint)}`);
+  const head = headline(error);
+  const lines = [`error: ${cliWords(head)}`];
+  // Every SDK error carries a hint; one its message already ends with (a rotation's, a session-only call's) is not repeated.
+  const hint = isCliError(error) || isSentryError(error) ? error.hint : undefined;
+  if (hint && !head.includes(hint)) lines.push(`hint: ${cliWords(hint)}`);
   if (isPermissionError(error) && error.requiredScopes.length > 0) {
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);
   }

@@ -35,7 +35,7 @@ export { TOKEN_ENVIRONMENTS, parseTokenName } from "./tokens/naming.js";
 export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit/export/export.js";
 export { checkScimSetup } from "./sso/scim-setup.js";
 export {
-  AuditLeaseLostError, AuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
+  AuditLeaseLostError, AuditSinkError, isAuditLeaseLostError, isAuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit/stream/index.js";

@@ -4,7 +4,7 @@ import { isAccessPlanError, parseAccessConfig } from "../../recipes/access/index
 import type { AccessConfig, AccessPlan } from "../../recipes/access/index.js";
 import type { CommandContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { exitCodeFor } from "../exit-codes.js";
 import { readInputFile } from "./isolate.js";
 
 const FILE_HINT = "Pass an access file (YAML or JSON; `sentry-rbac schema` prints its JSON Schema) or a plan saved with `plan --out`.";
@@ -47,8 +47,7 @@ export async function readAccessInput(ctx: CommandContext, file: string, options
  */
 export function cliErrorFor(error: unknown): unknown {
   if (!isAccessPlanError(error)) return error;
-  const exitCode = error.code === "token" ? ExitCode.auth : error.code === "invalid-plan" ? ExitCode.usage : ExitCode.refused;
-  return new CliError(error.message, { exitCode, hint: error.hint });
+  return new CliError(error.message, { exitCode: exitCodeFor(error), hint: error.hint });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createSentryClient, type SentryClient } from "../../client.js";
 import type { RateLimitOptions, SentryClientOptions } from "../../config.js";
-import { isPermissionError, isSentryApiError, isSentryError, isSessionRequiredError } from "../../http/errors.js";
+import { isPermissionError, isSentryApiError, isSentryError, isSentryErrorOfKind, isSessionRequiredError, SentryError } from "../../http/errors.js";
 import { redactText } from "../../http/redact.js";
 
 /** A token kind whose rotation Sentry's API supports with a bearer token (revocation only; see rotateToken). */
@@ -79,12 +79,12 @@ export function summarise(error: unknown, secrets: readonly string[]): FailureSu
  * try { await rotateToken(sentry, options); }
  * catch (e) { if (isTokenRotationError(e)) console.error(e.step, e.report.rolledBack); }
  */
-export class TokenRotationError extends Error {
-  readonly kind: "token-rotation";
+export class TokenRotationError extends SentryError {
+  override readonly kind: "token-rotation";
   readonly step: RotationStep;
   readonly report: RotationReport;
   readonly failure: FailureSummary;
-  readonly hint: string;
+  override readonly hint: string;
 
   constructor(step: RotationStep, failure: FailureSummary, report: RotationReport, cause: unknown, hintOverride?: string) {
     const hint = hintOverride ?? (report.revoked
@@ -92,7 +92,7 @@ export class TokenRotationError extends Error {
       : report.rolledBack
         ? "Nothing changed: the successor was deleted again and the current token still works. Fix the cause and re-run."
         : "The current token still works. Re-run to finish: a leftover successor is found by name and replaced.");
-    super(`token rotation failed at ${step}: ${failure.message}. ${hint}`, isSentryError(cause) ? { cause } : undefined);
+    super("token-rotation", `token rotation failed at ${step}: ${failure.message}. ${hint}`, { cause: isSentryError(cause) ? cause : undefined, hint });
     this.name = "TokenRotationError";
     this.kind = "token-rotation";
     this.step = step;
@@ -107,7 +107,7 @@ export class TokenRotationError extends Error {
  * @example catch (e) { if (isTokenRotationError(e)) console.error(e.step, e.hint); }
  */
 export function isTokenRotationError(value: unknown): value is TokenRotationError {
-  return value instanceof Error && (value as { kind?: unknown }).kind === "token-rotation" && "report" in value;
+  return isSentryErrorOfKind(value, "token-rotation");
 }
 
 /** Options for a client equal to `sentry`'s but acting with `token` (same base URL, org, fetch, retry, limits). */
