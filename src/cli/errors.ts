@@ -4,6 +4,7 @@
  */
 import { isPermissionError, isSentryApiError, isSentryError } from "../http/errors.js";
 import { REDACTED } from "../http/redact.js";
+import { maskSentryTokens } from "../vocabulary/tokens.js";
 import type { ExitCode } from "./exit-codes.js";
 
 const BRAND = Symbol.for("sentry-rbac.cli-error");
@@ -60,10 +61,8 @@ export class ExitStatus extends CliError {
   }
 }
 
-// Sentry token prefixes (user, org auth, user-app, integration) and the legacy 64-hex form. The CLI masks
-// these and the configured secrets only: the SDK's redactText also masks any word after "token", which would
-// garble the CLI's own prose ("token scopes", "no --token flag").
-const TOKEN_LIKE = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}|\b[a-f0-9]{64}\b/g;
+// The CLI masks Sentry tokens by their format (src/vocabulary/tokens.ts) and the configured secrets by value: the
+// SDK's redactText also masks any word after "Bearer", which would garble the CLI's own prose.
 
 /**
  * Masks the given secrets and anything shaped like a Sentry token in text about to be printed. A secret is also
@@ -79,7 +78,7 @@ export function maskSecrets(text: string, secrets: Iterable<string> = []): strin
       if (secret.length >= 8) out = out.split(secret).join(REDACTED);
     }
   }
-  return out.replace(TOKEN_LIKE, REDACTED);
+  return maskSentryTokens(out, REDACTED);
 }
 
 // C0 controls but newline and tab, a carriage return not ending a line (CSV's CRLF stays), DEL, the C1 controls

@@ -16,10 +16,9 @@ export {
   isOrgRole,
   isScope,
   isTeamRole,
-  minimumTeamRole,
-  orgRoleDefinition,
-  teamRoleDefinition,
 } from "../vocabulary/roles.js";
+// The checked lookups: an unknown id is a ValidationError.
+export { minimumTeamRole, orgRoleDefinition, teamRoleDefinition } from "../resources/roles.js";
 export { canSeeProject, computeEffectiveAccess, projectScopes } from "./who-can-access/effective-access.js";
 export { requiredScopes } from "./tokens/required-scopes.js";
 export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso/index.js";
