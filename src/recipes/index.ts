@@ -94,11 +94,12 @@ export type {
 export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolation/isolate-teams.js";
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
 export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./review/access-review.js";
-export type { NowOption, RecipeProgress, RecipeStepError } from "./shared/report.js";
+export type { RecipeProgress, RecipeStepError } from "./shared/report.js";
+export type { NowOption } from "./shared/clock.js";
 export type {
   Change, ChangeAction, ChangeKind, ChangeProgress, ExecuteOptions, ExecutionReport, RailCaller, RailPolicy, RailState, ReconcilePlan,
 } from "./engine/index.js";
-export type { FailureSummary } from "./tokens/rotate-support.js";
+export type { FailureSummary } from "./tokens/rotation-error.js";
 export type {
   MintRequest,
   MintedToken,

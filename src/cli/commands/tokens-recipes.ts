@@ -7,7 +7,7 @@ import { createSentryClient, type SentryClient } from "../../client.js";
 import { isSessionRequiredError } from "../../http/errors.js";
 import { lintTokens, type TokenFinding } from "../../recipes/tokens/lint.js";
 import { isTokenRotationError, rotateToken, type MintedToken, type RotationReport, type RotationStepRecord } from "../../recipes/tokens/rotate.js";
-import type { TokenRecord } from "../../recipes/tokens/rotate-support.js";
+import type { TokenRecord } from "../../recipes/tokens/types.js";
 import { createCommandContext, SECRET_ENV, secretsOf, type CommandContext } from "../context.js";
 import { CliError, cliWords, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";

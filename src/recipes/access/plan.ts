@@ -4,7 +4,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
-import { type NowOption, resolveNow } from "../shared/report.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
 import { orderChanges } from "../engine/changes.js";
 import { diffAccess } from "./diff.js";
 import { AccessPlanError } from "./errors.js";

@@ -8,7 +8,9 @@ import type { SentryClient } from "../../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../../resources/validate.js";
 import type { Change } from "../engine/changes.js";
 import { executePlan } from "../engine/execute.js";
-import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, teamExists } from "../shared/report.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
+import type { RecipeProgress, RecipeStepError } from "../shared/report.js";
+import { teamExists } from "../shared/team-exists.js";
 
 /** One change the recipe makes (or, in a dry run, would make). */
 export type ContractorStep =

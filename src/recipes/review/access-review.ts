@@ -4,7 +4,7 @@ import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
 import { typedApi } from "../../http/typed-api.js";
 import { orgRoleDefinition, isOrgRole } from "../../vocabulary/roles.js";
-import { type NowOption, resolveNow } from "../shared/report.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
 
 /** What kind of risky state a finding describes. */
 export type AccessFindingKind =

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isSessionRequiredError } from "../../../src/http/errors.js";
 import { inferTokenPurpose, lintTokens } from "../../../src/recipes/tokens/lint.js";
-import type { TokenRecord } from "../../../src/recipes/tokens/rotate-support.js";
+import type { TokenRecord } from "../../../src/recipes/tokens/types.js";
 import { parseTokenName } from "../../../src/recipes/tokens/naming.js";
 import { closeClientsB, harnessB, NOW, thrown } from "../../resources/helpers-b.js";
 

@@ -9,7 +9,7 @@ import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./format.js";
 import { type ExportSink, type FilePosition, openFileSink, openStreamSink } from "./sink.js";
-import { resolveNow, type NowOption } from "../../shared/report.js";
+import { resolveNow, type NowOption } from "../../shared/clock.js";
 
 export { AUDIT_EXPORT_COLUMNS, csvField, type AuditExportFormat, type AuditExportRow } from "./format.js";
 
