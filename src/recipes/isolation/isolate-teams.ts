@@ -131,7 +131,8 @@ export async function isolateTeams(
   await plan(sentry, input, options.exclusive === true, report);
   if (dryRun) return report;
 
-  // ensure, not create: a create whose answer was lost has still made the team, and a re-run must not fail on it.
+  // `continue` mode: team creates are idempotent (an existing team is a note, not a failure), so a create whose
+  // answer was lost has still made the team and a re-run does not fail on it.
   const changes = report.planned.map((step) => changeOf(step, input.names));
   const run = await executePlan(sentry, { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
     order: "as-given",
