@@ -7,15 +7,10 @@ import { assertOrgSlug, resolveConfig, type SentryClientOptions } from "./config
 import { SentryConfigError } from "./http/errors.js";
 import type { RawClient } from "./http/raw-client.js";
 import { createTransport, type Transport } from "./http/transport.js";
+import type { ClientContext } from "./resources/context.js";
 import { createResources, type ResourceNamespaces } from "./resources/index.js";
 
-/** What resource namespaces are built from. */
-export interface ClientContext {
-  readonly transport: Transport;
-  readonly org: string | undefined;
-  /** The organization slug, or a SentryConfigError saying how to set one. */
-  requireOrg(): string;
-}
+export type { ClientContext } from "./resources/context.js";
 
 /**
  * The resource namespaces (`org.teams`, `scim.users`, `apiTokens`, `auditLogs`...), built per client by `createResources`.

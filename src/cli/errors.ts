@@ -2,9 +2,10 @@
  * Errors the CLI raises itself, and how any error is shown: one line of what went wrong, then the hint.
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
-import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors.js";
+import { isPermissionError, isSentryApiError, isSentryError } from "../http/errors.js";
 import { isIdpManagedRefusal } from "../http/hints.js";
 import { REDACTED } from "../http/redact.js";
+import { maskSentryTokens } from "../vocabulary/tokens.js";
 import type { ExitCode } from "./exit-codes.js";
 
 const BRAND = Symbol.for("sentry-rbac.cli-error");
@@ -61,10 +62,8 @@ export class ExitStatus extends CliError {
   }
 }
 
-// Sentry token prefixes (user, org auth, user-app, integration) and the legacy 64-hex form. The CLI masks
-// these and the configured secrets only: the SDK's redactText also masks any word after "token", which would
-// garble the CLI's own prose ("token scopes", "no --token flag").
-const TOKEN_LIKE = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}|\b[a-f0-9]{64}\b/g;
+// The CLI masks Sentry tokens by their format (src/vocabulary/tokens.ts) and the configured secrets by value: the
+// SDK's redactText also masks any word after "Bearer", which would garble the CLI's own prose.
 
 /**
  * Masks the given secrets and anything shaped like a Sentry token in text about to be printed. A secret is also
@@ -80,7 +79,7 @@ export function maskSecrets(text: string, secrets: Iterable<string> = []): strin
       if (secret.length >= 8) out = out.split(secret).join(REDACTED);
     }
   }
-  return out.replace(TOKEN_LIKE, REDACTED);
+  return maskSentryTokens(out, REDACTED);
 }
 
 // C0 controls but newline and tab, a carriage return not ending a line (CSV's CRLF stays), DEL, the C1 controls
@@ -159,9 +158,11 @@ function headline(error: unknown): string {
  */
 export function formatError(error: unknown, secrets: Iterable<string> = []): string[] {
   const known = [...secrets];
-  const lines = [`error: ${cliWords(headline(error))}`];
-  const hint = isCliError(error) || isSentryApiError(error) || isSentryNetworkError(error) ? error.hint : undefined;
-  if (hint) lines.push(`hint: ${cliWords(hint)}`);
+  const head = headline(error);
+  const lines = [`error: ${cliWords(head)}`];
+  // Every SDK error carries a hint; one its message already ends with (a rotation's, a session-only call's) is not repeated.
+  const hint = isCliError(error) || isSentryError(error) ? error.hint : undefined;
+  if (hint && !head.includes(hint)) lines.push(`hint: ${cliWords(hint)}`);
   // A SCIM-managed object is refused whatever the scopes: listing them would send the reader after the token.
   if (isPermissionError(error) && error.requiredScopes.length > 0 && !isIdpManagedRefusal(error.status, error.detail)) {
     lines.push(`required scopes (any one): ${error.requiredScopes.join(", ")}`);

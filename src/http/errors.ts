@@ -10,25 +10,47 @@ const BRAND = Symbol.for("sentry-rbac.error");
 // proxy's own id, injected text, a token echoed back) is not copied into an error.
 const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
-/** Discriminant of every error class. */
+/**
+ * Discriminant of every error class. The first rows are the transport's; the last row's kinds belong to the
+ * workflows (recipes) and pagination, each with its class beside the code that throws it.
+ */
 export type SentryErrorKind =
   | "config" | "network" | "timeout" | "session-required"
   | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server"
-  | "response" | "limiter-unavailable";
+  | "response" | "limiter-unavailable"
+  | "pagination" | "access-plan" | "token-rotation" | "audit-export" | "audit-sink" | "audit-lease-lost";
+
+/** Every kind, for exhaustive tables (the CLI's exit codes, docs/errors.md). */
+export const SENTRY_ERROR_KINDS: readonly SentryErrorKind[] = Object.freeze([
+  "config", "network", "timeout", "session-required",
+  "api", "authentication", "permission", "not-found", "conflict", "validation", "rate-limit", "server",
+  "response", "limiter-unavailable",
+  "pagination", "access-plan", "token-rotation", "audit-export", "audit-sink", "audit-lease-lost",
+] as const);
+
+// The next step when a class has nothing more specific to say; classes that know better pass their own hint.
+const DEFAULT_HINTS: Partial<Record<SentryErrorKind, string>> = {
+  config: "Fix the option named in the message; nothing was sent.",
+  timeout: "Raise timeoutMs, or check the network path to Sentry.",
+  "limiter-unavailable": "Check that the Redis named in rateLimit.redis answers, or set rateLimit.redis.onUnavailable to \"local\".",
+};
 
 /**
- * Base of everything the SDK throws.
- * @example if (isSentryError(err)) console.error(err.kind, err.message);
+ * Base of everything the SDK throws: a `kind`, a `hint` (the next step, when one is known), a redacted message.
+ * @example if (isSentryError(err)) console.error(err.kind, err.message, err.hint);
  */
 export class SentryError extends Error {
   readonly kind: SentryErrorKind;
+  /** What to do next, in a sentence; undefined only where nothing useful can be said (an API error Sentry explains). */
+  readonly hint: string | undefined;
   /** @internal The cross-copy brand the `is*` guards read. */
   declare readonly [BRAND]: true;
 
-  constructor(kind: SentryErrorKind, message: string, options?: { cause?: unknown }) {
+  constructor(kind: SentryErrorKind, message: string, options?: { cause?: unknown; hint?: string | undefined }) {
     super(redactText(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.name = new.target.name;
+    this.hint = options?.hint ?? DEFAULT_HINTS[kind];
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
   }
 
@@ -89,7 +111,7 @@ export class SentryNetworkError extends SentryError {
   /** The cause in words: "connection refused", "DNS lookup failed: host not found", "TLS error: …". */
   readonly reason: string;
   readonly retryable: boolean;
-  readonly hint: string;
+  override readonly hint: string;
   constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown }) {
     const { reason, retryable } = describeNetworkCode(input.code);
     const code = input.code ? ` (${input.code})` : "";
@@ -155,7 +177,7 @@ export class SessionRequiredError extends SentryError {
   readonly path: string;
   readonly uiPage: string;
   readonly uiUrl: string | undefined;
-  readonly hint: string;
+  override readonly hint: string;
 
   constructor(input: SessionRequiredInput) {
     const where = input.uiUrl ? `${input.uiPage} (${input.uiUrl})` : input.uiPage;
@@ -204,7 +226,7 @@ export class SentryApiError extends SentryError {
   readonly summary: string;
   readonly body: unknown;
   readonly fieldErrors: Record<string, string[]> | undefined;
-  readonly hint: string | undefined;
+  override readonly hint: string | undefined;
   readonly requestId: string | undefined;
   readonly requestSent: boolean;
 
@@ -374,6 +396,13 @@ function ofKind<T extends SentryError>(...kinds: SentryErrorKind[]) {
 
 /** True for any error thrown by this SDK, from any copy of it. */
 export const isSentryError = branded;
+/**
+ * True for an SDK error of one kind, from any copy of the SDK; the workflows' `is*` guards are built on it.
+ * @example const isAuditSinkError = (e: unknown): e is AuditSinkError => isSentryErrorOfKind(e, "audit-sink");
+ */
+export function isSentryErrorOfKind(value: unknown, kind: SentryErrorKind): value is SentryError {
+  return branded(value) && value.kind === kind;
+}
 /**
  * True for errors that carry an HTTP status from Sentry (or a pre-request ValidationError), from any copy of the SDK.
  * @example catch (e) { if (isSentryApiError(e)) console.error(e.status, e.detail, e.hint); }

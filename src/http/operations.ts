@@ -3,6 +3,7 @@
  * generated operation table. Drives limiter keys, 403 scope hints and error metadata.
  */
 import { operationTable, type OperationId } from "../generated/operations.js";
+import { expandScopes } from "../vocabulary/scopes.js";
 
 /** The operation a request matched: its id, path template and the token scopes it accepts (any one suffices). */
 export interface MatchedOperation {
@@ -69,36 +70,8 @@ export function isScimPath(pathname: string): boolean {
   return pathname.includes("/scim/v2/") || pathname.endsWith("/scim/v2");
 }
 
-/**
- * The scopes each scope implies besides itself (Sentry's `SENTRY_SCOPE_HIERARCHY_MAPPING`); absent = only itself.
- * @example SCOPE_HIERARCHY["team:admin"] // ["team:write", "team:read"]
- */
-export const SCOPE_HIERARCHY: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  "org:admin": ["org:write", "org:read", "org:integrations"],
-  "org:write": ["org:read"],
-  "member:admin": ["member:write", "member:read", "member:invite"],
-  "member:write": ["member:read", "member:invite"],
-  "team:admin": ["team:write", "team:read"],
-  "team:write": ["team:read"],
-  "project:admin": ["project:write", "project:read"],
-  "project:write": ["project:read"],
-  "event:admin": ["event:write", "event:read"],
-  "event:write": ["event:read"],
-  "alerts:write": ["alerts:read"],
-});
-
-/**
- * Every scope a token with `scopes` effectively holds (write implies read, admin implies write and read).
- * @example expandScopes(["team:admin"]) // Set { "team:admin", "team:write", "team:read" }
- */
-export function expandScopes(scopes: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  for (const scope of scopes) {
-    out.add(scope);
-    for (const implied of SCOPE_HIERARCHY[scope] ?? []) out.add(implied);
-  }
-  return out;
-}
+// Scopes and their hierarchy are Sentry's vocabulary (src/vocabulary/scopes.ts); 403 hints read them from there.
+export { SCOPE_HIERARCHY, expandScopes } from "../vocabulary/scopes.js";
 
 /**
  * The accepted scopes a token lacks: empty when it holds any one of `accepted`, else all of `accepted`

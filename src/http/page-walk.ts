@@ -2,12 +2,18 @@
  * The engine under `Paginator`: one walk over a paginated list, holding at most the current page and one page
  * fetched ahead. Kept apart from `paginate.ts` so the public surface reads on its own.
  */
+import { SentryError } from "./errors.js";
 import type { Page, PageFetcher } from "./paginate.js";
 
 /** Why pagination failed: bad options, a server that repeats a cursor, or a fetcher that returned no page. */
 export type PaginationErrorCode = "invalid-option" | "repeated-cursor" | "invalid-page";
 
 const PAGINATION_ERROR = Symbol.for("sentry-rbac.PaginationError");
+const PAGINATION_HINTS: Record<PaginationErrorCode, string> = {
+  "invalid-option": "Fix the pagination option named in the message; nothing was fetched.",
+  "repeated-cursor": "The server sent a cursor twice; the walk stopped instead of looping. Report it with the request id if it repeats.",
+  "invalid-page": "A custom page fetcher must resolve to { items: [...], nextCursor }.",
+};
 
 /**
  * Raised for pagination misuse (invalid `perPage`, `maxPages`, `limit`, cursor) before any fetch, and for a server
@@ -16,7 +22,7 @@ const PAGINATION_ERROR = Symbol.for("sentry-rbac.PaginationError");
  * @example
  * try { await paginator.toArray(); } catch (error) { if (isPaginationError(error)) console.error(error.code); }
  */
-export class PaginationError extends Error {
+export class PaginationError extends SentryError {
   // Fields set in the constructor, not as initializers: the CommonJS build's transform wraps a class with field
   // initializers in an anonymous class expression, which loses its name.
   override readonly name: "PaginationError";
@@ -24,7 +30,7 @@ export class PaginationError extends Error {
   readonly [PAGINATION_ERROR]: true;
 
   constructor(code: PaginationErrorCode, message: string) {
-    super(message);
+    super("pagination", message, { hint: PAGINATION_HINTS[code] });
     this.name = "PaginationError";
     this.code = code;
     this[PAGINATION_ERROR] = true;

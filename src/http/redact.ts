@@ -2,14 +2,13 @@
  * Redaction of secrets. Applied where errors, hook payloads and log lines are built, so no object we create
  * ever holds an Authorization value or a token, whatever later prints or serialises it.
  */
+import { maskSentryTokens } from "../vocabulary/tokens.js";
 
 /** What a masked secret is replaced with. */
 export const REDACTED = "[REDACTED]";
 
-// Sentry token prefixes: user (sntryu_), org auth (sntrys_), user-app (sntrya_), integration (sntryi_).
-const PREFIXED_TOKEN = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}/g;
-// Older Sentry tokens are 64 lowercase hex characters with no prefix.
-const LEGACY_TOKEN = /\b[a-f0-9]{64}\b/g;
+// Sentry's token formats are written once, in src/vocabulary/tokens.ts: prefixed tokens are masked anywhere, legacy
+// 64-hex ones where the context names a token (a plan's sha256 fingerprint is no token).
 // A credential after an auth scheme. As written in headers (`Bearer x`, `Basic x`) any value is masked; in lower
 // case only a credential-looking one (a digit, or 16+ characters), so prose such as "bearer tokens" stays readable.
 const BEARER = /\b(Bearer|Basic|bearer|basic|BEARER|BASIC)\s+([^\s"',;]+)/g;
@@ -27,11 +26,9 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
     // Very short strings would mask innocent text; real tokens are long.
     if (secret.length >= 8) out = out.split(secret).join(REDACTED);
   }
-  return out
-    .replace(BEARER, (match, scheme: string, value: string) =>
-      scheme === "bearer" || scheme === "basic" ? (CREDENTIAL_LIKE.test(value) ? `${scheme} ${REDACTED}` : match) : `${scheme} ${REDACTED}`)
-    .replace(PREFIXED_TOKEN, REDACTED)
-    .replace(LEGACY_TOKEN, REDACTED);
+  const schemes = out.replace(BEARER, (match, scheme: string, value: string) =>
+    scheme === "bearer" || scheme === "basic" ? (CREDENTIAL_LIKE.test(value) ? `${scheme} ${REDACTED}` : match) : `${scheme} ${REDACTED}`);
+  return maskSentryTokens(schemes, REDACTED);
 }
 
 /**

@@ -16,10 +16,9 @@ export {
   isOrgRole,
   isScope,
   isTeamRole,
-  minimumTeamRole,
-  orgRoleDefinition,
-  teamRoleDefinition,
 } from "../vocabulary/roles.js";
+// The checked lookups: an unknown id is a ValidationError.
+export { minimumTeamRole, orgRoleDefinition, teamRoleDefinition } from "../resources/roles.js";
 export { canSeeProject, computeEffectiveAccess, projectScopes } from "./who-can-access/effective-access.js";
 export { requiredScopes } from "./tokens/required-scopes.js";
 export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso/index.js";
@@ -35,10 +34,12 @@ export { TOKEN_ENVIRONMENTS, parseTokenName } from "./tokens/naming.js";
 export { AUDIT_EXPORT_COLUMNS, AuditExportError, csvField, exportAuditLog, isAuditExportError } from "./audit/export/export.js";
 export { checkScimSetup } from "./sso/scim-setup.js";
 export {
-  AuditLeaseLostError, AuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
+  AuditLeaseLostError, AuditSinkError, isAuditLeaseLostError, isAuditSinkError, DEFAULT_AUDIT_RULES, connectAuditRedis, createAuditDetector, detectAuditAlerts,
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit/stream/index.js";
+// The one reconcile engine (recipes/engine/): the change vocabulary, rails and the executor every workflow runs on.
+export { checkRails, executePlan, orderChanges } from "./engine/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,
@@ -99,8 +100,12 @@ export type {
 export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolation/isolate-teams.js";
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
 export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./review/access-review.js";
-export type { NowOption, RecipeProgress, RecipeStepError } from "./shared/report.js";
-export type { FailureSummary } from "./tokens/rotate-support.js";
+export type { RecipeProgress, RecipeStepError } from "./shared/report.js";
+export type { NowOption } from "./shared/clock.js";
+export type {
+  Change, ChangeAction, ChangeKind, ChangeProgress, ExecuteOptions, ExecutionReport, RailCaller, RailPolicy, RailState, ReconcilePlan,
+} from "./engine/index.js";
+export type { FailureSummary } from "./tokens/rotation-error.js";
 export type {
   MintRequest,
   MintedToken,

@@ -2,13 +2,19 @@
  * What every resource shares: the client context, list options, and the two ways a list becomes a
  * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
  */
-import type { ClientContext } from "../client.js";
 import { isNotFoundError } from "../http/errors.js";
 import { nextCursor, Paginator, type PaginateOptions } from "../http/paginate.js";
+import type { Transport } from "../http/transport.js";
 import type { RemoveOptions, RemoveResult } from "./types.js";
 import { assertPerPage } from "./validate.js";
 
-export type { ClientContext } from "../client.js";
+/** What resource namespaces are built from. */
+export interface ClientContext {
+  readonly transport: Transport;
+  readonly org: string | undefined;
+  /** The organization slug, or a SentryConfigError saying how to set one. */
+  requireOrg(): string;
+}
 
 /** Paging options every list-like method accepts (`perPage` 1..100, resume with `cursor`). */
 export type ListOptions = PaginateOptions;

@@ -4,10 +4,8 @@
  */
 import { ValidationError } from "../http/errors.js";
 import { isOrgRole, isScope, isTeamRole, ORG_ROLES, type OrgRole, type Scope, type TeamRole } from "../vocabulary/roles.js";
+import { MAX_SLUG_LENGTH as MAX_SLUG, SLUG_PATTERN as SLUG } from "../vocabulary/slugs.js";
 
-// Sentry's slug rule (`sentry.slug.patterns`): lowercase letters, digits, `-` and `_`, not all digits.
-const SLUG = /^(?![0-9]+$)[a-z0-9_-]+$/;
-const MAX_SLUG = 50;
 // Deliberately loose (one @, a dot in the domain, no whitespace): Sentry's own check decides the rest.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NUMERIC_ID = /^[1-9][0-9]*$/;

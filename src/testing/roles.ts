@@ -1,6 +1,10 @@
 /**
  * Sentry's roles and scopes as data (facts §1f, §4): org roles with their scopes and priority,
  * team roles, the scope hierarchy, and the minimum team role each org role implies.
+ *
+ * A deliberate second copy of what src/vocabulary/ holds for the client: the emulator models Sentry's server and
+ * must not import the SDK, or a mistake in our vocabulary would be made on both sides and every test would agree
+ * with it. Both copies cite Sentry's sources; when Sentry changes a role, change both.
  */
 import type { OrgRole, TeamRole } from "./types.js";
 

@@ -1,27 +1,13 @@
 // Sentry's scopes, org roles and team roles as data, taken from the server's own definitions
 // (`SENTRY_SCOPES`, `SENTRY_SCOPE_HIERARCHY_MAPPING`, `SENTRY_ROLES`, `SENTRY_TEAM_ROLES` in
 // sentry/conf/server.py, 25.12.1) as summarised in the project's reference facts §1f and §4.
-import type { Scope } from "../generated/models.js";
-import { ValidationError } from "../http/errors.js";
-import { SCOPE_HIERARCHY as HTTP_SCOPE_HIERARCHY } from "../http/operations.js";
+//
+// Pure data and lookups: this folder imports nothing from http/, resources/ or recipes/. The lookups here take typed
+// ids; the public orgRoleDefinition/teamRoleDefinition/minimumTeamRole that refuse an unknown id with a
+// ValidationError are resources/roles.ts's.
+import type { Scope } from "./scopes.js";
 
-// The hierarchy lives in http/ (403s name missing scopes with it); recipes re-export it with Scope types.
-
-export type { Scope } from "../generated/models.js";
-
-/** Every token scope Sentry grants, in the server's own order. */
-export const SCOPES: readonly Scope[] = Object.freeze([
-  "org:read", "org:write", "org:admin", "org:integrations", "org:ci",
-  "member:invite", "member:read", "member:write", "member:admin",
-  "team:read", "team:write", "team:admin",
-  "project:read", "project:write", "project:admin", "project:releases", "project:distribution",
-  "event:read", "event:write", "event:admin",
-  "alerts:read", "alerts:write",
-  "openid", "profile", "email",
-] as const satisfies readonly Scope[]);
-
-/** The scopes each scope implies besides itself (`SENTRY_SCOPE_HIERARCHY_MAPPING`); absent = only itself. */
-export const SCOPE_HIERARCHY = HTTP_SCOPE_HIERARCHY as Readonly<Partial<Record<Scope, readonly Scope[]>>>;
+export { SCOPES, SCOPE_HIERARCHY, expandScopes, isScope, type Scope } from "./scopes.js";
 
 /** An organization role id. `billing` exists on sentry.io only. */
 export type OrgRole = "member" | "admin" | "manager" | "owner" | "billing";
@@ -120,16 +106,6 @@ export const TEAM_ROLES: readonly TeamRoleDefinition[] = Object.freeze([
   }),
 ]);
 
-const SCOPE_SET: ReadonlySet<string> = new Set(SCOPES);
-
-/**
- * True when `value` is a scope Sentry knows.
- * @example isScope("team:write") // true; isScope("team:delete") // false
- */
-export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && SCOPE_SET.has(value);
-}
-
 /**
  * True when `value` is an organization role id.
  * @example isOrgRole("manager") // true
@@ -147,29 +123,42 @@ export function isTeamRole(value: unknown): value is TeamRole {
 }
 
 /**
- * The definition of an organization role.
- * @example orgRoleDefinition("manager").isGlobal // true
- * @throws ValidationError for an unknown role id.
+ * The definition of an organization role, or undefined for an id Sentry does not have.
+ * @example findOrgRole("manager")?.isGlobal // true
  */
-export function orgRoleDefinition(role: OrgRole): OrgRoleDefinition {
-  const found = ORG_ROLES.find((candidate) => candidate.id === role);
-  if (!found) throw ValidationError.forInput("orgRole", `unknown org role ${JSON.stringify(role)}; expected one of ${ORG_ROLES.map((r) => r.id).join(", ")}`);
-  return found;
+export function findOrgRole(role: string): OrgRoleDefinition | undefined {
+  return ORG_ROLES.find((candidate) => candidate.id === role);
 }
 
 /**
- * The definition of a team role.
- * @example teamRoleDefinition("admin").name // "Team Admin"
- * @throws ValidationError for an unknown role id.
+ * The definition of a team role, or undefined for an id Sentry does not have.
+ * @example findTeamRole("admin")?.name // "Team Admin"
  */
-export function teamRoleDefinition(role: TeamRole): TeamRoleDefinition {
-  const found = TEAM_ROLES.find((candidate) => candidate.id === role);
-  if (!found) throw ValidationError.forInput("teamRole", `unknown team role ${JSON.stringify(role)}; expected contributor or admin`);
-  return found;
+export function findTeamRole(role: string): TeamRoleDefinition | undefined {
+  return TEAM_ROLES.find((candidate) => candidate.id === role);
 }
 
-// The hierarchy lives in http/ (a 403 names missing scopes with it); recipes re-export it.
-export { expandScopes } from "../http/operations.js";
+// An id outside the union reaches these only through a cast or untyped JavaScript: the public, checked versions in
+// resources/roles.ts refuse it with a ValidationError first. Here it reads as the default role (member, team
+// contributor), as live reads of an unknown role do.
+const LEAST_ORG_ROLE = ORG_ROLES[0] as OrgRoleDefinition;
+const LEAST_TEAM_ROLE = TEAM_ROLES[0] as TeamRoleDefinition;
+
+/**
+ * The definition of an organization role (a typed id; validate untrusted input with {@link isOrgRole} first).
+ * @example orgRoleDefinition("manager").isGlobal // true
+ */
+export function orgRoleDefinition(role: OrgRole): OrgRoleDefinition {
+  return findOrgRole(role) ?? LEAST_ORG_ROLE;
+}
+
+/**
+ * The definition of a team role (a typed id; validate untrusted input with {@link isTeamRole} first).
+ * @example teamRoleDefinition("admin").name // "Team Admin"
+ */
+export function teamRoleDefinition(role: TeamRole): TeamRoleDefinition {
+  return findTeamRole(role) ?? LEAST_TEAM_ROLE;
+}
 
 /**
  * The team role a member holds on every team at least, given their org role.
@@ -177,7 +166,6 @@ export { expandScopes } from "../http/operations.js";
  * team role marked as the minimum for an org role at or below this one; else the default (contributor).
  * `billing` falls to contributor by that rule (UNVERIFIED on sentry.io, where billing may hold no teams).
  * @example minimumTeamRole("manager") // "admin"
- * @throws ValidationError for an unknown org role.
  */
 export function minimumTeamRole(orgRole: OrgRole): TeamRole {
   const role = orgRoleDefinition(orgRole);

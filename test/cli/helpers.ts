@@ -2,7 +2,8 @@
 import type { CliIo } from "../../src/cli/io.js";
 import type { HookRunner } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import { createEmulator, type EmulatorOptions } from "../../src/testing/index.js";
+import type { EmulatorOptions } from "../../src/testing/index.js";
+import { cliEnv, demoEmulator } from "../support/emulator.js";
 
 export interface FakeIoOptions {
   env?: Record<string, string | undefined>;
@@ -95,8 +96,8 @@ export async function runWith(argv: string[], options: FakeIoOptions = {}): Prom
 
 /** A demo emulator reached in-process, the env the CLI reads to use it, and FakeIo options carrying both. */
 export function demoCli(emulator: EmulatorOptions = {}) {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test", ...emulator });
-  const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" };
+  const emu = demoEmulator(emulator);
+  const env = cliEnv(emu);
   const options = (extra: Partial<FakeIoOptions> = {}): FakeIoOptions => ({ env, fetch: emu.fetch, ...extra });
   return { emu, env, options };
 }

@@ -6,9 +6,18 @@ describe("redaction", () => {
     for (const prefix of ["sntryu_", "sntrys_", "sntrya_", "sntryi_"]) {
       expect(redactText(`token ${prefix}abcDEF123_-xyz done`)).toBe(`token ${REDACTED} done`);
     }
-    expect(redactText(`old ${"ab12".repeat(16)}`)).toBe(`old ${REDACTED}`);
+    // A legacy (64-hex) token by its context: a token field, an auth header (issue 21: tokens by format, not look).
+    expect(redactText(`old token=${"ab12".repeat(16)}`)).toBe(`old token=${REDACTED}`);
+    expect(redactText(`{"token": "${"ab12".repeat(16)}"}`)).toBe(`{"token": "${REDACTED}"}`);
+    expect(redactText(`Authorization: Bearer ${"ab12".repeat(16)}`)).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redactText("Authorization: Bearer abc.def")).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redactText("Basic dXNlcjpwYXNz")).toBe(`Basic ${REDACTED}`);
+  });
+
+  it("leaves a sha256 digest (a plan's fingerprint) readable: 64 hex is a token only where the context says so", () => {
+    const fingerprint = `sha256:${"0f".repeat(32)}`;
+    expect(redactText(`Fingerprint: ${fingerprint}`)).toBe(`Fingerprint: ${fingerprint}`);
+    expect(redactValue({ fingerprint })).toEqual({ fingerprint });
   });
 
   it("leaves prose about bearer tokens readable but masks lower-case credentials", () => {

@@ -3,13 +3,13 @@ import {
   isNotFoundError, isPermissionError, isSentryError, isSessionRequiredError, isValidationError, SessionRequiredError,
 } from "../../src/http/errors.js";
 import { createApiTokensResource } from "../../src/resources/api-tokens.js";
-import { closeClientsB, harnessB, thrown } from "./helpers-b.js";
+import { closeClients, resourceHarness, thrown } from "./helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 /** A client acting with a fresh personal token of the org's first owner, and that token's id. */
 function withPersonalToken(name = "rotation-test") {
-  const h = harnessB();
+  const h = resourceHarness();
   const value = h.emu.issueToken({ scopes: ["org:read"], name });
   const id = h.emu.state.tokens.find((t) => t.name === name)?.id ?? "";
   const { ctx } = h.clientWith({ token: value });
@@ -18,7 +18,7 @@ function withPersonalToken(name = "rotation-test") {
 
 describe("apiTokens", () => {
   it("list raises SessionRequiredError naming Personal Tokens, before any request", async () => {
-    const { emu, ctx } = harnessB();
+    const { emu, ctx } = resourceHarness();
     const error = await thrown(() => createApiTokensResource(ctx).list());
     expect(isSessionRequiredError(error)).toBe(true);
     expect(error).toBeInstanceOf(SessionRequiredError);
@@ -31,7 +31,7 @@ describe("apiTokens", () => {
   });
 
   it("create checks its input, then raises SessionRequiredError, never sending anything", async () => {
-    const { emu, ctx } = harnessB();
+    const { emu, ctx } = resourceHarness();
     const tokens = createApiTokensResource(ctx);
     const error = await thrown(() => tokens.create({ name: "ci-deploy", scopes: ["project:releases", "org:read"] }));
     expect(isSessionRequiredError(error) && error.operationId).toBe("createApiToken");
@@ -89,7 +89,7 @@ describe("apiTokens", () => {
   });
 
   it("an org auth token may not manage personal tokens (403)", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["org:ci"], kind: "org" }) });
     const error = await thrown(() => createApiTokensResource(ctx).get(1));
     expect(isPermissionError(error) && error.status).toBe(403);
@@ -107,7 +107,7 @@ describe("apiTokens", () => {
 
 describe("sentry.apiTokens (wired into the client)", () => {
   it("refuses list/create with SessionRequiredError and renames through the client", async () => {
-    const h = harnessB();
+    const h = resourceHarness();
     const value = h.emu.issueToken({ scopes: ["org:read"], name: "wired" });
     const id = h.emu.state.tokens.find((t) => t.name === "wired")?.id ?? "";
     const { sentry } = h.clientWith({ token: value });

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isPermissionError, isValidationError } from "../../src/http/errors.js";
 import { type AuditLogEntry, createAuditLogsResource } from "../../src/resources/audit-logs.js";
-import { closeClientsB, harnessB, thrown } from "./helpers-b.js";
+import { closeClients, resourceHarness, thrown } from "./helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 const AUDIT = "/api/0/organizations/acme/audit-logs/";
 
 function setup() {
-  const h = harnessB();
+  const h = resourceHarness();
   const newestFirst = [...h.emu.state.auditLog].reverse();
   return { ...h, newestFirst, auditLogs: createAuditLogsResource(h.ctx) };
 }
@@ -100,7 +100,7 @@ describe("auditLogs", () => {
   });
 
   it("a token without org:write gets PermissionError naming org:write and the plan requirement", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["org:read", "member:read"] }) });
     const error = await thrown(() => createAuditLogsResource(ctx).list().toArray());
     expect(isPermissionError(error)).toBe(true);

@@ -1,19 +1,15 @@
 /**
- * Test helpers for resources: a demo emulator and an SDK client wired to it in-process, with every request that
- * reached the emulator recorded (method, path, query, parsed JSON body).
+ * Test helpers for resources, over the one emulator set-up (test/support/emulator.ts): a demo emulator and an SDK
+ * client wired to it in-process, with every request that reached the emulator recorded. `harness` acts with the
+ * admin token; `resourceHarness` also holds the SCIM token and the client context the resource factories take.
  */
-import { createSentryClient, type SentryClient } from "../../src/client.js";
+import type { ClientContext } from "../../src/client.js";
+import type { SentryClient } from "../../src/client.js";
 import type { SentryClientOptions } from "../../src/config.js";
-import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/testing/index.js";
+import type { Emulator, EmulatorOptions } from "../../src/testing/index.js";
+import { BASE_URL, closeClients, demoEmulator, emulatorClient, NOW, recordingFetch, type SeenRequest } from "../support/emulator.js";
 
-export const BASE_URL = "https://sentry.test";
-
-export interface SeenRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-}
+export { BASE_URL, closeClients, NOW, type SeenRequest };
 
 export interface Harness {
   emu: Emulator;
@@ -23,35 +19,46 @@ export interface Harness {
   clientWith(token: string, options?: Partial<SentryClientOptions>): SentryClient;
 }
 
-const open: SentryClient[] = [];
-
-/** Closes every client made by {@link harness}; call from afterEach. */
-export async function closeClients(): Promise<void> {
-  await Promise.all(open.splice(0).map((client) => client.close()));
+/** A demo emulator (fixed clock) and a client (admin token, org `acme`, no retries) talking to it. */
+export function harness(options: EmulatorOptions = {}): Harness {
+  const emu = demoEmulator({ now: () => NOW, ...options, baseUrl: BASE_URL });
+  const { fetch, seen } = recordingFetch(emu);
+  const clientWith = (token: string, extra: Partial<SentryClientOptions> = {}) => emulatorClient({ token, fetch, ...extra });
+  return { emu, sentry: clientWith(emu.adminToken), seen, clientWith };
 }
 
-/** A demo emulator without rate limits and a client (admin token, org `acme`, no retries) talking to it. */
-export function harness(options: EmulatorOptions = {}): Harness {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => Date.parse("2026-03-01T12:00:00Z"), ...options, baseUrl: BASE_URL });
-  const seen: SeenRequest[] = [];
-  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const text = request.method === "GET" ? "" : await request.clone().text();
-    seen.push({
-      method: request.method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      body: text === "" ? undefined : JSON.parse(text),
-    });
-    return emu.fetch(request);
+/** A harness for the resource factories: both tokens, and the client context a factory takes. */
+export interface ResourceHarness {
+  emu: Emulator;
+  sentry: SentryClient;
+  ctx: ClientContext;
+  seen: SeenRequest[];
+  /** A client with other options (same emulator and request log), and its context. */
+  clientWith(options: SentryClientOptions): { sentry: SentryClient; ctx: ClientContext };
+}
+
+/** The context a factory such as createScimUsersResource takes, built from a client's transport. */
+export function contextOf(sentry: SentryClient, org: string | undefined = "acme"): ClientContext {
+  return {
+    transport: sentry.transport,
+    org,
+    requireOrg: () => {
+      if (org === undefined) throw new Error("no org in this test context");
+      return org;
+    },
   };
-  const clientWith = (token: string, options: Partial<SentryClientOptions> = {}) => {
-    const client = createSentryClient({ token, org: "acme", baseUrl: BASE_URL, fetch, retry: false, rateLimit: false, ...options });
-    open.push(client);
-    return client;
+}
+
+/** A demo emulator (fixed clock) and a client with the admin token and the SCIM token, and its context. */
+export function resourceHarness(options: EmulatorOptions = {}): ResourceHarness {
+  const emu = demoEmulator({ now: () => NOW, ...options, baseUrl: BASE_URL });
+  const { fetch, seen } = recordingFetch(emu);
+  const clientWith = (extra: SentryClientOptions) => {
+    const sentry = emulatorClient({ fetch, ...extra });
+    return { sentry, ctx: contextOf(sentry, sentry.org.slug) };
   };
-  return { emu, sentry: clientWith(emu.adminToken), seen, clientWith };
+  const main = clientWith({ token: emu.adminToken, ...(emu.scimToken ? { scimToken: emu.scimToken } : {}) });
+  return { emu, seen, clientWith, ...main };
 }
 
 /** Runs `fn` and returns what it threw (fails the test when nothing was thrown). */

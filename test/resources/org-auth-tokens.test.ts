@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isNotFoundError, isPermissionError, isSessionRequiredError, isValidationError } from "../../src/http/errors.js";
 import { createOrgAuthTokensResource } from "../../src/resources/org-auth-tokens.js";
-import { closeClientsB, harnessB, thrown } from "./helpers-b.js";
+import { closeClients, resourceHarness, thrown } from "./helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 const TOKENS = "/api/0/organizations/acme/org-auth-tokens";
 
 function setup() {
-  const h = harnessB();
+  const h = resourceHarness();
   const id = h.emu.state.tokens.find((t) => t.name === "ci-release-upload-prod")?.id ?? "";
   return { ...h, id, tokens: createOrgAuthTokensResource(h.ctx) };
 }

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors.js";
 import { createScimGroupsResource } from "../../src/resources/scim-groups.js";
-import { closeClientsB, harnessB, pageSizes, thrown } from "./helpers-b.js";
+import { closeClients, resourceHarness, pageSizes, thrown } from "./helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 const GROUPS = "/api/0/organizations/acme/scim/v2/Groups";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 function setup() {
-  const h = harnessB();
+  const h = resourceHarness();
   return { ...h, groups: createScimGroupsResource(h.ctx) };
 }
 
@@ -143,7 +143,7 @@ describe("scim.groups", () => {
   });
 
   it("a token without team scopes gets PermissionError naming the accepted scopes", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["member:read"] }) });
     const error = await thrown(() => createScimGroupsResource(ctx).create({ displayName: "Nope" }));
     expect(isPermissionError(error) && error.requiredScopes).toEqual(["team:admin", "team:write"]);
@@ -152,7 +152,7 @@ describe("scim.groups", () => {
 
 describe("sentry.scim.groups (wired into the client)", () => {
   it("creates and reads a group through the client", async () => {
-    const { sentry, seen } = harnessB();
+    const { sentry, seen } = resourceHarness();
     const group = await sentry.scim.groups.create({ displayName: "Wired Group" });
     expect((await sentry.scim.groups.get(group.id)).displayName).toBe("Wired Group");
     expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${GROUPS}`, `GET ${GROUPS}/${group.id}`]);

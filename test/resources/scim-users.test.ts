@@ -3,14 +3,14 @@ import {
   isAuthenticationError, isConflictError, isNotFoundError, isPermissionError, isValidationError,
 } from "../../src/http/errors.js";
 import { createScimUsersResource } from "../../src/resources/scim-users.js";
-import { closeClientsB, harnessB, pageSizes, thrown } from "./helpers-b.js";
+import { closeClients, resourceHarness, pageSizes, thrown } from "./helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 const USERS = "/api/0/organizations/acme/scim/v2/Users";
 
 function setup() {
-  const h = harnessB();
+  const h = resourceHarness();
   return { ...h, users: createScimUsersResource(h.ctx) };
 }
 
@@ -165,7 +165,7 @@ describe("scim.users", () => {
   });
 
   it("a token without member scopes gets PermissionError naming the accepted scopes", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["org:read"] }) });
     const error = await thrown(() => createScimUsersResource(ctx).list().toArray());
     expect(isPermissionError(error)).toBe(true);
@@ -176,14 +176,14 @@ describe("scim.users", () => {
 
   // Sentry refuses an org auth token on SCIM with 403 from the scope check (scim/utils.py), not 401.
   it("an org auth token on SCIM is PermissionError with a hint about the SCIM token", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["org:ci"], kind: "org" }) });
     const error = await thrown(() => createScimUsersResource(ctx).get(1));
     expect(isPermissionError(error) && error.hint).toMatch(/scimToken/);
   });
 
   it("uses the SCIM token, not the API token, for SCIM calls", async () => {
-    const { emu, clientWith } = harnessB();
+    const { emu, clientWith } = resourceHarness();
     // An API token that could not list SCIM users itself: success proves the SCIM token was sent.
     const { ctx } = clientWith({ token: emu.issueToken({ scopes: ["org:read"] }), scimToken: emu.scimToken });
     const users = await createScimUsersResource(ctx).list({ perPage: 100 }).toArray();
@@ -193,7 +193,7 @@ describe("scim.users", () => {
 
 describe("sentry.scim.users (wired into the client)", () => {
   it("is the same resource, sending the SCIM token of the client and following withOrg", async () => {
-    const { sentry, seen } = harnessB();
+    const { sentry, seen } = resourceHarness();
     const [user] = await sentry.scim.users.list({ filter: { userName: "ben.garcia@acme.test" } }).toArray();
     expect(user?.id).toBe("2");
     await sentry.withOrg("globex").scim.users.get(2).catch(() => undefined);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isValidationError } from "../../src/http/errors.js";
 import {
-  ORG_ROLES, SCOPES, SCOPE_HIERARCHY, TEAM_ROLES, expandScopes, isOrgRole, isScope, isTeamRole, minimumTeamRole,
+  ORG_ROLES, SCOPES, findOrgRole, findTeamRole, SCOPE_HIERARCHY, TEAM_ROLES, expandScopes, isOrgRole, isScope, isTeamRole, minimumTeamRole,
   orgRoleDefinition, teamRoleDefinition, type OrgRole,
 } from "../../src/vocabulary/roles.js";
+import { minimumTeamRole as checkedMinimumTeamRole, orgRoleDefinition as checkedOrgRoleDefinition } from "../../src/resources/roles.js";
 
 const scopesOf = (role: OrgRole) => new Set(orgRoleDefinition(role).scopes);
 
@@ -150,12 +151,19 @@ describe("minimumTeamRole", () => {
   it("refuses an unknown org role with a ValidationError naming the field", () => {
     let caught: unknown;
     try {
-      minimumTeamRole("superuser" as OrgRole);
+      checkedMinimumTeamRole("superuser" as OrgRole);
     } catch (error) {
       caught = error;
     }
     expect(isValidationError(caught)).toBe(true);
     expect((caught as { field?: string }).field).toBe("orgRole");
+    expect(() => checkedOrgRoleDefinition("superuser" as OrgRole)).toThrow(/unknown org role/);
+  });
+
+  it("the vocabulary's own lookups refuse nothing: unknown ids are undefined, for the caller to refuse", () => {
+    expect(findOrgRole("superuser")).toBeUndefined();
+    expect(findTeamRole("owner")).toBeUndefined();
+    expect(findOrgRole("manager")?.isGlobal).toBe(true);
   });
 });
 

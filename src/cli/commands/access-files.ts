@@ -3,7 +3,7 @@ import { describeChange, isAccessFileError, isAccessPlanError, parseAccessConfig
 import type { AccessConfig, AccessPlan } from "../../recipes/access/index.js";
 import type { CommandContext } from "../context.js";
 import { CliError, PartialFailureError, UsageError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode, exitCodeFor } from "../exit-codes.js";
 import { readInputFile } from "./isolate.js";
 
 const SCHEMA_HINT = "`sentry-rbac schema` prints the JSON Schema of the file.";
@@ -51,8 +51,7 @@ export function cliErrorFor(error: unknown, file?: string): unknown {
     return new UsageError(`${file ?? "access file"}: ${error.detail}`, hint);
   }
   if (!isAccessPlanError(error)) return error;
-  const exitCode = error.code === "token" ? ExitCode.auth : error.code === "invalid-plan" ? ExitCode.usage : ExitCode.refused;
-  return new CliError(error.message, { exitCode, hint: error.hint });
+  return new CliError(error.message, { exitCode: exitCodeFor(error), hint: error.hint });
 }
 
 /**

@@ -11,6 +11,7 @@ import { registerAuditExportCommand } from "./audit-export.js";
 import { registerAuditTailCommand } from "./audit-tail.js";
 import { isEmail, resolveMember } from "./people.js";
 import { limited, withContext, withLimit } from "./resource-support.js";
+import { editDistance } from "../../vocabulary/suggest.js";
 
 const AUDIT_COLUMNS: readonly Column<AuditLogEntry>[] = [
   { key: "dateCreated", header: "DATE", value: (e) => e.dateCreated },
@@ -37,19 +38,6 @@ function parseActor(value: string): string {
   return value;
 }
 
-/** Edit distance, for "did you mean" (event names are short, so the quadratic table is cheap). */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
 /**
  * The known names closest to an unknown one, best first (at most three, within a third of its length).
  * @example didYouMean("member.invte", ["member.invite", "member.add"]) // ["member.invite"]
@@ -57,7 +45,7 @@ function distance(a: string, b: string): number {
 export function didYouMean(name: string, known: readonly string[]): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3));
   return known
-    .map((candidate) => ({ candidate, d: distance(name, candidate) }))
+    .map((candidate) => ({ candidate, d: editDistance(name, candidate) }))
     .filter((entry) => entry.d <= limit)
     .sort((x, y) => x.d - y.d || x.candidate.localeCompare(y.candidate))
     .slice(0, 3)

@@ -7,11 +7,12 @@ import { createSentryClient, type SentryClient } from "../../client.js";
 import { isSessionRequiredError } from "../../http/errors.js";
 import { lintTokens, type TokenFinding } from "../../recipes/tokens/lint.js";
 import { isTokenRotationError, rotateToken, type MintedToken, type RotationReport, type RotationStepRecord } from "../../recipes/tokens/rotate.js";
-import type { TokenRecord } from "../../recipes/tokens/rotate-support.js";
+import type { TokenRecord } from "../../recipes/tokens/types.js";
 import { createCommandContext, SECRET_ENV, secretsOf, type CommandContext } from "../context.js";
 import { CliError, cliWords, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";
 import type { Column } from "../output.js";
+import { looksLikeSentryToken } from "../../vocabulary/tokens.js";
 import { readInputFile } from "./isolate.js";
 
 // The rotate hooks: the token value travels only on the child's stdin/stdout as JSON, never in argv (visible in
@@ -145,9 +146,6 @@ function parseMinted(stdout: string): MintedToken {
   return { id, token };
 }
 
-// Any value shaped like a Sentry token (user, org, app or integration, or a 64-hex legacy one).
-const SENTRY_TOKEN_VALUE = /\bsntry[usai]_[A-Za-z0-9_+/=.-]{4,}|\b[a-f0-9]{64}\b/;
-
 /**
  * The environment a hook command runs with: the CLI's own, minus every Sentry credential — SENTRY_AUTH_TOKEN and
  * SENTRY_SCIM_TOKEN, any variable holding one of their values (trimmed), and any value shaped like a Sentry token.
@@ -160,7 +158,7 @@ export function hookEnvironment(env: Readonly<Record<string, string | undefined>
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || (SECRET_ENV as readonly string[]).includes(name)) continue;
-    if (SENTRY_TOKEN_VALUE.test(value) || secrets.some((secret) => value.includes(secret))) continue;
+    if (looksLikeSentryToken(value) || secrets.some((secret) => value.includes(secret))) continue;
     out[name] = value;
   }
   return out;

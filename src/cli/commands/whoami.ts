@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { isNotFoundError } from "../../http/errors.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { sentryTokenFormat } from "../../vocabulary/tokens.js";
 import type { CliIo } from "../io.js";
 import { printOne, withContext } from "./resource-support.js";
 
@@ -21,13 +22,14 @@ export interface WhoamiRow {
  * @example tokenKind("sntrys_…") // "org auth token"
  */
 export function tokenKind(token: string, hasUser: boolean): string {
-  const value = token.trim();
-  if (value.startsWith("sntryu_")) return "user auth token";
-  if (value.startsWith("sntrys_")) return "org auth token";
-  if (value.startsWith("sntrya_")) return "user-app token";
-  if (value.startsWith("sntryi_")) return "integration token";
-  if (/^[a-f0-9]{64}$/.test(value)) return hasUser ? "user auth token (legacy format)" : "token (legacy format)";
-  return hasUser ? "user token" : "token without a user (org auth or integration)";
+  switch (sentryTokenFormat(token.trim())) {
+    case "user": return "user auth token";
+    case "org": return "org auth token";
+    case "user-app": return "user-app token";
+    case "integration": return "integration token";
+    case "legacy": return hasUser ? "user auth token (legacy format)" : "token (legacy format)";
+    default: return hasUser ? "user token" : "token without a user (org auth or integration)";
+  }
 }
 
 /**

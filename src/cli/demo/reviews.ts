@@ -2,7 +2,7 @@
 import type { SentryClient } from "../../client.js";
 import { accessReview, type AccessFinding } from "../../recipes/review/access-review.js";
 import { lintTokens } from "../../recipes/tokens/lint.js";
-import type { TokenRecord } from "../../recipes/tokens/rotate-support.js";
+import type { TokenRecord } from "../../recipes/tokens/types.js";
 import type { EmulatorState } from "../../testing/index.js";
 import type { DemoPrinter } from "./printer.js";
 

@@ -4,7 +4,8 @@
  * invites, access about to expire). Pure: no requests. Every project and team the file refers to exists (in the
  * file or live): `planAccess` checks the references first (references.ts).
  */
-import { minimumTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
+import { isReduction } from "../engine/changes.js";
+import { minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { effectiveTeamRole, type LiveMember, type LiveState } from "./live.js";
 import { endsSoon, hasEnded } from "./time.js";
 import type {
@@ -42,17 +43,8 @@ function declaredTeamRole(orgRole: OrgRole, role: TeamRole | undefined): TeamRol
   return effectiveTeamRole(orgRole, role ?? null);
 }
 
-function rank(role: string | undefined): number {
-  return role === undefined ? -1 : orgRoleDefinition(role as OrgRole).priority;
-}
-
-/** Whether a change takes access away (applied last): removals, deletions, lower roles. */
-export function isReduction(change: AccessChange): boolean {
-  if (change.action === "remove" || change.action === "delete") return true;
-  if (change.action !== "update" || change.from === undefined || change.to === undefined) return false;
-  if (change.kind === "member") return rank(change.to) < rank(change.from);
-  return change.kind === "team-member" && change.to === "contributor" && change.from === "admin";
-}
+/** Whether a change takes access away (applied last): the engine's rule. */
+export { isReduction } from "../engine/changes.js";
 
 class Diff {
   readonly out: AccessDiff = { changes: [], idpOwned: [], notes: [], unmanaged: [], pending: [], expiring: [] };

@@ -8,7 +8,7 @@ import { isPermissionError } from "../../http/errors.js";
 import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";
-import { nodeCrypto } from "../../http/node-crypto.js";
+import { fingerprintOfState } from "../engine/fingerprint.js";
 
 /** A team as read. */
 export interface LiveTeam {
@@ -51,21 +51,7 @@ export interface ReadOptions {
   concurrency?: number | undefined;
 }
 
-/**
- * Runs `work` over `items` with at most `limit` at once, in order of start.
- * @example await pool(teams, 8, (team) => readTeam(team));
- */
-export async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const index = next++;
-      await work(items[index] as T, index);
-    }
-  });
-  await Promise.all(runners);
-}
+export { pool } from "../shared/pool.js";
 
 /** The team role that applies: the stored one, but never below the minimum the org role implies. */
 export function effectiveTeamRole(orgRole: OrgRole, stored: TeamRole | null): TeamRole {
@@ -192,6 +178,5 @@ export function fingerprintOf(live: LiveState): string {
     m.id, m.email.toLowerCase(), m.role, m.pending, m.expired, m.idpProvisioned, m.idpRoleRestricted,
     [...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b)),
   ]);
-  const canonical = JSON.stringify({ organization: live.organization, teams, members });
-  return `sha256:${nodeCrypto().createHash("sha256").update(canonical).digest("hex")}`;
+  return fingerprintOfState({ organization: live.organization, teams, members });
 }

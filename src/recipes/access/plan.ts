@@ -4,8 +4,9 @@
  */
 import type { SentryClient } from "../../client.js";
 import { isPermissionError } from "../../http/errors.js";
-import { type NowOption, resolveNow } from "../shared/report.js";
-import { diffAccess, isReduction } from "./diff.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
+import { orderChanges } from "../engine/changes.js";
+import { diffAccess } from "./diff.js";
 import { explainPlan, type ExplainOptions, readAuditWindow } from "./causes.js";
 import { AccessPlanError } from "./errors.js";
 import { fingerprintOf, type LiveState, readLiveState } from "./live.js";
@@ -55,19 +56,8 @@ export interface PlanAccessOptions {
 
 const DEFAULT_LIMITS: InviteLimits = { perOrg: 100, perUser: 100, perEmail: 10 };
 
-/** Position of a change in the apply order: teams, links, invites and roles, memberships, then reductions. */
-export function phaseOf(change: AccessChange): number {
-  if (isReduction(change)) {
-    if (change.kind === "team-member") return 6;
-    if (change.kind === "project-team") return 7;
-    if (change.kind === "member") return change.action === "update" ? 8 : 9;
-    return 10;
-  }
-  if (change.kind === "team") return 1;
-  if (change.kind === "project-team") return 2;
-  if (change.kind === "member") return 3;
-  return change.action === "add" ? 4 : 5;
-}
+/** Position of a change in the apply order: the engine's (teams, links, invites and roles, memberships, reductions). */
+export { phaseOf } from "../engine/changes.js";
 
 async function inviteHistory(sentry: SentryClient, now: Date, notes: string[]): Promise<Array<{ actor: string | undefined; email: string | undefined }>> {
   const since = new Date(now.getTime() - 86_400_000);
@@ -196,7 +186,7 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
     const history = options.inviteHistory === false ? [] : await inviteHistory(org, now, notes);
     changes = capInvites(changes, blocked, history, { ...DEFAULT_LIMITS, ...options.inviteLimits }, token.userId);
   }
-  changes = changes.map((change, index) => ({ change, index })).sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index).map((x) => x.change);
+  changes = orderChanges(changes);
   const violations = checkRails(changes, live, config.policy, caller.member, blocked);
   options.onProgress?.({ phase: "plan", requests: live.stats.requests });
   const plan: AccessPlan = {

@@ -6,6 +6,7 @@
 import type { SentryClient } from "../../client.js";
 import { operationTable, type OperationId } from "../../generated/operations.js";
 import { expandScopes, orgRoleDefinition, type OrgRole } from "../../vocabulary/roles.js";
+import { sentryTokenFormat } from "../../vocabulary/tokens.js";
 import type { LiveMember, LiveState } from "./live.js";
 import type { AccessCapabilities, AccessChange } from "./types.js";
 
@@ -26,10 +27,9 @@ export interface Caller {
 
 /** Token kind from Sentry's prefixes (facts §0); legacy tokens without a prefix are user tokens. */
 export function tokenKindOf(token: string): AccessCapabilities["tokenKind"] {
-  if (token.startsWith("sntryu_")) return "user";
-  if (token.startsWith("sntrys_")) return "org";
-  if (token.startsWith("sntryi_")) return "integration";
-  return /^[a-f0-9]{64}$/.test(token) ? "user" : "unknown";
+  const format = sentryTokenFormat(token);
+  if (format === "user" || format === "legacy") return "user";
+  return format === "org" || format === "integration" ? format : "unknown";
 }
 
 /** Reads the token's kind (its prefix only is kept) and its own scopes and user from the API root. */

@@ -1,25 +1,12 @@
 // "Did you mean": the allowed word closest to a typo (Levenshtein distance), for the access file's errors.
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
-}
+import { editDistance } from "../../vocabulary/suggest.js";
 
 /** The candidate closest to `value` (case-insensitive) when it is close enough to be a typo of it, else undefined. */
 export function closest(value: string, candidates: Iterable<string>): string | undefined {
   const typed = value.toLowerCase();
   let best: { word: string; d: number } | undefined;
   for (const word of candidates) {
-    const d = distance(typed, word.toLowerCase());
+    const d = editDistance(typed, word.toLowerCase());
     if (best === undefined || d < best.d) best = { word, d };
   }
   return best && best.d <= Math.max(2, Math.floor(best.word.length / 3)) ? best.word : undefined;

@@ -3,6 +3,7 @@
  * JSON-serialisable objects, so `plan --out plan.json` can be saved, reviewed and applied later.
  */
 import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
+import type { BlockedChange, Change, ChangeCause, ChangeAction, ChangeKind, IdpOwnedEntry, RailViolation, ReconcilePlan } from "../engine/changes.js";
 
 /** `additive` (default): undeclared objects are reported, never removed; `authoritative`: they are removed. */
 export type OwnershipMode = "additive" | "authoritative";
@@ -72,65 +73,16 @@ export interface AccessConfig {
   members: Record<string, DeclaredMember>;
 }
 
-/** What a change is about. */
-export type AccessChangeKind = "team" | "project-team" | "member" | "team-member";
+/** What a change is about: the engine's change kinds (recipes/engine/changes.ts). */
+export type AccessChangeKind = ChangeKind;
 
-/** What a change does (`create` a team, `add` a link or membership, `delete` a team, `remove` the others...). */
-export type AccessChangeAction = "create" | "add" | "update" | "remove" | "delete" | "invite" | "reinvite";
+/** What a change does: the engine's change actions. */
+export type AccessChangeAction = ChangeAction;
 
-/**
- * The audit-log row that made the live difference a change undoes: `via` says how — a person (`user`), an API key or
- * integration (`token`), the identity provider (`scim`), or Sentry itself (`sentry`, e.g. a creator put on their team).
- */
-export interface ChangeCause {
-  event: string;
-  /** Email of a person, or the name of an integration. */
-  actor: string;
-  /** ISO time of the row. */
-  time: string;
-  via: "user" | "token" | "scim" | "sentry";
-}
+/** One step of a plan: the engine's {@link Change}, the one vocabulary every workflow emits. */
+export type AccessChange = Change;
 
-/** One step of a plan. `subject` is a slug, an email, `team/project` or `team/email`. */
-export interface AccessChange {
-  kind: AccessChangeKind;
-  action: AccessChangeAction;
-  subject: string;
-  /** Why the plan makes this change (e.g. `until 2026-03-01 passed`, `not in the file (authoritative)`). */
-  reason?: string;
-  /** Something the reader should know (e.g. that Sentry ignores team roles on invites). */
-  note?: string;
-  team?: string;
-  project?: string;
-  email?: string;
-  /** Sentry's member id, for changes to an existing member. */
-  memberId?: string;
-  /** Team name (team create/update). */
-  name?: string;
-  /** The role before and after (member: org role; team-member: effective team role). */
-  from?: string;
-  to?: string;
-  /** For member updates: the complete team set to send (Sentry's PUT replaces it); absent = read it first. */
-  teamRoles?: Array<{ team: string; role: TeamRole | null }>;
-  /** Set when the change ends time-bound access whose `until` has passed (what `expire` applies). */
-  expired?: { until: string; reason?: string };
-  /** The audit row behind the live difference this change undoes; null when none in the window explains it. */
-  cause?: ChangeCause | null;
-}
-
-/** A change the token cannot make, with Sentry's reason; never in `changes`. */
-export interface BlockedChange extends AccessChange {
-  reason: string;
-}
-
-/** A difference the plan leaves to the identity provider (SCIM), with the reason. */
-export interface IdpOwnedEntry {
-  kind: AccessChangeKind;
-  subject: string;
-  reason: string;
-  /** The audit row behind the difference (when the plan was explained). */
-  cause?: ChangeCause | null;
-}
+export type { BlockedChange, ChangeCause, IdpOwnedEntry, RailViolation };
 
 /** A live object that is neither declared nor ignored (removed only in authoritative mode). */
 export interface UnmanagedEntry {
@@ -159,14 +111,6 @@ export interface ExpiringEntry {
   reason?: string;
 }
 
-/** A safety rail the plan breaks; such a plan is refused as a whole. */
-export interface RailViolation {
-  rail: "minOwners" | "requiredOwners" | "maxRemovals" | "self";
-  message: string;
-  /** The next step: the `policy` key to change, how to split the change, or what to keep in the file. */
-  hint?: string;
-}
-
 /** What the capability preflight learned about the token. */
 export interface AccessCapabilities {
   tokenKind: "user" | "org" | "integration" | "unknown";
@@ -185,23 +129,17 @@ export interface AccessReadStats {
   memberships: number;
 }
 
-/** A plan: what `planAccess` computed and `applyAccessPlan` executes. */
-export interface AccessPlan {
+/** A plan: what `planAccess` computed and `applyAccessPlan` executes; the engine's plan with access's own lists. */
+export interface AccessPlan extends ReconcilePlan {
   kind: "sentry-rbac.access-plan";
   version: 1;
   organization: string;
   createdAt: string;
-  /** Hash of the live state the plan was computed from; apply refuses when it changed. */
-  fingerprint: string;
   /** Ordered: teams, project links, invites and roles, memberships, then removals and demotions. */
   changes: AccessChange[];
-  blocked: BlockedChange[];
-  idpOwned: IdpOwnedEntry[];
   unmanaged: UnmanagedEntry[];
   pending: PendingEntry[];
   expiring: ExpiringEntry[];
-  /** Non-empty: the plan is refused as a whole. */
-  violations: RailViolation[];
   capabilities: AccessCapabilities;
   /** Things worth knowing that are not changes (e.g. the invitation history could not be read). */
   notes: string[];

@@ -1,12 +1,16 @@
 // createContractorTeam: a team for outside contributors with access to only the listed projects, its people
 // invited as org `member` (team role contributor, the floor for that org role, which Sentry stores as null).
-// Every write is journalled; a failure undoes this run's writes in reverse order (rollback), and because every
-// step is also idempotent, a run whose rollback could not finish (or `rollback: false`) is resumed by
-// re-running with the same input.
-import { isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError, ValidationError } from "../../http/errors.js";
+// The plan is a list of engine changes run by the engine's executor (recipes/engine/) in rollback mode: a failure
+// undoes this run's writes in reverse order (only what may have acted), and because every change is also
+// idempotent, a run whose rollback could not finish (or `rollback: false`) is resumed by re-running with the same input.
+import { ValidationError } from "../../http/errors.js";
 import type { SentryClient } from "../../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../../resources/validate.js";
-import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "../shared/report.js";
+import type { Change } from "../engine/changes.js";
+import { executePlan } from "../engine/execute.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
+import type { RecipeProgress, RecipeStepError } from "../shared/report.js";
+import { teamExists } from "../shared/team-exists.js";
 
 /** One change the recipe makes (or, in a dry run, would make). */
 export type ContractorStep =
@@ -144,74 +148,30 @@ async function plan(sentry: SentryClient, input: ReturnType<typeof validate>): P
   return { steps, skipped, teamExists: exists, found };
 }
 
-/** Carries out one step; returns the member id for invites. */
-async function apply(sentry: SentryClient, step: ContractorStep, name: string): Promise<string | undefined> {
+/** The engine change of a step. */
+function changeOf(step: ContractorStep, name: string): Change {
   switch (step.action) {
     case "create-team":
-      await sentry.org.teams.create({ slug: step.team, name });
-      return undefined;
+      return { kind: "team", action: "create", subject: step.team, team: step.team, name };
     case "add-project-team":
-      await sentry.org.projects.addTeam(step.project, step.team);
-      return undefined;
     case "remove-project-team":
-      await sentry.org.projects.removeTeam(step.project, step.team, { ifPresent: true });
-      return undefined;
-    case "invite-member": {
+      return { kind: "project-team", action: step.action === "add-project-team" ? "add" : "remove", subject: `${step.team}/${step.project}`, team: step.team, project: step.project };
+    case "invite-member":
       // Sentry saves the team membership of an invite but ignores its role (facts §5); contributor is the
       // floor of org role member, so the stored null already means contributor and no second call is needed.
-      const invited = await sentry.org.members.invite({ email: step.email, orgRole: "member", teamRoles: [{ team: step.team }] });
-      return invited.id;
-    }
+      return { kind: "member", action: "invite", subject: step.email, email: step.email, to: "member", teamRoles: [{ team: step.team, role: null }] };
     case "add-member-team":
-      await sentry.org.members.addToTeam(step.memberId, step.team);
-      return undefined;
+      return { kind: "team-member", action: "add", subject: `${step.team}/${step.email}`, team: step.team, email: step.email, memberId: step.memberId };
   }
 }
 
-/**
- * Whether a failed step may have taken effect. A 4xx answer (409 "already exists", 400 "already invited", a 403,
- * a 429) means Sentry refused it: what exists now is someone else's, and undoing it would remove their object.
- * Nothing sent (connection refused) is as clear. A 5xx, a lost connection, a timeout or an unreadable answer
- * leave the outcome unknown: those are undone, safely, since undo tolerates "not there".
- */
-function mayHaveActed(error: unknown): boolean {
-  if (isSentryResponseError(error)) return true;
-  if (isSentryApiError(error)) return error.requestSent && (error.status < 400 || error.status >= 500);
-  if (isSentryNetworkError(error)) return error.requestSent;
-  return true;
-}
-
-/** Undoes one step; written to be safe when the step may or may not have taken effect. */
-async function undo(sentry: SentryClient, step: ContractorStep, invitedId: string | undefined): Promise<void> {
-  switch (step.action) {
-    case "create-team":
-      try {
-        await sentry.org.teams.delete(step.team);
-      } catch (error) {
-        if (!isNotFoundError(error)) throw error; // never created: nothing to undo
-      }
-      return;
-    case "add-project-team":
-      await sentry.org.projects.removeTeam(step.project, step.team, { ifPresent: true });
-      return;
-    case "remove-project-team":
-      await sentry.org.projects.addTeam(step.project, step.team);
-      return;
-    case "invite-member": {
-      // The id this run's invite returned; only when the answer was lost is the address looked up.
-      const id = invitedId ?? (await sentry.org.members.findByEmail(step.email))?.id;
-      if (id === undefined) return;
-      try {
-        await sentry.org.members.remove(id);
-      } catch (error) {
-        if (!isNotFoundError(error)) throw error;
-      }
-      return;
-    }
-    case "add-member-team":
-      await sentry.org.members.removeFromTeam(step.memberId, step.team, { ifPresent: true });
-      return;
-  }
+/** The step of an engine change (the report speaks in steps). */
+function stepOf(change: Change): ContractorStep {
+  const team = change.team ?? change.teamRoles?.[0]?.team ?? "";
+  if (change.kind === "team") return { action: "create-team", team };
+  if (change.kind === "project-team") return { action: change.action === "add" ? "add-project-team" : "remove-project-team", project: change.project ?? "", team };
+  if (change.kind === "member") return { action: "invite-member", email: change.email ?? "", team };
+  return { action: "add-member-team", email: change.email ?? "", memberId: change.memberId ?? "", team };
 }
 
 /**
@@ -239,44 +199,22 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
   };
   if (dryRun) return report;
 
-  const invitedIds = new Map<string, string>();
-  let failed: ContractorStep | undefined;
-  let failedError: unknown;
-  for (const [index, step] of steps.entries()) {
-    progress({ phase: "apply", step, done: index, total: steps.length });
-    try {
-      const id = await apply(sentry, step, input.name);
-      if (id !== undefined && step.action === "invite-member") invitedIds.set(step.email, id);
-      report.applied.push(step);
-    } catch (error) {
-      report.errors.push(stepError(error, step, "apply"));
-      failed = step;
-      failedError = error;
-      break;
-    }
-  }
-  if (failed !== undefined) {
-    // The failed step may have taken effect (the answer can be lost after Sentry acted): then it is undone too.
-    // A refusal (409, "already invited") proves the object is not ours, and it stays.
-    const failedMayHaveActed = mayHaveActed(failedError);
-    const toUndo = [...(failedMayHaveActed ? [failed] : []), ...[...report.applied].reverse()];
-    if (options.rollback === false) {
-      report.leftBehind = [...report.applied];
-      return report;
-    }
-    for (const [index, step] of toUndo.entries()) {
-      progress({ phase: "rollback", step, done: index, total: toUndo.length });
-      try {
-        await undo(sentry, step, step.action === "invite-member" ? invitedIds.get(step.email) : undefined);
-        if (step !== failed) report.rolledBack.push(step);
-      } catch (error) {
-        report.errors.push(stepError(error, step, "rollback"));
-        if (step !== failed) report.leftBehind.push(step);
-      }
-    }
-    return report;
-  }
+  const changes = steps.map((step) => changeOf(step, input.name));
+  const run = await executePlan(sentry, { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
+    order: "as-given",
+    onFailure: options.rollback === false ? "stop" : "rollback",
+    onProgress: ({ phase, change, status, done, total }) => {
+      if (status === "started") progress({ phase, step: stepOf(change), done, total });
+    },
+  });
+  report.applied = run.applied.map(stepOf);
+  report.errors = run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) }));
+  report.rolledBack = run.rolledBack.map(stepOf);
+  report.leftBehind = run.leftBehind.map(stepOf);
+  if (report.errors.length > 0 || run.aborted) return report;
 
+  const invitedIds = new Map<string, string>();
+  for (const [change, result] of run.results) if (change.kind === "member" && change.email && result.memberId) invitedIds.set(change.email, result.memberId);
   const members: ContractorMember[] = input.emails.map((email) => {
     const existing = found.get(email);
     if (existing) return { email, memberId: existing.id, invited: false };

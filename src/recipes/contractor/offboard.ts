@@ -1,10 +1,15 @@
 // offboardContractors: ends a contractor team made by createContractorTeam once its manifest has expired.
-// Every step reads the current state first and is safe to repeat, so offboarding is resumable: a failed step is
-// reported, independent steps go on, and a re-run finishes what is left (already-gone members are skipped).
+// The plan reads the current state first; its steps are engine changes run by the engine's executor
+// (recipes/engine/), each safe to repeat, so offboarding is resumable: a failed step is reported, independent steps
+// go on, and a re-run finishes what is left (already-gone members are skipped).
 import { isNotFoundError, ValidationError } from "../../http/errors.js";
 import type { SentryClient } from "../../client.js";
+import type { Change } from "../engine/changes.js";
+import { executePlan } from "../engine/execute.js";
 import type { ContractorManifest, ContractorMember } from "./create-team.js";
-import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "../shared/report.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
+import type { RecipeProgress, RecipeStepError } from "../shared/report.js";
+import { teamExists } from "../shared/team-exists.js";
 
 /** One change offboarding makes (or, in a dry run, would make). */
 export type OffboardStep =
@@ -92,24 +97,29 @@ async function plan(sentry: SentryClient, manifest: ContractorManifest, options:
   return { steps, skipped };
 }
 
-async function apply(sentry: SentryClient, step: OffboardStep): Promise<void> {
+/** The engine change of a step. */
+function changeOf(step: OffboardStep): Change {
   switch (step.action) {
     case "scim-deactivate":
-      await sentry.scim.users.deactivate(step.memberId);
-      return;
     case "remove-member":
-      await sentry.org.members.remove(step.memberId);
-      return;
+      return { kind: "member", action: step.action === "remove-member" ? "remove" : "deactivate", subject: step.email, email: step.email, memberId: step.memberId };
     case "remove-member-team":
-      await sentry.org.members.removeFromTeam(step.memberId, step.team, { ifPresent: true });
-      return;
+      return { kind: "team-member", action: "remove", subject: `${step.team}/${step.email}`, team: step.team, email: step.email, memberId: step.memberId };
     case "remove-project-team":
-      await sentry.org.projects.removeTeam(step.project, step.team, { ifPresent: true });
-      return;
+      return { kind: "project-team", action: "remove", subject: `${step.team}/${step.project}`, team: step.team, project: step.project };
     case "delete-team":
-      await sentry.org.teams.delete(step.team);
-      return;
+      return { kind: "team", action: "delete", subject: step.team, team: step.team };
   }
+}
+
+/** The step of an engine change (the report speaks in steps). */
+function stepOf(change: Change): OffboardStep {
+  const ids = { email: change.email ?? "", memberId: change.memberId ?? "" };
+  const team = change.team ?? "";
+  if (change.kind === "member") return change.action === "remove" ? { action: "remove-member", ...ids } : { action: "scim-deactivate", ...ids };
+  if (change.kind === "team-member") return { action: "remove-member-team", ...ids, team };
+  if (change.kind === "project-team") return { action: "remove-project-team", project: change.project ?? "", team };
+  return { action: "delete-team", team };
 }
 
 /**
@@ -134,15 +144,15 @@ export async function offboardContractors(sentry: SentryClient, manifest: Contra
   const { steps, skipped } = await plan(sentry, manifest, options);
   const report: OffboardReport = { planned: steps, applied: [], skipped, errors: [], dryRun };
   if (dryRun) return report;
-  for (const [index, step] of steps.entries()) {
-    progress({ phase: "apply", step, done: index, total: steps.length });
-    try {
-      await apply(sentry, step);
-      report.applied.push(step);
-    } catch (error) {
-      // Steps are independent (each cuts one piece of access): go on, report, and let a re-run finish.
-      report.errors.push(stepError(error, step, "apply"));
-    }
-  }
+  // Steps are independent (each cuts one piece of access): a failure is reported, the others go on.
+  const run = await executePlan(sentry, { changes: steps.map(changeOf), blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
+    order: "as-given",
+    onFailure: "continue",
+    onProgress: ({ phase, change, status, done, total }) => {
+      if (phase === "apply" && status === "started") progress({ phase, step: stepOf(change), done, total });
+    },
+  });
+  report.applied = run.applied.map(stepOf);
+  report.errors = run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) }));
   return report;
 }

@@ -1,9 +1,12 @@
 // isolateTeams: the seed's "microservices team isolation" example made convergent. Compares the wanted
-// team → projects map with Sentry, plans the difference, and applies it step by step. Steps that do not depend
-// on a failed one go on; a re-run plans only what is still missing, so it converges.
+// team → projects map with Sentry, plans the difference as engine changes, and runs them on the engine's executor
+// (recipes/engine/) one at a time. Changes that do not depend on a failed one go on; a re-run plans only what is
+// still missing, so it converges.
 import { isNotFoundError, ValidationError } from "../../http/errors.js";
 import type { SentryClient } from "../../client.js";
 import { assertName, assertSlug } from "../../resources/validate.js";
+import type { Change } from "../engine/changes.js";
+import { executePlan } from "../engine/execute.js";
 import { type RecipeProgress, type RecipeStepError, stepError } from "../shared/report.js";
 
 /** One change of the isolation plan. */
@@ -67,6 +70,19 @@ function validate(teams: Readonly<Record<string, readonly string[]>>, options: I
   return { owners, names, teamSlugs: Object.keys(teams) };
 }
 
+/** The engine change of a step. */
+function changeOf(step: IsolationStep, names: Map<string, string>): Change {
+  if (step.action === "create-team") return { kind: "team", action: "create", subject: step.team, team: step.team, name: names.get(step.team) ?? teamNameFromSlug(step.team) };
+  return { kind: "project-team", action: step.action === "add-project-team" ? "add" : "remove", subject: `${step.team}/${step.project}`, team: step.team, project: step.project };
+}
+
+/** The step of an engine change (the report speaks in steps). */
+function stepOf(change: Change): IsolationStep {
+  const team = change.team ?? "";
+  if (change.kind === "team") return { action: "create-team", team };
+  return { action: change.action === "add" ? "add-project-team" : "remove-project-team", team, project: change.project ?? "" };
+}
+
 async function plan(sentry: SentryClient, input: ReturnType<typeof validate>, exclusive: boolean, report: IsolationReport) {
   const wanted = new Set(input.teamSlugs);
   const existing = new Set<string>();
@@ -92,29 +108,6 @@ async function plan(sentry: SentryClient, input: ReturnType<typeof validate>, ex
   }
 }
 
-async function apply(sentry: SentryClient, step: IsolationStep, names: Map<string, string>): Promise<void> {
-  switch (step.action) {
-    case "create-team":
-      // ensure, not create: a create whose answer was lost has still made the team, and a re-run must not fail on it.
-      await sentry.org.teams.ensure({ slug: step.team, name: names.get(step.team) ?? teamNameFromSlug(step.team) });
-      return;
-    case "add-project-team":
-      await sentry.org.projects.addTeam(step.project, step.team);
-      return;
-    case "remove-project-team":
-      await sentry.org.projects.removeTeam(step.project, step.team, { ifPresent: true });
-      return;
-  }
-}
-
-/** Why a step must wait, given what failed so far; undefined when it may run. */
-function blockedBy(step: IsolationStep, failedTeams: Set<string>, failedAdds: Set<string>): string | undefined {
-  if (step.action === "add-project-team" && failedTeams.has(step.team)) return `team ${step.team} could not be created`;
-  // Revoking other teams while the owner's link is missing could leave the project with no team at all.
-  if (step.action === "remove-project-team" && failedAdds.has(step.project)) return `the owning team's access to ${step.project} failed`;
-  return undefined;
-}
-
 /**
  * Ensures each team exists and holds its projects; with `exclusive: true` also revokes other teams' access to
  * those projects. `dryRun: true` returns the plan without changing anything.
@@ -138,24 +131,21 @@ export async function isolateTeams(
   await plan(sentry, input, options.exclusive === true, report);
   if (dryRun) return report;
 
-  const failedTeams = new Set<string>();
-  const failedAdds = new Set<string>();
-  for (const [index, step] of report.planned.entries()) {
-    progress({ phase: "apply", step, done: index, total: report.planned.length });
-    const reason = blockedBy(step, failedTeams, failedAdds);
-    if (reason !== undefined) {
-      report.skipped.push({ step, subject: step.project ?? step.team, reason });
-      if (step.action === "add-project-team") failedAdds.add(step.project);
-      continue;
-    }
-    try {
-      await apply(sentry, step, input.names);
-      report.applied.push(step);
-    } catch (error) {
-      report.errors.push(stepError(error, step, "apply"));
-      if (step.action === "create-team") failedTeams.add(step.team);
-      if (step.action === "add-project-team") failedAdds.add(step.project);
-    }
+  // `continue` mode: team creates are idempotent (an existing team is a note, not a failure), so a create whose
+  // answer was lost has still made the team and a re-run does not fail on it.
+  const changes = report.planned.map((step) => changeOf(step, input.names));
+  const run = await executePlan(sentry, { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
+    order: "as-given",
+    onFailure: "continue",
+    onProgress: ({ phase, change, status, done, total }) => {
+      if (phase === "apply" && status === "started") progress({ phase: "apply", step: stepOf(change), done, total });
+    },
+  });
+  report.applied = run.applied.map(stepOf);
+  report.errors.push(...run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) })));
+  for (const { change, reason } of run.skipped) {
+    const step = stepOf(change);
+    report.skipped.push({ step, subject: step.project ?? step.team, reason });
   }
   return report;
 }

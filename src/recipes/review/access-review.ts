@@ -1,9 +1,10 @@
 // accessReview: the periodic access review an auditor asks for, as data. Every list is streamed page by page;
 // what stays in memory is the findings and one set of member ids (who is on some team), never whole pages.
 import type { SentryClient } from "../../client.js";
+import { ValidationError } from "../../http/errors.js";
 import { typedApi } from "../../http/typed-api.js";
 import { orgRoleDefinition, isOrgRole } from "../../vocabulary/roles.js";
-import { type NowOption, resolveNow } from "../shared/report.js";
+import { type NowOption, resolveNow } from "../shared/clock.js";
 
 /** What kind of risky state a finding describes. */
 export type AccessFindingKind =
@@ -69,7 +70,7 @@ async function ssoSettings(sentry: SentryClient, requireSso: boolean): Promise<{
 
 function positiveInteger(field: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${field} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0) throw ValidationError.forInput(field, `must be a non-negative integer, got ${value}`);
   return value;
 }
 

@@ -1,8 +1,8 @@
-// What the state-changing recipes of part 2 (contractor teams, team isolation) share: how a failed step is
-// reported, how progress is announced, and the clock. Errors are reduced to already-redacted fields, so a
-// report can be logged or stored as JSON without carrying a token or a raw response body.
-import type { SentryClient } from "../../client.js";
-import { isNotFoundError, isSentryApiError, isSentryError } from "../../http/errors.js";
+// How the state-changing workflows report a failed step and announce progress. Errors are reduced to
+// already-redacted fields, so a report can be logged or stored as JSON without carrying a token or a raw response
+// body. (The clock moved to clock.ts and teamExists to team-exists.ts; they are re-exported here for the imports
+// written before the split.)
+import { isSentryApiError, isSentryError } from "../../http/errors.js";
 
 /** A failed step: what was attempted and why it failed (message already redacted by the SDK's errors). */
 export interface RecipeStepError<Step> {
@@ -34,26 +34,5 @@ export function stepError<Step>(error: unknown, step: Step | undefined, phase: "
   return { step, phase, message, status, kind };
 }
 
-/** `now` as recipes accept it: a Date, an ISO string, or a clock function; default the system clock. */
-export type NowOption = Date | string | (() => Date);
-
-/** Resolves a {@link NowOption} to a Date. */
-export function resolveNow(now: NowOption | undefined): Date {
-  if (now === undefined) return new Date();
-  const value = typeof now === "function" ? now() : now instanceof Date ? now : new Date(now);
-  return value;
-}
-
-/**
- * Whether a team exists: a read that treats 404 as "no", any other failure as an error.
- * @example if (!(await teamExists(sentry, "contractors-q1"))) steps.push({ action: "create-team", team: "contractors-q1" });
- */
-export async function teamExists(sentry: SentryClient, slug: string): Promise<boolean> {
-  try {
-    await sentry.org.teams.get(slug);
-    return true;
-  } catch (error) {
-    if (isNotFoundError(error)) return false;
-    throw error;
-  }
-}
+export { resolveNow, type NowOption } from "./clock.js";
+export { teamExists } from "./team-exists.js";

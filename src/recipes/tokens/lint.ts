@@ -4,9 +4,9 @@
  * list endpoints tried, which raise SessionRequiredError with a hint naming the UI page.
  */
 import type { SentryClient } from "../../client.js";
-import { resolveNow, type NowOption } from "../shared/report.js";
+import { resolveNow, type NowOption } from "../shared/clock.js";
 import { expandScopes } from "../../vocabulary/roles.js";
-import type { TokenRecord } from "./rotate-support.js";
+import type { TokenRecord } from "./types.js";
 import { conventionalName, parseTokenName, TOKEN_ENVIRONMENTS } from "./naming.js";
 
 /** What a finding is about. */

@@ -8,18 +8,20 @@ import { operationTable } from "../../generated/operations.js";
 import { isAuthenticationError, isNotFoundError, SessionRequiredError, ValidationError } from "../../http/errors.js";
 import { orgAuthTokensPage, PERSONAL_TOKENS_PAGE } from "../../resources/session.js";
 import { assertNumericId, assertScopes } from "../../resources/validate.js";
-import { resolveNow, type NowOption } from "../shared/report.js";
+import { resolveNow, type NowOption } from "../shared/clock.js";
 import { expandScopes } from "../../vocabulary/roles.js";
-import {
-  readInventory, type RotatableTokenKind, type RotationReport, type RotationStep, type RotationStepRecord, summarise,
-  type SuccessorSecret, type TokenInventory, type TokenRecord, TokenRotationError, verifyByCall,
-} from "./rotate-support.js";
+import { readInventory } from "./inventory.js";
+import { summarise, TokenRotationError } from "./rotation-error.js";
+import type {
+  RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord,
+} from "./types.js";
+import { verifyByCall } from "./verify.js";
 import { isSuccessorName, parseTokenName, rotationStamp, stripRotationStamp } from "./naming.js";
 
 export type {
   RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord,
-} from "./rotate-support.js";
-export { TokenRotationError, isTokenRotationError } from "./rotate-support.js";
+} from "./types.js";
+export { TokenRotationError, isTokenRotationError } from "./rotation-error.js";
 
 /** What `mint` is asked to create. */
 export interface MintRequest {

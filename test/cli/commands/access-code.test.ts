@@ -57,6 +57,19 @@ describe("sentry-rbac schema | dump | plan | apply", () => {
     expect(writesOf(cli.emu)).toEqual([]);
   });
 
+  it("plan prints the fingerprint itself in text, markdown and JSON (tokens are masked by their format, not any 64-hex)", async () => {
+    const cli = demoCli();
+    const files = { "acme.yaml": withTeam(await dumpText(cli)) };
+    const fingerprint = /sha256:[0-9a-f]{64}/;
+    const text = await runWith(["plan", "acme.yaml"], cli.options({ files }));
+    expect(text.stdout).toMatch(new RegExp(`Fingerprint: ${fingerprint.source}`));
+    const md = await runWith(["plan", "acme.yaml", "--format", "markdown"], cli.options({ files }));
+    expect(md.stdout).toMatch(new RegExp(`fingerprint \`${fingerprint.source}\``));
+    const json = await runWith(["--json", "plan", "acme.yaml"], cli.options({ files }));
+    expect((JSON.parse(json.stdout) as { fingerprint: string }).fingerprint).toMatch(new RegExp(`^${fingerprint.source}$`));
+    for (const run of [text, md, json]) expect(run.stdout).not.toContain("[REDACTED]");
+  });
+
   it("a saved plan applies with --yes; applied again after drift it is refused as stale (exit 6)", async () => {
     const cli = demoCli();
     const files = { "acme.yaml": withTeam(await dumpText(cli)) };

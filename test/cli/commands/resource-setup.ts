@@ -1,5 +1,7 @@
-// Shared setup of the resource-command tests: a demo emulator reached in-process, and the env the CLI reads.
-import { createEmulator, type Emulator } from "../../../src/testing/index.js";
+// Shared setup of the resource-command tests: the one demo emulator set-up (test/support/emulator.ts), reached
+// in-process, and the env the CLI reads.
+import type { Emulator } from "../../../src/testing/index.js";
+import { cliEnv, demoEmulator } from "../../support/emulator.js";
 import { runWith, type CliRun, type FakeIoOptions } from "../helpers.js";
 
 export interface ResourceSetup {
@@ -12,8 +14,8 @@ export interface ResourceSetup {
 }
 
 export function setupEmulator(): ResourceSetup {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, baseUrl: "https://sentry.test" });
-  const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_SCIM_TOKEN: emu.scimToken, SENTRY_ORG: emu.org, SENTRY_URL: "https://sentry.test" };
+  const emu = demoEmulator();
+  const env = cliEnv(emu, { scim: true });
   return {
     emu,
     run: (argv, extra = {}) => runWith(argv, { env, fetch: emu.fetch, ...extra }),

@@ -66,7 +66,8 @@ describe("accessReview", () => {
 
   it("refuses a bad threshold before any request", async () => {
     const { sentry, emu } = harness();
-    await expect(accessReview(sentry, { pendingInviteDays: -1 })).rejects.toThrow(RangeError);
+    // A ValidationError like every other bad input (issue 19: no bare RangeError outside the hierarchy).
+    await expect(accessReview(sentry, { pendingInviteDays: -1 })).rejects.toMatchObject({ kind: "validation", field: "pendingInviteDays" });
     expect(emu.state.requests).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Helpers of the part-2 recipe tests: a normalised view of the emulator's state (what an access-control change
+ * Helpers of the tests of state-changing workflows (contractor teams, isolation): a normalised view of the emulator's state (what an access-control change
  * can touch, without ids that depend on request order) and the state-changing requests seen.
  */
 import type { Emulator } from "../../../src/testing/index.js";

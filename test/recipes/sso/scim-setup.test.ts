@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkScimSetup, type ScimSetupCheck } from "../../../src/recipes/sso/scim-setup.js";
 import { demoFixture } from "../../../src/testing/index.js";
-import { closeClientsB, harnessB } from "../../resources/helpers-b.js";
+import { closeClients, resourceHarness } from "../../resources/helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 const byName = (checks: ScimSetupCheck[]) => Object.fromEntries(checks.map((c) => [c.name, c]));
 
 describe("checkScimSetup", () => {
   it("passes every check with the SCIM token and counts users and groups, reading only", async () => {
-    const { sentry, emu } = harnessB();
+    const { sentry, emu } = resourceHarness();
     const report = await checkScimSetup(sentry);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.name)).toEqual(["scim-token", "sso-provider", "scim-enabled", "scim-users", "scim-groups"]);
@@ -22,7 +22,7 @@ describe("checkScimSetup", () => {
   // Sentry answers an org auth token on SCIM with 403 from the scope check (scim/utils.py
   // OrganizationSCIMPermission), not the seed's 401.
   it("explains a 403 from an org auth token used instead of the SCIM token", async () => {
-    const h = harnessB();
+    const h = resourceHarness();
     const orgToken = h.emu.issueToken({ kind: "org", name: "ci-release-upload-prod", scopes: ["org:ci"] });
     const { sentry } = h.clientWith({ token: h.emu.adminToken, scimToken: orgToken });
     const report = await checkScimSetup(sentry);
@@ -34,7 +34,7 @@ describe("checkScimSetup", () => {
   });
 
   it("explains a 403 from a token without member:read", async () => {
-    const h = harnessB();
+    const h = resourceHarness();
     const weak = h.emu.issueToken({ kind: "user", name: "reporting-prod", scopes: ["org:read"] });
     const { sentry } = h.clientWith({ token: h.emu.adminToken, scimToken: weak });
     const checks = byName((await checkScimSetup(sentry)).checks);
@@ -46,7 +46,7 @@ describe("checkScimSetup", () => {
   it("says SCIM is not enabled when the provider has it off", async () => {
     const fixture = demoFixture();
     fixture.authProvider = { provider: "okta", scimEnabled: false };
-    const h = harnessB({ fixture });
+    const h = resourceHarness({ fixture });
     const { sentry } = h.clientWith({ token: h.emu.adminToken });
     const report = await checkScimSetup(sentry);
     const checks = byName(report.checks);
@@ -58,7 +58,7 @@ describe("checkScimSetup", () => {
   it("says SSO must come first when no provider is configured", async () => {
     const fixture = demoFixture();
     fixture.authProvider = null;
-    const h = harnessB({ fixture });
+    const h = resourceHarness({ fixture });
     const { sentry } = h.clientWith({ token: h.emu.adminToken });
     const checks = byName((await checkScimSetup(sentry)).checks);
     expect(checks["sso-provider"]).toMatchObject({ ok: false, fix: expect.stringContaining("SAML2") });

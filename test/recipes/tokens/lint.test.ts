@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isSessionRequiredError } from "../../../src/http/errors.js";
 import { inferTokenPurpose, lintTokens } from "../../../src/recipes/tokens/lint.js";
-import type { TokenRecord } from "../../../src/recipes/tokens/rotate-support.js";
+import type { TokenRecord } from "../../../src/recipes/tokens/types.js";
 import { parseTokenName } from "../../../src/recipes/tokens/naming.js";
-import { closeClientsB, harnessB, NOW, thrown } from "../../resources/helpers-b.js";
+import { closeClients, resourceHarness, NOW, thrown } from "../../resources/helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 /** The demo org's personal and org auth tokens as a session-side listing would return them. */
 function demoTokens() {
-  const h = harnessB();
+  const h = resourceHarness();
   const tokens: TokenRecord[] = h.emu.state.tokens
     .filter((t) => t.kind !== "integration" && t.name !== "emulator admin")
     .map((t) => ({ id: t.id, name: t.name, scopes: t.scopes, dateCreated: t.dateCreated, expiresAt: t.expiresAt, kind: t.kind as "user" | "org" }));
@@ -39,7 +39,7 @@ describe("lintTokens", () => {
   });
 
   it("reports admin scopes held by more than two tokens on each holder", async () => {
-    const { sentry } = harnessB();
+    const { sentry } = resourceHarness();
     const admin = (id: string): TokenRecord => ({ id, name: `ops-admin-${id}-prod`, scopes: ["org:admin"], dateCreated: new Date(NOW).toISOString() });
     const two = await lintTokens(sentry, { tokens: [admin("1"), admin("2")], now: new Date(NOW) });
     expect(two.findings).toEqual([]);
@@ -48,7 +48,7 @@ describe("lintTokens", () => {
   });
 
   it("measures age against maxAgeDays and treats CI tokens' needed scopes as enough", async () => {
-    const { sentry } = harnessB();
+    const { sentry } = resourceHarness();
     const created = new Date(NOW - 31 * 86_400_000).toISOString();
     const ci: TokenRecord = { id: "1", name: "ci-cd-pipeline-prod", scopes: ["project:releases", "org:read"], dateCreated: created };
     expect((await lintTokens(sentry, { tokens: [ci], now: new Date(NOW) })).findings).toEqual([]);
@@ -58,7 +58,7 @@ describe("lintTokens", () => {
   });
 
   it("without tokens, tries the list endpoints and surfaces SessionRequiredError with its hint", async () => {
-    const { sentry, emu } = harnessB();
+    const { sentry, emu } = resourceHarness();
     const error = await thrown(() => lintTokens(sentry));
     expect(isSessionRequiredError(error) && error.hint).toContain("Personal Tokens");
     expect(emu.state.requests).toHaveLength(0);

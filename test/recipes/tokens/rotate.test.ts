@@ -3,15 +3,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isSessionRequiredError, isValidationError } from "../../../src/http/errors.js";
 import { isTokenRotationError, rotateToken, type RotateTokenOptions, type RotationStepRecord } from "../../../src/recipes/tokens/rotate.js";
 import type { EmulatorOptions, FaultSpec } from "../../../src/testing/index.js";
-import { closeClientsB, harnessB, NOW, thrown } from "../../resources/helpers-b.js";
+import { closeClients, resourceHarness, NOW, thrown } from "../../resources/helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 
 type Kind = "user" | "org";
 
 /** An emulator with a current token to rotate, a minting step standing in for the browser session, and probes. */
 function setup(kind: Kind, faults?: FaultSpec, emulator: EmulatorOptions = {}) {
-  const h = harnessB({ ...emulator, ...(faults ? { faults } : {}) });
+  const h = resourceHarness({ ...emulator, ...(faults ? { faults } : {}) });
   const name = kind === "user" ? "ci-cd-pipeline-prod" : "ci-release-upload-prod";
   if (kind === "user") h.emu.issueToken({ kind: "user", name, scopes: ["project:releases", "org:read"] });
   const currentId = h.emu.state.tokens.find((t) => t.kind === kind && t.name === name && t.active)?.id ?? "";

@@ -4,12 +4,12 @@
  */
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../../client.js";
-import { ValidationError } from "../../../http/errors.js";
+import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors.js";
 import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./format.js";
 import { type ExportSink, type FilePosition, openFileSink, openStreamSink } from "./sink.js";
-import { resolveNow, type NowOption } from "../../shared/report.js";
+import { resolveNow, type NowOption } from "../../shared/clock.js";
 
 export { AUDIT_EXPORT_COLUMNS, csvField, type AuditExportFormat, type AuditExportRow } from "./format.js";
 
@@ -71,12 +71,15 @@ export interface AuditExportReport {
  * The export stopped (network, permission, abort...). `report.lastCursor` resumes it; `cause` is the failure.
  * @example catch (e) { if (isAuditExportError(e)) await exportAuditLog(sentry, { ...options, cursor: e.report.lastCursor }); }
  */
-export class AuditExportError extends Error {
-  readonly kind: "audit-export";
+export class AuditExportError extends SentryError {
+  override readonly kind: "audit-export";
   readonly report: AuditExportReport;
   constructor(report: AuditExportReport, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : "stopped";
-    super(`audit export stopped after ${report.rows} rows (${reason}); resume with cursor ${report.lastCursor ?? "(none)"}`, { cause });
+    super("audit-export", `audit export stopped after ${report.rows} rows (${reason}); resume with cursor ${report.lastCursor ?? "(none)"}`, {
+      cause,
+      hint: report.lastCursor === undefined ? "Fix the cause and run the export again." : "Fix the cause, then resume with the cursor (`cursor` option, or `audit export --resume`).",
+    });
     this.name = "AuditExportError";
     this.kind = "audit-export";
     this.report = report;
@@ -88,7 +91,7 @@ export class AuditExportError extends Error {
  * @example catch (e) { if (isAuditExportError(e)) await exportAuditLog(sentry, { ...options, cursor: e.report.lastCursor }); }
  */
 export function isAuditExportError(value: unknown): value is AuditExportError {
-  return value instanceof Error && (value as { kind?: unknown }).kind === "audit-export" && "report" in value;
+  return isSentryErrorOfKind(value, "audit-export");
 }
 
 /**

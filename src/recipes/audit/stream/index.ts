@@ -12,6 +12,6 @@ export {
 } from "./rules.js";
 export { toEcs, toOcsf, type AuditFormatOptions, type AuditStreamFormat, type EcsEvent, type OcsfEvent, type OcsfUser } from "./formats.js";
 export { fileSink, streamSink, type AuditSink, type AuditSinkSpec } from "./sink.js";
-export { AuditSinkError, httpSink, type HttpSinkOptions } from "./sink-http.js";
+export { AuditSinkError, isAuditSinkError, httpSink, type HttpSinkOptions } from "./sink-http.js";
 export { fileCheckpoint, memoryCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
-export { AuditLeaseLostError, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
+export { AuditLeaseLostError, isAuditLeaseLostError, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";

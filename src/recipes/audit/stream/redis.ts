@@ -4,7 +4,7 @@
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { SentryConfigError } from "../../../http/errors.js";
+import { isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors.js";
 import { nodeCrypto } from "../../../http/node-crypto.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 
@@ -70,13 +70,23 @@ export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner:
  * The lease was lost (expired and taken by another worker): this worker must stop following the organization.
  * @example catch (e) { if (e instanceof AuditLeaseLostError) console.warn("another worker follows this organization now"); }
  */
-export class AuditLeaseLostError extends Error {
-  readonly kind: "audit-lease-lost";
+export class AuditLeaseLostError extends SentryError {
+  override readonly kind: "audit-lease-lost";
   constructor(key: string) {
-    super(`lease ${key} is held by another worker`);
+    super("audit-lease-lost", `lease ${key} is held by another worker`, {
+      hint: "Another worker follows this organization now; this one stops. Start it again to stand by for the lease.",
+    });
     this.name = "AuditLeaseLostError";
     this.kind = "audit-lease-lost";
   }
+}
+
+/**
+ * True for an {@link AuditLeaseLostError}, also across duplicate copies of the package.
+ * @example catch (e) { if (isAuditLeaseLostError(e)) console.warn("another worker follows this organization now"); }
+ */
+export function isAuditLeaseLostError(value: unknown): value is AuditLeaseLostError {
+  return isSentryErrorOfKind(value, "audit-lease-lost");
 }
 
 /**

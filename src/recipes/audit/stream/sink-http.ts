@@ -5,6 +5,7 @@
  * `timeoutMs`) are retried with full-jitter backoff; other statuses fail. A batch counts as delivered only on a 2xx.
  * No token or URL query ever reaches an error message or a log line.
  */
+import { isSentryErrorOfKind, SentryError } from "../../../http/errors.js";
 import { redactText, redactUrl } from "../../../http/redact.js";
 import type { AuditSink } from "./sink.js";
 
@@ -37,15 +38,26 @@ export interface HttpSinkOptions {
  * The sink failed for good (a 4xx, or retries spent).
  * @example catch (e) { if (e instanceof AuditSinkError) console.error(e.status, e.message); }
  */
-export class AuditSinkError extends Error {
-  readonly kind: "audit-sink";
+export class AuditSinkError extends SentryError {
+  override readonly kind: "audit-sink";
   readonly status: number | undefined;
-  constructor(message: string, status: number | undefined, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, status: number | undefined, options?: { cause?: unknown; hint?: string }) {
+    super("audit-sink", message, {
+      cause: options?.cause,
+      hint: options?.hint ?? (status !== undefined && status < 500 ? "Check the sink's URL and credentials; the sink refused the batch and a retry would be refused too." : "Check that the sink answers; the batch was not acknowledged and is sent again on the next run."),
+    });
     this.name = "AuditSinkError";
     this.kind = "audit-sink";
     this.status = status;
   }
+}
+
+/**
+ * True for an {@link AuditSinkError}, also across duplicate copies of the package.
+ * @example catch (e) { if (isAuditSinkError(e)) console.error(e.status, e.message, e.hint); }
+ */
+export function isAuditSinkError(value: unknown): value is AuditSinkError {
+  return isSentryErrorOfKind(value, "audit-sink");
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {

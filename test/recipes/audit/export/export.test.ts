@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isValidationError } from "../../../../src/http/errors.js";
 import { csvField, exportAuditLog, isAuditExportError, type ExportAuditLogOptions } from "../../../../src/recipes/audit/export/export.js";
 import type { EmulatorOptions } from "../../../../src/testing/index.js";
-import { closeClientsB, harnessB, NOW, thrown } from "../../../resources/helpers-b.js";
+import { closeClients, resourceHarness, NOW, thrown } from "../../../resources/helpers.js";
 
-afterEach(closeClientsB);
+afterEach(closeClients);
 let dir = "";
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "audit-export-")); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 
 /** A demo org with generated audit history and a client that retries instantly (no real waiting). */
 function setup(emulator: EmulatorOptions = {}) {
-  const h = harnessB({ auditRows: 2_000, ...emulator });
+  const h = resourceHarness({ auditRows: 2_000, ...emulator });
   const { sentry } = h.clientWith({
     token: h.emu.adminToken,
     retry: { retries: 8, minDelayMs: 0, maxDelayMs: 0 },

@@ -4,9 +4,10 @@
  */
 import { createSentryClient, type SentryClient } from "../../../../src/client.js";
 import type { AuditSink } from "../../../../src/recipes/audit/stream/index.js";
-import { createEmulator, type Emulator, type EmulatorOptions } from "../../../../src/testing/index.js";
+import type { Emulator, EmulatorOptions } from "../../../../src/testing/index.js";
+import { demoEmulator, NOW } from "../../../support/emulator.js";
 
-export const START = Date.parse("2026-03-01T12:00:00Z");
+export const START = NOW;
 
 export interface Harness {
   emu: Emulator;
@@ -21,7 +22,7 @@ export interface Harness {
 /** An emulator whose clock moves only when the follower sleeps (or the test advances it). */
 export function harness(options: EmulatorOptions = {}): Harness {
   let t = START;
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => t, ...options });
+  const emu = demoEmulator({ now: () => t, ...options });
   // The client reads the emulator's clock too, so a rate-limit reset is measured against the same time.
   const sentry = createSentryClient({ org: emu.org, token: emu.adminToken, baseUrl: emu.baseUrl, fetch: emu.fetch, retry: false, rateLimit: false, clock: { now: () => t } });
   const clock = {
