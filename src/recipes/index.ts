@@ -39,6 +39,7 @@ export {
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit/stream/index.js";
+export { AuditCheckpointBusyError, AuditRedisUnavailableError, lockFileCheckpoint } from "./audit/stream/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,

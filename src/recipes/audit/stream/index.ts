@@ -13,5 +13,5 @@ export {
 export { toEcs, toOcsf, type AuditFormatOptions, type AuditStreamFormat, type EcsEvent, type OcsfEvent, type OcsfUser } from "./formats.js";
 export { fileSink, streamSink, type AuditSink, type AuditSinkSpec } from "./sink.js";
 export { AuditSinkError, httpSink, type HttpSinkOptions } from "./sink-http.js";
-export { fileCheckpoint, memoryCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
-export { AuditLeaseLostError, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
+export { AuditCheckpointBusyError, fileCheckpoint, lockFileCheckpoint, memoryCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
+export { AuditLeaseLostError, AuditRedisUnavailableError, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";

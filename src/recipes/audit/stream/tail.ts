@@ -5,10 +5,11 @@
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../../client.js";
 import { ValidationError } from "../../../http/errors.js";
-import { fileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
+import { fileCheckpoint, lockFileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
+import { runAuditFleet } from "./fleet.js";
 import { AuditFollower, DEFAULT_CLOCK, normaliseFollow, type AuditTailProgress, type AuditTailReport, type FollowSettings } from "./follow.js";
 import type { AuditStreamFormat } from "./formats.js";
-import { auditKeys, connectAuditRedis, parseRedisCheckpoint, redisCheckpoint } from "./redis.js";
+import { parseRedisCheckpoint } from "./redis.js";
 import { DEFAULT_AUDIT_RULES, resolveAuditRules, type AuditRule, type AuditRuleSet } from "./rules.js";
 import { resolveSink, type AuditSink, type AuditSinkSpec } from "./sink.js";
 import type { HttpSinkOptions } from "./sink-http.js";
@@ -19,8 +20,16 @@ export interface TailAuditLogOptions {
   since?: Date | string;
   /** Keep polling after catching up (default false: catch up, then return). */
   follow?: boolean;
-  /** A file path, `redis://host:port/db?prefix=…`, or a store of your own. Without one, nothing is remembered. */
+  /**
+   * A file path, `redis://host:port/db?prefix=…`, or a store of your own. Without one, nothing is remembered.
+   * One writer per checkpoint: a file path is locked (`<path>.lock`), a Redis checkpoint is fenced by the
+   * organization's lease (as in {@link followAuditFleet}); with `follow` a second process waits as a standby.
+   */
   checkpoint?: string | AuditCheckpointStore;
+  /** Lease lifetime of a Redis checkpoint; default 30 s (renewed every third of it). */
+  leaseMs?: number;
+  /** Told when this process takes, loses or waits for the lease of a Redis checkpoint ("held-elsewhere": standby). */
+  onLease?: (change: "acquired" | "lost" | "released" | "held-elsewhere") => void;
   /** Poll interval when caught up; default 30 s. */
   intervalMs?: number;
   /** Row format; default `sentry` (rows as Sentry returns them). */
@@ -60,13 +69,14 @@ interface Opened {
 async function openStore(spec: TailAuditLogOptions["checkpoint"], org: string): Promise<Opened> {
   if (spec === undefined) return { store: memoryCheckpoint(), close: async () => {} };
   if (typeof spec !== "string") return { store: spec, close: () => spec.close() };
-  if (/^rediss?:\/\//.test(spec)) {
-    const { url, prefix } = parseRedisCheckpoint(spec);
-    const redis = await connectAuditRedis(url);
-    return { store: redisCheckpoint(redis, auditKeys(prefix, org).checkpoint, org), close: async () => { await redis.quit(); } };
-  }
   if (spec === "") throw ValidationError.forInput("checkpoint", "must be a file path or a redis:// URL");
-  return { store: fileCheckpoint(spec, org), close: async () => {} };
+  const unlock = await lockFileCheckpoint(spec);
+  return { store: fileCheckpoint(spec, org), close: unlock };
+}
+
+/** True for a `redis://` or `rediss://` checkpoint spec. */
+export function isRedisCheckpoint(spec: unknown): spec is string {
+  return typeof spec === "string" && /^rediss?:\/\//.test(spec);
 }
 
 /** Builds the follower's settings from the options (validated once, up front). */
@@ -118,14 +128,38 @@ export async function tailAuditLog(sentry: SentryClient, options: TailAuditLogOp
   const org = sentry.org.slug;
   if (org === undefined) throw ValidationError.forInput("org", "the client has no organization (pass org or call withOrg)");
   const settings = followSettings(org, options);
+  if (isRedisCheckpoint(options.checkpoint)) return tailWithLease(sentry, org, options.checkpoint, options);
   const { store, close: closeStore } = await openStore(options.checkpoint, org);
-  const sinks = openSinks(options);
   try {
-    return await new AuditFollower(sentry, settings, store, sinks.sink, sinks.alertSink).run();
+    const sinks = openSinks(options);
+    try {
+      return await new AuditFollower(sentry, settings, store, sinks.sink, sinks.alertSink).run();
+    } finally {
+      await sinks.close();
+    }
   } finally {
-    await sinks.close();
     await closeStore();
   }
+}
+
+/** A Redis checkpoint: the organization's lease first (a fleet of one), so only one process writes it. */
+async function tailWithLease(sentry: SentryClient, org: string, spec: string, options: TailAuditLogOptions): Promise<AuditTailReport> {
+  const { url, prefix } = parseRedisCheckpoint(spec);
+  const { checkpoint: _checkpoint, sink, alertSink, onLease, follow, ...rest } = options;
+  const report = await runAuditFleet(sentry, {
+    ...rest, orgs: [org], redis: url, prefix,
+    ...(sink === undefined ? {} : { sinkFor: () => sink }),
+    ...(alertSink === undefined ? {} : { alertSinkFor: () => alertSink }),
+    ...(onLease === undefined ? {} : { onLease: (_org: string, change: Parameters<typeof onLease>[0]) => onLease(change) }),
+  }, { once: follow !== true, stopOnError: true });
+  const result = report.orgs[org];
+  if (result !== undefined && !("error" in result)) return result;
+  const lowerBound = new Date(settingsSince(options)).toISOString();
+  return { org, rows: 0, alerts: 0, polls: 0, lowerBound, caughtUp: false, repeatsSkipped: 0 };
+}
+
+function settingsSince(options: TailAuditLogOptions): number {
+  return options.since === undefined ? Date.now() : new Date(options.since).getTime();
 }
 
 export type { AuditTailProgress, AuditTailReport } from "./follow.js";
