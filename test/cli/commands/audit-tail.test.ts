@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDuration } from "../../../src/cli/commands/audit-tail.js";
+import { parseDuration } from "../../../src/cli/commands/audit-args.js";
 import { runCli } from "../../../src/cli/program.js";
 import { createFakeIo, demoCli, runWith } from "../helpers.js";
 
