@@ -39,7 +39,8 @@ export {
   fileCheckpoint, fileSink, followAuditFleet, httpSink, memoryCheckpoint, parseAuditRules, redisCheckpoint, redisLease,
   resolveAuditRules, streamSink, tailAuditLog, toEcs, toOcsf,
 } from "./audit/stream/index.js";
-export { AuditCheckpointBusyError, AuditRedisUnavailableError, lockFileCheckpoint } from "./audit/stream/index.js";
+export { AuditCheckpointBusyError, AuditRedisUnavailableError, alertToEcs, alertToOcsf, lockFileCheckpoint } from "./audit/stream/index.js";
+export type { EcsAlert, OcsfDetectionFinding } from "./audit/stream/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,

@@ -10,7 +10,10 @@ export {
   DEFAULT_AUDIT_RULES, parseAuditRules, resolveAuditRules,
   type AuditCondition, type AuditRule, type AuditRuleSet, type AuditScalar, type AuditSeverity, type AuditThreshold,
 } from "./rules.js";
-export { toEcs, toOcsf, type AuditFormatOptions, type AuditStreamFormat, type EcsEvent, type OcsfEvent, type OcsfUser } from "./formats.js";
+export {
+  alertToEcs, alertToOcsf, toEcs, toOcsf,
+  type AuditFormatOptions, type AuditStreamFormat, type EcsAlert, type EcsEvent, type OcsfDetectionFinding, type OcsfEvent, type OcsfUser,
+} from "./formats.js";
 export { fileSink, streamSink, type AuditSink, type AuditSinkSpec } from "./sink.js";
 export { AuditSinkError, httpSink, type HttpSinkOptions } from "./sink-http.js";
 export { AuditCheckpointBusyError, fileCheckpoint, lockFileCheckpoint, memoryCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
