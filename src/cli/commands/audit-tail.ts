@@ -8,7 +8,7 @@ import {
   type AuditRule, type AuditSink, type AuditStreamFormat, type AuditTailReport, type TailAuditLogOptions,
 } from "../../recipes/audit/stream/index.js";
 import { runAuditFleet } from "../../recipes/audit/stream/fleet.js";
-import { isRedisCheckpoint } from "../../recipes/audit/stream/tail.js";
+import { isRedisCheckpoint } from "../../recipes/audit/stream/settings.js";
 import { parseRedisCheckpoint } from "../../recipes/audit/stream/redis.js";
 import { createCommandContext, type CommandContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";

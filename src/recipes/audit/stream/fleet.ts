@@ -12,7 +12,8 @@ import { AuditCheckpointBusyError } from "./checkpoint.js";
 import { AuditFollower } from "./follow.js";
 import { AuditLeaseLostError, auditKeys, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
 import type { AuditSink, AuditSinkSpec } from "./sink.js";
-import { followSettings, openSinks, type AuditTailReport, type TailAuditLogOptions } from "./tail.js";
+import type { AuditTailReport } from "./follow.js";
+import { followSettings, openSinks, type TailAuditLogOptions } from "./settings.js";
 
 /** Options of {@link followAuditFleet}. */
 export interface AuditFleetOptions extends Omit<TailAuditLogOptions, "checkpoint" | "sink" | "alertSink" | "follow" | "leaseMs" | "onLease"> {

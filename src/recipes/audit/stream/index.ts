@@ -1,7 +1,7 @@
 /**
  * The audit stream: follow Sentry's audit log into a SIEM, exactly once, with privilege-change detections.
  * Files: tail.ts (entry), follow.ts + window.ts (reading and exactness), checkpoint.ts + redis.ts (state, leases),
- * fleet.ts (several workers), sink.ts + sink-http.ts (destinations), formats.ts (OCSF, ECS), rules.ts + detect.ts.
+ * settings.ts (options shared by tail and fleet), fleet.ts (several workers), sink.ts + sink-http.ts (destinations), formats.ts (OCSF, ECS), rules.ts + detect.ts.
  */
 export { tailAuditLog, type TailAuditLogOptions, type AuditTailProgress, type AuditTailReport } from "./tail.js";
 export { followAuditFleet, type AuditFleetOptions, type AuditFleetReport } from "./fleet.js";
