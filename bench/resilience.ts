@@ -177,12 +177,13 @@ async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; 
   const redisUrl = process.env.SENTRY_RBAC_TEST_REDIS_URL;
   if (!redisUrl) return "skipped";
   const leaseMs = 1_500;
-  let t = NOW;
+  // The emulator's clock follows real elapsed time, never slower (the follower infers the server clock from elapsed
+  // time); 4x once both processes run.
+  let anchor = { real: Date.now(), emulated: NOW };
   let speed = 1;
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, auditRows: 50, now: () => t });
+  const clock = () => anchor.emulated + (Date.now() - anchor.real) * speed;
+  const emu = createEmulator({ fixture: "demo", rateLimit: false, auditRows: 50, now: clock });
   const server = await emu.listen();
-  // Never slower than real time (the follower infers the server clock from elapsed time); 4x once both processes run.
-  const ticker = setInterval(() => { t += 10 * speed; }, 10);
   const dir = await mkdtemp(join(tmpdir(), "bench-standby-"));
   const sink = join(dir, "audit.ndjson");
   const argv = ["audit", "tail", "--follow", "--since", new Date(NOW - 400 * 86_400_000).toISOString(), "--format", "ocsf", "--checkpoint", `${redisUrl}?prefix=bench-${randomUUID()}`,
@@ -203,6 +204,7 @@ async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; 
     b = start();
     if (!(await until(() => b?.err().includes("standby") === true, 30_000))) throw new Error("standby bench: no standby line");
     const live = emu.liveAudit({ ratePerSecond: 200, maxRows: 3_000, sameTimestamp: 3, lateFraction: 0.02, lateByMs: 1_000, seed: 20 });
+    anchor = { real: Date.now(), emulated: clock() };
     speed = 4;
     await new Promise((resolve) => setTimeout(resolve, 600));
     const killedAt = performance.now();
@@ -217,7 +219,6 @@ async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; 
     const result = compare(await ids(), emu.state.auditLog.map((e) => String(e.id)));
     return { takeoverMs, leaseMs, ...result, rows: emu.state.auditLog.length };
   } finally {
-    clearInterval(ticker);
     a.proc.kill("SIGKILL");
     b?.proc.kill("SIGKILL");
     if (b) await exited(b.proc);

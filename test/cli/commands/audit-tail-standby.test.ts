@@ -58,18 +58,18 @@ async function idsIn(path: string): Promise<string[]> {
 describe("audit tail: standby takeover under kill -9", () => {
   it.skipIf(!REDIS_URL && !process.env.CI)("the standby prints nothing, takes over within one lease lifetime, 0 lost, 0 duplicated", async () => {
     if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
-    let t = Date.parse("2026-03-01T12:00:00Z");
-    const emu = createEmulator({ fixture: "demo", rateLimit: false, auditRows: FIRST, now: () => t });
-    const server = await emu.listen();
-    // The emulator's clock never runs slower than real time (the follower infers the server clock's least value from
-    // elapsed time); once both processes run it runs 4x faster, and the live rows are written over ~4 s, across the kill.
+    // The emulator's clock is read from real elapsed time, never slower than it (the follower infers the server clock's
+    // least value from elapsed time; a timer-driven clock would fall behind on a loaded machine); 4x once both run.
+    let anchor = { real: Date.now(), emulated: Date.parse("2026-03-01T12:00:00Z") };
     let speed = 1;
-    const ticker = setInterval(() => { t += 10 * speed; }, 10);
+    const clock = () => anchor.emulated + (Date.now() - anchor.real) * speed;
+    const emu = createEmulator({ fixture: "demo", rateLimit: false, auditRows: FIRST, now: clock });
+    const server = await emu.listen();
     const dir = await mkdtemp(join(tmpdir(), "audit-standby-"));
     const sink = join(dir, "audit.ndjson");
     const env = { SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_URL: server.url, SENTRY_ORG: emu.org };
     const argv = [
-      "audit", "tail", "--follow", "--since", new Date(t - 400 * 86_400_000).toISOString(), "--format", "ocsf",
+      "audit", "tail", "--follow", "--since", new Date(clock() - 400 * 86_400_000).toISOString(), "--format", "ocsf",
       "--checkpoint", `${REDIS_URL}?prefix=sentry-rbac-test-${randomUUID()}`, "--lease", `${LEASE_MS}ms`,
       "--interval", "100ms", "--lookback", "2s", "--sink", `file:${sink}`, "--alert-sink", `file:${join(dir, "alerts.ndjson")}`,
     ];
@@ -80,6 +80,7 @@ describe("audit tail: standby takeover under kill -9", () => {
       b = cli(argv, env);
       expect(await until(() => b?.stderr().includes("standby") === true, 20_000)).toBe(true);
       const live = emu.liveAudit({ ratePerSecond: 200, maxRows: LIVE, sameTimestamp: 3, lateFraction: 0.02, lateByMs: 1_000, seed: 20 });
+      anchor = { real: Date.now(), emulated: clock() };
       speed = 4;
       // Kill the active process while rows are still being written.
       await new Promise((resolve) => setTimeout(resolve, 600));
@@ -114,7 +115,6 @@ describe("audit tail: standby takeover under kill -9", () => {
       // Within one lease lifetime of the kill, with slack for a loaded machine.
       expect(takeoverMs).toBeLessThan(LEASE_MS + 3_000);
     } finally {
-      clearInterval(ticker);
       a.child.kill("SIGKILL");
       b?.child.kill("SIGKILL");
       await server.close();
