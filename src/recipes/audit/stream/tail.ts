@@ -10,7 +10,7 @@ import { AuditFollower, type AuditTailReport } from "./follow.js";
 import { parseRedisCheckpoint } from "./redis.js";
 import { followSettings, isRedisCheckpoint, openSinks, type TailAuditLogOptions } from "./settings.js";
 
-export { followSettings, isRedisCheckpoint, openSinks, type TailAuditLogOptions } from "./settings.js";
+export type { TailAuditLogOptions } from "./settings.js";
 
 interface Opened {
   store: AuditCheckpointStore;
