@@ -38,6 +38,9 @@ async function openStore(spec: TailAuditLogOptions["checkpoint"], org: string): 
  * });
  * @throws {ValidationError} for bad options (before any request).
  * @throws {SentryApiError} for a permanent failure (401, 403...); transient ones are waited out while following.
+ * @throws {AuditCheckpointBusyError} when another process holds the file checkpoint's lock, or (without `follow`) the
+ * Redis checkpoint's lease; with `follow` a held lease is waited for (standby).
+ * @throws {AuditRedisUnavailableError} when a `redis://` checkpoint's Redis cannot be reached.
  */
 export async function tailAuditLog(sentry: SentryClient, options: TailAuditLogOptions = {}): Promise<AuditTailReport> {
   const org = sentry.org.slug;
@@ -69,12 +72,9 @@ async function tailWithLease(sentry: SentryClient, org: string, spec: string, op
   }, { once: follow !== true, stopOnError: true });
   const result = report.orgs[org];
   if (result !== undefined && !("error" in result)) return result;
-  const lowerBound = new Date(settingsSince(options)).toISOString();
+  // Stopped while standing by: nothing was delivered.
+  const lowerBound = new Date(options.since === undefined ? Date.now() : new Date(options.since).getTime()).toISOString();
   return { org, rows: 0, alerts: 0, polls: 0, lowerBound, caughtUp: false, repeatsSkipped: 0 };
-}
-
-function settingsSince(options: TailAuditLogOptions): number {
-  return options.since === undefined ? Date.now() : new Date(options.since).getTime();
 }
 
 export type { AuditTailProgress, AuditTailReport } from "./follow.js";
