@@ -7,9 +7,13 @@
  * - the worst pause after a hostile `Retry-After: 315360000` (target ≤ maxPauseMs, 60 s);
  * - abort latency: from `abort()` to the call's rejection, for a call waiting on a server, on a paused endpoint
  *   and on an unreachable Redis (real time, 20 runs each, worst case reported).
+ * - audit tail standby takeover (issue 20): two `sentry-rbac audit tail --follow` processes on one Redis checkpoint,
+ *   the active one SIGKILLed while the emulator writes rows: ms from the kill to the standby's "took over", and rows
+ *   lost / duplicated at their shared file sink (needs SENTRY_RBAC_TEST_REDIS_URL, else reported as skipped).
  * `ratio` is the worst of the lost/duplicated/429 counts (target 0).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -24,6 +28,7 @@ import { AUDIT_ROWS, NOW } from "./resilience-child.js";
 import { startSentryLikeServer } from "./servers.js";
 
 const CHILD = fileURLToPath(new URL("./resilience-child.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const TOKEN = "sntryu_bench000000000000000000000000000000000000000000000000000000";
 const TEAMS = "/api/0/organizations/{organization_id_or_slug}/teams/" as const;
 const org = { params: { path: { organization_id_or_slug: "acme" } } };
@@ -159,6 +164,69 @@ async function abortLatency(): Promise<Record<string, number>> {
   return worst;
 }
 
+async function until(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
+}
+
+async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; lost: number; duplicated: number; rows: number } | "skipped"> {
+  const redisUrl = process.env.SENTRY_RBAC_TEST_REDIS_URL;
+  if (!redisUrl) return "skipped";
+  const leaseMs = 1_500;
+  // The emulator's clock follows real elapsed time, never slower (the follower infers the server clock from elapsed
+  // time); 4x once both processes run.
+  let anchor = { real: Date.now(), emulated: NOW };
+  let speed = 1;
+  const clock = () => anchor.emulated + (Date.now() - anchor.real) * speed;
+  const emu = createEmulator({ fixture: "demo", rateLimit: false, auditRows: 50, now: clock });
+  const server = await emu.listen();
+  const dir = await mkdtemp(join(tmpdir(), "bench-standby-"));
+  const sink = join(dir, "audit.ndjson");
+  const argv = ["audit", "tail", "--follow", "--since", new Date(NOW - 400 * 86_400_000).toISOString(), "--format", "ocsf", "--checkpoint", `${redisUrl}?prefix=bench-${randomUUID()}`,
+    "--lease", `${leaseMs}ms`, "--interval", "100ms", "--lookback", "2s", "--sink", `file:${sink}`, "--alert-sink", `file:${join(dir, "alerts.ndjson")}`];
+  const env = { ...process.env, SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_URL: server.url, SENTRY_ORG: emu.org };
+  const start = () => {
+    const proc = spawn(process.execPath, ["--import", "tsx", CLI, ...argv], { stdio: ["ignore", "ignore", "pipe"], env });
+    let err = "";
+    proc.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
+    return { proc, err: () => err };
+  };
+  const ids = async () => (await readFile(sink, "utf8").catch(() => "")).split("\n").filter((l) => l.endsWith("}")).map((l) => (JSON.parse(l) as { metadata: { uid: string } }).metadata.uid);
+  const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+  const a = start();
+  let b: ReturnType<typeof start> | undefined;
+  try {
+    if (!(await until(async () => (await ids()).length > 0, 30_000))) throw new Error("standby bench: the first process delivered nothing");
+    b = start();
+    if (!(await until(() => b?.err().includes("standby") === true, 30_000))) throw new Error("standby bench: no standby line");
+    const live = emu.liveAudit({ ratePerSecond: 200, maxRows: 3_000, sameTimestamp: 3, lateFraction: 0.02, lateByMs: 1_000, seed: 20 });
+    anchor = { real: Date.now(), emulated: clock() };
+    speed = 4;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const killedAt = performance.now();
+    a.proc.kill("SIGKILL");
+    await exited(a.proc);
+    if (!(await until(() => b?.err().includes("took over") === true, 30_000))) throw new Error("standby bench: no takeover");
+    const takeoverMs = Math.round(performance.now() - killedAt);
+    await until(async () => {
+      live.catchUp();
+      return live.written === 3_000 && (await ids()).length >= emu.state.auditLog.length;
+    }, 60_000);
+    const result = compare(await ids(), emu.state.auditLog.map((e) => String(e.id)));
+    return { takeoverMs, leaseMs, ...result, rows: emu.state.auditLog.length };
+  } finally {
+    a.proc.kill("SIGKILL");
+    b?.proc.kill("SIGKILL");
+    if (b) await exited(b.proc);
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Runs the resilience figures.
  * @example const result = await benchResilience(); console.log(result.details);
@@ -170,11 +238,13 @@ export async function benchResilience(): Promise<BenchResult> {
     const limited = await redisFigures();
     const pauseMs = await worstPause();
     const aborts = await abortLatency();
-    const worstCount = Math.max(exports.underFaults.lost, exports.underFaults.duplicated, exports.lost, exports.duplicated, limited === "skipped" ? 0 : limited);
+    const standby = await standbyFigures();
+    const standbyCounts = standby === "skipped" ? [0] : [standby.lost, standby.duplicated];
+    const worstCount = Math.max(exports.underFaults.lost, exports.underFaults.duplicated, exports.lost, exports.duplicated, limited === "skipped" ? 0 : limited, ...standbyCounts);
     return {
-      name: "resilience: rows lost/duplicated under faults and kill -9, 429s on a shared Redis budget, pauses, aborts",
+      name: "resilience: rows lost/duplicated under faults and kill -9, 429s on a shared Redis budget, pauses, aborts, standby takeover",
       ratio: worstCount,
-      target: "0 (counts); worst pause ≤ 60000 ms",
+      target: "0 (counts); worst pause ≤ 60000 ms; standby takeover ≤ lease (1500 ms) + one acquire",
       details: {
         exportRows: exports.rows,
         faultLost: exports.underFaults.lost, faultDuplicated: exports.underFaults.duplicated,
@@ -182,6 +252,9 @@ export async function benchResilience(): Promise<BenchResult> {
         redis429s3x300: limited,
         worstPauseMs: pauseMs,
         ...aborts,
+        ...(standby === "skipped"
+          ? { standbyTakeoverMs: "skipped" }
+          : { standbyTakeoverMs: standby.takeoverMs, standbyLeaseMs: standby.leaseMs, standbyRows: standby.rows, standbyLost: standby.lost, standbyDuplicated: standby.duplicated }),
       },
     };
   } finally {

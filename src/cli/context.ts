@@ -16,7 +16,8 @@ import { createProgress, type Progress, type ProgressOptions } from "./progress.
 
 /** Flags every command accepts (declared once on the program). */
 export interface GlobalFlags extends FormatFlags {
-  org?: string | undefined;
+  /** Several values only when `--org` was repeated (accepted by `audit tail`, refused by the others). */
+  org?: string | string[] | undefined;
   url?: string | undefined;
   region?: "us" | "de" | undefined;
   profile?: string | undefined;
@@ -80,7 +81,7 @@ function resolveSettings(io: CliIo, flags: GlobalFlags, note: (line: string) => 
   return {
     token: pick(io.env.SENTRY_AUTH_TOKEN, "token"),
     scimToken: nonEmpty(io.env.SENTRY_SCIM_TOKEN) ?? profile.scimToken,
-    org: flags.org ?? pick(io.env.SENTRY_ORG, "org"),
+    org: (Array.isArray(flags.org) ? undefined : flags.org) ?? pick(io.env.SENTRY_ORG, "org"),
     url: flags.url ?? pick(io.env.SENTRY_URL, "url"),
   };
 }
@@ -92,6 +93,8 @@ export interface CommandContext {
   readonly format: OutputFormat;
   /** `--org`, else SENTRY_ORG. */
   readonly org: string | undefined;
+  /** Every `--org` given, in order (several only for a command created with `severalOrgs`); else `[org]` or `[]`. */
+  readonly orgs: readonly string[];
   /** Writes to stdout with control characters replaced and secrets masked. */
   write(chunk: string): void;
   /** Writes a line to stderr, made printable like `write` (notes and warnings; stdout stays parseable). */
@@ -117,8 +120,12 @@ export interface CommandContext {
  * @example const ctx = createCommandContext(io, command); ctx.write("done\n");
  * @throws UsageError for conflicting flags (two output formats, --url with --region).
  */
-export function createCommandContext(io: CliIo, command: Command): CommandContext {
+export function createCommandContext(io: CliIo, command: Command, options: { severalOrgs?: boolean } = {}): CommandContext {
   const flags = command.optsWithGlobals<GlobalFlags>();
+  const orgFlags = Array.isArray(flags.org) ? flags.org : [];
+  if (orgFlags.length > 1 && options.severalOrgs !== true) {
+    throw new UsageError(`--org was given ${orgFlags.length} times (${orgFlags.join(", ")})`, "Pass one --org; only `audit tail` follows several organizations.");
+  }
   const format = outputFormat(flags);
   if (flags.url !== undefined && flags.region !== undefined) {
     throw new UsageError("--url and --region cannot be combined", "Use --url for self-hosted Sentry, --region us|de for sentry.io regions.");
@@ -134,6 +141,7 @@ export function createCommandContext(io: CliIo, command: Command): CommandContex
     flags,
     format,
     org,
+    orgs: orgFlags.length > 1 ? orgFlags : org === undefined ? [] : [org],
     write,
     note,
     print: (rows, output) => writeList(write, format, rows, output),

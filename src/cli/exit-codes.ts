@@ -51,6 +51,8 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<SentryErrorKind, ExitCode>> = Ob
   server: ExitCode.failure,
   response: ExitCode.failure,
   "limiter-unavailable": ExitCode.failure,
+  "audit-checkpoint-busy": ExitCode.usage,
+  "audit-redis-unavailable": ExitCode.failure,
   pagination: ExitCode.failure,
   "access-plan": ExitCode.refused,
   "token-rotation": ExitCode.failure,

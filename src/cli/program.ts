@@ -39,7 +39,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command("sentry-rbac")
     .description("Administer access control in Sentry organizations: teams, members, roles, SCIM, tokens, audit logs.")
     .version(VERSION, "-V, --version")
-    .option("--org <slug>", "organization slug (default: SENTRY_ORG)")
+    .option("--org <slug>", "organization slug (default: SENTRY_ORG); `audit tail` takes it more than once", collectOrg)
     .option("--url <url>", "Sentry base URL, e.g. a self-hosted instance (default: SENTRY_URL or https://sentry.io)")
     .addOption(new Option("--region <region>", "sentry.io data region").choices(["us", "de"]))
     .option("--profile <name>", "use the [profile NAME] section of .sentryclirc (token, org, url)")
@@ -58,6 +58,11 @@ export function buildProgram(io: CliIo): Command {
   // Registered after configuration: subcommands copy exitOverride and the output settings when created.
   for (const register of COMMANDS) register(program, io);
   return program;
+}
+
+// A second `--org` keeps both (only `audit tail` follows several organizations; the context refuses it elsewhere).
+function collectOrg(value: string, previous: string | string[] | undefined): string | string[] {
+  return previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
 }
 
 // Refused before parsing, so the value is never echoed back in an "unknown option" message.

@@ -40,6 +40,8 @@ export {
 } from "./audit/stream/index.js";
 // The one reconcile engine (recipes/engine/): the change vocabulary, rails and the executor every workflow runs on.
 export { checkRails, executePlan, orderChanges } from "./engine/index.js";
+export { AuditCheckpointBusyError, AuditRedisUnavailableError, isAuditCheckpointBusyError, isAuditRedisUnavailableError, alertToEcs, alertToOcsf, lockFileCheckpoint } from "./audit/stream/index.js";
+export type { EcsAlert, OcsfDetectionFinding } from "./audit/stream/index.js";
 // Access as code (recipes/access/): parse, dump, plan, apply.
 export {
   AccessPlanError,

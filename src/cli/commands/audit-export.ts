@@ -8,10 +8,13 @@ import { createCommandContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
 import { exitCodeFor } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { parseWhen } from "./audit-args.js";
 import { collect } from "./resource-support.js";
 
 interface ExportFlags {
-  days: number;
+  days?: number;
+  since?: Date;
+  until?: Date;
   event?: string[];
   format?: AuditExportFormat;
   out: string;
@@ -66,13 +69,18 @@ export function windowStatus(p: Pick<AuditExportProgress, "reached" | "window" |
 
 async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
+  if (flags.days !== undefined && flags.since !== undefined) throw new UsageError("--days and --since cannot be combined", "--days N is the N days ending at --until (default now); --since sets the start itself.");
+  if (flags.since !== undefined && flags.until !== undefined && flags.since >= flags.until) throw new UsageError("--since must be before --until");
   const format = exportFormatFor(flags.format, flags.out);
   const toStdout = flags.out === "-";
   const bar = ctx.progress({ label: "Exporting audit log" });
   let written = 0;
   try {
     const report = await exportAuditLog(ctx.client(), {
-      days: flags.days, format, to: toStdout ? stdoutStream(io) : flags.out, overwrite: flags.force === true,
+      format, to: toStdout ? stdoutStream(io) : flags.out, overwrite: flags.force === true,
+      ...(flags.days === undefined ? {} : { days: flags.days }),
+      ...(flags.since === undefined ? {} : { since: flags.since }),
+      ...(flags.until === undefined ? {} : { until: flags.until }),
       ...(flags.event === undefined ? {} : { events: flags.event }),
       ...(flags.resume === undefined ? {} : { cursor: flags.resume }),
       onProgress: (p) => {
@@ -112,13 +120,15 @@ async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Pro
 export function registerAuditExportCommand(auditCommand: Command, io: CliIo): void {
   auditCommand
     .command("export")
-    .description("stream the audit log of the last N days to a file (JSON, NDJSON or CSV); resumable")
+    .description("stream the audit log of a window (the last N days, or --since/--until) to a file (JSON, NDJSON or CSV); resumable")
     .requiredOption("--out <file>", "file to write (continued when resuming), or - for stdout")
     .option("--force", "replace an existing --out file")
-    .option("--days <days>", "window length, ending now", parseDays, 90)
+    .option("--days <days>", "window length, ending at --until (default now); default 90", parseDays)
+    .option("--since <when>", "start of the window (included): ISO date or <days>d", (value: string) => parseWhen(value))
+    .option("--until <when>", "end of the window (excluded, so quarters do not overlap): ISO date or <days>d; default now", (value: string) => parseWhen(value))
     .option("--event <name>", "only this event (repeat, or comma-separate), e.g. member.invite", collect)
     .addOption(new Option("--format <format>", "file format (default: from the extension, else json)").choices(["json", "ndjson", "csv"]))
     .option("--resume <cursor>", "continue an interrupted export from the cursor it printed")
-    .addHelpText("after", "\nExamples:\n  $ sentry-rbac audit export --days 90 --out sentry-audit-q1.csv\n  $ sentry-rbac audit export --event member.remove --event member.invite --out members.ndjson\n")
+    .addHelpText("after", "\nExamples:\n  $ sentry-rbac audit export --days 90 --out sentry-audit-last-90-days.csv\n  $ sentry-rbac audit export --since 2026-01-01 --until 2026-04-01 --out sentry-audit-2026-q1.csv\n  $ sentry-rbac audit export --event member.remove --event member.invite --out members.ndjson\n")
     .action((flags: ExportFlags, command: Command) => exportAudit(io, flags, command));
 }

@@ -8,6 +8,7 @@ import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { Column } from "../output.js";
 import { registerAuditExportCommand } from "./audit-export.js";
+import { parseWhen } from "./audit-args.js";
 import { registerAuditTailCommand } from "./audit-tail.js";
 import { isEmail, resolveMember } from "./people.js";
 import { limited, withContext, withLimit } from "./resource-support.js";
@@ -20,18 +21,6 @@ const AUDIT_COLUMNS: readonly Column<AuditLogEntry>[] = [
   { key: "note", header: "NOTE", value: (e) => e.note },
   { key: "ipAddress", header: "IP", value: (e) => e.ipAddress ?? "" },
 ];
-
-/**
- * Parses `--since`/`--until`: an ISO 8601 date, or `<n>d` for n days before `now`.
- * @example parseWhen("30d", new Date("2026-03-31T00:00:00Z")) // 2026-03-01T00:00:00.000Z
- * @throws InvalidArgumentError for anything else.
- */
-export function parseWhen(value: string, now: Date = new Date()): Date {
-  const relative = /^(\d{1,5})d$/.exec(value);
-  const date = relative ? new Date(now.getTime() - Number(relative[1]) * 86_400_000) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError("expected an ISO 8601 date (2026-01-31) or <days>d (30d = 30 days ago)");
-  return date;
-}
 
 function parseActor(value: string): string {
   if (!/^\d+$/.test(value) && !isEmail(value)) throw new InvalidArgumentError("expected the actor's numeric user id or a member's email");

@@ -76,7 +76,7 @@ export async function demoAuditExport(sentry: SentryClient, out: DemoPrinter, di
   const file = join(dir, "sentry-audit-90d.json");
   const report = await exportAuditLog(sentry, { days: 90, format: "json", to: file, now, overwrite: true });
   out.line(`Exported ${report.rows} audit entries (${report.pages} page(s), ${report.window.since.slice(0, 10)} .. ${report.window.until.slice(0, 10)})`);
-  const rows = JSON.parse(await readFile(file, "utf8")) as Array<{ date: string; event: string; actor: string | null }>;
+  const rows = JSON.parse(await readFile(file, "utf8")) as Array<{ dateCreated: string; event: string; actor: string | null }>;
   const byEvent = new Map<string, number>();
   for (const row of rows) byEvent.set(row.event, (byEvent.get(row.event) ?? 0) + 1);
   const top = [...byEvent].sort((a, b) => b[1] - a[1]).slice(0, 5);

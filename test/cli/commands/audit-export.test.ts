@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportFormatFor } from "../../../src/cli/commands/audit-export.js";
+import { createSentryClient } from "../../../src/client.js";
 import type { FaultSpec } from "../../../src/testing/index.js";
 import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
@@ -26,7 +27,7 @@ describe("sentry-rbac audit export", () => {
     const out = join(await tempDir(), "audit.json");
     const { code, stdout, stderr } = await run(["audit", "export", "--out", out], options());
     expect(code).toBe(0);
-    const rows = JSON.parse(await readFile(out, "utf8")) as Array<{ id: string; date: string }>;
+    const rows = JSON.parse(await readFile(out, "utf8")) as Array<{ id: string; dateCreated: string }>;
     expect(stdout).toContain(`Exported ${rows.length} audit entries to ${out} as json`);
     const cutoff = Date.now() - 90 * 86_400_000;
     expect(rows.length).toBe(emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= cutoff).length);
@@ -39,7 +40,7 @@ describe("sentry-rbac audit export", () => {
     const { code, stderr } = await run(["audit", "export", "--days", "30", "--event", "member.invite", "--out", out], options({ stderrTTY: true }));
     expect(code).toBe(0);
     const lines = (await readFile(out, "utf8")).split("\r\n").filter((l) => l !== "");
-    expect(lines[0]).toBe("id,date,event,actor,target,ip,note");
+    expect(lines[0]).toBe("id,dateCreated,event,actor,targetObject,targetUser,ipAddress,note");
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((line) => line.split(",")[2] === "member.invite")).toBe(true);
     expect(stderr).toContain("Exporting audit log");
@@ -105,7 +106,7 @@ describe("sentry-rbac audit export", () => {
     expect(await readFile(out, "utf8")).toBe("precious\n");
     const forced = await run(["audit", "export", "--out", out, "--force"], options());
     expect(forced.code).toBe(0);
-    expect(await readFile(out, "utf8")).toMatch(/^id,date,event/);
+    expect(await readFile(out, "utf8")).toMatch(/^id,dateCreated,event/);
   });
 
   it("a permission error leaves no empty file and no Resume hint", async () => {
@@ -123,5 +124,37 @@ describe("sentry-rbac audit export", () => {
     expect(exportFormatFor(undefined, "q1.jsonl")).toBe("ndjson");
     expect(exportFormatFor(undefined, "q1.out")).toBe("json");
     expect(exportFormatFor("csv", "q1.json")).toBe("csv");
+  });
+
+  it("exports a calendar window exactly (--since/--until: ISO dates or <n>d), with the columns named as audit list names them", async () => {
+    const { emu, options } = setup();
+    const out = join(await tempDir(), "q.ndjson");
+    const dates = emu.state.auditLog.map((e) => Date.parse(e.dateCreated)).sort((a, b) => a - b);
+    // A window whose edges fall between rows: from the 10th oldest row's date to the 10th newest's.
+    const since = new Date(dates[10] as number).toISOString();
+    const until = new Date(dates[dates.length - 10] as number).toISOString();
+    const { code } = await run(["audit", "export", "--since", since, "--until", until, "--out", out], options());
+    expect(code).toBe(0);
+    const rows = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const expected = emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= Date.parse(since) && Date.parse(e.dateCreated) < Date.parse(until));
+    expect(rows.map((r) => r.id).sort()).toEqual(expected.map((e) => String(e.id)).sort());
+    expect(Object.keys(rows[0] ?? {})).toEqual(["id", "dateCreated", "event", "actor", "targetObject", "targetUser", "ipAddress", "note"]);
+    // The actor is a person as `audit list` shows one (email, else name); the target is the object's id.
+    const sentry = createSentryClient({ org: emu.org, token: emu.adminToken, baseUrl: "https://sentry.test", fetch: emu.fetch, rateLimit: false });
+    const entries = new Map((await sentry.auditLogs.list({ since, until }).toArray()).map((e) => [String(e.id), e]));
+    await sentry.close();
+    for (const row of rows) {
+      const entry = entries.get(String(row.id));
+      expect(row.actor).toBe(entry?.actor.email ?? entry?.actor.name ?? null);
+      expect(row.targetObject).toBe(entry?.targetObject ?? null);
+    }
+    expect(rows.some((row) => typeof row.actor === "string" && row.actor.includes("@"))).toBe(true);
+    const relative = await run(["audit", "export", "--since", "30d", "--until", "2d", "--out", "-", "--format", "ndjson"], options());
+    expect(relative.code).toBe(0);
+    expect(relative.stderr).toMatch(/Exported \d+ audit entries/);
+    const bad = await run(["audit", "export", "--since", "last quarter", "--out", "-"], options());
+    expect(bad.code).toBe(2);
+    const both = await run(["audit", "export", "--since", "30d", "--days", "10", "--out", "-"], options());
+    expect(both.code).toBe(2);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDuration } from "../../../src/cli/commands/audit-tail.js";
+import { parseDuration } from "../../../src/cli/commands/audit-args.js";
 import { runCli } from "../../../src/cli/program.js";
 import { createFakeIo, demoCli, runWith } from "../helpers.js";
 
@@ -35,9 +35,11 @@ describe("sentry-rbac audit tail", () => {
     const argv = ["audit", "tail", "--since", "200d", "--format", "ecs", "--sink", `file:${join(dir, "a.ndjson")}`, "--checkpoint", join(dir, "cp.json")];
     expect((await runWith(argv, options())).code).toBe(0);
     expect((await runWith(argv, options())).code).toBe(0);
-    const lines = (await readFile(join(dir, "a.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { type?: string; id: string; event: { id: string } });
-    const ids = lines.filter((l) => l.type !== "alert").map((l) => l.event.id);
-    const alerts = lines.filter((l) => l.type === "alert").map((l) => l.id);
+    const lines = (await readFile(join(dir, "a.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { event: { id: string; kind: string } });
+    // With --format ecs an alert is an ECS alert document (event.kind "alert").
+    const ids = lines.filter((l) => l.event.kind === "event").map((l) => l.event.id);
+    const alerts = lines.filter((l) => l.event.kind === "alert").map((l) => l.event.id);
+    expect(alerts.length).toBeGreaterThan(0);
     expect(new Set(alerts).size).toBe(alerts.length);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(emu.state.auditLog.length);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { parseWhen } from "../../../src/cli/commands/audit.js";
+import { parseWhen } from "../../../src/cli/commands/audit-args.js";
 import { leaked, setupEmulator } from "./resource-setup.js";
 
 describe("parseWhen", () => {

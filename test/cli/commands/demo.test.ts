@@ -54,11 +54,11 @@ describe("sentry-rbac demo", () => {
     const now = new Date();
     let text = "";
     const result = await runDemo({ write: (chunk) => { text += chunk; }, outDir: dir, now });
-    const rows = JSON.parse(await readFile(join(dir, "sentry-audit-90d.json"), "utf8")) as Array<{ date: string }>;
+    const rows = JSON.parse(await readFile(join(dir, "sentry-audit-90d.json"), "utf8")) as Array<{ dateCreated: string }>;
     expect(result.failures).toBe(0);
     expect(text).toContain(`Exported ${rows.length} audit entries`);
     expect(rows.length).toBeGreaterThan(0);
-    const oldest = Math.min(...rows.map((row) => Date.parse(row.date)));
+    const oldest = Math.min(...rows.map((row) => Date.parse(row.dateCreated)));
     expect(now.getTime() - oldest).toBeLessThanOrEqual(90 * 86_400_000);
     expect(result.requests).toBeGreaterThan(10);
   });

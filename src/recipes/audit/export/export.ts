@@ -17,8 +17,12 @@ export { AUDIT_EXPORT_COLUMNS, csvField, type AuditExportFormat, type AuditExpor
 export interface ExportAuditLogOptions {
   /** The window's length, ending now; default 90. Ignored when `since` is given. */
   days?: number;
+  /** Start of the window (included). */
   since?: Date | string;
-  /** End of the window; default now. */
+  /**
+   * End of the window, excluded: a row dated exactly `until` belongs to the next window, so consecutive windows
+   * (`2026-01-01`..`2026-04-01`, `2026-04-01`..`2026-07-01`) export every row once. Default now.
+   */
   until?: Date | string;
   /** Only these events; Sentry filters one event per request, so each gets its own walk, one after another. */
   events?: readonly string[];
@@ -171,6 +175,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
     ? await openFileSink({ path: options.to, resume: resuming ? state.file : undefined, overwrite: options.overwrite === true }, options.format)
     : openStreamSink(options.to, options.format);
   const checkpoint = (next: Pick<ExportCursor, "walk" | "cursor">) => encodeCursor({ ...state, ...next, file: sink.position() });
+  const untilMs = Date.parse(state.until);
   let failure: unknown;
   try {
     let previous = new Set(sink.tailIds);
@@ -188,6 +193,8 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
         const current = new Set<string>();
         const rows = [];
         for (const entry of page.items as AuditLogEntry[]) {
+          // Sentry's range is inclusive at both ends; the window is half-open, so the row at `until` is left out.
+          if (Date.parse(entry.dateCreated) >= untilMs) continue;
           const id = String(entry.id);
           if (previous.has(id) || current.has(id)) {
             report.duplicatesSkipped += 1;

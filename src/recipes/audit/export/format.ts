@@ -1,5 +1,5 @@
 /**
- * How audit-export rows are written: the row shape (the seed's example 3 plus `id` and `note`), JSON/NDJSON/CSV
+ * How audit-export rows are written: the row shape (the columns of `audit list`, plus `id` and the targets), JSON/NDJSON/CSV
  * encodings, and reading back the rows just before a checkpoint of an interrupted export.
  */
 import type { FileHandle } from "node:fs/promises";
@@ -8,26 +8,41 @@ import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 /** The file formats of an audit export. */
 export type AuditExportFormat = "json" | "ndjson" | "csv";
 
-/** One exported row: the seed's `{ date, event, actor, target, ip }` plus `id` and `note`. */
+/**
+ * One exported row, its fields named as `audit list` names them: who acted (`actor`, a person), on what
+ * (`targetObject`, the object's id; `targetUser`, the person acted on), when, from where, and Sentry's note.
+ */
 export interface AuditExportRow {
   id: string;
-  date: string;
+  dateCreated: string;
   event: string;
-  /** The actor's name (a user's name, or the label of an API key, SCIM integration or the system). */
+  /** The person who acted, as `audit list` shows them: their email, else their name (or an API key's, SCIM's label). */
   actor: string | null;
-  /** The target object's id. */
-  target: number | null;
-  ip: string | null;
+  /** The id of the object acted on (a member, team, project... depending on the event). */
+  targetObject: number | null;
+  /** The person acted on, for events about a user: their email, else their name, else their user id. */
+  targetUser: string | null;
+  ipAddress: string | null;
   note: string;
 }
 
 /** Column order of CSV output (and key order of JSON rows). */
-export const AUDIT_EXPORT_COLUMNS = Object.freeze(["id", "date", "event", "actor", "target", "ip", "note"] as const);
+export const AUDIT_EXPORT_COLUMNS = Object.freeze(["id", "dateCreated", "event", "actor", "targetObject", "targetUser", "ipAddress", "note"] as const);
+
+function person(value: unknown): string | null {
+  if (typeof value === "number") return String(value);
+  if (value === null || typeof value !== "object") return null;
+  const { email, name } = value as { email?: unknown; name?: unknown };
+  if (typeof email === "string" && email !== "") return email;
+  return typeof name === "string" ? name : null;
+}
 
 /** Maps an audit-log entry to an export row. */
 export function toExportRow(entry: AuditLogEntry): AuditExportRow {
-  const actor = entry.actor && typeof entry.actor.name === "string" ? entry.actor.name : null;
-  return { id: String(entry.id), date: entry.dateCreated, event: entry.event, actor, target: entry.targetObject ?? null, ip: entry.ipAddress ?? null, note: entry.note ?? "" };
+  return {
+    id: String(entry.id), dateCreated: entry.dateCreated, event: entry.event, actor: person(entry.actor),
+    targetObject: entry.targetObject ?? null, targetUser: person(entry.targetUser), ipAddress: entry.ipAddress ?? null, note: entry.note ?? "",
+  };
 }
 
 // A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").

@@ -10,7 +10,7 @@ import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import type { AuditCheckpoint, AuditCheckpointStore } from "./checkpoint.js";
 import { createAuditDetector, type AuditAlert, type AuditDetector } from "./detect.js";
-import { formatRow, type AuditStreamFormat } from "./formats.js";
+import { formatAlert, formatRow, type AuditStreamFormat } from "./formats.js";
 import type { AuditRule } from "./rules.js";
 import type { AuditSink } from "./sink.js";
 import { AuditWindow } from "./window.js";
@@ -231,12 +231,13 @@ export class AuditFollower {
       else if (!settings.alertsOnly) records.push(formatRow(row, settings.format, { org: settings.org }));
     }
     const newAlerts = alerts.filter((alert) => !this.#delivered.has(`alert:${alert.id}`));
+    const alertRecords = newAlerts.map((alert) => formatAlert(alert, settings.format, { org: settings.org }));
     try {
       if (this.alertSink === this.sink) {
-        await this.sink.write([...newAlerts, ...records], settings.signal);
+        await this.sink.write([...alertRecords, ...records], settings.signal);
       } else {
         // Alerts first: a kill between the two writes re-reads the rows and raises the alerts again (deduplicated).
-        await this.alertSink.write(newAlerts, settings.signal);
+        await this.alertSink.write(alertRecords, settings.signal);
         await this.sink.write(records, settings.signal);
       }
     } catch (error) {

@@ -4,6 +4,7 @@
  * (`id`, `metadata.uid`, `event.id`) so a SIEM can drop the one repeat an unacknowledged sink may see.
  */
 import type { AuditLogEntry } from "../../../resources/audit-logs.js";
+import type { AuditAlert } from "./detect.js";
 
 /** The output formats of `tailAuditLog`. */
 export type AuditStreamFormat = "sentry" | "ocsf" | "ecs";
@@ -247,6 +248,100 @@ export function toEcs(row: AuditLogEntry, options: AuditFormatOptions = {}): Ecs
   };
 }
 
+/**
+ * An alert as an OCSF 1.1 Detection Finding (class 2004, category Findings): `finding_info` names the rule and lists
+ * the triggering rows as `related_events` (their `uid` is the row's `metadata.uid` in the OCSF stream).
+ */
+export interface OcsfDetectionFinding {
+  activity_id: 1;
+  activity_name: "Create";
+  category_uid: 2;
+  category_name: "Findings";
+  class_uid: 2004;
+  class_name: "Detection Finding";
+  type_uid: 200401;
+  type_name: "Detection Finding: Create";
+  severity_id: number;
+  severity: string;
+  status_id: 1;
+  status: "New";
+  time: number;
+  message: string;
+  metadata: { uid: string; version: string; product: { name: string; vendor_name: string }; tenant_uid?: string };
+  finding_info: {
+    uid: string;
+    title: string;
+    analytic: { uid: string; name: string; type_id: 1; type: "Rule" };
+    related_events: Array<{ uid: string; product_uid: "sentry" }>;
+    last_seen_time: number;
+  };
+  unmapped: { actor: string; event: string };
+}
+
+/** An alert as an ECS document: `event.kind: "alert"`, `rule.*`, the triggering rows in `sentry.alert.rows`. */
+export interface EcsAlert {
+  "@timestamp": string;
+  ecs: { version: string };
+  message: string;
+  event: { id: string; kind: "alert"; category: ["iam"]; type: ["info"]; action: string; severity: number; provider: "sentry"; module: "sentry"; dataset: "sentry.audit" };
+  rule: { id: string; name: string };
+  user: { name: string };
+  organization?: { name: string };
+  sentry: { alert: { rows: string[]; severity: string } };
+}
+
+// OCSF severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical (ECS event.severity reuses the number).
+const SEVERITY_IDS: Record<string, number> = { low: 2, medium: 3, high: 4, critical: 5 };
+const SEVERITY_NAMES: Record<number, string> = { 2: "Low", 3: "Medium", 4: "High", 5: "Critical" };
+
+/**
+ * Maps an alert to an OCSF Detection Finding.
+ * @example const finding = alertToOcsf(alert, { org: "acme" }); finding.finding_info.related_events // [{ uid: "1234", ... }]
+ */
+export function alertToOcsf(alert: AuditAlert, options: AuditFormatOptions = {}): OcsfDetectionFinding {
+  const severityId = SEVERITY_IDS[alert.severity] ?? 3;
+  const time = Date.parse(alert.time);
+  return {
+    activity_id: 1, activity_name: "Create", category_uid: 2, category_name: "Findings",
+    class_uid: 2004, class_name: "Detection Finding", type_uid: 200401, type_name: "Detection Finding: Create",
+    severity_id: severityId, severity: SEVERITY_NAMES[severityId] ?? "Medium", status_id: 1, status: "New",
+    time, message: alert.title,
+    metadata: { uid: alert.id, version: OCSF_VERSION, product: { name: "Sentry", vendor_name: "Sentry" }, ...(options.org ?? alert.org ? { tenant_uid: options.org ?? alert.org } : {}) },
+    finding_info: {
+      uid: alert.id, title: alert.title,
+      analytic: { uid: alert.rule, name: alert.rule, type_id: 1, type: "Rule" },
+      related_events: alert.rows.map((uid) => ({ uid, product_uid: "sentry" as const })),
+      last_seen_time: time,
+    },
+    unmapped: { actor: alert.actor, event: alert.event },
+  };
+}
+
+/**
+ * Maps an alert to an ECS alert document.
+ * @example const doc = alertToEcs(alert); doc.event.kind // "alert"
+ */
+export function alertToEcs(alert: AuditAlert, options: AuditFormatOptions = {}): EcsAlert {
+  const org = options.org ?? alert.org;
+  return {
+    "@timestamp": new Date(Date.parse(alert.time)).toISOString(),
+    ecs: { version: ECS_VERSION },
+    message: alert.title,
+    event: { id: alert.id, kind: "alert", category: ["iam"], type: ["info"], action: alert.event, severity: SEVERITY_IDS[alert.severity] ?? 3, provider: "sentry", module: "sentry", dataset: "sentry.audit" },
+    rule: { id: alert.rule, name: alert.title },
+    user: { name: alert.actor },
+    ...(org === undefined ? {} : { organization: { name: org } }),
+    sentry: { alert: { rows: [...alert.rows], severity: alert.severity } },
+  };
+}
+
+/** An alert in the chosen format (the `sentry` format keeps the alert object as is). */
+export function formatAlert(alert: AuditAlert, format: AuditStreamFormat, options: AuditFormatOptions): unknown {
+  if (format === "ocsf") return alertToOcsf(alert, options);
+  if (format === "ecs") return alertToEcs(alert, options);
+  return alert;
+}
+
 /** A row in the chosen format. */
 export function formatRow(row: AuditLogEntry, format: AuditStreamFormat, options: AuditFormatOptions): unknown {
   if (format === "ocsf") return toOcsf(row, options);
@@ -255,7 +350,8 @@ export function formatRow(row: AuditLogEntry, format: AuditStreamFormat, options
 }
 
 /**
- * The key a record is deduplicated by: the Sentry row id of a row in any format, `alert:<id>` for an alert.
+ * The key a record is deduplicated by: the Sentry row id of a row in any format, `alert:<id>` for an alert (in any
+ * format: a bare alert, an OCSF Detection Finding, an ECS `event.kind: alert`).
  * Used by the file sink when it reads its own tail on restart.
  */
 export function recordKey(record: unknown): string | undefined {
@@ -263,6 +359,9 @@ export function recordKey(record: unknown): string | undefined {
   const r = record as Record<string, unknown>;
   if (r.type === "alert" && typeof r.id === "string") return `alert:${r.id}`;
   const meta = r.metadata as Record<string, unknown> | undefined;
+  if (r.class_uid === 2004 && meta && typeof meta.uid === "string") return `alert:${meta.uid}`;
+  const kind = (r.event as Record<string, unknown> | undefined)?.kind;
+  if (kind === "alert" && typeof (r.event as Record<string, unknown>).id === "string") return `alert:${String((r.event as Record<string, unknown>).id)}`;
   if (meta && typeof meta.uid === "string") return meta.uid;
   const event = r.event as Record<string, unknown> | undefined;
   if (event && typeof event === "object" && typeof event.id === "string") return event.id;

@@ -4,7 +4,7 @@
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors.js";
+import { describeNetworkCode, isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors.js";
 import { nodeCrypto } from "../../../http/node-crypto.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 
@@ -17,12 +17,66 @@ export interface AuditRedis {
 }
 
 /**
- * Connects to Redis with ioredis (an optional peer dependency).
+ * Redis could not be reached when the stream connected. `url` has no password; `reason` is the cause in words.
+ * @example catch (e) { if (e instanceof AuditRedisUnavailableError) console.error(e.message); } // "cannot reach Redis at redis://redis:6379: connection refused (ECONNREFUSED)"
+ */
+export class AuditRedisUnavailableError extends SentryError {
+  override readonly kind: "audit-redis-unavailable";
+  readonly url: string;
+  readonly code: string | undefined;
+  readonly reason: string;
+  constructor(url: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const known = typeof code === "string" ? describeNetworkCode(code) : undefined;
+    const reason = known && known.reason !== "network error" ? known.reason : (cause instanceof Error ? cause.message : "unreachable");
+    const shown = withoutPassword(url);
+    super("audit-redis-unavailable", `cannot reach Redis at ${shown}: ${reason}${typeof code === "string" ? ` (${code})` : ""}`, {
+      cause, hint: "Check that the Redis of --checkpoint answers (host, port, password, TLS), or use a file checkpoint.",
+    });
+    this.name = "AuditRedisUnavailableError";
+    this.kind = "audit-redis-unavailable";
+    this.url = shown;
+    this.code = typeof code === "string" ? code : undefined;
+    this.reason = reason;
+  }
+}
+
+/**
+ * True for an {@link AuditRedisUnavailableError}, also across duplicate copies of the package.
+ * @example catch (e) { if (isAuditRedisUnavailableError(e)) console.error(e.url, e.reason); }
+ */
+export function isAuditRedisUnavailableError(value: unknown): value is AuditRedisUnavailableError {
+  return isSentryErrorOfKind(value, "audit-redis-unavailable");
+}
+
+/** The URL with its password (if any) removed, for messages. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === "") return parsed.toString();
+    parsed.password = "";
+    return parsed.toString().replace(/:@/, "@");
+  } catch {
+    return "the configured Redis URL";
+  }
+}
+
+interface IoRedisClient extends AuditRedis {
+  connect(): Promise<void>;
+  disconnect(): void;
+  on(event: "error", listener: (error: unknown) => void): unknown;
+}
+
+/**
+ * Connects to Redis with ioredis (an optional peer dependency). The first connection is awaited, so an unreachable
+ * Redis fails here, once, naming the URL and the cause; later connection errors surface through the failing
+ * commands (ioredis' own "Unhandled error event" printing is switched off).
  * @example const redis = await connectAuditRedis("redis://127.0.0.1:6379");
  * @throws {SentryConfigError} when ioredis is not installed.
+ * @throws {AuditRedisUnavailableError} when Redis does not answer.
  */
 export async function connectAuditRedis(url: string): Promise<AuditRedis> {
-  let Redis: new (url: string, options?: Record<string, unknown>) => AuditRedis;
+  let Redis: new (url: string, options?: Record<string, unknown>) => IoRedisClient;
   try {
     const mod = (await import("ioredis")) as unknown as { Redis?: unknown; default?: unknown };
     Redis = (mod.Redis ?? mod.default) as typeof Redis;
@@ -30,11 +84,21 @@ export async function connectAuditRedis(url: string): Promise<AuditRedis> {
     throw new SentryConfigError("checkpoint", "a redis:// checkpoint needs the optional peer dependency `ioredis` (npm i ioredis)");
   }
   // Bounded: a dead Redis fails a command after a few tries instead of queueing it forever.
-  return new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableOfflineQueue: true });
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000, enableOfflineQueue: true });
+  let firstError: unknown;
+  client.on("error", (error) => { firstError ??= error; });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new AuditRedisUnavailableError(url, firstError ?? error);
+  }
+  return client;
 }
 
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const PTTL = `return redis.call("pttl", KEYS[1])`;
 const FENCED_SET = `if redis.call("get", KEYS[1]) == ARGV[1] then redis.call("set", KEYS[2], ARGV[2]) return 1 else return 0 end`;
 
 /** A lease on one key: exactly one owner at a time, for `ttlMs` after each acquire or renew. */
@@ -44,6 +108,8 @@ export interface AuditLease {
   acquire(): Promise<boolean>;
   renew(): Promise<boolean>;
   release(): Promise<void>;
+  /** Milliseconds until the lease expires unless renewed (negative when nobody holds it); absent: unknown. */
+  remainingMs?(): Promise<number>;
 }
 
 /**
@@ -62,6 +128,9 @@ export function redisLease(redis: AuditRedis, key: string, ttlMs: number, owner:
     },
     async release() {
       await redis.eval(RELEASE, 1, key, owner);
+    },
+    async remainingMs() {
+      return Number(await redis.eval(PTTL, 1, key));
     },
   };
 }

@@ -93,7 +93,7 @@ describe("exportAuditLog", () => {
     const report = await exportAuditLog(s.sentry, s.base({ format: "csv", to: path, days: 30 }));
     const text = await readFile(path, "utf8");
     const records = text.split("\r\n").filter(Boolean);
-    expect(records[0]).toBe("id,date,event,actor,target,ip,note");
+    expect(records[0]).toBe("id,dateCreated,event,actor,targetObject,targetUser,ipAddress,note");
     expect(records).toHaveLength(report.rows + 1);
     expect(sorted(records.slice(1).map((r) => r.slice(0, r.indexOf(","))))).toEqual(sorted(s.expected(30)));
     expect(report.file).toBe(path);
@@ -121,7 +121,7 @@ describe("exportAuditLog", () => {
     const report = await exportAuditLog(s.sentry, s.base({ format: "json", to: path, perPage: 50, cursor: error.report.lastCursor as string }));
     const rows = JSON.parse(await readFile(path, "utf8")) as Array<Record<string, unknown>>;
     expect(sorted(rows.map((r) => r.id as string))).toEqual(sorted(s.expected()));
-    expect(Object.keys(rows[0] ?? {})).toEqual(["id", "date", "event", "actor", "target", "ip", "note"]);
+    expect(Object.keys(rows[0] ?? {})).toEqual(["id", "dateCreated", "event", "actor", "targetObject", "targetUser", "ipAddress", "note"]);
     expect(report.rows + 150).toBe(rows.length);
   });
 

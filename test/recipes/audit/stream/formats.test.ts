@@ -4,10 +4,11 @@
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { toEcs, toOcsf } from "../../../../src/recipes/audit/stream/index.js";
+import { tailAuditLog, toEcs, toOcsf } from "../../../../src/recipes/audit/stream/index.js";
+import { recordKey } from "../../../../src/recipes/audit/stream/formats.js";
 import type { AuditLogEntry } from "../../../../src/resources/audit-logs.js";
 import { AUDIT_EVENT_NAMES } from "../../../../src/testing/audit.js";
-import { ecsSchema, ocsfSchemas } from "./schemas.js";
+import { ecsAlertSchema, ecsSchema, ocsfDetectionFindingSchema, ocsfSchemas } from "./schemas.js";
 import { harness } from "./helpers.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -55,5 +56,31 @@ describe("toOcsf / toEcs", () => {
     expect(toOcsf(row("sso.disable", { provider: "okta" }))).toMatchObject({ class_uid: 3004, activity_id: 4, entity: { name: "okta", type: "sso" } });
     expect(toEcs(row("member.edit", { email: "a@acme.test", role: "owner" })).event).toMatchObject({ category: ["iam"], type: ["user", "change", "admin"], action: "member.edit" });
     expect(toEcs(row("project.edit", { slug: "web" })).event.category).toEqual(["iam", "configuration"]);
+  });
+
+  it("writes an alert as an OCSF Detection Finding (2004) or an ECS alert, referencing the rows that raised it", async () => {
+    const validateFinding = ajv.compile(ocsfDetectionFindingSchema);
+    const validateAlert = ajv.compile(ecsAlertSchema);
+    for (const format of ["ocsf", "ecs"] as const) {
+      const h = harness({ auditRows: 600 });
+      const records: Array<Record<string, unknown>> = [];
+      await tailAuditLog(h.sentry, { since: new Date(0), format, alertsOnly: true, sink: { write: async (r: readonly unknown[]) => { records.push(...(r as Array<Record<string, unknown>>)); }, close: async () => {} } });
+      await h.close();
+      expect(records.length, `${format}: the demo history raises alerts`).toBeGreaterThan(0);
+      for (const record of records) {
+        expect(record.type, "no bare alert object in a typed stream").toBeUndefined();
+        if (format === "ocsf") {
+          expect(validateFinding(record) ? [] : validateFinding.errors).toEqual([]);
+          const info = record.finding_info as { uid: string; related_events: Array<{ uid: string }> };
+          expect(info.related_events.length).toBeGreaterThan(0);
+          expect(recordKey(record)).toBe(`alert:${info.uid}`);
+        } else {
+          expect(validateAlert(record) ? [] : validateAlert.errors).toEqual([]);
+          const event = record.event as { id: string };
+          expect((record.sentry as { alert: { rows: string[] } }).alert.rows.length).toBeGreaterThan(0);
+          expect(recordKey(record)).toBe(`alert:${event.id}`);
+        }
+      }
+    }
   });
 });

@@ -68,3 +68,50 @@ export const ecsSchema = {
     source: { type: "object", properties: { ip: { type: "string" } } },
   },
 };
+
+/**
+ * OCSF 1.1 Detection Finding (class 2004, category Findings 2), from ocsf/ocsf-schema events/findings/finding.json
+ * and detection_finding.json and objects/{finding_info,related_event}.json: the base event's required attributes
+ * (category 2 here), `finding_info` required with its `uid` required (and `title`, required in 1.1), activities
+ * 0 Unknown, 1 Create, 2 Update, 3 Close, 99 Other; a related event needs its `uid`; `status_id` 0-6 or 99.
+ */
+export const ocsfDetectionFindingSchema = {
+  allOf: [
+    { ...base, properties: { ...base.properties, category_uid: { const: 2 } } },
+    {
+      required: ["finding_info"],
+      properties: {
+        class_uid: { const: 2004 },
+        activity_id: { enum: [0, 1, 2, 3, 99] },
+        type_uid: { enum: [200400, 200401, 200402, 200403, 200499] },
+        status_id: { enum: [0, 1, 2, 3, 4, 5, 6, 99] },
+        finding_info: {
+          type: "object", required: ["uid", "title"],
+          properties: {
+            uid: { type: "string" }, title: { type: "string" },
+            related_events: { type: "array", items: { type: "object", required: ["uid"], properties: { uid: { type: "string" } } } },
+          },
+        },
+      },
+    },
+  ],
+};
+
+/** ECS 8.x alert: `event.kind: "alert"` (a signal produced by a detection rule), with `rule.*` naming the rule. */
+export const ecsAlertSchema = {
+  type: "object",
+  required: ["@timestamp", "ecs", "event", "rule"],
+  properties: {
+    "@timestamp": { type: "string", format: "date-time" },
+    ecs: { type: "object", required: ["version"], properties: { version: { type: "string", pattern: "^8\\." } } },
+    event: {
+      type: "object", required: ["kind", "id", "category", "type"],
+      properties: {
+        kind: { const: "alert" }, id: { type: "string" }, severity: { type: "integer" },
+        category: { type: "array", minItems: 1, items: { enum: ["iam", "configuration"] } },
+        type: { type: "array", minItems: 1, items: { enum: ["admin", "change", "creation", "deletion", "group", "info", "user"] } },
+      },
+    },
+    rule: { type: "object", required: ["id", "name"], properties: { id: { type: "string" }, name: { type: "string" } } },
+  },
+};
