@@ -149,7 +149,8 @@ export async function takeReviewSnapshot(sentry: SentryClient, options: Snapshot
     sentry.whoami(),
     readLiveState(sentry, { signal: options.signal, concurrency: options.concurrency }),
   ]);
-  const invites = live.members.filter((m) => m.pending);
+  // Expired invites grant nothing and are left out of the subjects: their details are not read.
+  const invites = live.members.filter((m) => m.pending && !m.expired);
   const invitedTeams = new Map<string, string[]>();
   await pool(invites, options.concurrency ?? 16, async (invite) => {
     const details = await sentry.org.members.get(invite.id);
