@@ -45,9 +45,10 @@ export function parseCsv(text: string): CsvRecord[] {
     wasQuoted = false;
   };
   const endRecord = () => {
+    // A line with nothing on it is no record (spreadsheets leave trailing blank lines); `""` alone is one.
+    const blank = fields.length === 0 && field === "" && !wasQuoted;
     endField();
-    // A line with nothing on it is no record (spreadsheets leave trailing blank lines).
-    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: recordLine, fields });
+    if (!blank) records.push({ line: recordLine, fields });
     fields = [];
   };
   while (i < input.length) {
