@@ -12,6 +12,7 @@ import { registerEmulatorCommand } from "./emulator.js";
 import { registerIsolateCommand } from "./isolate.js";
 import { registerMembersCommand } from "./members.js";
 import { registerProjectsCommand } from "./projects.js";
+import { registerReviewCommand } from "./review.js";
 import { registerScimCommand } from "./scim.js";
 import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
@@ -40,6 +41,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSsoCommand,
   registerScopesCommand,
   registerAccessCommand,
+  registerReviewCommand,
   registerAccessPlanCommands,
   registerAccessApplyCommand,
   registerContractorCommand,

@@ -29,7 +29,10 @@ export interface CloseAccessReviewOptions extends ReviewRails {
   onPlan?: (plan: AccessPlan) => void;
   /** Asked before the first write when there is something to send; resolve false to stop with nothing changed. */
   confirm?: (plan: AccessPlan) => boolean | Promise<boolean>;
-  /** Re-read the organization right before the writes and refuse when it changed since the plan (default false). */
+  /**
+   * Re-read the organization right before the writes and refuse when it changed since the plan. Default: true when
+   * `confirm` was asked (an answer may take a while), false otherwise.
+   */
   checkFingerprint?: boolean;
   /** Ed25519 private key (PEM text) to sign `manifest.json` with, into `manifest.sig`. */
   signKey?: string;
@@ -119,9 +122,10 @@ export async function closeAccessReview(sentry: SentryClient, options: CloseAcce
       "Change the decisions (or the rail options) and close again; nothing was changed.");
   }
   if (options.dryRun === true) return base;
-  if (plan.changes.length > 0 && options.confirm && !(await options.confirm(plan))) return { ...base, declined: true };
+  const asked = plan.changes.length > 0 && options.confirm !== undefined;
+  if (asked && options.confirm && !(await options.confirm(plan))) return { ...base, declined: true };
   const applied = await applyAccessPlan(org, plan, {
-    checkFingerprint: options.checkFingerprint === true, concurrency: options.concurrency ?? 4, signal: options.signal, onProgress: options.onProgress,
+    checkFingerprint: options.checkFingerprint ?? asked, concurrency: options.concurrency ?? 4, signal: options.signal, onProgress: options.onProgress,
   });
   const after = await takeReviewSnapshot(org, { campaign: snapshot.campaign, openMembership: snapshot.openMembership, now, signal: options.signal });
   const outcomes = judgeOutcomes(decisions, snapshot, after, planned, applied, isPrivileged);

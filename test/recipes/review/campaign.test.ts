@@ -9,6 +9,7 @@ import {
 import type { ReviewSnapshot } from "../../../src/recipes/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";
 import { readBack, writesOf } from "../access/helpers.js";
+import { decide } from "./sheet.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -24,28 +25,6 @@ async function tempDir(): Promise<string> {
 
 const now = () => new Date("2026-03-01T12:00:00Z");
 const REVIEWERS = parseReviewers("'*': security@acme.test\npayments: ada.smith@acme.test\nmobile: eli.rossi@acme.test\n");
-
-/** The decisions sheet as a spreadsheet saves it: every field quoted, a byte-order mark, CRLF line ends. */
-function spreadsheet(rows: string[][]): string {
-  return `\uFEFF${rows.map((r) => r.map((f) => `"${f.replaceAll('"', '""')}"`).join(",")).join("\r\n")}\r\n`;
-}
-
-/** Reads decisions.csv, sets decision columns by email (keep for the rest), writes it back as a spreadsheet would. */
-async function decide(dir: string, decisions: Record<string, Partial<Record<"decision" | "new_org_role" | "remove_teams" | "note" | "reviewer", string>>>): Promise<void> {
-  const records = parseCsv(await readFile(join(dir, "decisions.csv"), "utf8"));
-  const header = records[0]?.fields ?? [];
-  const rows = [header];
-  for (const { fields } of records.slice(1)) {
-    const row = [...fields];
-    const wanted = decisions[row[1] ?? ""] ?? {};
-    row[header.indexOf("decision")] = wanted.decision ?? "keep";
-    for (const key of ["new_org_role", "remove_teams", "note", "reviewer"] as const) {
-      if (wanted[key] !== undefined) row[header.indexOf(key)] = wanted[key];
-    }
-    rows.push(row);
-  }
-  await writeFile(join(dir, "decisions.csv"), spreadsheet(rows));
-}
 
 async function started() {
   const h = harness();
