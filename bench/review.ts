@@ -79,8 +79,12 @@ export async function benchReview(): Promise<BenchResult> {
     const baseline = process.memoryUsage().rss;
     const before = emu.state.requests.length;
     const startAt = Date.now();
+    const cpuBefore = process.cpuUsage();
     const { result: started, peak } = await peakRss(() => startAccessReview(sentry, { out: join(dir, "q1"), reviewers: { "*": "security@bench.test" }, concurrency: CONCURRENT }));
     const startMs = Date.now() - startAt;
+    // The emulator serves in this process: CPU time near the wall time means the server, not the pacing, set the pace.
+    const cpu = process.cpuUsage(cpuBefore);
+    const startCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const startRequests = emu.state.requests.slice(before);
     const perMemberGets = startRequests.filter((r) => /\/members\/\d+\/$/.test(r.path)).length;
 
@@ -107,7 +111,7 @@ export async function benchReview(): Promise<BenchResult> {
       ratio: startMs / allowedMs,
       target: "start <= 1.1 with pages = formula and 0 per-member GETs, RSS growth < 300 MB; close: 1 DELETE per revocation, 0 per-member GETs",
       details: {
-        startMs, allowedMs, startPages: started.requests, formulaPages, perMemberGets, startRequests: startRequests.length,
+        startMs, allowedMs, startCpuMs, startPages: started.requests, formulaPages, perMemberGets, startRequests: startRequests.length,
         responses429: startRequests.filter((r) => r.status === 429).length, rssGrowthMb: Math.round((peak - baseline) / 1e6),
         revocations: revoked, closeDeletes: deletes, closePerMemberGets: closeMemberGets, closeReads: closed.requests.reads,
         closeRevokedVerified: closed.counts.revoked, closeFailed: closed.counts.failed, closeMs,

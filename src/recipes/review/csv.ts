@@ -14,7 +14,10 @@ export interface CsvRecord {
   fields: string[];
 }
 
-/** Why a CSV text could not be read, with the line where the problem starts. */
+/**
+ * Why a CSV text could not be read, with the line where the problem starts.
+ * @example try { parseCsv('"open'); } catch (e) { if (e instanceof CsvSyntaxError) console.error(`line ${e.line}`); }
+ */
 export class CsvSyntaxError extends Error {
   readonly line: number;
   constructor(line: number, message: string) {

@@ -170,6 +170,22 @@ describe("review close", () => {
     expect(isAccessReviewError(again) && again.code).toBe("invalid-campaign");
   });
 
+  it("sends one write per revocation and reads only the organization before and after (no member read one by one)", async () => {
+    const { dir, sentry, seen } = await started();
+    const revoked = ["kai.rossi@acme.test", "lena.kim@acme.test", "nia.garcia@acme.test", "pia.okafor@acme.test", "raj.kim@acme.test"];
+    await decide(dir, Object.fromEntries(revoked.map((email) => [email, { decision: "revoke" }])));
+    const before = seen.length;
+    const closed = await closeAccessReview(sentry, { dir, now });
+    const requests = seen.slice(before);
+    expect(requests.filter((r) => r.method !== "GET").map((r) => r.method)).toEqual(revoked.map(() => "DELETE"));
+    const gets = requests.filter((r) => r.method === "GET");
+    // The API root, the read before the writes, the re-read (whose invite details are the only per-member reads).
+    expect(gets).toHaveLength(closed.requests.reads);
+    const after = JSON.parse(await readFile(join(dir, "after.json"), "utf8")) as ReviewSnapshot;
+    expect(gets.filter((r) => /\/members\/\d+\/$/.test(r.path))).toHaveLength(after.subjects.filter((s) => s.pending).length);
+    expect(closed.counts.revoked).toBe(revoked.length);
+  });
+
   it("marks a decision failed with Sentry's reason when the re-read does not show it", async () => {
     const { dir, clientWith, emu } = await started();
     await decide(dir, { "kai.rossi@acme.test": { decision: "revoke" }, "nia.garcia@acme.test": { decision: "set-role", new_org_role: "manager" } });
