@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -297,6 +297,10 @@ describe("review verify", () => {
     const closed = await closeAccessReview(sentry, { dir, signKey: pem });
     expect(closed.signed).toBe(true);
     expect(await verifyAccessReview({ dir, publicKey: pub })).toMatchObject({ intact: true, signature: "valid" });
+    // Copied elsewhere (another machine, an archive restored): the same verdict, from the files alone.
+    const copy = join(await tempDir(), "restored");
+    await cp(dir, copy, { recursive: true });
+    expect(await verifyAccessReview({ dir: copy, publicKey: pub })).toMatchObject({ intact: true, signature: "valid" });
     const other = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
     expect(await verifyAccessReview({ dir, publicKey: other })).toMatchObject({ intact: false, signature: "invalid", firstDiffering: "manifest.sig" });
 
