@@ -5,6 +5,10 @@
  *   over teams with members, no per-member GET (the fixture has no invites, whose details are the only ones read) —
  *   and finish within 1.1× the time the limits allow for them: the busiest endpoint's count at 40 per second (here
  *   the 1,000 team member lists: 25 s). Peak RSS growth during the start must stay under 300 MB.
+ *   The access plan's bare read runs first, as the access bench's dump does: it warms the client's limiter on the
+ *   server's windows, and its time is reported beside the start's. The emulator serves in this process; the start's
+ *   CPU time is reported so a server-bound run (at this size the emulator's team member lists cost tens of
+ *   milliseconds each) is told from a pacing problem.
  * - `review close` of 2,000 revocations must send one DELETE each and no per-member read: its reads are the
  *   organization before the writes (for the rails) and the final re-read into after.json.
  * Run: npx tsx bench/run.ts review. On a loaded machine, REVIEW_BENCH_SCALE=0.25 runs a quarter of the organization
