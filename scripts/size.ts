@@ -14,9 +14,10 @@ import { repoRoot } from "./spec-source.js";
 /**
  * The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB,
  * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers, then from 70 KiB
- * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request).
+ * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request, then from
+ * 72 KiB for access review campaigns, ~8 KB: snapshot, CSV reader, decisions, plan, outcomes, HTML report, manifest).
  */
-export const CORE_SIZE_BUDGET_BYTES = 72 * 1024;
+export const CORE_SIZE_BUDGET_BYTES = 80 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The
