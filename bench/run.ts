@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: each bench measures the SDK against a baseline in the same run (raw fetch on loopback, a naive
  * client) and prints the ratio with its target. Not part of `npm test`; timings never go in unit tests.
- * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access|resilience|package|typecheck|import ...]
+ * Usage: tsx bench/run.ts [overhead|rate-limit|pagination|size|access|review|resilience|package|typecheck|import ...]
  * `package`, `typecheck` and `import` read the built package: run `npm run build` first.
  */
 import type { BenchResult } from "./overhead.js";
@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   pagination: async () => (await import("./pagination.js")).benchPagination(),
   size: async () => (await import("./size.js")).benchSize(),
   access: async () => (await import("./access.js")).benchAccess(),
+  review: async () => (await import("./review.js")).benchReview(),
   resilience: async () => (await import("./resilience.js")).benchResilience(),
   package: async () => (await import("./size.js")).benchPackage(),
   typecheck: async () => (await import("./typecheck.js")).benchTypecheck(),

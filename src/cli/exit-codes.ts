@@ -53,6 +53,8 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<SentryErrorKind, ExitCode>> = Ob
   "limiter-unavailable": ExitCode.failure,
   "audit-checkpoint-busy": ExitCode.usage,
   "audit-redis-unavailable": ExitCode.failure,
+  "access-review": ExitCode.usage,
+  "csv-syntax": ExitCode.usage,
   pagination: ExitCode.failure,
   "access-plan": ExitCode.refused,
   "token-rotation": ExitCode.failure,

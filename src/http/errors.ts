@@ -19,7 +19,7 @@ export type SentryErrorKind =
   | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server"
   | "response" | "limiter-unavailable"
   | "pagination" | "access-plan" | "token-rotation" | "audit-export" | "audit-sink" | "audit-lease-lost"
-  | "audit-checkpoint-busy" | "audit-redis-unavailable";
+  | "audit-checkpoint-busy" | "audit-redis-unavailable" | "access-review" | "csv-syntax";
 
 /** Every kind, for exhaustive tables (the CLI's exit codes, docs/errors.md). */
 export const SENTRY_ERROR_KINDS: readonly SentryErrorKind[] = Object.freeze([
@@ -27,7 +27,7 @@ export const SENTRY_ERROR_KINDS: readonly SentryErrorKind[] = Object.freeze([
   "api", "authentication", "permission", "not-found", "conflict", "validation", "rate-limit", "server",
   "response", "limiter-unavailable",
   "pagination", "access-plan", "token-rotation", "audit-export", "audit-sink", "audit-lease-lost",
-  "audit-checkpoint-busy", "audit-redis-unavailable",
+  "audit-checkpoint-busy", "audit-redis-unavailable", "access-review", "csv-syntax",
 ] as const);
 
 // The next step when a class has nothing more specific to say; classes that know better pass their own hint.

@@ -27,7 +27,10 @@ export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./ss
 export { createContractorTeam, offboardContractors } from "./contractor/create-team.js";
 export { isolateTeams, teamNameFromSlug } from "./isolation/isolate-teams.js";
 export { effectiveAccess, whoCanAccess } from "./who-can-access/who-can-access.js";
-export { accessReview } from "./review/access-review.js";
+export {
+  AccessReviewError, CsvSyntaxError, DECISION_COLUMNS, REPORT_COLUMNS, REVIEW_FILES, accessReview, closeAccessReview, isAccessReviewError, isCsvSyntaxError,
+  parseCsv, parseReviewers, startAccessReview, verifyAccessReview,
+} from "./review/index.js";
 export { TokenRotationError, isTokenRotationError, rotateToken } from "./tokens/rotate.js";
 export { PURPOSE_SCOPES, inferTokenPurpose, lintTokens } from "./tokens/lint.js";
 export { TOKEN_ENVIRONMENTS, parseTokenName } from "./tokens/naming.js";
@@ -101,7 +104,13 @@ export type {
 } from "./contractor/create-team.js";
 export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolation/isolate-teams.js";
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
-export type { AccessFinding, AccessFindingKind, AccessReviewOptions, AccessReviewReport } from "./review/access-review.js";
+export type {
+  AccessFinding, AccessFindingKind, AccessReviewErrorCode, AccessReviewOptions, AccessReviewReport, CloseAccessReviewOptions,
+  CloseAccessReviewReport, CsvRecord, FileCheck, FileSeal, ReviewActor, ReviewDecision, ReviewDecisionKind, ReviewerMap,
+  ReviewManifest, ReviewMembership, ReviewOutcome, ReviewOutcomeKind, ReviewProjectAccess, ReviewRails, ReviewSnapshot,
+  ReviewSubject, ReviewTeam, ReviewTokens, StartAccessReviewOptions, StartAccessReviewReport, VerifyAccessReviewOptions,
+  VerifyAccessReviewReport,
+} from "./review/index.js";
 export type { RecipeProgress, RecipeStepError } from "./shared/report.js";
 export type { NowOption } from "./shared/clock.js";
 export type {

@@ -37,6 +37,8 @@ const SAMPLES: Record<string, () => unknown> = {
   AuditExportError: () => new recipes.AuditExportError(REPORT as never, new Error("stopped")),
   AuditSinkError: () => new recipes.AuditSinkError("sink refused a batch", 400),
   AuditLeaseLostError: () => new recipes.AuditLeaseLostError("sentry-rbac:audit:acme:lease"),
+  AccessReviewError: () => new recipes.AccessReviewError("invalid-decision", "decisions.csv line 3: empty decision", "Fill in keep, revoke, set-role or remove-teams.", 3),
+  CsvSyntaxError: () => new recipes.CsvSyntaxError(2, "a quote is never closed"),
   AuditCheckpointBusyError: () => new recipes.AuditCheckpointBusyError("audit.json", "pid 42 on ci-1", "stop it first"),
   AuditRedisUnavailableError: () => new recipes.AuditRedisUnavailableError("redis://:secret@127.0.0.1:6390/0", Object.assign(new Error("connect"), { code: "ECONNREFUSED" })),
 };

@@ -14,6 +14,7 @@ import { registerImportCommand } from "./import-terraform.js";
 import { registerIsolateCommand } from "./isolate.js";
 import { registerMembersCommand } from "./members.js";
 import { registerProjectsCommand } from "./projects.js";
+import { registerReviewCommand } from "./review.js";
 import { registerScimCommand } from "./scim.js";
 import { registerScopesCommand } from "./scopes.js";
 import { registerSsoCommand } from "./sso.js";
@@ -42,6 +43,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSsoCommand,
   registerScopesCommand,
   registerAccessCommand,
+  registerReviewCommand,
   registerAccessPlanCommands,
   registerAccessApplyCommand,
   registerImportCommand,

@@ -30,6 +30,8 @@ export interface LiveMember {
   expired: boolean;
   idpProvisioned: boolean;
   idpRoleRestricted: boolean;
+  /** Linked to the organization's SSO identity (`flags["sso:linked"]`); read for access reviews. */
+  ssoLinked?: boolean;
   userId: string | null;
   dateCreated: string;
   teams: Map<string, TeamRole>;
@@ -150,6 +152,7 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
   const members: LiveMember[] = memberItems.map((m) => ({
     id: String(m.id), email: m.email, role: asRole(m.orgRole), pending: m.pending === true, expired: m.expired === true,
     idpProvisioned: flag(m.flags, "idp:provisioned"), idpRoleRestricted: flag(m.flags, "idp:role-restricted"),
+    ssoLinked: flag(m.flags, "sso:linked"),
     userId: m.user && typeof m.user === "object" && "id" in m.user ? String(m.user.id) : null,
     dateCreated: String(m.dateCreated ?? ""), teams: new Map(),
   }));
