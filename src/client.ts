@@ -4,9 +4,9 @@
  * limiter and caches.
  */
 import { assertOrgSlug, resolveConfig, type SentryClientOptions } from "./config.js";
-import { SentryConfigError } from "./http/errors.js";
-import type { RawClient } from "./http/raw-client.js";
-import { createTransport, type Transport } from "./http/transport.js";
+import { SentryConfigError } from "./http/errors/index.js";
+import type { RawClient } from "./http/send/index.js";
+import { createTransport, type Transport } from "./http/send/index.js";
 import { createResources, type ResourceNamespaces } from "./resources/index.js";
 
 /** What resource namespaces are built from. */

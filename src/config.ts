@@ -2,11 +2,11 @@
  * Client options: env defaults, validation and normalisation into a frozen ResolvedConfig. Every problem throws
  * SentryConfigError naming the option, before any request; no message ever contains a token.
  */
-import { SentryConfigError } from "./http/errors.js";
-import type { Hooks, Logger } from "./http/hooks.js";
+import { SentryConfigError } from "./http/errors/index.js";
+import type { Hooks, Logger } from "./http/send/index.js";
 import { VERSION } from "./version.js";
 
-export type { Hooks, Logger } from "./http/hooks.js";
+export type { Hooks, Logger } from "./http/send/index.js";
 
 /** A token, or a function returning one (called per request, so a rotated secret takes effect at once). */
 export type TokenSource = string | (() => string | Promise<string>);

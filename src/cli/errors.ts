@@ -2,8 +2,8 @@
  * Errors the CLI raises itself, and how any error is shown: one line of what went wrong, then the hint.
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
-import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors.js";
-import { REDACTED } from "../http/redact.js";
+import { isPermissionError, isSentryApiError, isSentryNetworkError } from "../http/errors/index.js";
+import { REDACTED } from "../http/errors/index.js";
 import type { ExitCode } from "./exit-codes.js";
 
 const BRAND = Symbol.for("sentry-rbac.cli-error");

@@ -12,7 +12,7 @@
  * | 6 | refused, nothing changed: a plan breaks a safety rail, or a saved plan is stale (the organization changed) |
  */
 import { CommanderError } from "commander";
-import { isSentryConfigError, isSentryError } from "../http/errors.js";
+import { isSentryConfigError, isSentryError } from "../http/errors/index.js";
 import { isCliError } from "./errors.js";
 
 /** Names for the exit codes; see the table above. */

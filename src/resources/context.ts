@@ -3,8 +3,8 @@
  * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
  */
 import type { ClientContext } from "../client.js";
-import { isNotFoundError } from "../http/errors.js";
-import { nextCursor, Paginator, type PaginateOptions } from "../http/paginate.js";
+import { isNotFoundError } from "../http/errors/index.js";
+import { nextCursor, Paginator, type PaginateOptions } from "../http/pages/index.js";
 import type { RemoveOptions, RemoveResult } from "./types.js";
 import { assertPerPage } from "./validate.js";
 

@@ -2,8 +2,8 @@
 // (`SENTRY_SCOPES`, `SENTRY_SCOPE_HIERARCHY_MAPPING`, `SENTRY_ROLES`, `SENTRY_TEAM_ROLES` in
 // sentry/conf/server.py, 25.12.1) as summarised in the project's reference facts §1f and §4.
 import type { Scope } from "../generated/models.js";
-import { ValidationError } from "../http/errors.js";
-import { SCOPE_HIERARCHY as HTTP_SCOPE_HIERARCHY } from "../http/operations.js";
+import { ValidationError } from "../http/errors/index.js";
+import { SCOPE_HIERARCHY as HTTP_SCOPE_HIERARCHY } from "../http/send/index.js";
 
 // The hierarchy lives in http/ (403s name missing scopes with it); recipes re-export it with Scope types.
 
@@ -169,7 +169,7 @@ export function teamRoleDefinition(role: TeamRole): TeamRoleDefinition {
 }
 
 // The hierarchy lives in http/ (a 403 names missing scopes with it); recipes re-export it.
-export { expandScopes } from "../http/operations.js";
+export { expandScopes } from "../http/send/index.js";
 
 /**
  * The team role a member holds on every team at least, given their org role.

@@ -1,5 +1,5 @@
 // What `plan` and `apply` share: reading access files and saved plans, and turning refusals into exit statuses.
-import { isValidationError } from "../../http/errors.js";
+import { isValidationError } from "../../http/errors/index.js";
 import { isAccessPlanError, parseAccessConfig } from "../../recipes/access/index.js";
 import type { AccessConfig, AccessPlan } from "../../recipes/access/index.js";
 import type { CommandContext } from "../context.js";

@@ -1,6 +1,6 @@
 // `sentry-rbac whoami`: who the configured token acts as — user, token kind, scopes, and the org role in --org.
 import type { Command } from "commander";
-import { isNotFoundError } from "../../http/errors.js";
+import { isNotFoundError } from "../../http/errors/index.js";
 import type { CliIo } from "../io.js";
 import { printOne, withContext } from "./resource-support.js";
 

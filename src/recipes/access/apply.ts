@@ -5,8 +5,8 @@
  * when the live state it was computed from is unchanged (its fingerprint).
  */
 import type { SentryClient } from "../../client.js";
-import { isConflictError, isNotFoundError } from "../../http/errors.js";
-import { typedApi } from "../../http/typed-api.js";
+import { isConflictError, isNotFoundError } from "../../http/errors/index.js";
+import { typedApi } from "../../http/send/index.js";
 import { type RecipeStepError, stepError } from "../shared/report.js";
 import { AccessPlanError, isAccessPlanError } from "./errors.js";
 import { fingerprintOf, pool, readLiveState } from "./live.js";

@@ -4,11 +4,11 @@
  * the memberships and their team roles). Pages read: ⌈T/100⌉ + ⌈M/100⌉ + Σ ⌈mₜ/100⌉ over teams with members.
  */
 import type { SentryClient } from "../../client.js";
-import { isPermissionError } from "../../http/errors.js";
+import { isPermissionError } from "../../http/errors/index.js";
 import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";
-import { nodeCrypto } from "../../http/node-crypto.js";
+import { nodeCrypto } from "../../http/send/index.js";
 
 /** A team as read. */
 export interface LiveTeam {

@@ -3,7 +3,7 @@
  * the token cannot do under `blocked`, check the safety rails, fingerprint the live state.
  */
 import type { SentryClient } from "../../client.js";
-import { isPermissionError } from "../../http/errors.js";
+import { isPermissionError } from "../../http/errors/index.js";
 import { type NowOption, resolveNow } from "../shared/report.js";
 import { diffAccess, isReduction } from "./diff.js";
 import { AccessPlanError } from "./errors.js";

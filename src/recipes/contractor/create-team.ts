@@ -3,7 +3,7 @@
 // Every write is journalled; a failure undoes this run's writes in reverse order (rollback), and because every
 // step is also idempotent, a run whose rollback could not finish (or `rollback: false`) is resumed by
 // re-running with the same input.
-import { isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError, ValidationError } from "../../http/errors.js";
+import { isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError, ValidationError } from "../../http/errors/index.js";
 import type { SentryClient } from "../../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../../resources/validate.js";
 import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "../shared/report.js";

@@ -1,7 +1,7 @@
 // offboardContractors: ends a contractor team made by createContractorTeam once its manifest has expired.
 // Every step reads the current state first and is safe to repeat, so offboarding is resumable: a failed step is
 // reported, independent steps go on, and a re-run finishes what is left (already-gone members are skipped).
-import { isNotFoundError, ValidationError } from "../../http/errors.js";
+import { isNotFoundError, ValidationError } from "../../http/errors/index.js";
 import type { SentryClient } from "../../client.js";
 import type { ContractorManifest, ContractorMember } from "./create-team.js";
 import { type NowOption, type RecipeProgress, type RecipeStepError, resolveNow, stepError, teamExists } from "../shared/report.js";

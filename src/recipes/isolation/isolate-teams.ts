@@ -1,7 +1,7 @@
 // isolateTeams: the seed's "microservices team isolation" example made convergent. Compares the wanted
 // team → projects map with Sentry, plans the difference, and applies it step by step. Steps that do not depend
 // on a failed one go on; a re-run plans only what is still missing, so it converges.
-import { isNotFoundError, ValidationError } from "../../http/errors.js";
+import { isNotFoundError, ValidationError } from "../../http/errors/index.js";
 import type { SentryClient } from "../../client.js";
 import { assertName, assertSlug } from "../../resources/validate.js";
 import { type RecipeProgress, type RecipeStepError, stepError } from "../shared/report.js";

@@ -2,7 +2,7 @@
 // reported, how progress is announced, and the clock. Errors are reduced to already-redacted fields, so a
 // report can be logged or stored as JSON without carrying a token or a raw response body.
 import type { SentryClient } from "../../client.js";
-import { isNotFoundError, isSentryApiError, isSentryError } from "../../http/errors.js";
+import { isNotFoundError, isSentryApiError, isSentryError } from "../../http/errors/index.js";
 
 /** A failed step: what was attempted and why it failed (message already redacted by the SDK's errors). */
 export interface RecipeStepError<Step> {

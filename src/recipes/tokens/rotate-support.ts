@@ -5,8 +5,8 @@
  */
 import { createSentryClient, type SentryClient } from "../../client.js";
 import type { RateLimitOptions, SentryClientOptions } from "../../config.js";
-import { isPermissionError, isSentryApiError, isSentryError, isSessionRequiredError } from "../../http/errors.js";
-import { redactText } from "../../http/redact.js";
+import { isPermissionError, isSentryApiError, isSentryError, isSessionRequiredError } from "../../http/errors/index.js";
+import { redactText } from "../../http/errors/index.js";
 
 /** A token kind whose rotation Sentry's API supports with a bearer token (revocation only; see rotateToken). */
 export type RotatableTokenKind = "user" | "org";

@@ -6,7 +6,7 @@
  */
 import { open, rename, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 import type { AuditDetectorState } from "./detect.js";
 
 /** What a checkpoint holds. */

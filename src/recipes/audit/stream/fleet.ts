@@ -6,8 +6,8 @@
  * Before each sink write the lease is checked and extended, so a worker that lost its lease stops writing.
  */
 import type { SentryClient } from "../../../client.js";
-import { ValidationError } from "../../../http/errors.js";
-import { nodeCrypto } from "../../../http/node-crypto.js";
+import { ValidationError } from "../../../http/errors/index.js";
+import { nodeCrypto } from "../../../http/send/index.js";
 import { AuditFollower } from "./follow.js";
 import { AuditLeaseLostError, auditKeys, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
 import type { AuditSink, AuditSinkSpec } from "./sink.js";

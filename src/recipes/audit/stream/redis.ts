@@ -1,11 +1,11 @@
 /**
  * Redis for the fleet: leases (one worker per organization) and checkpoints. ioredis is an optional peer loaded on
- * first use, as the shared rate limiter loads it (src/http/limiter-redis.ts). A lease is `SET key owner NX PX ttl`,
+ * first use, as the shared rate limiter loads it (src/http/limits/limiter-redis.ts). A lease is `SET key owner NX PX ttl`,
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { SentryConfigError } from "../../../http/errors.js";
-import { nodeCrypto } from "../../../http/node-crypto.js";
+import { SentryConfigError } from "../../../http/errors/index.js";
+import { nodeCrypto } from "../../../http/send/index.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 
 /** The part of an ioredis client the stream uses. */

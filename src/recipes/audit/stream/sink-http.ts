@@ -5,7 +5,7 @@
  * `timeoutMs`) are retried with full-jitter backoff; other statuses fail. A batch counts as delivered only on a 2xx.
  * No token or URL query ever reaches an error message or a log line.
  */
-import { redactText, redactUrl } from "../../../http/redact.js";
+import { redactText, redactUrl } from "../../../http/errors/index.js";
 import type { AuditSink } from "./sink.js";
 
 /** Options of {@link httpSink}. */

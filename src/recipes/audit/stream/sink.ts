@@ -6,7 +6,7 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import type { Writable } from "node:stream";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 import { recordKey } from "./formats.js";
 import { httpSink, type HttpSinkOptions } from "./sink-http.js";
 

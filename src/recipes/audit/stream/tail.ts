@@ -4,7 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../../client.js";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 import { fileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 import { AuditFollower, DEFAULT_CLOCK, normaliseFollow, type AuditTailProgress, type AuditTailReport, type FollowSettings } from "./follow.js";
 import type { AuditStreamFormat } from "./formats.js";
