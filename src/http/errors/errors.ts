@@ -114,19 +114,33 @@ export class SentryNetworkError extends SentryError {
 }
 
 /**
- * One attempt exceeded `timeoutMs`.
+ * One attempt exceeded `timeoutMs`: before the answer's headers (`phase: "headers"`), or while its body was still
+ * arriving (`phase: "body"`, with the answer's `status` and `requestId`). Idempotent calls are retried first.
  * @example
- * catch (e) { if (isSentryTimeoutError(e)) console.error(`gave up after ${e.timeoutMs} ms`); }
+ * catch (e) { if (isSentryTimeoutError(e)) console.error(`gave up after ${e.timeoutMs} ms (${e.phase})`); }
  */
 export class SentryTimeoutError extends SentryError {
   readonly method: string;
   readonly url: string;
   readonly timeoutMs: number;
-  constructor(input: { method: string; url: string; timeoutMs: number }) {
-    super("timeout", `${input.method} ${redactUrl(input.url)} timed out after ${input.timeoutMs} ms`);
+  /** Where the attempt was when time ran out: waiting for the answer, or reading its body. */
+  readonly phase: "headers" | "body";
+  /** The answer's status, when its headers had arrived (`phase: "body"`). */
+  readonly status: number | undefined;
+  /** Sentry's request id, when its headers had arrived. */
+  readonly requestId: string | undefined;
+  readonly hint: string;
+  constructor(input: { method: string; url: string; timeoutMs: number; phase?: "headers" | "body"; status?: number; requestId?: string | undefined; cause?: unknown }) {
+    const phase = input.phase ?? "headers";
+    const what = phase === "body" ? `its body stopped arriving (status ${input.status ?? "unknown"})` : "no answer";
+    super("timeout", `${input.method} ${redactUrl(input.url)} timed out after ${input.timeoutMs} ms: ${what}`, { cause: input.cause });
     this.method = input.method;
     this.url = redactUrl(input.url);
     this.timeoutMs = input.timeoutMs;
+    this.phase = phase;
+    this.status = input.status;
+    this.requestId = input.requestId !== undefined && REQUEST_ID.test(input.requestId) ? input.requestId : undefined;
+    this.hint = "Raise timeoutMs if Sentry is slow to answer, or check the network path to it.";
   }
 }
 
@@ -309,10 +323,13 @@ export class ValidationError extends SentryApiError {
 export class RateLimitError extends SentryApiError {
   readonly retryAfterMs: number | undefined;
   readonly concurrent: boolean;
-  constructor(fields: ApiErrorFields & { retryAfterMs?: number | undefined; concurrent?: boolean }) {
+  /** When the endpoint accepts requests again, when known (a pause longer than the caller's budget ends here). */
+  readonly resumesAt: Date | undefined;
+  constructor(fields: ApiErrorFields & { retryAfterMs?: number | undefined; concurrent?: boolean; resumesAt?: Date | undefined }) {
     super(fields, "rate-limit");
     this.retryAfterMs = fields.retryAfterMs;
     this.concurrent = fields.concurrent ?? false;
+    this.resumesAt = fields.resumesAt;
   }
 }
 
@@ -325,19 +342,19 @@ export class ServerError extends SentryApiError {
   constructor(fields: ApiErrorFields) { super(fields, "server"); }
 }
 
-/** Why a response's body could not be used. */
+/** Why a response's body could not be used. `stalled` is kept for compatibility: a stall is now a SentryTimeoutError. */
 export type ResponseFailure = "malformed" | "truncated" | "stalled" | "too-large";
 
 const RESPONSE_HINTS: Record<ResponseFailure, string> = {
   malformed: "The body is not the JSON Sentry sends (a proxy or captive portal may have answered); check baseUrl and any proxy in between.",
   truncated: "The connection closed before the whole body arrived; safe (idempotent) calls were retried.",
-  stalled: "The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path.",
+  stalled: "The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path. (No longer produced: a stalled body is a SentryTimeoutError with phase \"body\".)",
   "too-large": "The body passed maxResponseBytes; raise that option if answers of this size are expected.",
 };
 
 /**
  * The server answered (so `status` and `requestId` are known) but its body could not be used: malformed JSON, cut
- * mid-stream, stalled past `timeoutMs`, or larger than `maxResponseBytes`. Idempotent calls are retried before this
+ * mid-stream, or larger than `maxResponseBytes` (a body stalled past `timeoutMs` is a SentryTimeoutError). Idempotent calls are retried before this
  * surfaces (except for `too-large`, which a retry would only repeat); a POST is not, since the server acted.
  * @example
  * catch (e) { if (isSentryResponseError(e)) console.error(e.reason, e.status, e.requestId, e.hint); }

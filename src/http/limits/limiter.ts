@@ -6,7 +6,7 @@
  * concurrency 429 halves the in-flight cap, which then grows back by one per good response.
  *
  * In-process state is kept here rather than in bottleneck: bottleneck's local datastore yields a macrotask per
- * operation (~4.5 ms per job, ~9 ms chained, measured), twenty times a loopback request. The Redis-shared mode
+ * operation, which costs more than a loopback request (figures in bench/README.md). The Redis-shared mode
  * (limiter-redis.ts) is one Lua script per grant on Redis's clock: bottleneck's Redis mode let each process
  * refill the shared reservoir on its own timer (429s after every window boundary) and could hang on a dead Redis.
  */

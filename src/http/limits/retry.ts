@@ -99,7 +99,7 @@ export function decideRetry(method: string, outcome: { response?: Response; erro
     return { retry: true, reason: "network", serverDelayMs: undefined, shortBackoff: false };
   }
   if (isSentryTimeoutError(error) && idempotent) return { retry: true, reason: "timeout", serverDelayMs: undefined, shortBackoff: false };
-  // A body that was cut, stalled or malformed may come right next time; one that was too large would not.
+  // A body that was cut or malformed may come right next time; one that was too large would not.
   if (isSentryResponseError(error) && idempotent && error.reason !== "too-large") {
     return { retry: true, reason: "response", serverDelayMs: undefined, shortBackoff: false };
   }

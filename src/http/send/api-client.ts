@@ -1,8 +1,8 @@
 /**
  * The client the resources call (`transport.api`): openapi-fetch's typed `GET`/`POST`/`PUT`/`PATCH`/`DELETE`
- * signatures over a lean runtime that hands the pipeline its request directly. openapi-fetch's per-call work (option
- * merging, header merges, a Request object, middleware bookkeeping) was the largest cost of a resource call left
- * in the profile; the URL is still built by openapi-fetch's own path and query serializers, so it is the same URL.
+ * signatures over a lean runtime that hands the pipeline its request directly, without openapi-fetch's per-call
+ * work (option merging, header merges, a Request object, middleware bookkeeping) that resources never use; the URL
+ * is still built by openapi-fetch's own path and query serializers, so it is the same URL.
  * `raw` stays a full openapi-fetch client (middleware, `parseAs`, custom serializers) over the same pipeline.
  */
 import { type Client, createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";

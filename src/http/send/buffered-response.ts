@@ -1,8 +1,8 @@
 /**
  * A Response over a body already read into memory (response-body.ts reads every body inside its attempt).
  *
- * `new Response(bytes)` builds a web ReadableStream around the bytes: on Node 20 that is the largest single cost of
- * a request through the pipeline (tens of microseconds, more than the loopback round trip it wraps). This subclass
+ * `new Response(bytes)` builds a web ReadableStream around bytes that are already in memory, which nobody reads
+ * as a stream: the pipeline and openapi-fetch read the body with `json()` or `text()`. This subclass
  * is constructed without a body and answers `json()`, `text()`, `arrayBuffer()`, `blob()`, `bytes()`, `formData()` and `clone()`
  * from the bytes; the stream is only built if someone asks for `body`. Like any Response its body can be read once.
  */

@@ -1,14 +1,11 @@
 /**
  * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`, whichever comes first.
  *
- * Creating an AbortSignal costs several microseconds on Node 20 (each is made transferable): once openapi-fetch's
- * Request and the body stream were gone, it was the largest per-request cost left in the pipeline (profiled with
- * --cpu-prof). A controller whose signal never fired is therefore kept, a few per transport, and handed to the next
- * attempt. Before it is kept, the listeners that fetch attached for the finished attempt are dropped: they only
- * served that attempt, whose body has been read (or cancelled) by the time the deadline is cleared.
- *
- * The signal is only made when asked for: an attempt sent through the platform's dispatcher (dispatch.ts) is
- * aborted through `cancelOnAbort` and never needs one.
+ * Creating an AbortSignal is not free on Node 20 (each is made transferable), and every attempt needs one. A
+ * controller whose signal never fired is therefore kept, a few per transport, and handed to the next attempt.
+ * Before it is kept, the listeners that fetch attached for the finished attempt are dropped: they only served that
+ * attempt, whose body has been read (or cancelled) by the time the deadline is cleared. The signal is made on first
+ * read, so a deadline that only guards a body read (`cancelOnAbort`) costs no controller.
  */
 import { getEventListeners } from "node:events";
 
@@ -26,7 +23,7 @@ export interface AttemptDeadline {
   clear(): void;
 }
 
-/** What a deadline can stop: a body reader, or a dispatched request. */
+/** What a deadline can stop: a body reader. */
 export interface Cancellable {
   cancel(reason?: unknown): Promise<void>;
 }

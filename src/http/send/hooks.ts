@@ -32,7 +32,7 @@ export interface RetryEvent {
   /** The attempt that failed (1-based). */
   attempt: number;
   delayMs: number;
-  /** `response`: the answer's body was cut, stalled or malformed (see SentryResponseError). */
+  /** `response`: the answer's body was cut or malformed (see SentryResponseError); a stalled body is a `timeout`. */
   reason: "network" | "timeout" | "status" | "rate-limit" | "response";
   status?: number;
   error?: Error;

@@ -1,8 +1,8 @@
 /**
  * The `Request` class handed to openapi-fetch (its `Request` option). openapi-fetch builds one per call and passes
  * it to our pipeline, which only needs its URL, method, headers, body and signal, and sends `fetch(url, init)`.
- * A platform Request costs about as much as the loopback round trip it describes (URL parsing, a Headers copy, an
- * AbortSignal of its own); this one stores what it was given and builds the platform Request only if someone
+ * A platform Request parses its URL, copies its headers and makes an AbortSignal of its own, all of which the
+ * pipeline would throw away; this one stores what it was given and builds the platform Request only if someone
  * (a user's middleware) asks for more than those fields.
  *
  * `instanceof PipelineRequest` also accepts platform Requests, because openapi-fetch checks what an `onRequest`

@@ -3,14 +3,11 @@
  * its own slot and budget token, and a request sleeping before a retry holds no concurrency slot). An attempt
  * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, reads the whole body within
  * that deadline (response-body.ts), and looks the real fetch up at call time so an msw server started after the
- * client still sees requests. Without a `fetch` option, and while `globalThis.fetch` is the platform's own, an
- * attempt is sent through the dispatcher under that fetch instead (dispatch.ts): the same connection pool, without
- * the fetch layer's per-request cost.
+ * client still sees requests. Every attempt goes through that one `fetch`: there is no other way to send.
  */
 import type { ResolvedConfig } from "../../config.js";
 import { DeadlinePool } from "./deadline.js";
-import { type DispatchInit, dispatchAttempt, platformDispatcher } from "./dispatch.js";
-import { SentryNetworkError, SentryResponseError, SentryTimeoutError } from "../errors/errors.js";
+import { SentryNetworkError, SentryTimeoutError } from "../errors/errors.js";
 import type { Observer, RetryEvent } from "./hooks.js";
 import { limiterKey, type RateLimiter } from "../limits/limiter.js";
 import { isPipelineRequest } from "./pipeline-request.js";
@@ -147,7 +144,7 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     headers.set("user-agent", config.userAgent);
     // Only hooks and the logger ever see this URL; without them it is not worth redacting per request.
     const shownUrl = watched ? redactUrl(input.url) : "";
-    const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes };
+    const bodyContext: BodyContext = { method, url, path: apiPath, operationId, maxBytes: config.maxResponseBytes, timeoutMs: config.timeoutMs };
     const observeHeaders = (status: number, responseHeaders: Headers): void => ctx.limiter()?.observe(key, { status, headers: responseHeaders });
 
     const attempt = async (n: number): Promise<Response> => {
@@ -157,37 +154,25 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
       const timeout = deadlines.start(config.timeoutMs, signal);
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
-      // Without a `fetch` of the caller's, the platform fetch's own dispatcher is used directly (dispatch.ts).
-      const dispatcher = config.fetch ? undefined : platformDispatcher();
       let response: Response;
       try {
-        response = dispatcher
-          ? await sendFollowingRedirects(
-            (hop, init) => dispatchAttempt(dispatcher, hop, { method: init.method!, headers, body: init.body as DispatchInit["body"] }, timeout, bodyContext, observeHeaders),
-            url, { method, body }, config.origin,
-          )
-          : await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: timeout.signal, redirect: "manual" }, config.origin);
+        response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: timeout.signal, redirect: "manual" }, config.origin);
       } catch (error) {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
-        // A body that failed after its headers (the dispatcher reads bodies within the attempt).
-        if (error instanceof SentryResponseError) throw error;
         if (timeout.timedOut) throw new SentryTimeoutError({ method, url: input.url, timeoutMs: config.timeoutMs });
         const code = errorCode(error);
         observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
         throw new SentryNetworkError({ method, url: input.url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
       }
-      if (dispatcher) timeout.clear();
-      else {
-        observeHeaders(response.status, response.headers);
-        try {
-          response = await bufferResponse(response, bodyContext, timeout);
-        } catch (error) {
-          if (signal?.aborted) throw signal.reason;
-          throw error;
-        } finally {
-          timeout.clear();
-        }
+      observeHeaders(response.status, response.headers);
+      try {
+        response = await bufferResponse(response, bodyContext, timeout);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw error;
+      } finally {
+        timeout.clear();
       }
       const durationMs = config.clock.now() - started;
       if (watched) observer.log("debug", `${method} ${shownUrl} -> ${response.status} in ${durationMs} ms (attempt ${n})`);

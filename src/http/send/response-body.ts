@@ -1,11 +1,12 @@
 /**
  * Reading a response's body inside the attempt that fetched it, so that a body cut mid-stream, stalled past the
- * attempt's deadline, larger than `maxResponseBytes` or not JSON is a failure of that attempt (typed, and retried
- * where the method allows) rather than a bare TypeError / DOMException / SyntaxError thrown later by whoever reads it.
+ * attempt's deadline (a SentryTimeoutError, phase `body`), larger than `maxResponseBytes` or not JSON is a failure of
+ * that attempt (typed, and retried where the method allows) rather than a bare TypeError / DOMException /
+ * SyntaxError thrown later by whoever reads it.
  */
 import { bufferedResponse } from "./buffered-response.js";
 import type { AttemptDeadline } from "./deadline.js";
-import { type ResponseFailure, SentryResponseError } from "../errors/errors.js";
+import { type ResponseFailure, SentryResponseError, SentryTimeoutError } from "../errors/errors.js";
 
 /** What a failed body read is reported with. */
 export interface BodyContext {
@@ -15,6 +16,8 @@ export interface BodyContext {
   path: string;
   operationId: string | undefined;
   maxBytes: number;
+  /** The attempt's timeout, named by the error when the body stalls past it. */
+  timeoutMs: number;
 }
 
 /** Thrown inside readBounded and turned into a SentryResponseError by bufferResponse. */
@@ -88,7 +91,8 @@ export function bodyFailure(response: { status: number; headers: Headers }, ctx:
  * The deadline's `timedOut` tells a stalled body (the attempt's deadline fired) from one cut by the network; an
  * abort by the caller is rethrown as its reason by the pipeline before this classification matters.
  * @example const buffered = await bufferResponse(res, ctx, deadlines.start(config.timeoutMs, signal));
- * @throws {SentryResponseError} with reason `malformed`, `truncated`, `stalled` or `too-large`.
+ * @throws {SentryTimeoutError} with phase `body` when the body stopped arriving before the deadline.
+ * @throws {SentryResponseError} with reason `malformed`, `truncated` or `too-large`.
  */
 export async function bufferResponse(response: Response, ctx: BodyContext, deadline: AttemptDeadline): Promise<Response> {
   if (response.body === null) return response;
@@ -97,7 +101,13 @@ export async function bufferResponse(response: Response, ctx: BodyContext, deadl
     bytes = await readBounded(response, ctx.maxBytes, deadline);
   } catch (error) {
     if (error instanceof TooLarge) throw bodyFailure(response, ctx, "too-large");
-    throw bodyFailure(response, ctx, deadline.timedOut ? "stalled" : "truncated", error);
+    if (deadline.timedOut) {
+      throw new SentryTimeoutError({
+        method: ctx.method, url: ctx.url.toString(), timeoutMs: ctx.timeoutMs, phase: "body", status: response.status,
+        requestId: response.headers.get("x-sentry-request-id") ?? undefined, cause: error,
+      });
+    }
+    throw bodyFailure(response, ctx, "truncated", error);
   }
   return finishBody(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }, ctx);
 }

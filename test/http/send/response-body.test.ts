@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, type SentryClientOptions } from "../../../src/config.js";
-import { isSentryApiError, isSentryResponseError, SentryResponseError } from "../../../src/http/errors/errors.js";
+import { isSentryApiError, isSentryResponseError, isSentryTimeoutError, SentryResponseError, SentryTimeoutError } from "../../../src/http/errors/errors.js";
 import { call, createTransport, type Transport } from "../../../src/http/send/transport.js";
 
 const TOKEN = "sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
@@ -70,12 +70,21 @@ describe("the body is read and parsed inside the retried attempt", () => {
     expect(calls()).toBe(1);
   });
 
-  it("fails a body that stalls past timeoutMs with a typed error carrying the status, after retrying a GET", async () => {
+  it("fails a body that stalls past timeoutMs with SentryTimeoutError (phase body) carrying the status, after retrying a GET", async () => {
     const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('[{"slug":'), false), { status: 200, headers: jsonHeaders }), { timeoutMs: 30 });
     const error = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "response", reason: "stalled", status: 200, requestId: REQUEST_ID });
-    expect((error as SentryResponseError).hint).toMatch(/timeoutMs/);
+    expect(isSentryTimeoutError(error)).toBe(true);
+    expect(isSentryResponseError(error)).toBe(false);
+    expect(error).toMatchObject({ kind: "timeout", phase: "body", timeoutMs: 30, status: 200, requestId: REQUEST_ID, method: "GET" });
+    expect((error as SentryTimeoutError).hint).toMatch(/timeoutMs/);
     expect(calls()).toBe(3);
+  });
+
+  it("does not retry a POST whose body stalled past timeoutMs: the server acted", async () => {
+    const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('{"slug":'), false), { status: 201, headers: jsonHeaders }), { timeoutMs: 30 });
+    const error = await transport.api.POST(TEAMS, { ...org, body: { slug: "x" } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "timeout", phase: "body", status: 201 });
+    expect(calls()).toBe(1);
   });
 
   it("rejects with the caller's abort reason while the body is being read", async () => {
