@@ -80,9 +80,10 @@ export function createApiError(input: ApiErrorInput): SentryApiError {
   return new SentryApiError({ ...base, hint: hintFor(hintBase) });
 }
 
-function rateLimitInfo(headers: Headers, now: number): { retryAfterMs: number | undefined; concurrent: boolean } {
+function rateLimitInfo(headers: Headers, now: number): { retryAfterMs: number | undefined; concurrent: boolean; resumesAt: Date | undefined } {
   // The same reading of Retry-After / X-Sentry-Rate-Limit-Reset as the retry policy and the limiter use.
-  return { retryAfterMs: serverDelayMs(headers, now), concurrent: isConcurrencyLimited(parseRateLimitHeaders(headers)) };
+  const retryAfterMs = serverDelayMs(headers, now);
+  return { retryAfterMs, concurrent: isConcurrencyLimited(parseRateLimitHeaders(headers)), resumesAt: retryAfterMs === undefined ? undefined : new Date(now + retryAfterMs) };
 }
 
 function safePathname(url: string): string {

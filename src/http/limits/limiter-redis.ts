@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_MAX_PAUSE_MS, type ResolvedRateLimit, type ResolvedRedis } from "../../config.js";
 import { LimiterUnavailableError, SentryConfigError } from "../errors/errors.js";
-import { type LimiterDeps, LocalRateLimiter, type RateLimiter } from "./limiter.js";
+import { EndpointPausedError, type LimiterDeps, LocalRateLimiter, type RateLimiter } from "./limiter.js";
 import { isConcurrencyLimited, parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { serverDelayMs } from "./retry.js";
 
@@ -129,18 +129,18 @@ class RedisRateLimiter implements RateLimiter {
     this.cap = settings.maxConcurrent;
   }
 
-  async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal, maxWaitMs?: number): Promise<T> {
     if (this.closed) throw new Error("rate limiter is closed");
     if (signal?.aborted) throw signal.reason;
-    if (this.fallback) return this.fallback.schedule(key, fn, signal);
+    if (this.fallback) return this.fallback.schedule(key, fn, signal, maxWaitMs);
     const jobId = `${this.jobPrefix}:${(this.jobs += 1)}`;
     try {
-      await this.acquire(key, jobId, signal);
+      await this.acquire(key, jobId, signal, maxWaitMs);
     } catch (error) {
       // A grant may still land after a timeout or an abort: hand its slot back (the lease would expire anyway).
       this.client.zrem(this.inflightKey(), jobId).catch(() => undefined);
       if (!(error instanceof Unreachable)) throw error;
-      return this.unavailable(error).schedule(key, fn, signal);
+      return this.unavailable(error).schedule(key, fn, signal, maxWaitMs);
     }
     const started = this.deps.clock.now();
     try {
@@ -193,7 +193,7 @@ class RedisRateLimiter implements RateLimiter {
     this.client.disconnect();
   }
 
-  private async acquire(key: string, jobId: string, signal: AbortSignal | undefined): Promise<void> {
+  private async acquire(key: string, jobId: string, signal: AbortSignal | undefined, maxWaitMs: number | undefined): Promise<void> {
     const maxPause = this.deps.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
     for (;;) {
       const endpoint = this.endpoints.get(key) ?? this.defaultWindow();
@@ -202,6 +202,8 @@ class RedisRateLimiter implements RateLimiter {
         String(endpoint.limit), String(endpoint.windowMs), String(this.cap), String(LEASE_MS), jobId, String(guard)), signal) as [number, number];
       if (why === 0) return;
       if (this.closed) throw new Error("rate limiter closed");
+      // The shared pause (set by any process's 429 or Remaining 0) outlasts what this caller may wait: say so now.
+      if (why === 1 && maxWaitMs !== undefined && waitMs > maxWaitMs) throw new EndpointPausedError(key, this.deps.clock.now() + waitMs, maxWaitMs);
       const wake = new AbortController();
       const cancel = (reason: Error) => wake.abort(reason);
       this.cancels.add(cancel);

@@ -18,12 +18,30 @@ import { serverDelayMs } from "./retry.js";
 
 /** The limiter as the transport sees it; implementations can be swapped without touching callers. */
 export interface RateLimiter {
-  /** Runs `fn` when the endpoint's budget and the concurrency cap allow; rejects with the abort reason on abort. */
-  schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /**
+   * Runs `fn` when the endpoint's budget and the concurrency cap allow; rejects with the abort reason on abort.
+   * When the endpoint is paused by the server (a 429, or Remaining 0 until Reset) for longer than `maxWaitMs`,
+   * rejects at once with an {@link EndpointPausedError} instead of parking the call past its caller's budget.
+   */
+  schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal, maxWaitMs?: number): Promise<T>;
   /** Feeds a response's status and headers back so the bucket learns the server's limits. */
   observe(key: string, info: { status: number; headers: Headers }): void;
   /** Releases timers and connections; pending jobs reject. */
   close(): Promise<void>;
+}
+
+/**
+ * The endpoint `key` is paused by the server until `resumesAt` (epoch ms), later than the caller can wait; the
+ * pipeline turns it into a RateLimitError for the request.
+ */
+export class EndpointPausedError extends Error {
+  /**
+   * @example throw new EndpointPausedError("GET /api/0/", Date.now() + 60_000, 5_000);
+   */
+  constructor(readonly key: string, readonly resumesAt: number, readonly maxWaitMs: number) {
+    super(`${key} is paused until ${new Date(resumesAt).toISOString()}, longer than this call may wait (${maxWaitMs} ms)`);
+    this.name = "EndpointPausedError";
+  }
 }
 
 /** What a limiter needs besides its settings. */
@@ -150,6 +168,14 @@ class Bucket {
     this.window = { limit: h.limit, resetAt: h.resetAtMs, rolledAt: previous.rolledAt };
   }
 
+  /** When a pause the server imposed (a 429, or Remaining 0 until Reset) ends; undefined when there is none. */
+  serverPauseEnd(now: number): number | undefined {
+    this.refresh(now);
+    if (this.pausedUntil > now) return this.pausedUntil;
+    if (this.window?.resetAt !== undefined && this.tokens < 1 && this.window.resetAt > now) return this.window.resetAt;
+    return undefined;
+  }
+
   pause(until: number): void {
     this.tokens = 0;
     this.pausedUntil = Math.max(this.pausedUntil, until);
@@ -172,10 +198,15 @@ export class LocalRateLimiter implements RateLimiter {
     return this.gate.cap;
   }
 
-  schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal, maxWaitMs?: number): Promise<T> {
     if (this.closed) return Promise.reject(new Error("rate limiter is closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const bucket = this.bucket(key);
+    if (maxWaitMs !== undefined) {
+      const now = this.deps.clock.now();
+      const resumesAt = bucket.serverPauseEnd(now);
+      if (resumesAt !== undefined && resumesAt - now > maxWaitMs) return Promise.reject(new EndpointPausedError(key, resumesAt, maxWaitMs));
+    }
     // Fast path: budget and a slot are free and nobody waits, so the job runs now. Same accounting as a queued job,
     // without the waiter closures and abort listener (a running job is cancelled by the request's own signal).
     if (bucket.queue.length === 0 && bucket.refresh(this.deps.clock.now()) === undefined && this.gate.tryEnter()) {
@@ -355,8 +386,8 @@ class LazyRedisLimiter implements RateLimiter {
     this.inner ??= import("./limiter-redis.js").then((m) => m.createRedisRateLimiter(this.settings, this.deps));
     return this.inner;
   }
-  async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (!signal) return (await this.load()).schedule(key, fn, signal);
+  async schedule<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal, maxWaitMs?: number): Promise<T> {
+    if (!signal) return (await this.load()).schedule(key, fn, signal, maxWaitMs);
     if (signal.aborted) throw signal.reason;
     // Loading ioredis takes a while the first time: an abort meanwhile still returns at once.
     let onAbort: () => void = () => undefined;
@@ -365,7 +396,7 @@ class LazyRedisLimiter implements RateLimiter {
       signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
-      return await (await Promise.race([this.load(), aborted])).schedule(key, fn, signal);
+      return await (await Promise.race([this.load(), aborted])).schedule(key, fn, signal, maxWaitMs);
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

@@ -128,16 +128,17 @@ export interface RetryContext {
 /**
  * Runs `attempt` until it succeeds, fails for good, or the retry count or budget is spent. Returns the last
  * response (even a 429/5xx, for the caller to turn into an error) or throws the last network/timeout error.
- * Backoff sleeps end early, with the abort reason, when `signal` aborts.
+ * Backoff sleeps end early, with the abort reason, when `signal` aborts. Each attempt is told how much of the
+ * budget is left to wait (undefined without a policy), so a rate-limit pause longer than that is not waited for.
  * @example const res = await withRetry((n) => fetch(req.clone()), { method: "GET", url, policy, clock });
  */
-export async function withRetry(attempt: (attemptNumber: number) => Promise<Response>, context: RetryContext): Promise<Response> {
+export async function withRetry(attempt: (attemptNumber: number, budgetLeftMs: number | undefined) => Promise<Response>, context: RetryContext): Promise<Response> {
   const { policy, clock, signal } = context;
   let waited = 0;
   for (let n = 1; ; n += 1) {
     let outcome: { response?: Response; error?: unknown };
     try {
-      outcome = { response: await attempt(n) };
+      outcome = { response: await attempt(n, policy ? Math.max(0, policy.budgetMs - waited) : undefined) };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       outcome = { error };

@@ -7,9 +7,9 @@
  */
 import type { ResolvedConfig } from "../../config.js";
 import { DeadlinePool } from "./deadline.js";
-import { SentryNetworkError, SentryTimeoutError } from "../errors/errors.js";
+import { RateLimitError, SentryNetworkError, SentryTimeoutError } from "../errors/errors.js";
 import type { Observer, RetryEvent } from "./hooks.js";
-import { limiterKey, type RateLimiter } from "../limits/limiter.js";
+import { EndpointPausedError, limiterKey, type RateLimiter } from "../limits/limiter.js";
 import { isPipelineRequest } from "./pipeline-request.js";
 import { isScimPath, matchOperation } from "./operations.js";
 import { redactUrl, redactValue } from "../errors/redact.js";
@@ -189,9 +189,14 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     let response: Response;
     try {
       response = await withRetry(
-        (n) => {
+        (n, budgetLeftMs) => {
           const limiter = ctx.limiter();
-          return limiter ? limiter.schedule(key, () => attempt(n), signal) : attempt(n);
+          if (!limiter) return attempt(n);
+          // A call waits for an endpoint's pause no longer than its retry budget allows (timeoutMs without retries).
+          const maxWaitMs = budgetLeftMs ?? config.timeoutMs;
+          return limiter.schedule(key, () => attempt(n), signal, maxWaitMs).catch((error: unknown) => {
+            throw error instanceof EndpointPausedError ? pausedError(error, method, input.url, operation?.path ?? apiPath, operationId, config.clock.now()) : error;
+          });
         },
         { method, url: shownUrl, policy, clock: config.clock, signal, onRetry },
       );
@@ -202,6 +207,21 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     return response;
   }
   return { fetch: fetchThroughPipeline as typeof globalThis.fetch, send };
+}
+
+/**
+ * The RateLimitError for a call refused before sending: its endpoint is paused (by an earlier 429 or Remaining 0)
+ * until later than the call may wait. Nothing was sent; `resumesAt` says when the endpoint takes requests again.
+ */
+function pausedError(paused: EndpointPausedError, method: string, url: string, path: string, operationId: string | undefined, now: number): RateLimitError {
+  const resumesAt = new Date(paused.resumesAt);
+  const retryAfterMs = Math.max(0, paused.resumesAt - now);
+  return new RateLimitError({
+    status: 429, method, url, path, operationId, body: undefined, requestSent: false,
+    detail: `rate-limited: this endpoint is paused until ${resumesAt.toISOString()}, longer than this call may wait (${paused.maxWaitMs} ms)`,
+    hint: "Sentry asked this client to stop calling the endpoint for a while; wait until resumesAt, or give the call a larger retry.budgetMs.",
+    retryAfterMs, resumesAt,
+  });
 }
 
 /** Whether absolute `url` is on `origin` (scheme://host[:port], as URL.origin spells it). */

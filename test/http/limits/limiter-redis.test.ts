@@ -3,9 +3,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, systemClock, type ResolvedRateLimit } from "../../../src/config.js";
-import { isLimiterUnavailableError } from "../../../src/http/errors/errors.js";
+import { isLimiterUnavailableError, isRateLimitError, type RateLimitError } from "../../../src/http/errors/errors.js";
 import { createRateLimiter } from "../../../src/http/limits/limiter.js";
 import { createTransport } from "../../../src/http/send/transport.js";
 import { createEmulator } from "../../../src/testing/index.js";
@@ -119,6 +120,44 @@ describe("Redis-shared budget", () => {
     // A fresh prefix is a fresh budget: the same child runs all 5 there.
     expect(await runChild(REDIS_URL, `${keyPrefix}-other`, 5, 500)).toBe(5);
   }, 60_000);
+
+  it.skipIf(!REDIS_URL && !process.env.CI)("a shared pause longer than a caller's budget fails that caller at once with RateLimitError naming resumesAt", async () => {
+    if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
+    const keyPrefix = `sentry-rbac-test-${randomUUID()}`;
+    // Two clients on one Redis budget, as two processes would be: the first meets a 429 asking for ten minutes.
+    const sent = [0, 0];
+    const client = (i: number, budgetMs: number) => createTransport(resolveConfig({
+      token: TOKEN, org: "acme", baseUrl: "https://sentry.example.com", maxPauseMs: 3_600_000, timeoutMs: 2_000,
+      retry: { budgetMs, retries: 1, minDelayMs: 0, maxDelayMs: 0 },
+      rateLimit: { redis: { url: REDIS_URL, keyPrefix } },
+      fetch: async () => {
+        sent[i]! += 1;
+        return new Response('"limited"', { status: 429, headers: { "content-type": "application/json", "retry-after": "600" } });
+      },
+    }, {}));
+    const first = client(0, 5_000);
+    const second = client(1, 5_000);
+    try {
+      const before = Date.now();
+      await expect(first.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } })).rejects.toSatisfy(isRateLimitError);
+      // The pause reaches Redis after the answer; wait for it rather than race it.
+      const redis = new Redis(REDIS_URL);
+      try {
+        for (let i = 0; i < 50 && (await redis.keys(`${keyPrefix}:pause:*`)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        redis.disconnect();
+      }
+      const error = await second.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } }).catch((e: unknown) => e);
+      expect(isRateLimitError(error)).toBe(true);
+      const resumesAt = (error as RateLimitError).resumesAt?.getTime() ?? 0;
+      // Redis's own clock sets the pause: about ten minutes from now (generous bounds, not a timing assertion).
+      expect(resumesAt).toBeGreaterThan(before + 500_000);
+      expect(resumesAt).toBeLessThan(Date.now() + 700_000);
+      expect(sent).toEqual([1, 0]);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  }, 30_000);
 
   it.skipIf(!REDIS_URL && !process.env.CI)("three processes x 300 calls against a 40/s window get no 429", async () => {
     if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");

@@ -4,6 +4,7 @@ import type { ResolvedRateLimit } from "../../../src/config.js";
 import { LocalRateLimiter } from "../../../src/http/limits/limiter.js";
 import { parseRateLimitHeaders } from "../../../src/http/limits/rate-limit-headers.js";
 import { serverDelayMs } from "../../../src/http/limits/retry.js";
+import { isRateLimitError, type RateLimitError } from "../../../src/http/errors/errors.js";
 import { createTransport } from "../../../src/http/send/transport.js";
 import { fakeClock, settle } from "../fake-clock.js";
 
@@ -100,6 +101,65 @@ describe("server-directed waits are capped by maxPauseMs", () => {
     await transport.api.GET(TEAMS, org).catch(() => undefined);
     const pending = transport.api.GET(TEAMS, { ...org, signal: AbortSignal.abort(new Error("deadline passed")) });
     await expect(pending).rejects.toThrow("deadline passed");
+    await transport.close();
+  });
+});
+
+/** The outcome of `promise` once pending work has settled, without moving the clock: undefined if still pending. */
+async function outcomeNow(promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown } | undefined> {
+  let outcome: { value?: unknown; error?: unknown } | undefined;
+  promise.then((value) => { outcome = { value }; }, (error: unknown) => { outcome = { error }; });
+  await settle();
+  return outcome;
+}
+
+describe("a wait is bounded by the caller's budget, not only by maxPauseMs", () => {
+  it("a 429 paused the endpoint past the retry budget: this call and the next fail at once with RateLimitError naming resumesAt", async () => {
+    const clock = fakeClock(T0);
+    const { transport, calls } = transportWith((n) => (n === 1 ? limited({ "retry-after": TEN_YEARS_S }) : ok()), {
+      clock, timeoutMs: 2_000, retry: { budgetMs: 5_000 },
+    });
+    const first = await outcomeNow(transport.api.GET(TEAMS, org));
+    expect(isRateLimitError(first?.error)).toBe(true);
+    expect((first?.error as RateLimitError).resumesAt?.getTime()).toBe(T0 + 60_000);
+    const next = await outcomeNow(transport.api.GET(TEAMS, org));
+    expect(next, "the next call must not be parked for the pause").toBeDefined();
+    expect(isRateLimitError(next?.error)).toBe(true);
+    expect(next?.error).toMatchObject({ status: 429, method: "GET", path: TEAMS });
+    expect((next?.error as RateLimitError).resumesAt?.getTime()).toBe(T0 + 60_000);
+    expect((next?.error as Error).message).toContain(new Date(T0 + 60_000).toISOString());
+    expect(calls()).toBe(1);
+    await transport.close();
+  });
+
+  it("X-Sentry-Rate-Limit-Reset ten minutes ahead with Remaining 0: a call with a 5 s budget is refused at once; with retries off, timeoutMs bounds it", async () => {
+    for (const options of [{ retry: { budgetMs: 5_000 } }, { retry: false as const, timeoutMs: 2_000 }]) {
+      const clock = fakeClock(T0);
+      const reset = String(T0 / 1000 + 600);
+      const { transport, calls } = transportWith(() => ok({ "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset }), {
+        clock, maxPauseMs: 3_600_000, ...options,
+      });
+      await transport.api.GET(TEAMS, org);
+      const next = await outcomeNow(transport.api.GET(TEAMS, org));
+      expect(isRateLimitError(next?.error), JSON.stringify(options)).toBe(true);
+      expect((next?.error as RateLimitError).resumesAt?.getTime()).toBe(T0 + 600_000);
+      expect(calls()).toBe(1);
+      await transport.close();
+    }
+  });
+
+  it("a caller whose budget covers the pause waits for it, as before", async () => {
+    const clock = fakeClock(T0);
+    const reset = String(T0 / 1000 + 4);
+    const { transport, calls } = transportWith((n) => ok(n === 1 ? { "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset } : {}), {
+      clock, retry: { budgetMs: 5_000 },
+    });
+    await transport.api.GET(TEAMS, org);
+    const next = transport.api.GET(TEAMS, org);
+    expect(await outcomeNow(next)).toBeUndefined();
+    await clock.advance(4_000);
+    await expect(next).resolves.toMatchObject({ data: [] });
+    expect(calls()).toBe(2);
     await transport.close();
   });
 });
