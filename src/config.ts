@@ -194,7 +194,12 @@ function checkToken(option: string, token: TokenSource | undefined, required: bo
   return token;
 }
 
-function isLoopback(hostname: string): boolean {
+/**
+ * Whether `hostname` (as URL.hostname spells it) is a loopback host: 127.0.0.0/8, ::1 or localhost. The one rule
+ * for where plain http:// is allowed (the client's baseUrl, HTTP sinks).
+ * @example isLoopback("127.0.0.2") // true
+ */
+export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -5,3 +5,4 @@
  */
 export * from "./retry.js";
 export * from "./limiter.js";
+export * from "./ioredis.js";

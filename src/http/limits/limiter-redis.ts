@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_MAX_PAUSE_MS, type ResolvedRateLimit, type ResolvedRedis } from "../../config.js";
 import { LimiterUnavailableError, SentryConfigError } from "../errors/errors.js";
 import { EndpointPausedError, type LimiterDeps, LocalRateLimiter, type RateLimiter } from "./limiter.js";
+import { loadIoredis } from "./ioredis.js";
 import { isConcurrencyLimited, parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { serverDelayMs } from "./retry.js";
 
@@ -68,15 +69,6 @@ const BOUNDARY_GUARD_MS = 250;
 /** An in-flight lease outlives any attempt (timeoutMs default 30 s) and expires if its process dies. */
 const LEASE_MS = 120_000;
 
-async function loadRedis(): Promise<RedisConstructor> {
-  try {
-    const mod = (await import("ioredis")) as unknown as { Redis?: unknown; default?: unknown };
-    return (mod.Redis ?? mod.default) as RedisConstructor;
-  } catch {
-    throw new SentryConfigError("rateLimit.redis", "needs the optional peer dependency `ioredis` (npm i ioredis)");
-  }
-}
-
 /** Raised inside this module when a Redis step failed or ran out of time. */
 class Unreachable extends Error {}
 
@@ -93,7 +85,7 @@ interface EndpointState {
 export async function createRedisRateLimiter(settings: ResolvedRateLimit, deps: LimiterDeps): Promise<RateLimiter> {
   const redis = settings.redis;
   if (!redis) throw new SentryConfigError("rateLimit.redis", "is required for the Redis limiter");
-  const Redis = await loadRedis();
+  const Redis = await loadIoredis<RedisConstructor>("rateLimit.redis");
   const client = new Redis(redis.url, {
     connectTimeout: redis.connectTimeoutMs,
     maxRetriesPerRequest: 1,

@@ -5,6 +5,7 @@
  * typed-api.ts, operations.ts) and `raw` for users (raw-client.ts, pipeline-request.ts).
  */
 export * from "./transport.js";
+export { networkFailure } from "./pipeline.js";
 export * from "./typed-api.js";
 export * from "./raw-client.js";
 export * from "./hooks.js";

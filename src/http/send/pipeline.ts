@@ -34,6 +34,16 @@ export function responseOrigin(response: Response): ResponseOrigin | undefined {
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 const MAX_REDIRECTS = 5;
 
+/**
+ * The SentryNetworkError for a `fetch` that rejected before an answer: its code (ECONNREFUSED…) read from the
+ * cause chain, and whether the request may have reached the server.
+ * @example throw networkFailure("POST", url, error);
+ */
+export function networkFailure(method: string, url: string, error: unknown): SentryNetworkError {
+  const code = errorCode(error);
+  return new SentryNetworkError({ method, url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
+}
+
 function errorCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
     const code = (e as { code?: unknown }).code;
@@ -161,9 +171,9 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
         if (timeout.timedOut) throw new SentryTimeoutError({ method, url: input.url, timeoutMs: config.timeoutMs });
-        const code = errorCode(error);
-        observer.log("debug", `${method} ${shownUrl} failed: ${code ?? String(error)}`);
-        throw new SentryNetworkError({ method, url: input.url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
+        const failure = networkFailure(method, input.url, error);
+        observer.log("debug", `${method} ${shownUrl} failed: ${failure.code ?? String(error)}`);
+        throw failure;
       }
       observeHeaders(response.status, response.headers);
       try {

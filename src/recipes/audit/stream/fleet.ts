@@ -6,6 +6,7 @@
  * Before each sink write the lease is checked and extended, so a worker that lost its lease stops writing.
  */
 import type { SentryClient } from "../../../client.js";
+import { systemClock } from "../../../config.js";
 import { ValidationError } from "../../../http/errors/index.js";
 import { nodeCrypto } from "../../../http/send/index.js";
 import { AuditFollower } from "./follow.js";
@@ -72,15 +73,7 @@ export async function followAuditFleet(sentry: SentryClient, options: AuditFleet
   const redis = typeof options.redis === "string" ? await connectAuditRedis(options.redis) : options.redis;
   const prefix = options.prefix ?? "sentry-rbac:audit";
   const workerId = options.workerId ?? nodeCrypto().randomUUID();
-  const sleep = options.clock?.sleep ?? ((ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  }));
+  const sleep = options.clock?.sleep ?? systemClock.sleep;
   const report: AuditFleetReport = { workerId, orgs: {} };
   const running = new Map<string, Running>();
 
