@@ -47,6 +47,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Total time spent waiting between attempts. Default 60 s. */
   budgetMs?: number;
+  /**
+   * Whether a refused connection (ECONNREFUSED: nothing listens at the base URL) is retried like other transient
+   * failures. Default true (a server restarting); the CLI sets it false unless given `--retries`.
+   */
+  retryRefused?: boolean;
 }
 
 /** Time and randomness, injectable so tests prove timing rules without waiting. */
@@ -110,6 +115,8 @@ export interface ResolvedRetry {
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
   readonly budgetMs: number;
+  /** Whether ECONNREFUSED is retried; absent means true. */
+  readonly retryRefused?: boolean;
 }
 
 /** Validated, frozen configuration. Tokens are reachable only through `readToken`, never as a property. */
@@ -259,7 +266,8 @@ function resolveRetry(options: RetryOptions | false | undefined): ResolvedRetry 
   const maxDelayMs = o.maxDelayMs === undefined ? Math.max(DEFAULT_RETRY.maxDelayMs, minDelayMs) : positive("retry.maxDelayMs", o.maxDelayMs, { allowZero: true });
   if (maxDelayMs < minDelayMs) throw new SentryConfigError("retry.maxDelayMs", `must be >= retry.minDelayMs (${minDelayMs})`);
   const budgetMs = o.budgetMs === undefined ? DEFAULT_RETRY.budgetMs : positive("retry.budgetMs", o.budgetMs, { allowZero: true });
-  return Object.freeze({ retries, minDelayMs, maxDelayMs, budgetMs });
+  if (o.retryRefused !== undefined && typeof o.retryRefused !== "boolean") throw new SentryConfigError("retry.retryRefused", "must be true or false");
+  return Object.freeze({ retries, minDelayMs, maxDelayMs, budgetMs, ...(o.retryRefused === false ? { retryRefused: false } : {}) });
 }
 
 function optionalFunction<T>(option: string, value: T | undefined): T | undefined {

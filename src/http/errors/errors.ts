@@ -62,6 +62,8 @@ const NETWORK_CAUSES: ReadonlyArray<readonly [RegExp, string, boolean]> = [
   [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT)$/, "connection timed out", true],
   [/^(EHOSTUNREACH|ENETUNREACH)$/, "host unreachable", true],
   [/CERT|^ERR_TLS_|^ERR_SSL_|SSL|^UNABLE_TO_(VERIFY|GET)_/, "TLS error: the server's certificate could not be verified", false],
+  // fetch's own refusal, without a code: the Fetch standard blocks some ports (1, 22, 25, 6000…) outright.
+  [/^bad port$/, "blocked port: fetch never connects to this port (use the port Sentry listens on)", false],
 ];
 
 /**
@@ -90,8 +92,11 @@ export class SentryNetworkError extends SentryError {
   readonly reason: string;
   readonly retryable: boolean;
   readonly hint: string;
-  constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown }) {
-    const { reason, retryable } = describeNetworkCode(input.code);
+  constructor(input: { method: string; url: string; code?: string | undefined; requestSent: boolean; cause?: unknown; detail?: string | undefined }) {
+    // Without a code, the cause's own words (undici's "bad port", say) rather than a bare "network error".
+    const described = describeNetworkCode(input.code ?? input.detail);
+    const retryable = described.retryable;
+    const reason = input.code === undefined && input.detail && described.reason === "network error" ? `network error: ${input.detail}` : described.reason;
     const code = input.code ? ` (${input.code})` : "";
     const url = redactUrl(input.url);
     super("network", `${input.method} ${url} failed: ${reason}${code}`, { cause: input.cause });
@@ -109,7 +114,7 @@ export class SentryNetworkError extends SentryError {
     }
     this.hint = retryable
       ? `Check that Sentry answers at ${origin} (the base URL) and that the network allows it.`
-      : `Check the base URL's host name and certificate (${origin}); retrying will not help.`;
+      : `Check the base URL (${origin}): its host name, port and certificate; retrying will not help.`;
   }
 }
 

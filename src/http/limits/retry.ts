@@ -95,7 +95,9 @@ export function decideRetry(method: string, outcome: { response?: Response; erro
     }
     return { retry: false };
   }
-  if (isSentryNetworkError(error) && error.retryable && (idempotent || !error.requestSent)) {
+  // A refused connection is retried unless the caller said not to (the CLI: nothing listens, say so at once).
+  const refusedOff = policy.retryRefused === false && isSentryNetworkError(error) && error.code === "ECONNREFUSED";
+  if (isSentryNetworkError(error) && error.retryable && !refusedOff && (idempotent || !error.requestSent)) {
     return { retry: true, reason: "network", serverDelayMs: undefined, shortBackoff: false };
   }
   if (isSentryTimeoutError(error) && idempotent) return { retry: true, reason: "timeout", serverDelayMs: undefined, shortBackoff: false };

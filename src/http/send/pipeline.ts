@@ -41,7 +41,14 @@ const MAX_REDIRECTS = 5;
  */
 export function networkFailure(method: string, url: string, error: unknown): SentryNetworkError {
   const code = errorCode(error);
-  return new SentryNetworkError({ method, url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error });
+  return new SentryNetworkError({ method, url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error, detail: code ? undefined : innermostMessage(error) });
+}
+
+/** The message of the deepest cause (fetch's own TypeError only says "fetch failed"). */
+function innermostMessage(error: unknown): string | undefined {
+  let message: string | undefined;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) message = e.message;
+  return message;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -69,6 +69,15 @@ describe("retry matrix", () => {
     expect(result).toBeInstanceOf(SentryNetworkError);
   });
 
+  it("does not retry a refused connection when the policy says so (retryRefused: false), and still retries a reset", async () => {
+    const strict = retryPolicy({ retries: 3, minDelayMs: 100, maxDelayMs: 1_000, budgetMs: 10_000, retryRefused: false });
+    const refusedRun = await run("GET", [refused(), 200], { policy: strict });
+    expect(refusedRun.attempts).toBe(1);
+    expect(refusedRun.result).toMatchObject({ code: "ECONNREFUSED" });
+    expect((await run("GET", [reset(), 200], { policy: strict })).attempts).toBe(2);
+    expect((await run("GET", [refused(), 200])).attempts).toBe(2);
+  });
+
   it("does not retry when the policy is off", async () => {
     const { attempts } = await run("GET", [503, 200], { policy: false as never });
     expect(attempts).toBe(1);
