@@ -3,10 +3,10 @@
  * SentryConfigError naming the option, before any request; no message ever contains a token.
  */
 import { SentryConfigError } from "./http/errors/index.js";
-import type { Hooks, Logger } from "./http/send/index.js";
+import type { Hooks, Logger } from "./http/send/hooks.js";
 import { VERSION } from "./version.js";
 
-export type { Hooks, Logger } from "./http/send/index.js";
+export type { Hooks, Logger } from "./http/send/hooks.js";
 
 /** A token, or a function returning one (called per request, so a rotated secret takes effect at once). */
 export type TokenSource = string | (() => string | Promise<string>);

@@ -2,7 +2,21 @@
  * The engine under `Paginator`: one walk over a paginated list, holding at most the current page and one page
  * fetched ahead. Kept apart from `paginate.ts` so the public surface reads on its own.
  */
-import type { Page, PageFetcher } from "./paginate.js";
+/** One page of a list and the cursor of the page after it (undefined on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | undefined;
+}
+
+/** What a page fetcher is asked for: the cursor (undefined for the first page), the page size, the walk's signal. */
+export interface PageRequest {
+  cursor: string | undefined;
+  perPage: number;
+  signal?: AbortSignal;
+}
+
+/** Fetches one page. */
+export type PageFetcher<T> = (request: PageRequest) => Promise<Page<T>>;
 
 /** Why pagination failed: bad options, a server that repeats a cursor, or a fetcher that returned no page. */
 export type PaginationErrorCode = "invalid-option" | "repeated-cursor" | "invalid-page";

@@ -2,25 +2,12 @@
  * Pagination: `Paginator<T>` walks cursor-paginated lists (Sentry's Link header, or SCIM's startIndex made to look
  * like a cursor) one page at a time, fetching one page ahead while the caller works on the current one.
  */
-import { PageWalk, PaginationError, type WalkReport, type WalkSettings } from "./page-walk.js";
+import { type Page, type PageFetcher, type PageRequest, PageWalk, PaginationError, type WalkReport, type WalkSettings } from "./page-walk.js";
 
 export { parseLinkHeader, nextCursor } from "./link-header.js";
 export type { LinkRelation, ParsedLinks, LinkHeaderOptions } from "./link-header.js";
 export { PaginationError, isPaginationError } from "./page-walk.js";
-export type { PaginationErrorCode } from "./page-walk.js";
-
-/** One page of a list and the cursor of the page after it (undefined on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | undefined;
-}
-
-/** What a page fetcher is asked for: the cursor (undefined for the first page), the page size, the walk's signal. */
-export interface PageRequest {
-  cursor: string | undefined;
-  perPage: number;
-  signal?: AbortSignal;
-}
+export type { Page, PageFetcher, PageRequest, PaginationErrorCode } from "./page-walk.js";
 
 /** Options of a {@link Paginator}. */
 export interface PaginateOptions {
@@ -35,9 +22,6 @@ export interface PaginateOptions {
   /** Fetch the next page while the caller consumes the current one; default true. */
   prefetch?: boolean;
 }
-
-/** Fetches one page. */
-export type PageFetcher<T> = (request: PageRequest) => Promise<Page<T>>;
 
 const MAX_PER_PAGE = 100;
 

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, systemClock, type ResolvedRateLimit } from "../../../src/config.js";
 import { isLimiterUnavailableError, isRateLimitError, type RateLimitError } from "../../../src/http/errors/errors.js";
-import { createRateLimiter } from "../../../src/http/limits/limiter.js";
+import { createRateLimiter } from "../../../src/http/limits/create-limiter.js";
 import { createTransport } from "../../../src/http/send/transport.js";
 import { createEmulator } from "../../../src/testing/index.js";
 

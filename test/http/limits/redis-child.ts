@@ -5,7 +5,7 @@
  * leaving budget-less jobs unrun.
  */
 import "../../child-lifeline.js";
-import { createRateLimiter } from "../../../src/http/limits/limiter.js";
+import { createRateLimiter } from "../../../src/http/limits/create-limiter.js";
 import { systemClock } from "../../../src/config.js";
 
 const [url, keyPrefix, jobs, graceMs] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
