@@ -210,13 +210,14 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
           const limiter = ctx.limiter();
           if (!limiter) return attempt(n);
           // A call waits for an endpoint's pause no longer than its retry budget allows (timeoutMs without retries).
-          const maxWaitMs = budgetLeftMs ?? config.timeoutMs;
-          return limiter.schedule(key, () => attempt(n), signal, maxWaitMs).catch((error: unknown) => {
-            throw error instanceof EndpointPausedError ? pausedError(error, method, input.url, operation?.path ?? apiPath, operationId, config.clock.now()) : error;
-          });
+          return limiter.schedule(key, () => attempt(n), signal, budgetLeftMs ?? config.timeoutMs);
         },
         { method, url: shownUrl, policy, clock: config.clock, signal, onRetry },
       );
+    } catch (error) {
+      // Not retried (nothing was sent): the pause outlasts the budget.
+      if (error instanceof EndpointPausedError) throw pausedError(error, method, input.url, operation?.path ?? apiPath, operationId, config.clock.now());
+      throw error;
     } finally {
       combined.release();
     }
