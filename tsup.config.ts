@@ -24,7 +24,7 @@ const declarations = {
   openapi: "src/generated/openapi.ts",
   models: "src/generated/models.ts",
   // Its own file (not a hashed chunk), so `raw.d.ts` can augment RawClientTypes by a stable path.
-  "raw-client": "src/http/raw-client.ts",
+  "raw-client": "src/http/send/raw-client.ts",
 };
 
 export default defineConfig([

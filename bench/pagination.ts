@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createSentryClient } from "../src/client.js";
-import { nextCursor, type Page, Paginator } from "../src/http/paginate.js";
+import { nextCursor, type Page, Paginator } from "../src/http/pages/index.js";
 import type { BenchResult } from "./overhead.js";
 
 const PAGES = 1_000;

@@ -4,9 +4,9 @@
  * limiter and caches.
  */
 import { assertOrgSlug, resolveConfig, type SentryClientOptions } from "./config.js";
-import { SentryConfigError } from "./http/errors.js";
-import type { RawClient } from "./http/raw-client.js";
-import { createTransport, type Transport } from "./http/transport.js";
+import { SentryConfigError } from "./http/errors/errors.js";
+import type { RawClient } from "./http/send/raw-client.js";
+import { createTransport, type Transport } from "./http/send/transport.js";
 import type { ClientContext } from "./resources/context.js";
 import { createResources, type ResourceNamespaces } from "./resources/index.js";
 

@@ -2,11 +2,11 @@
  * Client options: env defaults, validation and normalisation into a frozen ResolvedConfig. Every problem throws
  * SentryConfigError naming the option, before any request; no message ever contains a token.
  */
-import { SentryConfigError } from "./http/errors.js";
-import type { Hooks, Logger } from "./http/hooks.js";
+import { SentryConfigError } from "./http/errors/index.js";
+import type { Hooks, Logger } from "./http/send/hooks.js";
 import { VERSION } from "./version.js";
 
-export type { Hooks, Logger } from "./http/hooks.js";
+export type { Hooks, Logger } from "./http/send/hooks.js";
 
 /** A token, or a function returning one (called per request, so a rotated secret takes effect at once). */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -47,6 +47,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Total time spent waiting between attempts. Default 60 s. */
   budgetMs?: number;
+  /**
+   * Whether a refused connection (ECONNREFUSED: nothing listens at the base URL) is retried like other transient
+   * failures. Default true (a server restarting); the CLI sets it false unless given `--retries`.
+   */
+  retryRefused?: boolean;
 }
 
 /** Time and randomness, injectable so tests prove timing rules without waiting. */
@@ -110,6 +115,8 @@ export interface ResolvedRetry {
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
   readonly budgetMs: number;
+  /** Whether ECONNREFUSED is retried; absent means true. */
+  readonly retryRefused?: boolean;
 }
 
 /** Validated, frozen configuration. Tokens are reachable only through `readToken`, never as a property. */
@@ -194,7 +201,12 @@ function checkToken(option: string, token: TokenSource | undefined, required: bo
   return token;
 }
 
-function isLoopback(hostname: string): boolean {
+/**
+ * Whether `hostname` (as URL.hostname spells it) is a loopback host: 127.0.0.0/8, ::1 or localhost. The one rule
+ * for where plain http:// is allowed (the client's baseUrl, HTTP sinks).
+ * @example isLoopback("127.0.0.2") // true
+ */
+export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
@@ -254,7 +266,8 @@ function resolveRetry(options: RetryOptions | false | undefined): ResolvedRetry 
   const maxDelayMs = o.maxDelayMs === undefined ? Math.max(DEFAULT_RETRY.maxDelayMs, minDelayMs) : positive("retry.maxDelayMs", o.maxDelayMs, { allowZero: true });
   if (maxDelayMs < minDelayMs) throw new SentryConfigError("retry.maxDelayMs", `must be >= retry.minDelayMs (${minDelayMs})`);
   const budgetMs = o.budgetMs === undefined ? DEFAULT_RETRY.budgetMs : positive("retry.budgetMs", o.budgetMs, { allowZero: true });
-  return Object.freeze({ retries, minDelayMs, maxDelayMs, budgetMs });
+  if (o.retryRefused !== undefined && typeof o.retryRefused !== "boolean") throw new SentryConfigError("retry.retryRefused", "must be true or false");
+  return Object.freeze({ retries, minDelayMs, maxDelayMs, budgetMs, ...(o.retryRefused === false ? { retryRefused: false } : {}) });
 }
 
 function optionalFunction<T>(option: string, value: T | undefined): T | undefined {

@@ -45,10 +45,10 @@ export {
   isServerError,
   isSessionRequiredError,
   isValidationError,
-} from "./http/errors.js";
+} from "./http/errors/index.js";
 
 // Pagination
-export { Paginator, PaginationError, isPaginationError, parseLinkHeader } from "./http/paginate.js";
+export { Paginator, PaginationError, isPaginationError, parseLinkHeader } from "./http/pages/index.js";
 
 // Resource metadata
 export { AUDIT_LOG_EVENTS, METHOD_OPERATIONS, SDK_METHODS, isSdkMethod } from "./resources/index.js";
@@ -57,11 +57,11 @@ export { AUDIT_LOG_EVENTS, METHOD_OPERATIONS, SDK_METHODS, isSdkMethod } from ".
 export * from "./recipes/index.js";
 
 export type { ClientContext, SentryClient, SentryResources } from "./client.js";
-export type { Transport } from "./http/transport.js";
-export type { RawApiClient, RawClient, RawClientTypes, UntypedRawClient, UntypedRawInit, UntypedRawResult } from "./http/raw-client.js";
+export type { Transport } from "./http/send/index.js";
+export type { RawApiClient, RawClient, RawClientTypes, UntypedRawClient, UntypedRawInit, UntypedRawResult } from "./http/send/index.js";
 export type { OperationId } from "./generated/operations.js";
 export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRedis, ResolvedRetry, Logger, RateLimitOptions, RedisLimiterOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
-export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors.js";
-export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/hooks.js";
-export type { LinkHeaderOptions, LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/paginate.js";
+export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors/index.js";
+export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/send/index.js";
+export type { LinkHeaderOptions, LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/pages/index.js";
 export type * from "./resources/index.js";

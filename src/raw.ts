@@ -19,12 +19,12 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 
 export type { components, operations, paths } from "./generated/openapi.js";
-export type { RawClient, RawClientTypes } from "./http/raw-client.js";
+export type { RawClient, RawClientTypes } from "./http/send/index.js";
 
 /** `sentry.raw` with this entry loaded: openapi-fetch's client over every path of the API. */
 export type TypedRawClient = Client<paths>;
 
-declare module "./http/raw-client.js" {
+declare module "./http/send/raw-client.js" {
   interface RawClientTypes {
     client: Client<paths>;
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSentryClient, type SentryClient } from "../src/client.js";
-import { isSentryConfigError } from "../src/http/errors.js";
+import { isSentryConfigError } from "../src/http/errors/errors.js";
 
 const TOKEN = "sntryu_client0test0000000000000000000000000000000000000000000000";
 const clients: SentryClient[] = [];

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { resolveConfig, type SentryClientOptions } from "../src/config.js";
-import { isSentryConfigError, SentryConfigError } from "../src/http/errors.js";
+import { isSentryConfigError, SentryConfigError } from "../src/http/errors/errors.js";
 
 const TOKEN = "sntryu_aaaabbbbccccddddeeeeffff00001111222233334444555566667777888899";
 const env = { SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: "acme" };

@@ -2,7 +2,7 @@
  * A SentryConfigError names an SDK option (`org`, `baseUrl`, "call withOrg(slug)"); a CLI user needs the flag, the
  * environment variable or the config file entry behind it. (errors.ts's cliWords rewrites SDK calls in messages.)
  */
-import { isSentryConfigError } from "../http/errors.js";
+import { isSentryConfigError } from "../http/errors/index.js";
 import { CliError, UsageError } from "./errors.js";
 
 // SDK option → what sets it on the command line.

@@ -22,6 +22,8 @@ export interface GlobalFlags extends FormatFlags {
   region?: "us" | "de" | undefined;
   profile?: string | undefined;
   verbose?: boolean | undefined;
+  /** `--retries <n>`: retries per request, a refused connection included. */
+  retries?: number | undefined;
 }
 
 /** Environment variables that hold secrets; their values are masked in everything the CLI prints. */
@@ -182,6 +184,9 @@ function clientOptionsFrom(io: CliIo, flags: GlobalFlags, settings: Settings, no
   if (settings.org !== undefined) options.org = settings.org;
   if (flags.region !== undefined) options.region = flags.region;
   else if (settings.url !== undefined) options.baseUrl = settings.url;
+  // A refused connection means nothing listens at the URL: say so at once rather than after seconds of backoff.
+  // `--retries` asks for retries of every transient failure, a refused connection included.
+  options.retry = flags.retries === undefined ? { retryRefused: false } : { retries: flags.retries };
   const fetch = io.fetch;
   if (flags.verbose === true) options.fetch = verboseFetch(fetch, note);
   else if (fetch !== undefined) options.fetch = fetch;

@@ -2,9 +2,9 @@
  * Errors the CLI raises itself, and how any error is shown: one line of what went wrong, then the hint.
  * Everything printed passes through redaction, so a token never reaches the terminal or a log file.
  */
-import { isPermissionError, isSentryApiError, isSentryError } from "../http/errors.js";
-import { isIdpManagedRefusal } from "../http/hints.js";
-import { REDACTED } from "../http/redact.js";
+import { isPermissionError, isSentryApiError, isSentryError } from "../http/errors/errors.js";
+import { isIdpManagedRefusal } from "../http/errors/hints.js";
+import { REDACTED } from "../http/errors/redact.js";
 import { maskSentryTokens } from "../vocabulary/tokens.js";
 import type { ExitCode } from "./exit-codes.js";
 

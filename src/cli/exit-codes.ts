@@ -14,7 +14,7 @@
  * Every SDK error kind maps to one of these ({@link EXIT_CODE_BY_KIND}; docs/errors.md lists the table).
  */
 import { CommanderError } from "commander";
-import { isSentryConfigError, isSentryError, type SentryError, type SentryErrorKind } from "../http/errors.js";
+import { isSentryConfigError, isSentryError, type SentryError, type SentryErrorKind } from "../http/errors/errors.js";
 import { isCliError } from "./errors.js";
 
 /** Names for the exit codes; see the table above. */

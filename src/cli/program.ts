@@ -2,7 +2,7 @@
  * The `sentry-rbac` command tree: global flags, help, error routing and exit codes. Commands live one per file
  * in ./commands and are listed once in ./commands/index.ts.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { secretsOf } from "./context.js";
@@ -29,6 +29,12 @@ Exit codes:
   5 plan: changes to apply                  6 refused (safety rail, stale plan): nothing changed
 `;
 
+/** `--retries <n>`: a whole number of retries. */
+function parseRetries(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 100) throw new InvalidArgumentError("expected a whole number from 0 to 100");
+  return Number(value);
+}
+
 /**
  * Builds the program with every command, writing through `io`. Commander is set to throw instead of exiting,
  * so a test (or `runCli`) decides what happens to the process.
@@ -44,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option("--region <region>", "sentry.io data region").choices(["us", "de"]))
     .option("--profile <name>", "use the [profile NAME] section of .sentryclirc (token, org, url)")
     .option("-v, --verbose", "log each request to stderr: method, path, status, time, rate-limit headers (never a token)")
+    .option("--retries <n>", "retries per request after a transient failure, a refused connection included (default: 4, a refused connection not retried)", parseRetries)
     .option("--json", "print JSON")
     .option("--ndjson", "print one JSON object per line")
     .option("--csv", "print CSV (RFC 4180, spreadsheet-formula cells guarded)")

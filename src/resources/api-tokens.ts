@@ -4,8 +4,8 @@
  * renaming and revoking one token by id work with a bearer token (docs/spec-supplement.md).
  */
 import type { ApiToken, ApiTokenWithValue } from "../generated/models.js";
-import type { Paginator } from "../http/paginate.js";
-import { typedApi } from "../http/typed-api.js";
+import type { Paginator } from "../http/pages/index.js";
+import { typedApi } from "../http/send/index.js";
 import type { Scope } from "../vocabulary/roles.js";
 import type { ClientContext } from "./context.js";
 import { PERSONAL_TOKENS_PAGE, sessionRequired } from "./session.js";

@@ -4,9 +4,9 @@
  * the walk at the first older row without fetching further pages.
  */
 import type { AuditLogEntry } from "../generated/models.js";
-import { ValidationError } from "../http/errors.js";
-import { typedApi } from "../http/typed-api.js";
-import type { Paginator } from "../http/paginate.js";
+import { ValidationError } from "../http/errors/index.js";
+import { typedApi } from "../http/send/index.js";
+import type { Paginator } from "../http/pages/index.js";
 import type { AuditLogEvent } from "./audit-events.js";
 import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import { assertNumericId, assertText, toIsoDate } from "./validate.js";

@@ -2,9 +2,9 @@
  * What every resource shares: the client context, list options, and the two ways a list becomes a
  * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
  */
-import { isNotFoundError } from "../http/errors.js";
-import { nextCursor, Paginator, type PaginateOptions } from "../http/paginate.js";
-import type { Transport } from "../http/transport.js";
+import { isNotFoundError } from "../http/errors/errors.js";
+import { nextCursor, Paginator, type PaginateOptions } from "../http/pages/paginate.js";
+import type { Transport } from "../http/send/transport.js";
 import type { RemoveOptions, RemoveResult } from "./types.js";
 import { assertPerPage } from "./validate.js";
 

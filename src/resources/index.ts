@@ -3,7 +3,7 @@
  * client context so every namespace shares the transport (and so the limiter) of its client.
  */
 import type { ApiIndex } from "../generated/models.js";
-import { typedApi } from "../http/typed-api.js";
+import { typedApi } from "../http/send/index.js";
 import { type ApiTokensResource, createApiTokensResource } from "./api-tokens.js";
 import { type AuditLogsResource, createAuditLogsResource } from "./audit-logs.js";
 import type { ClientContext } from "./context.js";

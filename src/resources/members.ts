@@ -3,9 +3,9 @@
  * does where the spec is silent (facts §5): PUT replaces the whole team set, so `update` always sends `teamRoles`;
  * invite conflicts are 400s (surfaced as ConflictError); joining a team answers 201, 202 or 204.
  */
-import { ValidationError } from "../http/errors.js";
-import { typedApi } from "../http/typed-api.js";
-import type { Paginator } from "../http/paginate.js";
+import { ValidationError } from "../http/errors/index.js";
+import { typedApi } from "../http/send/index.js";
+import type { Paginator } from "../http/pages/index.js";
 import type { TeamRole } from "../vocabulary/roles.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type {

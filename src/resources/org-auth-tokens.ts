@@ -4,8 +4,8 @@
  * SessionRequiredError before sending; reading, renaming and revoking one token work with a bearer token.
  */
 import type { OrgAuthToken, OrgAuthTokenWithValue } from "../generated/models.js";
-import type { Paginator } from "../http/paginate.js";
-import { typedApi } from "../http/typed-api.js";
+import type { Paginator } from "../http/pages/index.js";
+import { typedApi } from "../http/send/index.js";
 import { type ClientContext, orgPath } from "./context.js";
 import { orgAuthTokensPage, sessionRequired } from "./session.js";
 import { assertNumericId } from "./validate.js";

@@ -2,8 +2,8 @@
  * `sentry.org.projects`: list projects, list a project's teams, and grant or revoke a team's access to a project.
  * Sentry answers 201 whether or not the team already had access, so `addTeam` is idempotent as it stands.
  */
-import type { Paginator } from "../http/paginate.js";
-import { typedApi } from "../http/typed-api.js";
+import type { Paginator } from "../http/pages/index.js";
+import { typedApi } from "../http/send/index.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type { Project, ProjectListOptions, ProjectTeam, ProjectWithTeams, RemoveOptions, RemoveResult } from "./types.js";
 import { assertSlug, assertText } from "./validate.js";

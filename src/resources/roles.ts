@@ -1,6 +1,6 @@
 // The public role lookups: the vocabulary's (src/vocabulary/roles.ts), refusing an id Sentry does not have with a
 // ValidationError naming the field, as every other input check does.
-import { ValidationError } from "../http/errors.js";
+import { ValidationError } from "../http/errors/errors.js";
 import {
   findOrgRole, findTeamRole, minimumTeamRole as floorOf, ORG_ROLES, type OrgRole, type OrgRoleDefinition, type TeamRole, type TeamRoleDefinition,
 } from "../vocabulary/roles.js";

@@ -4,8 +4,8 @@
  * ordinary team and member-team APIs can no longer change them.
  */
 import type { ScimGroup, ScimGroupPatch } from "../generated/models.js";
-import { Paginator, scimPageFetcher } from "../http/paginate.js";
-import { typedApi } from "../http/typed-api.js";
+import { Paginator, scimPageFetcher } from "../http/pages/index.js";
+import { typedApi } from "../http/send/index.js";
 import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { PATCH_OP_SCHEMA } from "./scim-users.js";
 import { assertName, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";

@@ -4,9 +4,9 @@
  * deactivating (PATCH `active: false`) and deleting both remove the member for good.
  */
 import type { ScimUser, ScimUserInput } from "../generated/models.js";
-import { ValidationError } from "../http/errors.js";
-import { typedApi } from "../http/typed-api.js";
-import { Paginator, scimPageFetcher } from "../http/paginate.js";
+import { ValidationError } from "../http/errors/index.js";
+import { typedApi } from "../http/send/index.js";
+import { Paginator, scimPageFetcher } from "../http/pages/index.js";
 import { type ClientContext, withDefaultPerPage, type ListOptions, orgPath } from "./context.js";
 import { assertEmail, assertNumericId, assertPerPage, scimFilterValue } from "./validate.js";
 import { assertPatchOperations, type ScimPatchOperation } from "./validate-scim.js";

@@ -4,7 +4,7 @@
  * {@link sessionRequired} instead of sending them; the generated operation table marks them `sessionOnly`.
  */
 import { operationTable, type OperationId } from "../generated/operations.js";
-import { SessionRequiredError } from "../http/errors.js";
+import { SessionRequiredError } from "../http/errors/index.js";
 import type { ClientContext } from "./context.js";
 
 /** A page of Sentry's UI: its menu path, and its address relative to the Sentry base URL. */

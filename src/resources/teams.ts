@@ -2,9 +2,9 @@
  * `sentry.org.teams`: list, read, create, rename, delete and converge (`ensure`) teams, and list a team's members
  * and projects. A duplicate slug on create is 409 (the spec says 404; facts §10).
  */
-import { isConflictError, ValidationError } from "../http/errors.js";
-import { typedApi } from "../http/typed-api.js";
-import type { Paginator } from "../http/paginate.js";
+import { isConflictError, ValidationError } from "../http/errors/index.js";
+import { typedApi } from "../http/send/index.js";
+import type { Paginator } from "../http/pages/index.js";
 import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type { EnsureTeamResult, OrganizationTeam, Team, TeamInput, TeamListOptions, TeamMember, TeamPatch, TeamProject } from "./types.js";
 import { assertName, assertSlug, assertText } from "./validate.js";

@@ -2,7 +2,7 @@
  * Input checks specific to SCIM and tokens, next to the shared ones in validate.ts: lists of numeric ids, SCIM
  * PatchOp operations, and token names (Sentry allows up to 255 characters there, not the 64 of a team name).
  */
-import { ValidationError } from "../http/errors.js";
+import { ValidationError } from "../http/errors/index.js";
 import { assertName, assertNumericId } from "./validate.js";
 
 /** Sentry refuses a PatchOp with more than 100 operations. */

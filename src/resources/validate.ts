@@ -2,7 +2,7 @@
  * Input checks every resource runs before sending: a bad value throws `ValidationError` naming the field and no
  * request is made. Each check returns the value narrowed (and, where Sentry wants a string, normalised).
  */
-import { ValidationError } from "../http/errors.js";
+import { ValidationError } from "../http/errors/index.js";
 import { isOrgRole, isScope, isTeamRole, ORG_ROLES, type OrgRole, type Scope, type TeamRole } from "../vocabulary/roles.js";
 import { MAX_SLUG_LENGTH as MAX_SLUG, SLUG_PATTERN as SLUG } from "../vocabulary/slugs.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CliError, cliWords, formatError, maskSecrets, printable, printError, stripControl } from "../../src/cli/errors.js";
-import { createApiError } from "../../src/http/api-error.js";
+import { createApiError } from "../../src/http/errors/api-error.js";
 import { demoCli, runWith } from "./helpers.js";
 
 const TOKEN = `sntryu_${"ab12".repeat(16)}`;

@@ -2,8 +2,8 @@ import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import { CliError, PartialFailureError, UsageError } from "../../src/cli/errors.js";
 import { ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
-import { createApiError } from "../../src/http/api-error.js";
-import { SentryConfigError, SentryError, SentryNetworkError, ValidationError } from "../../src/http/errors.js";
+import { createApiError } from "../../src/http/errors/api-error.js";
+import { SentryConfigError, SentryError, SentryNetworkError, ValidationError } from "../../src/http/errors/errors.js";
 
 const TEAMS_URL = "https://sentry.io/api/0/organizations/acme/teams/";
 

@@ -27,7 +27,7 @@ describe("typedoc configuration", () => {
   });
 
   it("the brand properties are @internal, so no [BRAND] member shows on the error classes", () => {
-    for (const file of ["src/http/errors.ts", "src/cli/errors.ts"]) {
+    for (const file of ["src/http/errors/errors.ts", "src/cli/errors.ts"]) {
       expect(readFileSync(file, "utf8")).toMatch(/@internal[^\n]*\n\s*declare readonly \[BRAND\]/);
     }
     // The workflows' errors (the engine's AccessPlanError among them) inherit SentryError's brand: none declares its own.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { EXIT_CODE_BY_KIND, ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
-import { SENTRY_ERROR_KINDS } from "../../src/http/errors.js";
+import { SENTRY_ERROR_KINDS } from "../../src/http/errors/errors.js";
 import * as root from "../../src/index.js";
 import * as recipes from "../../src/recipes/index.js";
 import * as testing from "../../src/testing/index.js";

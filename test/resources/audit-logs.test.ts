@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isPermissionError, isValidationError } from "../../src/http/errors.js";
+import { isPermissionError, isValidationError } from "../../src/http/errors/errors.js";
 import { type AuditLogEntry, createAuditLogsResource } from "../../src/resources/audit-logs.js";
 import { closeClients, resourceHarness, thrown } from "./helpers.js";
 

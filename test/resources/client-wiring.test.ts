@@ -1,7 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSentryClient, type SentryClient } from "../../src/client.js";
-import { isSentryConfigError } from "../../src/http/errors.js";
+import { isSentryConfigError } from "../../src/http/errors/errors.js";
 import { SDK_METHODS } from "../../src/resources/method-operations.js";
 import { createEmulator } from "../../src/testing/index.js";
 import { BASE_URL, closeClients, harness } from "./helpers.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isConflictError, isNotFoundError, isPermissionError, isSentryApiError, isValidationError } from "../../src/http/errors.js";
+import { isConflictError, isNotFoundError, isPermissionError, isSentryApiError, isValidationError } from "../../src/http/errors/errors.js";
 import { closeClients, harness, pageSizes, thrown } from "./helpers.js";
 
 afterEach(closeClients);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isNotFoundError, isPermissionError, isSessionRequiredError, isValidationError } from "../../src/http/errors.js";
+import { isNotFoundError, isPermissionError, isSessionRequiredError, isValidationError } from "../../src/http/errors/errors.js";
 import { createOrgAuthTokensResource } from "../../src/resources/org-auth-tokens.js";
 import { closeClients, resourceHarness, thrown } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors.js";
+import { isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors/errors.js";
 import { createScimGroupsResource } from "../../src/resources/scim-groups.js";
 import { closeClients, resourceHarness, pageSizes, thrown } from "./helpers.js";
 

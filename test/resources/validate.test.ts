@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../src/http/errors.js";
+import { isValidationError } from "../../src/http/errors/errors.js";
 import {
   assertEmail, assertMemberId, assertName, assertNumericId, assertOrgRole, assertPerPage, assertScopes, assertSlug,
   assertTeamRole, assertText, scimFilterValue, toIsoDate,

@@ -3,7 +3,7 @@
  * Nothing here runs.
  */
 import type { SentryClient } from "../../src/client.js";
-import { call } from "../../src/http/transport.js";
+import { call } from "../../src/http/send/transport.js";
 // What a project does to type `raw` per path (the augmentation applies to the whole program once loaded).
 import type {} from "../../src/raw.js";
 

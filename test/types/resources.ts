@@ -3,7 +3,7 @@
  * stay an error (wrong field names, wrong enum values, wrong result fields). Nothing here runs.
  */
 import type { SentryClient } from "../../src/client.js";
-import type { Paginator } from "../../src/http/paginate.js";
+import type { Paginator } from "../../src/http/pages/paginate.js";
 import type {
   AddToTeamResult, EnsureTeamResult, InvitedMember, Member, MemberDetails, OrganizationTeam, Project, ProjectTeam,
   ProjectWithTeams, RemoveResult, Team, TeamMembership, TeamRoleChange,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../src/http/errors.js";
+import { isValidationError } from "../../src/http/errors/errors.js";
 import {
   ORG_ROLES, SCOPES, findOrgRole, findTeamRole, SCOPE_HIERARCHY, TEAM_ROLES, expandScopes, isOrgRole, isScope, isTeamRole, minimumTeamRole,
   orgRoleDefinition, teamRoleDefinition, type OrgRole,

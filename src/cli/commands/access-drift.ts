@@ -2,7 +2,7 @@
 // file, time-bound grants and their expiry.
 import { rename, writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { isValidationError } from "../../http/errors.js";
+import { isValidationError } from "../../http/errors/errors.js";
 import { adoptDrift } from "../../recipes/access/adopt.js";
 import { readDrift, renderDriftMarkdown, renderDriftText } from "../../recipes/access/drift.js";
 import { DEFAULT_MAX_GRANT_MS, grantInFile } from "../../recipes/access/grant.js";

@@ -3,7 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportProgress, type AuditExportReport } from "../../recipes/audit/export/export.js";
 import { Writable } from "node:stream";
-import { isSentryError, isValidationError } from "../../http/errors.js";
+import { isSentryError, isValidationError } from "../../http/errors/index.js";
 import { createCommandContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
 import { exitCodeFor } from "../exit-codes.js";

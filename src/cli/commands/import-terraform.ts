@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { isValidationError } from "../../http/errors.js";
+import { isValidationError } from "../../http/errors/errors.js";
 import { formatAccessConfig } from "../../recipes/access/index.js";
 import { importTerraform, type TerraformImport } from "../../recipes/terraform/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";

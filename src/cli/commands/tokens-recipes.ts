@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { createSentryClient, type SentryClient } from "../../client.js";
-import { isSessionRequiredError } from "../../http/errors.js";
+import { isSessionRequiredError } from "../../http/errors/index.js";
 import { lintTokens, type TokenFinding } from "../../recipes/tokens/lint.js";
 import { isTokenRotationError, rotateToken, type MintedToken, type RotationReport, type RotationStepRecord } from "../../recipes/tokens/rotate.js";
 import type { TokenRecord } from "../../recipes/tokens/types.js";

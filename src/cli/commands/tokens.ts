@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import type { SentryClient } from "../../client.js";
 import type { ApiToken } from "../../resources/api-tokens.js";
 import type { OrgAuthToken } from "../../resources/org-auth-tokens.js";
-import { isSessionRequiredError } from "../../http/errors.js";
+import { isSessionRequiredError } from "../../http/errors/index.js";
 import { assertNumericId } from "../../resources/validate.js";
 import { assertTokenName } from "../../resources/validate-scim.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";

@@ -1,6 +1,6 @@
 // `sentry-rbac whoami`: who the configured token acts as — user, token kind, scopes, and the org role in --org.
 import type { Command } from "commander";
-import { isNotFoundError } from "../../http/errors.js";
+import { isNotFoundError } from "../../http/errors/errors.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { sentryTokenFormat } from "../../vocabulary/tokens.js";

@@ -4,7 +4,7 @@
  * stay as they were. Pure: it takes the file's text and the drift, and returns the new text.
  */
 import type { Document, Node, YAMLMap, YAMLSeq } from "yaml";
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/errors.js";
 import { minimumTeamRole, type OrgRole } from "../../vocabulary/roles.js";
 import { isMap, isScalar, isSeq, parseDocument } from "../shared/yaml.js";
 import type { AccessDrift, DriftEntry } from "./drift.js";

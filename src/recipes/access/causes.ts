@@ -5,7 +5,7 @@
  * `get_audit_log_data` (`email`, `team_slug`, `project_slug`, `slug`, `role`, `teams_slugs`).
  */
 import type { SentryClient } from "../../client.js";
-import { isPermissionError, ValidationError } from "../../http/errors.js";
+import { isPermissionError, ValidationError } from "../../http/errors/errors.js";
 import type { AuditLogEntry } from "../../resources/audit-logs.js";
 import { type NowOption, resolveNow } from "../shared/report.js";
 import { readToken } from "./preflight.js";

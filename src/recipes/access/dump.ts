@@ -6,7 +6,7 @@
 import type { Pair, Scalar } from "yaml";
 import { isMap, isScalar, newDocument } from "../shared/yaml.js";
 import type { SentryClient } from "../../client.js";
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/index.js";
 import { readLiveState } from "./live.js";
 import type { AccessConfig, AccessPolicy, DeclaredMember, DeclaredTeam } from "./types.js";
 

@@ -4,7 +4,7 @@
  * treat it as any other declaration, and `expire` removes it once `until` has passed.
  */
 import type { Node, YAMLMap } from "yaml";
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/errors.js";
 import { isOrgRole, isTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { isMap, isScalar, parseDocument } from "../shared/yaml.js";
 import { parseAccessConfig } from "./parse.js";

@@ -4,7 +4,7 @@
  * the memberships and their team roles). Pages read: ⌈T/100⌉ + ⌈M/100⌉ + Σ ⌈mₜ/100⌉ over teams with members.
  */
 import type { SentryClient } from "../../client.js";
-import { isPermissionError } from "../../http/errors.js";
+import { isPermissionError } from "../../http/errors/index.js";
 import { isOrgRole, isTeamRole, minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { AccessPlanError } from "./errors.js";
 import type { AccessReadStats } from "./types.js";

@@ -5,7 +5,7 @@
  */
 import type { LineCounter, Node, YAMLMap } from "yaml";
 import { isMap, isScalar, isSeq, newLineCounter, parseDocument } from "../shared/yaml.js";
-import { isValidationError, ValidationError } from "../../http/errors.js";
+import { isValidationError, ValidationError } from "../../http/errors/errors.js";
 import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import { suggest } from "./suggest.js";
 import { parseUntil } from "./time.js";

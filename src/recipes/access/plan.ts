@@ -3,7 +3,7 @@
  * the token cannot do under `blocked`, check the safety rails, fingerprint the live state.
  */
 import type { SentryClient } from "../../client.js";
-import { isPermissionError } from "../../http/errors.js";
+import { isPermissionError } from "../../http/errors/errors.js";
 import { type NowOption, resolveNow } from "../shared/clock.js";
 import { orderChanges } from "../engine/changes.js";
 import { diffAccess } from "./diff.js";

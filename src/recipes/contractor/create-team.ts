@@ -3,7 +3,7 @@
 // The plan is a list of engine changes run by the engine's executor (recipes/engine/) in rollback mode: a failure
 // undoes this run's writes in reverse order (only what may have acted), and because every change is also
 // idempotent, a run whose rollback could not finish (or `rollback: false`) is resumed by re-running with the same input.
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/errors.js";
 import type { SentryClient } from "../../client.js";
 import { assertEmail, assertName, assertSlug, toIsoDate } from "../../resources/validate.js";
 import type { Change } from "../engine/changes.js";

@@ -2,7 +2,7 @@
 // The plan reads the current state first; its steps are engine changes run by the engine's executor
 // (recipes/engine/), each safe to repeat, so offboarding is resumable: a failed step is reported, independent steps
 // go on, and a re-run finishes what is left (already-gone members are skipped).
-import { isNotFoundError, ValidationError } from "../../http/errors.js";
+import { isNotFoundError, ValidationError } from "../../http/errors/errors.js";
 import type { SentryClient } from "../../client.js";
 import type { Change } from "../engine/changes.js";
 import { executePlan } from "../engine/execute.js";

@@ -1,7 +1,7 @@
 // The engine's refusal: a plan refused as a whole (rails), a saved plan whose state changed (stale-plan), a token
 // that cannot read or change access (token), something that is no plan (invalid-plan), or a change that cannot be
 // undone (irreversible). Named after access as code, where users first meet it; every workflow on the engine throws it.
-import { isSentryErrorOfKind, SentryError } from "../../http/errors.js";
+import { isSentryErrorOfKind, SentryError } from "../../http/errors/errors.js";
 
 /** Why the engine refused to go on. */
 export type AccessPlanErrorCode = "rails" | "stale-plan" | "token" | "invalid-plan" | "irreversible";

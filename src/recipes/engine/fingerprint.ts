@@ -1,5 +1,5 @@
 // The plan's fingerprint: a hash of the state a plan was computed from, so a saved plan is refused once it changed.
-import { nodeCrypto } from "../../http/node-crypto.js";
+import { nodeCrypto } from "../../http/send/node-crypto.js";
 
 /**
  * `sha256:<64 hex>` of a JSON-serialisable, canonically ordered view of the state (the caller sorts it).

@@ -5,8 +5,8 @@
  * because rollback must only remove what this run made.
  */
 import type { SentryClient } from "../../client.js";
-import { isConflictError, isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError } from "../../http/errors.js";
-import { typedApi } from "../../http/typed-api.js";
+import { isConflictError, isNotFoundError, isSentryApiError, isSentryNetworkError, isSentryResponseError } from "../../http/errors/errors.js";
+import { typedApi } from "../../http/send/typed-api.js";
 import type { OrgRole, TeamRole } from "../../vocabulary/roles.js";
 import type { Change } from "./changes.js";
 import { AccessPlanError, isAccessPlanError } from "./errors.js";

@@ -2,7 +2,7 @@
 // team → projects map with Sentry, plans the difference as engine changes, and runs them on the engine's executor
 // (recipes/engine/) one at a time. Changes that do not depend on a failed one go on; a re-run plans only what is
 // still missing, so it converges.
-import { isNotFoundError, ValidationError } from "../../http/errors.js";
+import { isNotFoundError, ValidationError } from "../../http/errors/errors.js";
 import type { SentryClient } from "../../client.js";
 import { assertName, assertSlug } from "../../resources/validate.js";
 import type { Change } from "../engine/changes.js";

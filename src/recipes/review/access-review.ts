@@ -1,8 +1,8 @@
 // accessReview: the periodic access review an auditor asks for, as data. Every list is streamed page by page;
 // what stays in memory is the findings and one set of member ids (who is on some team), never whole pages.
 import type { SentryClient } from "../../client.js";
-import { ValidationError } from "../../http/errors.js";
-import { typedApi } from "../../http/typed-api.js";
+import { ValidationError } from "../../http/errors/errors.js";
+import { typedApi } from "../../http/send/typed-api.js";
 import { orgRoleDefinition, isOrgRole } from "../../vocabulary/roles.js";
 import { type NowOption, resolveNow } from "../shared/clock.js";
 

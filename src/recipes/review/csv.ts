@@ -7,7 +7,7 @@
  * the whole reader is one forward scan below, and the SDK stays free of a runtime dependency for it (both the ESM
  * and CJS builds carry it). Linear in the input: each character is looked at once.
  */
-import { isSentryErrorOfKind, SentryError } from "../../http/errors.js";
+import { isSentryErrorOfKind, SentryError } from "../../http/errors/errors.js";
 
 /** One record and the 1-based line of the file it starts on. */
 export interface CsvRecord {

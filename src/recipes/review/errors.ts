@@ -1,7 +1,7 @@
 // The one error class of review campaigns: a folder, a decision or a key that cannot be used. Nothing was changed
 // in Sentry when it is thrown.
 
-import { isSentryErrorOfKind, SentryError } from "../../http/errors.js";
+import { isSentryErrorOfKind, SentryError } from "../../http/errors/errors.js";
 
 /** Why a review campaign refused to go on. */
 export type AccessReviewErrorCode = "invalid-campaign" | "invalid-decision" | "tampered" | "invalid-key";

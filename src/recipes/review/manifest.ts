@@ -5,7 +5,7 @@
  */
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { nodeCrypto } from "../../http/node-crypto.js";
+import { nodeCrypto } from "../../http/send/node-crypto.js";
 import { VERSION } from "../../version.js";
 import { AccessReviewError } from "./errors.js";
 import type { ReviewActor } from "./snapshot.js";

@@ -2,7 +2,7 @@
 // already-redacted fields, so a report can be logged or stored as JSON without carrying a token or a raw response
 // body. (The clock moved to clock.ts and teamExists to team-exists.ts; they are re-exported here for the imports
 // written before the split.)
-import { isSentryApiError, isSentryError } from "../../http/errors.js";
+import { isSentryApiError, isSentryError } from "../../http/errors/errors.js";
 
 /** A failed step: what was attempted and why it failed (message already redacted by the SDK's errors). */
 export interface RecipeStepError<Step> {

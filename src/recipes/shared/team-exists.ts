@@ -1,6 +1,6 @@
 // The one read several workflows make before planning: does a team exist (404 is "no", anything else an error).
 import type { SentryClient } from "../../client.js";
-import { isNotFoundError } from "../../http/errors.js";
+import { isNotFoundError } from "../../http/errors/errors.js";
 
 /**
  * Whether a team exists: a read that treats 404 as "no", any other failure as an error.

@@ -1,6 +1,6 @@
 // Checks an IdP's SAML2 metadata before it is pasted into Sentry: the mistakes that make SSO fail at login.
 import type { X509Certificate } from "node:crypto";
-import { nodeCrypto } from "../../http/node-crypto.js";
+import { nodeCrypto } from "../../http/send/index.js";
 import { childrenNamed, isElement, parseUntrustedXml, type XmlElement } from "./idp-xml.js";
 
 const MD = "urn:oasis:names:tc:SAML:2.0:metadata";

@@ -4,8 +4,8 @@
  * Reads only.
  */
 import type { SentryClient } from "../../client.js";
-import { isAuthenticationError, isPermissionError, isSentryError, SentryConfigError } from "../../http/errors.js";
-import { typedApi } from "../../http/typed-api.js";
+import { isAuthenticationError, isPermissionError, isSentryError, SentryConfigError } from "../../http/errors/index.js";
+import { typedApi } from "../../http/send/index.js";
 
 /** One check of {@link checkScimSetup}. */
 export interface ScimSetupCheck {

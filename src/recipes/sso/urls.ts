@@ -1,5 +1,5 @@
 // Sentry's SAML2 service-provider URLs, the values an IdP admin pastes into Okta, Entra ID or Google.
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/index.js";
 
 /** Sentry's slug rule: lowercase letters, digits, `_` and `-`, not all digits, at most 50 characters. */
 const SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-";

@@ -4,7 +4,7 @@
  * `terraform show -json` (`format_version` 1.x, `values.root_module.resources[].values` and `child_modules`).
  * Anything else is refused with a `ValidationError` naming the field, before anything is written or sent.
  */
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/errors.js";
 import { compareKeys, compareText, formatModulePath, keySuffix, parseModulePath, type InstanceKey, type ModuleStep } from "./address.js";
 import type { StateInstance } from "./types.js";
 

@@ -1,6 +1,6 @@
 // The token inventory rotation reads to find successors after a crash: given by the caller, or Sentry's lists.
 import type { SentryClient } from "../../client.js";
-import { isSessionRequiredError } from "../../http/errors.js";
+import { isSessionRequiredError } from "../../http/errors/errors.js";
 import type { RotatableTokenKind, TokenInventory, TokenRecord } from "./types.js";
 
 /** Reads the inventory, or the SDK's list endpoints when none is given (undefined when those need a session). */

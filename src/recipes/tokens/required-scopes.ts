@@ -1,6 +1,6 @@
 // Least-privilege planner: the smallest set of token scopes that lets a script call given SDK methods.
 import { operationTable, type OperationId } from "../../generated/operations.js";
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/index.js";
 import { METHOD_OPERATIONS } from "../../resources/method-operations.js";
 import { SCOPES, expandScopes } from "../../vocabulary/roles.js";
 

@@ -5,7 +5,7 @@
  */
 import type { SentryClient } from "../../client.js";
 import { operationTable } from "../../generated/operations.js";
-import { isAuthenticationError, isNotFoundError, SessionRequiredError, ValidationError } from "../../http/errors.js";
+import { isAuthenticationError, isNotFoundError, SessionRequiredError, ValidationError } from "../../http/errors/index.js";
 import { orgAuthTokensPage, PERSONAL_TOKENS_PAGE } from "../../resources/session.js";
 import { assertNumericId, assertScopes } from "../../resources/validate.js";
 import { resolveNow, type NowOption } from "../shared/clock.js";

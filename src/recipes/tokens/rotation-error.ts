@@ -1,6 +1,6 @@
 // How a failed rotation step is reported: errors that can be logged without carrying a token value.
-import { isSentryApiError, isSentryError, isSentryErrorOfKind, SentryError } from "../../http/errors.js";
-import { redactText } from "../../http/redact.js";
+import { isSentryApiError, isSentryError, isSentryErrorOfKind, SentryError } from "../../http/errors/errors.js";
+import { redactText } from "../../http/errors/redact.js";
 import type { RotationReport, RotationStep } from "./types.js";
 
 /** What one failed step is reported as: SDK errors keep their (already redacted) message, others only their class. */

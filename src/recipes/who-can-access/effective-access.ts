@@ -1,6 +1,6 @@
 // Pure access computation over Sentry's role tables: what a member may do, and through which role.
 // Fetching members and projects is the stateful recipes' job; these functions take plain data.
-import { ValidationError } from "../../http/errors.js";
+import { ValidationError } from "../../http/errors/index.js";
 import {
   SCOPES, expandScopes, isOrgRole, isTeamRole, minimumTeamRole, orgRoleDefinition, teamRoleDefinition,
   type OrgRole, type TeamRole,

@@ -1,7 +1,7 @@
 // Access analysis over a live organization: what one member can do and see (effectiveAccess), and who can see
 // one project (whoCanAccess). The role arithmetic is the pure code in effective-access.ts; this file only
 // fetches the data it needs, page by page.
-import { NotFoundError } from "../../http/errors.js";
+import { NotFoundError } from "../../http/errors/index.js";
 import type { SentryClient } from "../../client.js";
 import type { MemberDetails } from "../../resources/types.js";
 import {

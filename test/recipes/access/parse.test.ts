@@ -1,7 +1,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { accessConfigSchema, formatAccessConfig, parseAccessConfig } from "../../../src/recipes/index.js";
 import { thrown } from "../../resources/helpers.js";
 

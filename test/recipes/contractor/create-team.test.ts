@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { createContractorTeam, type ContractorTeamOptions } from "../../../src/recipes/contractor/create-team.js";
 import type { FaultKind, FaultTiming } from "../../../src/testing/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";

@@ -3,7 +3,7 @@
  * organization, and re-runs that must not rewrite what the first run recorded.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { createContractorTeam, offboardContractors, type ContractorTeamOptions } from "../../../src/recipes/contractor/create-team.js";
 import { BASE_URL, closeClients, harness, thrown } from "../../resources/helpers.js";
 

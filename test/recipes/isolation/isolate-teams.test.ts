@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { isolateTeams, teamNameFromSlug } from "../../../src/recipes/isolation/isolate-teams.js";
 import type { FaultKind, FaultTiming } from "../../../src/testing/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";

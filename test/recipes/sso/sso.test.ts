@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls, type IdpMetadataReport } from "../../../src/recipes/sso/index.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/idp/${name}`, import.meta.url), "utf8");

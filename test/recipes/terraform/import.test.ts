@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isSentryError, isValidationError } from "../../../src/http/errors.js";
+import { isSentryError, isValidationError } from "../../../src/http/errors/errors.js";
 import { importTerraform as fromRoot } from "../../../src/index.js";
 import { formatAccessConfig, importTerraform, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isSessionRequiredError } from "../../../src/http/errors.js";
+import { isSessionRequiredError } from "../../../src/http/errors/errors.js";
 import { inferTokenPurpose, lintTokens } from "../../../src/recipes/tokens/lint.js";
 import type { TokenRecord } from "../../../src/recipes/tokens/types.js";
 import { parseTokenName } from "../../../src/recipes/tokens/naming.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { operationTable, type OperationId } from "../../../src/generated/operations.js";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { SCOPES, expandScopes } from "../../../src/vocabulary/roles.js";
 import { requiredScopes } from "../../../src/recipes/tokens/required-scopes.js";
 import { METHOD_OPERATIONS, SDK_METHODS } from "../../../src/resources/method-operations.js";

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { isSessionRequiredError, isValidationError } from "../../../src/http/errors.js";
+import { isSessionRequiredError, isValidationError } from "../../../src/http/errors/errors.js";
 import { isTokenRotationError, rotateToken, type RotateTokenOptions, type RotationStepRecord } from "../../../src/recipes/tokens/rotate.js";
 import type { EmulatorOptions, FaultSpec } from "../../../src/testing/index.js";
 import { closeClients, resourceHarness, NOW, thrown } from "../../resources/helpers.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../../src/http/errors.js";
+import { isValidationError } from "../../../src/http/errors/errors.js";
 import { canSeeProject, computeEffectiveAccess, projectScopes } from "../../../src/recipes/who-can-access/effective-access.js";
 
 describe("computeEffectiveAccess", () => {

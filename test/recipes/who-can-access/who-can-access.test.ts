@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isNotFoundError } from "../../../src/http/errors.js";
+import { isNotFoundError } from "../../../src/http/errors/errors.js";
 import { effectiveAccess, whoCanAccess } from "../../../src/recipes/who-can-access/who-can-access.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";
 

@@ -4,7 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../../client.js";
-import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors.js";
+import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors/errors.js";
 import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./format.js";

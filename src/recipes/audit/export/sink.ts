@@ -7,7 +7,7 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import type { Writable } from "node:stream";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 import { CSV_HEADER, encodeRow, readTailIds, type AuditExportFormat, type AuditExportRow } from "./format.js";
 
 /** The position of a file export at a checkpoint: bytes durable on disk, rows in them, the last row's id. */

@@ -7,7 +7,7 @@
 import { open, rename, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors.js";
+import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors/errors.js";
 import type { AuditDetectorState } from "./detect.js";
 
 /** What a checkpoint holds. */

@@ -6,9 +6,10 @@
  * Before each sink write the lease is checked and extended, so a worker that lost its lease stops writing.
  */
 import type { SentryClient } from "../../../client.js";
-import { ValidationError } from "../../../http/errors.js";
-import { nodeCrypto } from "../../../http/node-crypto.js";
+import { ValidationError } from "../../../http/errors/errors.js";
+import { nodeCrypto } from "../../../http/send/node-crypto.js";
 import { AuditCheckpointBusyError } from "./checkpoint.js";
+import { systemClock } from "../../../config.js";
 import { AuditFollower } from "./follow.js";
 import { AuditLeaseLostError, auditKeys, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
 import type { AuditSink, AuditSinkSpec } from "./sink.js";
@@ -106,7 +107,7 @@ export async function runAuditFleet(sentry: SentryClient, options: AuditFleetOpt
   const redis = typeof options.redis === "string" ? await connectAuditRedis(options.redis) : options.redis;
   const prefix = options.prefix ?? "sentry-rbac:audit";
   const workerId = options.workerId ?? nodeCrypto().randomUUID();
-  const sleep = options.clock?.sleep ?? defaultSleep;
+  const sleep = options.clock?.sleep ?? systemClock.sleep;
   const report: AuditFleetReport = { workerId, orgs: {} };
   const running = new Map<string, Running>();
   const finished = new Set<string>();

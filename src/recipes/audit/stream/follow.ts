@@ -5,7 +5,7 @@
  */
 import type { SentryClient } from "../../../client.js";
 import { systemClock } from "../../../config.js";
-import { isRateLimitError, isSentryApiError, isSentryError, ValidationError } from "../../../http/errors.js";
+import { isRateLimitError, isSentryApiError, isSentryError, ValidationError } from "../../../http/errors/index.js";
 import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import type { AuditCheckpoint, AuditCheckpointStore } from "./checkpoint.js";

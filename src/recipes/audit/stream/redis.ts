@@ -1,11 +1,12 @@
 /**
  * Redis for the fleet: leases (one worker per organization) and checkpoints. ioredis is an optional peer loaded on
- * first use, as the shared rate limiter loads it (src/http/limiter-redis.ts). A lease is `SET key owner NX PX ttl`,
+ * first use, by the same loader as the shared rate limiter's (src/http/limits/ioredis.ts). A lease is `SET key owner NX PX ttl`,
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { describeNetworkCode, isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors.js";
-import { nodeCrypto } from "../../../http/node-crypto.js";
+import { describeNetworkCode, isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors/errors.js";
+import { nodeCrypto } from "../../../http/send/node-crypto.js";
+import { loadIoredis } from "../../../http/limits/index.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 
 /** The part of an ioredis client the stream uses. */
@@ -76,13 +77,7 @@ interface IoRedisClient extends AuditRedis {
  * @throws {AuditRedisUnavailableError} when Redis does not answer.
  */
 export async function connectAuditRedis(url: string): Promise<AuditRedis> {
-  let Redis: new (url: string, options?: Record<string, unknown>) => IoRedisClient;
-  try {
-    const mod = (await import("ioredis")) as unknown as { Redis?: unknown; default?: unknown };
-    Redis = (mod.Redis ?? mod.default) as typeof Redis;
-  } catch {
-    throw new SentryConfigError("checkpoint", "a redis:// checkpoint needs the optional peer dependency `ioredis` (npm i ioredis)");
-  }
+  const Redis = await loadIoredis<new (url: string, options?: Record<string, unknown>) => IoRedisClient>("checkpoint", "a redis:// checkpoint");
   // Bounded: a dead Redis fails a command after a few tries instead of queueing it forever.
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000, enableOfflineQueue: true });
   let firstError: unknown;

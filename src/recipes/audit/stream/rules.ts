@@ -7,7 +7,7 @@
  * e.g. `enable_scim: "to False"`; sso.disable records the provider).
  */
 import { parseYaml } from "../../shared/yaml.js";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 
 /** How bad an alert is. */
 export type AuditSeverity = "low" | "medium" | "high" | "critical";

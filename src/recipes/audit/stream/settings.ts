@@ -4,7 +4,7 @@
  * follows with these settings) do not import each other.
  */
 import type { Writable } from "node:stream";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/errors.js";
 import type { AuditCheckpointStore } from "./checkpoint.js";
 import { DEFAULT_CLOCK, normaliseFollow, type AuditTailProgress, type FollowSettings } from "./follow.js";
 import type { AuditStreamFormat } from "./formats.js";

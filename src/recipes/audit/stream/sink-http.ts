@@ -1,13 +1,18 @@
 /**
  * HTTP sinks: Splunk's HTTP Event Collector (a URL ending in `/services/collector/event`, `Authorization: Splunk
  * <token>`, one `{ time, source, sourcetype, event }` object per record, concatenated) and a generic JSON webhook (a
- * POST of a JSON array). Records go in batches; 408, 429, 5xx, refused connections and stalls (no answer within
- * `timeoutMs`) are retried with full-jitter backoff; other statuses fail. A batch counts as delivered only on a 2xx.
- * No token or URL query ever reaches an error message or a log line.
+ * POST of a JSON array). Records go in batches, each sent with the package's one retry policy (http/limits/retry.ts:
+ * full-jitter backoff, Retry-After in seconds or as an HTTP-date, cut to `maxPauseMs`, within `budgetMs`, the same
+ * abortable sleep): 408, 429, 5xx, connection failures and stalls (no answer within `timeoutMs`) are retried, since
+ * a batch is safe to send twice (the SIEM deduplicates by event id); other statuses fail. A batch counts as
+ * delivered only on a 2xx. No token or URL query ever reaches an error message or a log line.
  */
-import { isSentryErrorOfKind, SentryError } from "../../../http/errors.js";
-import { redactText, redactUrl } from "../../../http/redact.js";
-import type { AuditSink } from "./sink.js";
+import { DEFAULT_MAX_PAUSE_MS, isLoopback, systemClock } from "../../../config.js";
+import { isSentryTimeoutError, redactText, redactUrl, SentryTimeoutError } from "../../../http/errors/index.js";
+import { retryPolicy, type RetryPolicy, withRetry } from "../../../http/limits/index.js";
+import { networkFailure } from "../../../http/send/index.js";
+import type { AuditSink } from "./sink-contract.js";
+import { isSentryErrorOfKind, SentryError } from "../../../http/errors/index.js";
 
 /** Options of {@link httpSink}. */
 export interface HttpSinkOptions {
@@ -23,6 +28,10 @@ export interface HttpSinkOptions {
   retries?: number;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** Longest total wait between attempts of one batch; default 10 minutes. */
+  budgetMs?: number;
+  /** Longest wait a Retry-After may ask for (longer ones are cut to this); default 60 s, as for Sentry calls. */
+  maxPauseMs?: number;
   /** HEC `sourcetype`; default `sentry:audit`. */
   sourcetype?: string;
   /** HEC `index`, when the token is not bound to a default one. */
@@ -60,20 +69,8 @@ export function isAuditSinkError(value: unknown): value is AuditSinkError {
   return isSentryErrorOfKind(value, "audit-sink");
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Statuses a SIEM answers when it may accept the same batch later. */
+const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 
 /** True for a URL Splunk HEC answers (JSON event endpoint). */
 export function isHecUrl(url: string): boolean {
@@ -95,19 +92,22 @@ function recordTime(record: unknown): number | undefined {
  */
 export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink {
   const target = new URL(url);
-  if (target.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
+  if (target.protocol !== "https:" && !isLoopback(target.hostname)) {
     throw new AuditSinkError("an HTTP sink must use https (plain http only on loopback)", undefined);
   }
   const hec = isHecUrl(url);
   const shown = redactUrl(`${target.origin}${target.pathname}`);
   const fetchImpl = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init));
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
+  const clock = { now: systemClock.now, sleep: options.sleep ?? systemClock.sleep, random: options.random ?? systemClock.random };
   const batchSize = options.batchSize ?? 100;
-  const retries = options.retries ?? 8;
-  const minDelay = options.minDelayMs ?? 500;
-  const maxDelay = options.maxDelayMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const policy: RetryPolicy = {
+    ...retryPolicy({
+      retries: options.retries ?? 8, minDelayMs: options.minDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 30_000, budgetMs: options.budgetMs ?? 600_000,
+    }, options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS),
+    idempotentMethods: new Set(["POST"]),
+    retryStatuses: new Set(RETRY_STATUSES),
+  };
   const readToken = async (): Promise<string | undefined> => {
     const token = options.token ?? process.env.SPLUNK_HEC_TOKEN;
     return typeof token === "function" ? await token() : token;
@@ -126,36 +126,49 @@ export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink 
     if (hec && !token) throw new AuditSinkError("Splunk HEC needs a token: set SPLUNK_HEC_TOKEN", undefined);
     const secrets = token ? [token] : [];
     const payload = body(records);
-    for (let attempt = 0; ; attempt++) {
-      let reason: string;
-      let status: number | undefined;
-      let retryAfterMs: number | undefined;
-      const attemptSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    const headers = { "content-type": "application/json", ...(options.headers ?? {}), ...(token ? { authorization: `Splunk ${token}` } : {}) };
+    // Why an attempt failed, in words safe to show (no token, no query).
+    const reasonOf = (outcome: { status?: number; text?: string; error?: unknown }): string => {
+      if (outcome.status !== undefined) return `${outcome.status} ${redactText((outcome.text ?? "").slice(0, 200), secrets)}`.trim();
+      if (isSentryTimeoutError(outcome.error)) return `no answer within ${timeoutMs} ms`;
+      const error = outcome.error as { cause?: unknown; message?: string } | undefined;
+      const cause = error?.cause instanceof Error ? error.cause.message : undefined;
+      return redactText(cause ?? error?.message ?? "network error", secrets);
+    };
+    let attempts = 0;
+    let lastText = "";
+    const attempt = async (): Promise<Response> => {
+      attempts += 1;
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
-        const response = await fetchImpl(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...(options.headers ?? {}), ...(token ? { authorization: `Splunk ${token}` } : {}) },
-          body: payload,
-          signal: attemptSignal,
-        });
-        status = response.status;
-        const text = await response.text().catch(() => "");
-        if (response.ok) return;
-        const retryAfter = Number(response.headers.get("retry-after"));
-        retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-        reason = `${status} ${redactText(text.slice(0, 200), secrets)}`.trim();
-        if (!(status === 408 || status === 429 || status >= 500)) throw new AuditSinkError(`sink ${shown} refused a batch: ${reason}`, status);
+        const response = await fetchImpl(url, { method: "POST", headers, body: payload, signal: attemptSignal });
+        // Read within the attempt (a stall here is a timeout too); kept as text for the reason of a failure.
+        const text = await response.text();
+        lastText = text;
+        return new Response(text === "" ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
       } catch (error) {
-        if (error instanceof AuditSinkError) throw error;
         if (signal?.aborted) throw signal.reason;
-        reason = attemptSignal.aborted ? `no answer within ${timeoutMs} ms` : redactText(error instanceof Error ? error.message : "network error", secrets);
+        if (timeout.aborted) throw new SentryTimeoutError({ method: "POST", url: shown, timeoutMs, cause: error });
+        throw networkFailure("POST", shown, error);
       }
-      if (attempt >= retries) throw new AuditSinkError(`sink ${shown} failed after ${attempt + 1} attempts: ${reason}`, status);
-      const backoff = Math.min(maxDelay, minDelay * 2 ** attempt) * random();
-      const delay = Math.min(maxDelay, Math.max(backoff, retryAfterMs ?? 0));
-      options.log?.(`sink ${shown}: ${reason}; retrying in ${Math.round(delay)} ms`);
-      await sleep(delay, signal);
+    };
+    let response: Response;
+    try {
+      response = await withRetry(attempt, {
+        method: "POST", url: shown, policy, clock, signal,
+        onRetry: (event) => {
+          options.log?.(`sink ${shown}: ${reasonOf({ status: event.status, text: lastText, error: event.error })}; retrying in ${event.delayMs} ms`);
+        },
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new AuditSinkError(`sink ${shown} failed after ${attempts} attempts: ${reasonOf({ error })}`, undefined, { cause: error });
     }
+    if (response.ok) return;
+    const reason = reasonOf({ status: response.status, text: lastText });
+    if (!policy.retryStatuses.has(response.status)) throw new AuditSinkError(`sink ${shown} refused a batch: ${reason}`, response.status);
+    throw new AuditSinkError(`sink ${shown} failed after ${attempts} attempts: ${reason}`, response.status);
   }
 
   return {

@@ -6,18 +6,12 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import type { Writable } from "node:stream";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/index.js";
 import { recordKey } from "./formats.js";
 import { httpSink, type HttpSinkOptions } from "./sink-http.js";
+import type { AuditSink } from "./sink-contract.js";
 
-/** A destination for audit-stream records (NDJSON lines, JSON objects, HTTP batches...). */
-export interface AuditSink {
-  /** Keys (a row id, or `alert:<id>`) of records already delivered by an earlier run; only sinks that can read back have it. */
-  open?(): Promise<Iterable<string>>;
-  /** Resolves once the records are acknowledged. */
-  write(records: readonly unknown[], signal?: AbortSignal): Promise<void>;
-  close(): Promise<void>;
-}
+export type { AuditSink } from "./sink-contract.js";
 
 /**
  * A sink writing NDJSON to a stream (stdout by default); it never ends the stream.

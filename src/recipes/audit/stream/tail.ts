@@ -3,7 +3,7 @@
  * follows one organization, or, with `orgs` and a redis:// checkpoint, takes part in a fleet (fleet.ts).
  */
 import type { SentryClient } from "../../../client.js";
-import { ValidationError } from "../../../http/errors.js";
+import { ValidationError } from "../../../http/errors/errors.js";
 import { fileCheckpoint, lockFileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
 import { runAuditFleet } from "./fleet.js";
 import { AuditFollower, type AuditTailReport } from "./follow.js";

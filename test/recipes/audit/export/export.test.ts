@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isValidationError } from "../../../../src/http/errors.js";
+import { isValidationError } from "../../../../src/http/errors/errors.js";
 import { csvField, exportAuditLog, isAuditExportError, type ExportAuditLogOptions } from "../../../../src/recipes/audit/export/export.js";
 import type { EmulatorOptions } from "../../../../src/testing/index.js";
 import { closeClients, resourceHarness, NOW, thrown } from "../../../resources/helpers.js";

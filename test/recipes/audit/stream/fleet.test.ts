@@ -1,6 +1,6 @@
 // Fleet acceptance against a real redis-server: two workers, two organizations; one worker emits per organization;
 // SIGKILL it and the other takes over within the lease's lifetime; 0 rows lost, 0 duplicated per organization.
-// Like test/http/limiter-redis.test.ts: locally skipped without SENTRY_RBAC_TEST_REDIS_URL, a failure in CI.
+// Like test/http/limits/limiter-redis.test.ts: locally skipped without SENTRY_RBAC_TEST_REDIS_URL, a failure in CI.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { isValidationError } from "../../../../src/http/errors.js";
+import { isValidationError } from "../../../../src/http/errors/errors.js";
 import { DEFAULT_AUDIT_RULES, detectAuditAlerts, parseAuditRules, resolveAuditRules } from "../../../../src/recipes/audit/stream/index.js";
 import type { AuditLogEntry } from "../../../../src/resources/audit-logs.js";
 import { harness, START } from "./helpers.js";

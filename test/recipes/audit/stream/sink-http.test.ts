@@ -108,3 +108,51 @@ describe("httpSink", () => {
     expect(() => httpSink("http://siem.example.com/hook")).toThrow(/https/);
   });
 });
+
+describe("httpSink waits as every outbound request of the package does", () => {
+  it("honours Retry-After in seconds and as an HTTP-date, beyond maxDelayMs, cut to maxPauseMs", async () => {
+    const sleeps: number[] = [];
+    const answers = [
+      () => new Response("slow down", { status: 429, headers: { "retry-after": "45" } }),
+      () => new Response("busy", { status: 503, headers: { "retry-after": new Date(Date.now() + 45_000).toUTCString() } }),
+      () => new Response("slow down", { status: 429, headers: { "retry-after": "315360000" } }),
+      () => new Response(null, { status: 204 }),
+    ];
+    let calls = 0;
+    const sink = httpSink("https://siem.example.com/hooks/sentry", {
+      fetch: async () => answers[calls++]!(),
+      sleep: async (ms) => { sleeps.push(ms); },
+      random: () => 0,
+      maxDelayMs: 30_000, maxPauseMs: 120_000, budgetMs: 600_000,
+    });
+    await sink.write([{ id: "1" }]);
+    expect(calls).toBe(4);
+    expect(sleeps[0]).toBe(45_000);
+    // An HTTP-date has whole-second resolution: a second's slack, no more.
+    expect(sleeps[1]).toBeGreaterThan(43_000);
+    expect(sleeps[1]).toBeLessThanOrEqual(45_000);
+    expect(sleeps[2]).toBe(120_000);
+  });
+
+  it("stops when the retry budget would be passed, naming the attempts and the last answer", async () => {
+    let calls = 0;
+    const sink = httpSink("https://siem.example.com/hooks/sentry", {
+      fetch: async () => (calls++, new Response("slow down", { status: 429, headers: { "retry-after": "40" } })),
+      sleep: async () => undefined, random: () => 0, budgetMs: 100_000,
+    });
+    const error = await sink.write([{ id: "1" }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuditSinkError);
+    expect(error).toMatchObject({ status: 429 });
+    expect((error as Error).message).toMatch(/after 3 attempts: 429 slow down/);
+    expect(calls).toBe(3);
+  });
+
+  it("allows plain http on every loopback address (127.0.0.0/8, ::1, localhost), as the client's baseUrl does", () => {
+    for (const url of ["http://127.0.0.1:8088/hook", "http://127.0.0.2:8088/hook", "http://[::1]:8088/hook", "http://localhost:8088/hook"]) {
+      expect(() => httpSink(url, { token: TOKEN }), url).not.toThrow();
+    }
+    for (const url of ["http://10.0.0.1/hook", "http://128.0.0.1/hook", "http://localhost.example.com/hook"]) {
+      expect(() => httpSink(url, { token: TOKEN }), url).toThrow(/https/);
+    }
+  });
+});

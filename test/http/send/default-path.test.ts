@@ -1,0 +1,281 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { setupServer } from "msw/node";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createSentryClient } from "../../../src/client.js";
+import { resolveConfig, type SentryClientOptions } from "../../../src/config.js";
+import { isSentryTimeoutError, SentryNetworkError, SentryTimeoutError } from "../../../src/http/errors/errors.js";
+import { call, createTransport, type Transport } from "../../../src/http/send/transport.js";
+import { createEmulator } from "../../../src/testing/index.js";
+
+const TOKEN = "sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
+const TEAMS = "/api/0/organizations/{organization_id_or_slug}/teams/" as const;
+const org = { params: { path: { organization_id_or_slug: "acme" } } };
+const REQUEST_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+const transports: Transport[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  await Promise.all(transports.splice(0).map((t) => t.close()));
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A loopback server answering with `handler`; every request it saw, body included. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void): Promise<{ baseUrl: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() });
+      handler(req, res, seen);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+function transportFor(baseUrl: string, options: SentryClientOptions = {}): Transport {
+  const transport = createTransport(resolveConfig({ token: TOKEN, org: "acme", baseUrl, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}));
+  transports.push(transport);
+  return transport;
+}
+
+const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-sentry-request-id": REQUEST_ID, ...headers }).end(body);
+};
+
+describe("requests without a fetch option go through the platform fetch, against a real server", () => {
+  it("sends the token, User-Agent, Accept and Accept-Encoding through the platform fetch", async () => {
+    const { baseUrl, seen } = await serve((_req, res) => json(res, 200, [{ slug: "payments" }]));
+    const transport = transportFor(baseUrl);
+    const { data } = await call(transport.api.GET(TEAMS, org));
+    expect(data).toEqual([{ slug: "payments" }]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ method: "GET", url: "/api/0/organizations/acme/teams/" });
+    expect(seen[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: "*/*", "accept-encoding": "gzip, deflate" });
+    expect(seen[0]!.headers["user-agent"]).toMatch(/^sentry-rbac\//);
+    // `sec-fetch-mode` is what undici's fetch adds: the request went through the platform fetch.
+    expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
+  });
+
+  it("keeps every response header, repeated ones included, and the status text", async () => {
+    const { baseUrl } = await serve((_req, res) => {
+      res.setHeader("set-cookie", ["a=1", "b=2"]);
+      res.setHeader("link", '<https://x/?cursor=1>; rel="next"; results="true"');
+      res.statusMessage = "Fine";
+      json(res, 200, []);
+    });
+    const { response } = await transportFor(baseUrl).raw.GET("/api/0/" as never);
+    expect(response.status).toBe(200);
+    expect(response.statusText).toBe("Fine");
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(response.headers.get("link")).toContain('rel="next"');
+    expect(response.headers.get("x-sentry-request-id")).toBe(REQUEST_ID);
+  });
+
+  it("sends a POST body, the same on a retry, and reads a 204 as no data", async () => {
+    const { baseUrl, seen } = await serve((_req, res, all) => {
+      if (all.length === 1) json(res, 503, { detail: "busy" });
+      else res.writeHead(204).end();
+    });
+    const transport = transportFor(baseUrl);
+    const result = await call(transport.api.PUT("/api/0/organizations/{organization_id_or_slug}/members/{member_id}/teams/{team_id_or_slug}/" as never, { params: { path: { organization_id_or_slug: "acme", member_id: "7", team_id_or_slug: "payments" } }, body: { teamRole: "admin" } } as never));
+    expect(result.data).toBeUndefined();
+    expect(seen.map((s) => [s.method, s.body, s.headers["content-type"]])).toEqual([
+      ["PUT", '{"teamRole":"admin"}', "application/json"],
+      ["PUT", '{"teamRole":"admin"}', "application/json"],
+    ]);
+  });
+
+  it("decodes gzip, deflate (zlib and raw) and brotli bodies", async () => {
+    const value = [{ slug: "payments", name: "x".repeat(2000) }];
+    const raw = Buffer.from(JSON.stringify(value));
+    const encodings: Record<string, Buffer> = { gzip: gzipSync(raw), deflate: deflateSync(raw), "deflate-raw": deflateRawSync(raw), br: brotliCompressSync(raw), "gzip, br": brotliCompressSync(gzipSync(raw)) };
+    const { baseUrl } = await serve((req, res) => {
+      const name = decodeURIComponent(new URL(req.url ?? "", "http://x").searchParams.get("e") ?? "");
+      const body = encodings[name]!;
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": name === "deflate-raw" ? "deflate" : name, "content-length": body.byteLength }).end(body);
+    });
+    const transport = transportFor(baseUrl);
+    for (const name of Object.keys(encodings)) {
+      const { data } = await call(transport.api.GET(TEAMS, { params: { ...org.params, query: { e: name } } } as never));
+      expect(data, name).toEqual(value);
+    }
+  });
+
+  it("bounds a compressed body by its decoded size (maxResponseBytes), without retrying", async () => {
+    const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
+    const { baseUrl, seen } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.byteLength }).end(bomb);
+    });
+    const error = await transportFor(baseUrl, { maxResponseBytes: 64 * 1024 }).api.GET(TEAMS, org).catch((e: unknown) => e);
+    expect(bomb.byteLength).toBeLessThan(64 * 1024);
+    expect(error).toMatchObject({ kind: "response", reason: "too-large", status: 200 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it("refuses a declared Content-Length above the limit, and stops a chunked body that passes it", async () => {
+    const { baseUrl } = await serve((req, res) => {
+      if (req.url?.includes("declared")) {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(10 * 1024 * 1024), "x-sentry-request-id": REQUEST_ID });
+        res.write("[");
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json", "x-sentry-request-id": REQUEST_ID });
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      const timer = setInterval(() => res.write(chunk), 1);
+      res.on("close", () => clearInterval(timer));
+    });
+    const transport = transportFor(baseUrl, { maxResponseBytes: 100 * 1024 });
+    await expect(transport.api.GET(TEAMS, { params: { ...org.params, query: { declared: "1" } } } as never)).rejects.toMatchObject({ reason: "too-large", requestId: REQUEST_ID });
+    await expect(transport.api.GET(TEAMS, org)).rejects.toMatchObject({ reason: "too-large", requestId: REQUEST_ID });
+  });
+
+  it("answers malformed JSON on a 200 as a typed error, after retrying the GET", async () => {
+    const { baseUrl, seen } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "x-sentry-request-id": REQUEST_ID }).end('[{"slug": "pay');
+    });
+    await expect(transportFor(baseUrl).api.GET(TEAMS, org)).rejects.toMatchObject({ kind: "response", reason: "malformed", status: 200, requestId: REQUEST_ID });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("retries a GET whose body was cut mid-stream, then returns the good answer", async () => {
+    const { baseUrl, seen } = await serve((req, res, all) => {
+      if (all.length > 1) return json(res, 200, [{ slug: "payments" }]);
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('[{"slug": "pay');
+      setTimeout(() => req.socket.destroy(), 5);
+    });
+    const { data } = await call(transportFor(baseUrl).api.GET(TEAMS, org));
+    expect(data).toEqual([{ slug: "payments" }]);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("fails an answer that never comes, and a body that stalls past timeoutMs, with SentryTimeoutError after retrying the GET", async () => {
+    const { baseUrl, seen } = await serve((req, res) => {
+      if (req.url?.includes("stall")) {
+        res.writeHead(200, { "content-type": "application/json", "x-sentry-request-id": REQUEST_ID });
+        res.write("[");
+      }
+      // Otherwise: no answer at all.
+    });
+    // Attempts counted where they start (a loaded machine may time one out before the server sees it).
+    let attempts = 0;
+    const transport = transportFor(baseUrl, { timeoutMs: 400, retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 }, hooks: { onRequest: () => { attempts += 1; } } });
+    const silent = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
+    expect(silent).toBeInstanceOf(SentryTimeoutError);
+    expect(silent).toMatchObject({ kind: "timeout", phase: "headers", timeoutMs: 400 });
+    expect(attempts).toBe(2);
+    const stalled = await transport.api.GET(TEAMS, { params: { ...org.params, query: { stall: "1" } } } as never).catch((e: unknown) => e);
+    expect(isSentryTimeoutError(stalled)).toBe(true);
+    expect(stalled).toMatchObject({ kind: "timeout", phase: "body", timeoutMs: 400, status: 200, requestId: REQUEST_ID });
+    expect((stalled as Error).message).toContain("body");
+    expect(attempts).toBe(4);
+    expect(seen.length).toBeLessThanOrEqual(4);
+  });
+
+  it("rejects with the caller's abort reason before the answer and while its body is read, without retrying", async () => {
+    let arrived: () => void = () => undefined;
+    const { baseUrl, seen } = await serve((req, res) => {
+      if (req.url?.includes("body")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("[", () => arrived());
+      } else arrived();
+    });
+    const transport = transportFor(baseUrl);
+    for (const query of [{}, { body: "1" }]) {
+      const controller = new AbortController();
+      // The abort comes once the server holds the request (and, for the second, has started the body).
+      const atServer = new Promise<void>((resolve) => { arrived = resolve; });
+      const pending = transport.api.GET(TEAMS, { params: { ...org.params, query }, signal: controller.signal } as never);
+      void atServer.then(() => setTimeout(() => controller.abort(new Error("caller gave up")), 10));
+      await expect(pending).rejects.toThrow("caller gave up");
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it("follows a same-origin redirect with the token and never sends it to another origin", async () => {
+    const other = await serve((_req, res) => json(res, 200, ["elsewhere"]));
+    const { baseUrl, seen } = await serve((req, res) => {
+      if (req.url?.includes("away")) res.writeHead(302, { location: `${other.baseUrl}/api/0/` }).end();
+      else if (req.url?.startsWith("/api/0/organizations/acme/teams/")) res.writeHead(301, { location: "/api/0/moved/" }).end();
+      else json(res, 200, ["moved"]);
+    });
+    const transport = transportFor(baseUrl);
+    const { data } = await call(transport.api.GET(TEAMS, org));
+    expect(data).toEqual(["moved"]);
+    expect(seen.map((s) => [s.url, s.headers.authorization])).toEqual([
+      ["/api/0/organizations/acme/teams/", `Bearer ${TOKEN}`],
+      ["/api/0/moved/", `Bearer ${TOKEN}`],
+    ]);
+    const { response } = await transport.raw.GET("/api/0/away/" as never);
+    expect(response.status).toBe(302);
+    expect(other.seen).toHaveLength(0);
+  });
+
+  it("names a refused connection as a network error and retries it, even for a POST", async () => {
+    const { baseUrl } = await serve(() => undefined);
+    servers[0]!.closeAllConnections();
+    await new Promise((r) => servers.splice(0)[0]!.close(r));
+    const error = await transportFor(baseUrl, { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } }).api.POST(TEAMS, { ...org, body: { slug: "x" } } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SentryNetworkError);
+    expect(error).toMatchObject({ code: "ECONNREFUSED", requestSent: false });
+  });
+});
+
+describe("a replaced fetch is the one called", () => {
+  it("uses a globalThis.fetch stubbed after the client was made (msw, a test double), and the platform one once it is restored", async () => {
+    const { baseUrl, seen } = await serve((_req, res) => json(res, 200, []));
+    const transport = transportFor(baseUrl);
+    const platform = globalThis.fetch;
+    let stubbed = 0;
+    vi.stubGlobal("fetch", (input: Request | string | URL, init?: RequestInit) => {
+      stubbed += 1;
+      return platform(input, init);
+    });
+    await call(transport.api.GET(TEAMS, org));
+    expect(stubbed).toBe(1);
+    expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
+    vi.unstubAllGlobals();
+    await call(transport.api.GET(TEAMS, org));
+    expect(stubbed).toBe(1);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("is answered by msw's setupServer, started after the client was made, for a client without a fetch option", async () => {
+    const emu = createEmulator({ rateLimit: false });
+    const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: emu.baseUrl, rateLimit: false, retry: false });
+    const server = setupServer(...emu.handlers);
+    server.listen({ onUnhandledRequest: "error" });
+    try {
+      const created = await sentry.org.teams.create({ slug: "via-msw" });
+      expect(created.slug).toBe("via-msw");
+      expect((await sentry.org.teams.list().toArray()).map((team) => team.slug)).toContain("via-msw");
+      expect(emu.state.requests.map((r) => [r.method, r.status])).toEqual([["POST", 201], ["GET", 200]]);
+    } finally {
+      server.close();
+      await sentry.close();
+    }
+  });
+
+  it("uses the fetch option when one is given", async () => {
+    const { baseUrl, seen } = await serve((_req, res) => json(res, 200, []));
+    let given = 0;
+    await call(transportFor(baseUrl, { fetch: (input, init) => (given += 1, globalThis.fetch(input, init)) }).api.GET(TEAMS, org));
+    expect(given).toBe(1);
+    expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
+  });
+});
