@@ -17,7 +17,7 @@ import { repoRoot } from "./spec-source.js";
  * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request, then
  * from 72 KiB for the Terraform import, ~5.5 KB: state reader, address quoting, carry-over and its messages).
  */
-export const CORE_SIZE_BUDGET_BYTES = 77 * 1024;
+export const CORE_SIZE_BUDGET_BYTES = 96 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The

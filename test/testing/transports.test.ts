@@ -77,7 +77,7 @@ describe("sentry-rbac emulator command", () => {
     const server = await runEmulatorCommand({ port: 0, fixture: "demo", write: (line) => lines.push(line) });
     running.push(server);
     expect(lines[0]).toContain(server.url);
-    const token = lines.find((l) => l.startsWith("SENTRY_AUTH_TOKEN="))?.split("=")[1];
+    const token = /^export SENTRY_AUTH_TOKEN='([^']*)'$/m.exec(lines.join("\n"))?.[1];
     expect(token).toMatch(/^sntryu_[0-9a-f]{64}$/);
     const res = await fetch(`${server.url}/api/0/organizations/acme/audit-logs/?per_page=1`, { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
