@@ -61,6 +61,7 @@ export function platformDispatcher(): PlatformDispatcher | undefined {
   if (!seenIsPlatform) return undefined;
   const holder = globalThis as unknown as Record<symbol, unknown>;
   // Node sets the global dispatcher when it loads undici, which reading the Response global does.
+  // eslint-disable-next-line @typescript-eslint/no-meaningless-void-operator -- the read loads undici; void marks it as kept
   if (holder[GLOBAL_DISPATCHER] === undefined) void globalThis.Response;
   const dispatcher = holder[GLOBAL_DISPATCHER] as Partial<PlatformDispatcher> | undefined;
   return typeof dispatcher?.dispatch === "function" ? (dispatcher as PlatformDispatcher) : undefined;

@@ -5,7 +5,6 @@
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../client.js";
 import { ValidationError } from "../http/errors.js";
-import type { AuditLogEntry } from "../resources/audit-logs.js";
 import { toIsoDate } from "../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./audit-export-format.js";
 import { type ExportSink, type FilePosition, openFileSink, openStreamSink } from "./audit-export-sink.js";
@@ -184,7 +183,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
       for await (const page of entries.pages()) {
         const current = new Set<string>();
         const rows = [];
-        for (const entry of page.items as AuditLogEntry[]) {
+        for (const entry of page.items) {
           const id = String(entry.id);
           if (previous.has(id) || current.has(id)) {
             report.duplicatesSkipped += 1;
@@ -199,7 +198,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
         report.rows += rows.length;
         report.pages += 1;
         report.lastCursor = checkpoint(page.nextCursor === undefined ? { walk: walk + 1, cursor: undefined } : { walk, cursor: page.nextCursor });
-        const reached = (page.items.at(-1) as AuditLogEntry | undefined)?.dateCreated;
+        const reached = page.items.at(-1)?.dateCreated;
         options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event, reached, window: report.window });
       }
       if (report.lastCursor !== undefined || sink.position() !== undefined) report.lastCursor = checkpoint({ walk: walk + 1, cursor: undefined });

@@ -5,7 +5,7 @@
  */
 import { createSentryClient, type SentryClient } from "../client.js";
 import type { RateLimitOptions, SentryClientOptions } from "../config.js";
-import { isPermissionError, isSentryApiError, isSentryError, isSessionRequiredError } from "../http/errors.js";
+import { isSentryApiError, isSentryError, isSessionRequiredError } from "../http/errors.js";
 import { redactText } from "../http/redact.js";
 
 /** A token kind whose rotation Sentry's API supports with a bearer token (revocation only; see rotateToken). */

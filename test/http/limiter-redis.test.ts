@@ -14,7 +14,6 @@ const REDIS_URL = process.env.SENTRY_RBAC_TEST_REDIS_URL;
 const CHILD = fileURLToPath(new URL("./redis-child.ts", import.meta.url));
 const BUDGET_CHILD = fileURLToPath(new URL("./redis-budget-child.ts", import.meta.url));
 const KEY = "GET /api/0/organizations/{organization_id_or_slug}/teams/";
-const TOKEN = "sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
 
 function runNode(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

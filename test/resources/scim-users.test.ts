@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  isAuthenticationError, isConflictError, isNotFoundError, isPermissionError, isValidationError,
+  isConflictError, isNotFoundError, isPermissionError, isValidationError,
 } from "../../src/http/errors.js";
 import { createScimUsersResource } from "../../src/resources/scim-users.js";
 import { closeClientsB, harnessB, pageSizes, thrown } from "./helpers-b.js";

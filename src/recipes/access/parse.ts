@@ -244,7 +244,7 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
     }
     const hasRole = body.items.some((pair) => isScalar(pair.key) && pair.key.value === "role");
     if (!hasRole) c.add(keyNode, `${path}.role`, "missing \"role\" (member, manager, owner, billing, or the retired admin)");
-    if (role) members[email] = { ...member, role } as DeclaredMember;
+    if (role) members[email] = { ...member, role };
   }
   return members;
 }
@@ -277,7 +277,7 @@ export function parseAccessConfig(text: string): AccessConfig {
     c.issues.push({ path: "", line: pos?.line ?? 1, column: pos?.col ?? 1, message });
   }
   if (c.issues.length > 0) throw invalid(c.issues);
-  const root = c.map(doc.contents as Node | null, "");
+  const root = c.map(doc.contents, "");
   if (!root) throw invalid(c.issues);
   const fields = new Map<string, Node | null>();
   for (const [key, , value] of c.entries(root, "", ["version", "organization", "policy", "teams", "members"])) fields.set(key, value);

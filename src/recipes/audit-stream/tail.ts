@@ -2,7 +2,6 @@
  * The public entry: `tailAuditLog(sentry, options)` resolves the checkpoint store, the sinks and the rules, then
  * follows one organization, or, with `orgs` and a redis:// checkpoint, takes part in a fleet (fleet.ts).
  */
-import type { Writable } from "node:stream";
 import type { SentryClient } from "../../client.js";
 import { ValidationError } from "../../http/errors.js";
 import { fileCheckpoint, memoryCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
@@ -80,8 +79,8 @@ export function followSettings(org: string, options: TailAuditLogOptions): Follo
     alertsOnly: options.alertsOnly ?? false,
     ...normaliseFollow(options),
     signal: options.signal,
-    now: options.clock?.now ?? DEFAULT_CLOCK.now,
-    sleep: options.clock?.sleep ?? DEFAULT_CLOCK.sleep,
+    now: options.clock?.now ?? (() => DEFAULT_CLOCK.now()),
+    sleep: options.clock?.sleep ?? ((ms, signal) => DEFAULT_CLOCK.sleep(ms, signal)),
     onProgress: options.onProgress,
     onError: options.onError,
   };

@@ -35,6 +35,7 @@ const TOO_MANY: EmuAnswer = { status: 400, body: { schemas: [SCIM_ERROR_SCHEMA],
 
 /** Django's `slugify`, which SCIM uses for group names: ASCII-folded, lowercase, `[^\w\s-]` dropped, runs of spaces/dashes to one dash. */
 export function djangoSlugify(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the range is all of ASCII, as slugify keeps it
   const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
   return ascii.toLowerCase().replace(/[^\w\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
 }
