@@ -73,11 +73,11 @@ module.exports = {
       severity: "error",
       comment:
         "config.ts and the vocabulary are the bottom: they import only each other, src/generated/ and the one error " +
-        "hierarchy (src/http/errors.ts, which every layer throws from). config.ts may name hook and logger types.",
+        "hierarchy (src/http/errors.ts or src/http/errors/, which every layer throws from). config.ts may name hook and logger types.",
       from: { path: ["^src/config\\.ts$", "^src/vocabulary/"] },
       to: {
         path: "^src/",
-        pathNot: ["^src/config\\.ts$", "^src/vocabulary/", "^src/generated/", "^src/version\\.ts$", "^src/http/errors\\.ts$"],
+        pathNot: ["^src/config\\.ts$", "^src/vocabulary/", "^src/generated/", "^src/version\\.ts$", "^src/http/errors(\\.ts$|/)"],
         dependencyTypesNot: ["type-only"],
       },
     },
@@ -88,7 +88,7 @@ module.exports = {
       from: { path: ["^src/config\\.ts$", "^src/vocabulary/"] },
       to: {
         path: "^src/",
-        pathNot: ["^src/config\\.ts$", "^src/vocabulary/", "^src/generated/", "^src/version\\.ts$", "^src/http/(errors|hooks)\\.ts$"],
+        pathNot: ["^src/config\\.ts$", "^src/vocabulary/", "^src/generated/", "^src/version\\.ts$", "^src/http/(errors|hooks)(\\.ts$|/)", "^src/http/send/hooks\\.ts$"],
         dependencyTypes: ["type-only"],
       },
     },
