@@ -134,10 +134,10 @@ async function abortLatency(): Promise<Record<string, number>> {
   const hanging = async (_input: unknown, init?: RequestInit) =>
     new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
   const cases: Record<string, () => ReturnType<typeof createSentryClient>> = {
-    server: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging as typeof globalThis.fetch }),
+    server: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging }),
     pausedEndpoint: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", retry: false,
       fetch: async () => new Response(JSON.stringify("limited"), { status: 429, headers: { "retry-after": "50" } }) }),
-    deadRedis: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging as typeof globalThis.fetch,
+    deadRedis: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging,
       rateLimit: { redis: { url: `redis://${hole}`, connectTimeoutMs: 600_000, onUnavailable: "fail" } } }),
   };
   const worst: Record<string, number> = {};

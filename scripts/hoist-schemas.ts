@@ -109,7 +109,7 @@ function referenceSchemas(schema: Json, names: Map<string, string>, root = true)
  * Names already in `doc.components` (the supplement's) are left alone and never reused.
  */
 export function hoistSchemas(doc: OpenApiDocument): OpenApiDocument {
-  const copy = structuredClone(doc) as OpenApiDocument;
+  const copy = structuredClone<OpenApiDocument>(doc);
   const seen = new Map<string, Seen>();
   for (const { op, stem } of operations(copy)) {
     if (isObject(op.responses)) {

@@ -131,9 +131,9 @@ export function nameModels(
   models: Readonly<Record<string, ModelSource>> = MODELS,
   nested: Readonly<Record<string, string>> = NESTED_MODELS,
 ): { doc: OpenApiDocument; aliases: Record<string, string> } {
-  const copy = structuredClone(doc) as OpenApiDocument;
+  const copy = structuredClone<OpenApiDocument>(doc);
   const components = (copy.components ??= {});
-  const schemas = ((components as { schemas?: JsonObject }).schemas ??= {}) as JsonObject;
+  const schemas = ((components as { schemas?: JsonObject }).schemas ??= {});
   const aliases: Record<string, string> = {};
   const owner = new Map<string, string>();
   for (const [name, source] of Object.entries(models)) {

@@ -233,7 +233,7 @@ function checkBaseUrl(option: string, value: string): { baseUrl: string; origin:
 function positive(option: string, value: unknown, { integer = false, min = 0, allowZero = false } = {}): number {
   const ok = typeof value === "number" && Number.isFinite(value) && (allowZero ? value >= min : value > min) && (!integer || Number.isInteger(value));
   if (!ok) throw new SentryConfigError(option, `must be a ${integer ? "whole " : ""}number ${allowZero ? `>= ${min}` : `> ${min}`} (got ${String(value)})`);
-  return value as number;
+  return value;
 }
 
 function resolveRateLimit(options: RateLimitOptions | false | undefined): ResolvedRateLimit | false {
@@ -310,7 +310,7 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new SentryConfigError("signal", "must be an AbortSignal");
   const hooks = options.hooks ?? {};
   if (typeof hooks !== "object" || hooks === null) throw new SentryConfigError("hooks", "must be an object");
-  for (const name of ["onRequest", "onResponse", "onRetry", "onRateLimit"] as const) optionalFunction(`hooks.${name}`, hooks[name]);
+  for (const name of ["onRequest", "onResponse", "onRetry", "onRateLimit"] as const) optionalFunction(`hooks.${name}`, (hooks as Record<string, unknown>)[name]);
   if (options.logger !== undefined && (typeof options.logger !== "object" || options.logger === null)) throw new SentryConfigError("logger", "must be an object with debug/info/warn/error methods");
 
   const clock = Object.freeze({ ...systemClock, ...(options.clock ?? {}) });

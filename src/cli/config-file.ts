@@ -33,7 +33,7 @@ export interface ConfigSource {
   readonly cwd?: string | undefined;
   readonly homeDir?: string | undefined;
   /** The text of a file, or undefined when it does not exist. */
-  readTextFileSync?(path: string): string | undefined;
+  readTextFileSync?(this: void, path: string): string | undefined;
 }
 
 /**

@@ -98,9 +98,9 @@ export interface CommandContext {
   /** Every `--org` given, in order (several only for a command created with `severalOrgs`); else `[org]` or `[]`. */
   readonly orgs: readonly string[];
   /** Writes to stdout with control characters replaced and secrets masked. */
-  write(chunk: string): void;
+  write(this: void, chunk: string): void;
   /** Writes a line to stderr, made printable like `write` (notes and warnings; stdout stays parseable). */
-  note(line: string): void;
+  note(this: void, line: string): void;
   /** Writes rows in the chosen format; returns how many. */
   print<T>(rows: Iterable<T> | AsyncIterable<T>, output: ListOutput<T>): Promise<number>;
   /** A progress bar on stderr when it is a terminal, else a no-op. */

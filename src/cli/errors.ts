@@ -84,6 +84,7 @@ export function maskSecrets(text: string, secrets: Iterable<string> = []): strin
 
 // C0 controls but newline and tab, a carriage return not ending a line (CSV's CRLF stays), DEL, the C1 controls
 // (U+009B is a one-character CSI on some terminals) and the bidi overrides that make text read other than it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**

@@ -42,5 +42,4 @@ export type KnownAuditLogEvent = (typeof AUDIT_LOG_EVENTS)[number];
  * An audit-log event name: a known one (autocompleted), or any other string Sentry may have added since.
  * `string & {}` keeps the known names visible to editors instead of collapsing the union into `string`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `string & {}` is the idiom that keeps the literals
 export type AuditLogEvent = KnownAuditLogEvent | (string & {});

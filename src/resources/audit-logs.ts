@@ -11,7 +11,7 @@ import type { AuditLogEvent } from "./audit-events.js";
 import { type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import { assertNumericId, assertText, toIsoDate } from "./validate.js";
 
-export { AUDIT_LOG_EVENTS, type AuditLogEvent, type KnownAuditLogEvent } from "./audit-events.js";
+export type { AuditLogEvent } from "./audit-events.js";
 
 export type { AuditLogEntry } from "../generated/models.js";
 

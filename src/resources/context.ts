@@ -1,6 +1,6 @@
 /**
- * What every resource shares: the client context, list options, and the two ways a list becomes a
- * `Paginator` (Sentry's Link-header cursors, or an unpaginated array served as a single page).
+ * What every resource shares: the client context, list options, and how a list becomes a
+ * `Paginator` (Sentry's Link-header cursors).
  */
 import { isNotFoundError } from "../http/errors/errors.js";
 import { nextCursor, Paginator, type PaginateOptions } from "../http/pages/paginate.js";
@@ -62,14 +62,6 @@ export function linkPaginator<T>(
  */
 export function withDefaultPerPage<O extends ListOptions>(ctx: ClientContext, options: O): O {
   return options.perPage === undefined ? { ...options, perPage: ctx.transport.config.perPage } : options;
-}
-
-/**
- * A Paginator over an endpoint that answers the whole list in one unpaginated array.
- * @example const tokens = arrayPaginator(async (signal) => (await api.GET("/api/0/api-tokens/", { signal })).data);
- */
-export function arrayPaginator<T>(load: (signal: AbortSignal | undefined) => Promise<T[] | undefined>): Paginator<T> {
-  return new Paginator<T>(async ({ signal }) => ({ items: (await load(signal)) ?? [], nextCursor: undefined }));
 }
 
 /** The organization path parameter every org-scoped operation takes. */

@@ -182,7 +182,7 @@ export function createMembersResource(ctx: ClientContext): MembersResource {
       const { data, response } = await api.POST(MEMBER_TEAM, { params: { path } });
       const status = response.status === 202 ? "requested" : response.status === 204 ? "already-member" : "added";
       const teamRole = wanted !== undefined && status !== "requested" ? await setTeamRole(path.member_id, path.team_id_or_slug, wanted) : undefined;
-      return { status, team: status === "added" ? (data as MemberTeam) : undefined, teamRole };
+      return { status, team: status === "added" ? data : undefined, teamRole };
     },
     async removeFromTeam(id, team, options = {}) {
       const path = memberTeamPath(id, team);

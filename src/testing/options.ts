@@ -26,7 +26,7 @@ function checkMatcher(m: FaultMatcher & { after?: string }, where: string): void
 export function validateOptions(options: EmulatorOptions): void {
   const { fixture } = options;
   if (typeof fixture === "string" && fixture !== "demo" && fixture !== "empty") {
-    throw new TypeError(`unknown fixture "${fixture}" (use "demo", "empty" or a Fixture object)`);
+    throw new TypeError(`unknown fixture "${String(fixture)}" (use "demo", "empty" or a Fixture object)`);
   }
   if (fixture !== undefined && typeof fixture !== "string" && (typeof fixture !== "object" || !fixture.org?.slug)) {
     throw new TypeError("a fixture object needs org.slug");

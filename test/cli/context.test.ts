@@ -54,8 +54,8 @@ describe("createCommandContext", () => {
     const fromEnv = (await contextFor(["probe"], { env })).clientOptions();
     expect(fromEnv).toMatchObject({ org: "acme", baseUrl: "https://sentry.example.com" });
     expect(typeof fromEnv.token).toBe("function");
-    expect(await (fromEnv.token as () => string)()).toBe(TOKEN);
-    expect(await (fromEnv.scimToken as () => string)()).toBe(`${TOKEN}-scim`);
+    expect(await (fromEnv.token as () => Promise<string> | string)()).toBe(TOKEN);
+    expect(await (fromEnv.scimToken as () => Promise<string> | string)()).toBe(`${TOKEN}-scim`);
     expect(JSON.stringify(fromEnv)).not.toContain(TOKEN);
     expect(inspect(fromEnv, { depth: 5 })).not.toContain(TOKEN);
 

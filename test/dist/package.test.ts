@@ -136,15 +136,15 @@ describe("what a user of the package sees", () => {
   it("every exported class is named as it is exported, ESM and CJS (the build keeps no names for us)", () => {
     // Classes only: their names show in error.name, stack traces and util.inspect. The bundler renames a class that
     // collides with another name or refers to itself inside its body; this catches either.
-    const probe = (entry: string) => `
+    const probe = `
       const out = [];
       for (const [key, value] of Object.entries(mod)) {
         if (typeof value === "function" && /^class[\\s{]/.test(Function.prototype.toString.call(value))) out.push([key, value.name]);
       }
       console.log(JSON.stringify(out));`;
     for (const entry of ["sentry-rbac", "sentry-rbac/recipes"]) {
-      const esm = run(process.execPath, ["--input-type=module", "-e", `import * as mod from "${entry}";${probe(entry)}`]);
-      const cjs = run(process.execPath, ["-e", `const mod = require("${entry}");${probe(entry)}`]);
+      const esm = run(process.execPath, ["--input-type=module", "-e", `import * as mod from "${entry}";${probe}`]);
+      const cjs = run(process.execPath, ["-e", `const mod = require("${entry}");${probe}`]);
       for (const out of [esm, cjs]) {
         const classes = JSON.parse(out.stdout) as Array<[string, string]>;
         expect(classes.length, `${entry}: ${out.stderr}`).toBeGreaterThanOrEqual(entry === "sentry-rbac" ? 20 : 5);

@@ -25,7 +25,7 @@ export async function call(
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await emu.fetch(`${emu.baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text === "" ? undefined : JSON.parse(text);
   } catch {

@@ -28,7 +28,7 @@ const TEAM_MEMBER_COLUMNS: readonly Column<TeamMember>[] = [
   { key: "email", header: "EMAIL", value: (m) => m.email },
   { key: "name", header: "NAME", value: (m) => m.name },
   { key: "orgRole", header: "ORG ROLE", value: (m) => m.orgRole ?? m.role },
-  { key: "teamRole", header: "TEAM ROLE", value: (m) => ("teamRole" in m ? (m.teamRole as string | null | undefined) ?? "" : "") },
+  { key: "teamRole", header: "TEAM ROLE", value: (m) => ("teamRole" in m ? m.teamRole ?? "" : "") },
   { key: "pending", header: "PENDING", value: (m) => m.pending },
 ];
 

@@ -10,7 +10,7 @@ import { isTokenRotationError, rotateToken, type MintedToken, type RotationRepor
 import type { TokenRecord } from "../../recipes/tokens/types.js";
 import { createCommandContext, SECRET_ENV, secretsOf, type CommandContext } from "../context.js";
 import { CliError, cliWords, maskSecrets, PartialFailureError, UsageError } from "../errors.js";
-import type { CliIo, HookResult, HookRunner, HookRunOptions } from "../io.js";
+import type { CliIo, HookRunner } from "../io.js";
 import type { Column } from "../output.js";
 import { looksLikeSentryToken } from "../../vocabulary/tokens.js";
 import { readInputFile } from "./isolate.js";
@@ -19,8 +19,8 @@ import { readInputFile } from "./isolate.js";
 // `ps`) nor in the environment (inherited by grandchildren, dumped by crash reporters), and whatever the child
 // writes to stderr is masked before it reaches ours. The admin's own Sentry credentials are not passed on either.
 
-/** What one run of a hook command produced. */
-export type { HookResult, HookRunner, HookRunOptions } from "../io.js";
+/** Runs a hook command (the tokens commands take one). */
+export type { HookRunner } from "../io.js";
 
 /**
  * The real runner: `sh -c command` (cmd.exe on Windows), stdin = `input`, stdout captured, stderr masked.

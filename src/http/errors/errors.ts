@@ -414,6 +414,7 @@ export class LimiterUnavailableError extends SentryError {
 function branded(e: unknown): e is SentryError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the guard's target type, named at each call
 function ofKind<T extends SentryError>(...kinds: SentryErrorKind[]) {
   return (e: unknown): e is T => branded(e) && kinds.includes(e.kind);
 }

@@ -199,7 +199,7 @@ export class PageWalk<T> {
       // Unlinks at once: a fetcher that ignores its signal must not keep a listener on the caller's signal.
       function onAbort(event: Event): void {
         unlink();
-        const { reason } = event.target as AbortSignal;
+        const reason: unknown = (event.target as AbortSignal).reason;
         controller.abort(reason);
         reject(reason);
       }

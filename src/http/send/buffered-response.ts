@@ -96,6 +96,7 @@ function defineBufferedResponse() {
 
     async formData(): Promise<FormData> {
       // Rare (Sentry answers JSON): let the platform parse multipart or urlencoded bytes.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- part of the Response interface we implement; the deprecation only advises servers on multipart uploads
       return new Response(this.#take(), { headers: this.headers }).formData();
     }
 

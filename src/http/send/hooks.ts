@@ -82,6 +82,7 @@ export class Observer {
   }
 
   log(level: keyof Logger, message: string, meta?: Record<string, unknown>): void {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this.logger)
     const fn = this.logger?.[level];
     if (typeof fn !== "function") return;
     try {

@@ -100,6 +100,7 @@ export class PipelineRequest {
     return this.#platform().blob();
   }
   formData(): Promise<FormData> {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- part of the Request interface we implement; the deprecation only advises servers on multipart uploads
     return this.#platform().formData();
   }
   json(): Promise<unknown> {

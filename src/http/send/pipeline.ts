@@ -106,7 +106,7 @@ export interface Pipeline {
   /** A `fetch` (what openapi-fetch's `raw` client is given): takes any Request or URL + init. */
   fetch: typeof globalThis.fetch;
   /** Sends a request already in the pipeline's shape (no Request, no copies). */
-  send(input: PipelineInput): Promise<Response>;
+  send(this: void, input: PipelineInput): Promise<Response>;
 }
 
 /**
@@ -224,7 +224,7 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     origins.set(response, { method, url: input.url, usedScimToken });
     return response;
   }
-  return { fetch: fetchThroughPipeline as typeof globalThis.fetch, send };
+  return { fetch: fetchThroughPipeline, send };
 }
 
 /**

@@ -128,7 +128,7 @@ export function createTransport(config: ResolvedConfig): Transport {
   const raw = createClient<paths>({
     baseUrl: config.baseUrl,
     querySerializer: createQuerySerializer(),
-    fetch: pipeline.fetch as (input: Request) => Promise<Response>,
+    fetch: pipeline.fetch,
     Request: PipelineRequest as unknown as typeof Request,
   });
 
@@ -137,8 +137,8 @@ export function createTransport(config: ResolvedConfig): Transport {
     fetch: pipeline.fetch,
     // Typed over `paths` here (ApiClient, Client<paths>); declared through RawClientTypes, which `sentry-rbac/raw`
     // fills with the same types, so the core declarations never name `paths` (raw-client.ts).
-    api: api as unknown as RawApiClient,
-    raw: raw as unknown as RawClient,
+    api,
+    raw,
     errorFor,
     tokenScopes,
     close: async () => {

@@ -11,5 +11,5 @@ import type { RawApiClient } from "./raw-client.js";
  * @example const { data } = await typedApi(ctx.transport).GET("/api/0/", {});
  */
 export function typedApi(transport: { readonly api: RawApiClient }): ApiClient {
-  return transport.api as unknown as ApiClient;
+  return transport.api;
 }

@@ -96,7 +96,7 @@ export function formatAccessConfig(config: AccessConfig, format: "yaml" | "json"
     const map = doc.get(section, true);
     if (!isMap(map) || !keys?.length) return;
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
-    for (const pair of map.items as Array<Pair<Scalar, unknown>>) {
+    for (const pair of map.items as Array<Pair<Scalar>>) {
       if (isScalar(pair.key) && wanted.has(String(pair.key.value).toLowerCase())) pair.key.commentBefore = text;
     }
   };

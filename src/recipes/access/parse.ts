@@ -310,7 +310,7 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
     }
     const hasRole = body.items.some((pair) => isScalar(pair.key) && pair.key.value === "role");
     if (!hasRole) c.add(keyNode, `${path}.role`, "missing \"role\" (member, manager, owner, billing, or the retired admin)");
-    if (role) members[email] = { ...member, role } as DeclaredMember;
+    if (role) members[email] = { ...member, role };
   }
   return members;
 }

@@ -66,7 +66,7 @@ function priority(role: OrgRole): number {
 }
 
 function lacks(caller: Caller, op: OperationId, extra = ""): string | undefined {
-  const accepted = operationTable[op].scopes as readonly string[];
+  const accepted = operationTable[op].scopes;
   if (accepted.length === 0 || accepted.some((scope) => caller.scopes.has(scope))) return undefined;
   return `the token lacks ${accepted.join(" or ")}${extra}`;
 }

@@ -97,7 +97,7 @@ function validate(options: ContractorTeamOptions, now: Date) {
   if (!Array.isArray(options.projects) || options.projects.length === 0) throw ValidationError.forInput("projects", "list at least one project");
   const projects = [...new Set(options.projects.map((p, i) => assertSlug(`projects[${i}]`, p)))];
   if (!Array.isArray(options.members)) throw ValidationError.forInput("members", "must be an array of emails");
-  const emails = [...new Map(options.members.map((e, i) => [assertEmail(`members[${i}]`, e).toLowerCase(), e] as const)).values()];
+  const emails = [...new Map(options.members.map((e: string, i) => [assertEmail(`members[${i}]`, e).toLowerCase(), e] as const)).values()];
   const expiresAt = toIsoDate("expiresAt", options.expiresAt);
   if (Date.parse(expiresAt) <= now.getTime()) throw ValidationError.forInput("expiresAt", `must be in the future, got ${expiresAt}`);
   return { slug, name, projects, emails, expiresAt };

@@ -59,10 +59,10 @@ function validate(teams: Readonly<Record<string, readonly string[]>>, options: I
     assertSlug(`teams.${team}`, team);
     if (!Array.isArray(projects)) throw ValidationError.forInput(`teams.${team}`, "must be an array of project slugs");
     for (const [i, project] of projects.entries()) {
-      assertSlug(`teams.${team}[${i}]`, project);
-      const list = owners.get(project) ?? [];
+      const slug = assertSlug(`teams.${team}[${i}]`, project);
+      const list = owners.get(slug) ?? [];
       if (!list.includes(team)) list.push(team);
-      owners.set(project, list);
+      owners.set(slug, list);
     }
     const given = options.teamNames?.[team];
     names.set(team, given === undefined ? teamNameFromSlug(team) : assertName(`teamNames.${team}`, given));

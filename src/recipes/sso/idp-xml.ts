@@ -29,6 +29,7 @@ const MAX_DEPTH = 64;
 
 interface Xml {
   parser: XMLParser;
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- fast-xml-parser 5 still ships XMLValidator; its successor is a separate package we do not depend on
   validator: typeof XMLValidator;
 }
 
@@ -37,6 +38,7 @@ let loaded: Xml | undefined;
 function loadXml(): Xml {
   if (loaded) return loaded;
   const fxp = createRequire(import.meta.url)("fast-xml-parser") as typeof import("fast-xml-parser");
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: XMLValidator is still shipped and tested
   loaded = { parser: new fxp.XMLParser(PARSER_OPTIONS), validator: fxp.XMLValidator };
   return loaded;
 }

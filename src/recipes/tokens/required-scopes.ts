@@ -61,7 +61,9 @@ function resolveName(name: string): readonly OperationId[] | undefined {
  * @throws ValidationError when `names` is not an array of strings.
  */
 export function requiredScopes(names: readonly string[]): ScopePlan {
-  if (!Array.isArray(names) || names.some((name) => typeof name !== "string")) {
+  // Checked through an `unknown` alias: Array.isArray would narrow `names` itself to any[].
+  const given: unknown = names;
+  if (!Array.isArray(given) || given.some((name) => typeof name !== "string")) {
     throw ValidationError.forInput("names", "expected an array of SDK method paths or operationIds");
   }
   const unknown: string[] = [];

@@ -23,7 +23,7 @@ export function parseTeamRoles(ctx: RouteContext, body: Record<string, unknown>)
       const team = typeof teamSlug === "string" ? findTeam(ctx.org, teamSlug) : undefined;
       if (!team || team.slug !== teamSlug) return fail(json(400, { teamRoles: ["Invalid teams"] }));
       if (role !== undefined && role !== null && !isTeamRole(role)) return fail(json(400, { teamRoles: ["Invalid team-role"] }));
-      out.push({ team, role: (role ?? null) as TeamRole | null });
+      out.push({ team, role: role ?? null });
     }
   } else if (body.teams !== undefined && body.teams !== null) {
     if (!Array.isArray(body.teams)) return fail(json(400, { teams: ["Invalid teams"] }));

@@ -55,7 +55,7 @@ const ONLY_OWNER = "You cannot remove the only remaining owner of the organizati
 function scimRole(raw: unknown): OrgRole {
   const role = String(raw).toLowerCase();
   if (!isOrgRole(role) || ORG_ROLES[role].scopes.includes("org:admin")) fail(scimError(400, "Invalid organization role."));
-  return role as OrgRole;
+  return role;
 }
 
 function listUsers(ctx: RouteContext): EmuAnswer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
+import { demoCli, runWith } from "../helpers.js";
 
 const setup = () => demoCli();
 

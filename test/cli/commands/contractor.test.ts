@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseExpiry } from "../../../src/cli/commands/contractor.js";
-import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
+import { demoCli, runWith } from "../helpers.js";
 
 function setup() {
   const { emu, options } = demoCli();

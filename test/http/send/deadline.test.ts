@@ -89,7 +89,7 @@ describe("DeadlinePool", () => {
     try {
       pool.start(60_000, undefined).clear();
       expect(made).toBe(0);
-      pool.start(60_000, undefined).signal;
+      void pool.start(60_000, undefined).signal;
       expect(made).toBe(1);
     } finally {
       vi.unstubAllGlobals();

@@ -111,7 +111,7 @@ describe("isolateTeams", () => {
       [{}, {}, "teams"],
       [{ growth: ["payment-api"] }, { teamNames: { growth: "" } }, "teamNames.growth"],
     ] as const) {
-      const error = await thrown(() => isolateTeams(sentry, teams as Record<string, string[]>, options));
+      const error = await thrown(() => isolateTeams(sentry, teams, options));
       expect(isValidationError(error) && error.field).toBe(field);
     }
     expect(emu.state.requests).toHaveLength(0);

@@ -209,7 +209,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
         report.rows += rows.length;
         report.pages += 1;
         report.lastCursor = checkpoint(page.nextCursor === undefined ? { walk: walk + 1, cursor: undefined } : { walk, cursor: page.nextCursor });
-        const reached = (page.items.at(-1) as AuditLogEntry | undefined)?.dateCreated;
+        const reached = page.items.at(-1)?.dateCreated;
         options.onProgress?.({ rows: report.rows, pages: report.pages, lastCursor: report.lastCursor, event, reached, window: report.window });
       }
       if (report.lastCursor !== undefined || sink.position() !== undefined) report.lastCursor = checkpoint({ walk: walk + 1, cursor: undefined });

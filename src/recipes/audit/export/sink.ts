@@ -69,8 +69,9 @@ export async function openFileSink(target: FileTarget, format: AuditExportFormat
   let tailIds: string[] = [];
   let position: FilePosition = { bytes: 0, rows: 0, last: undefined };
   if (target.resume) {
-    handle = await open(target.path, "r+").catch((error: NodeJS.ErrnoException) => {
-      throw ValidationError.forInput("cursor", `cannot reopen ${target.path} to resume (${error.code ?? "error"})`);
+    handle = await open(target.path, "r+").catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code ?? "error";
+      throw ValidationError.forInput("cursor", `cannot reopen ${target.path} to resume (${code})`);
     });
     const { size } = await handle.stat();
     const tail = size >= target.resume.bytes ? await readTailIds(handle, target.resume.bytes, format) : undefined;

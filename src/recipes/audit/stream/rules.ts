@@ -146,6 +146,7 @@ function checkRule(raw: unknown, index: number): AuditRule {
  * const rules = resolveAuditRules({ version: 1, extends: "default", rules: [{ id: "sso-provider-enabled", title: "off", severity: "low", events: ["sso.enable"], enabled: false }] });
  * @throws {ValidationError} naming the rule and the problem.
  */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the union names the accepted shapes for readers; anything else is checked
 export function resolveAuditRules(input: AuditRuleSet | readonly AuditRule[] | unknown): AuditRule[] {
   const set = Array.isArray(input) ? { version: 1, rules: input } : input;
   if (set === null || typeof set !== "object") fail("rules file", "must be a mapping with version and rules");

@@ -75,8 +75,8 @@ export function followSettings(org: string, options: TailAuditLogOptions): Follo
     alertsOnly: options.alertsOnly ?? false,
     ...normaliseFollow(options),
     signal: options.signal,
-    now: options.clock?.now ?? DEFAULT_CLOCK.now,
-    sleep: options.clock?.sleep ?? DEFAULT_CLOCK.sleep,
+    now: options.clock?.now ?? (() => DEFAULT_CLOCK.now()),
+    sleep: options.clock?.sleep ?? ((ms, signal) => DEFAULT_CLOCK.sleep(ms, signal)),
     onProgress: options.onProgress,
     onError: options.onError,
   };

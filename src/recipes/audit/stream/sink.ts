@@ -112,7 +112,7 @@ function isSink(value: unknown): value is AuditSink {
  */
 export function resolveSink(spec: AuditSinkSpec | undefined, http: HttpSinkOptions = {}): AuditSink {
   if (spec === undefined || spec === "-") return streamSink(process.stdout);
-  if (typeof spec !== "string") return isSink(spec) ? spec : streamSink(spec as Writable);
+  if (typeof spec !== "string") return isSink(spec) ? spec : streamSink(spec);
   if (spec.startsWith("file:")) {
     const path = spec.slice("file:".length);
     if (path === "") throw ValidationError.forInput("sink", "file: needs a path (file:audit.ndjson)");

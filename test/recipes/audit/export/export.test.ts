@@ -118,7 +118,7 @@ describe("exportAuditLog", () => {
     const partial = JSON.parse(await readFile(path, "utf8")) as Array<{ id: string }>;
     expect(partial).toHaveLength(150);
 
-    const report = await exportAuditLog(s.sentry, s.base({ format: "json", to: path, perPage: 50, cursor: error.report.lastCursor as string }));
+    const report = await exportAuditLog(s.sentry, s.base({ format: "json", to: path, perPage: 50, cursor: error.report.lastCursor }));
     const rows = JSON.parse(await readFile(path, "utf8")) as Array<Record<string, unknown>>;
     expect(sorted(rows.map((r) => r.id as string))).toEqual(sorted(s.expected()));
     expect(Object.keys(rows[0] ?? {})).toEqual(["id", "dateCreated", "event", "actor", "targetObject", "targetUser", "ipAddress", "note"]);
@@ -137,7 +137,7 @@ describe("exportAuditLog", () => {
       })));
       // The crash: the 4th page reached the file but its cursor was never recorded, and a record was cut off.
       await appendFile(path, format === "csv" ? '99999999,2026-01-01T00:00:00Z,"cut' : '{"id":"99999999","da');
-      const report = await exportAuditLog(s.sentry, s.base({ format, to: path, perPage: 40, cursor: cursors[2] as string }));
+      const report = await exportAuditLog(s.sentry, s.base({ format, to: path, perPage: 40, cursor: cursors[2] }));
       const ids = format === "ndjson"
         ? await ndjsonIds(path)
         : (await readFile(path, "utf8")).split("\r\n").filter(Boolean).slice(1).map((r) => r.slice(0, r.indexOf(",")));
@@ -162,7 +162,7 @@ describe("exportAuditLog", () => {
     })));
     if (!isAuditExportError(error)) throw error;
     // A later `days` is ignored on resume: the cursor carries the original window.
-    await exportAuditLog(s.sentry, s.base({ format: "ndjson", to: path, days: 1, perPage: 20, cursor: error.report.lastCursor as string }));
+    await exportAuditLog(s.sentry, s.base({ format: "ndjson", to: path, days: 1, perPage: 20, cursor: error.report.lastCursor }));
     const ids = await ndjsonIds(path);
     expect(new Set(ids).size).toBe(ids.length);
     expect(sorted(ids)).toEqual(sorted(wanted));

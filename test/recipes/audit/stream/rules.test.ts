@@ -15,7 +15,7 @@ let nextId = 1;
 function row(event: string, data: Record<string, unknown>, options: { actor?: number; at?: number } = {}): AuditLogEntry {
   return {
     id: String(nextId++), event, data, note: "", ipAddress: "10.1.2.3", targetObject: 7, targetUser: null,
-    actor: { id: String(options.actor ?? 1), name: `user ${options.actor ?? 1}`, email: `u${options.actor ?? 1}@acme.test` } as AuditLogEntry["actor"],
+    actor: { id: String(options.actor ?? 1), name: `user ${options.actor ?? 1}`, email: `u${options.actor ?? 1}@acme.test` },
     dateCreated: new Date(options.at ?? START).toISOString(),
   };
 }
