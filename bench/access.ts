@@ -25,13 +25,17 @@ const DAY_MS = 86_400_000;
 export function generated(): Fixture {
   const teams = Array.from({ length: TEAMS }, (_, i) => ({ slug: `team-${String(i).padStart(3, "0")}`, name: `Team ${i}` }));
   const projects = Array.from({ length: PROJECTS }, (_, i) => ({
-    slug: `project-${String(i).padStart(3, "0")}`, platform: "python",
+    slug: `project-${String(i).padStart(3, "0")}`,
+    platform: "python",
     teams: [teams[i % TEAMS]?.slug ?? "", ...(i % 3 === 0 ? [teams[(i * 7) % TEAMS]?.slug ?? ""] : [])],
   }));
   const members = Array.from({ length: MEMBERS }, (_, i) => ({
     email: `user${String(i).padStart(4, "0")}@bench.test`,
     orgRole: i < 3 ? ("owner" as const) : i < 40 ? ("manager" as const) : ("member" as const),
-    teams: [{ team: teams[i % TEAMS]?.slug ?? "", role: null }, { team: teams[(i * 7 + 3) % TEAMS]?.slug ?? "", role: i % 10 === 0 ? ("admin" as const) : null }],
+    teams: [
+      { team: teams[i % TEAMS]?.slug ?? "", role: null },
+      { team: teams[(i * 7 + 3) % TEAMS]?.slug ?? "", role: i % 10 === 0 ? ("admin" as const) : null },
+    ],
   }));
   // 20,000 audit rows over 120 days: drift must read only the last 30 days' pages.
   return { org: { slug: "bench" }, teams, projects, members, auditRows: AUDIT_ROWS };
@@ -56,7 +60,10 @@ export async function benchAccess(): Promise<BenchResult> {
   const emu = createEmulator({ fixture: generated(), rateLimit: { limit: LIMIT, windowMs: 1000, concurrent: CONCURRENT, invites: false } });
   const server = await emu.listen();
   const sentry = createSentryClient({
-    token: emu.adminToken, org: "bench", baseUrl: server.url, retry: { retries: 10, budgetMs: 120_000 },
+    token: emu.adminToken,
+    org: "bench",
+    baseUrl: server.url,
+    retry: { retries: 10, budgetMs: 120_000 },
     // Sentry's limits, so the client starts at the right pace instead of learning it from the headers; a small burst
     // spreads each second's requests instead of spending a fixed window at its start.
     rateLimit: { requestsPerSecond: LIMIT, burst: 4, maxConcurrent: CONCURRENT },
@@ -94,7 +101,10 @@ export async function benchAccess(): Promise<BenchResult> {
     for (const [email, member] of Object.entries(edited.members)) {
       if (n >= 150 || member.role !== "member") continue;
       const team = `team-${String((n * 13) % TEAMS).padStart(3, "0")}`;
-      if (member.teams && !(team in member.teams)) { member.teams[team] = {}; n++; }
+      if (member.teams && !(team in member.teams)) {
+        member.teams[team] = {};
+        n++;
+      }
       if (n % 3 === 0 && email) member.role = "manager";
     }
     const applyPlan = await planAccess(sentry, edited, { inviteHistory: false });
@@ -110,11 +120,27 @@ export async function benchAccess(): Promise<BenchResult> {
       ratio: planMs / minMs,
       target: "<= 1.1, pages = formula, 0 per-member GETs; drift <= 1.1x (plan bound + audit pages), audit pages = window's; apply writes = N, reads bounded",
       details: {
-        planMs, allowedMs: minMs, windowAlignedMinMs: windowAlignedMs(start, counts), pagesRead: plan.stats.requests, formulaPages: expectedPages, perMemberGets, planRequests: planRequests.length,
+        planMs,
+        allowedMs: minMs,
+        windowAlignedMinMs: windowAlignedMs(start, counts),
+        pagesRead: plan.stats.requests,
+        formulaPages: expectedPages,
+        perMemberGets,
+        planRequests: planRequests.length,
         responses429: limited,
-        driftMs, driftAllowedMs, driftRatio: driftMs / driftAllowedMs, driftDifferences: drift.drift.length, auditPagesRead: auditPages,
-        auditPagesForWindow: Math.ceil(windowRows / 100), auditRowsInLog: AUDIT_ROWS, auditRowsInWindow: windowRows,
-        applyChanges: applyPlan.changes.length, applyWrites: writes, applyReads: reads, applyFailed: report.failed.length, applyMs,
+        driftMs,
+        driftAllowedMs,
+        driftRatio: driftMs / driftAllowedMs,
+        driftDifferences: drift.drift.length,
+        auditPagesRead: auditPages,
+        auditPagesForWindow: Math.ceil(windowRows / 100),
+        auditRowsInLog: AUDIT_ROWS,
+        auditRowsInWindow: windowRows,
+        applyChanges: applyPlan.changes.length,
+        applyWrites: writes,
+        applyReads: reads,
+        applyFailed: report.failed.length,
+        applyMs,
       },
     };
   } finally {

@@ -80,7 +80,10 @@ export function createConsumers(): { consumers: Record<string, Consumer>; config
       mkdirSync(resolve(target, ".."), { recursive: true });
       symlinkSync(packageSource(pkg), target, "dir");
     }
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${name.replace(/\//g, "-").replace(/[^a-z-]/g, "")}`, private: true, type: "module" }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: `bench-${name.replace(/\//g, "-").replace(/[^a-z-]/g, "")}`, private: true, type: "module" }),
+    );
     writeFileSync(join(dir, "index.ts"), source);
     consumers[name] = { name, dir };
   }

@@ -70,9 +70,7 @@ async function serveHere(): Promise<ListServer> {
       res.writeHead(400, { "content-type": "application/json" }).end('{"detail":"Invalid cursor parameter."}');
       return;
     }
-    res
-      .writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(page.body), link: page.link })
-      .end(page.body);
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(page.body), link: page.link }).end(page.body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.keepAliveTimeout = 30_000;

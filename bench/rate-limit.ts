@@ -29,12 +29,14 @@ export async function benchRateLimit(): Promise<BenchResult> {
   const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: server.url, retry: { retries: 10, budgetMs: 120_000 } });
   try {
     const start = Date.now();
-    const outcomes = await Promise.allSettled(Array.from({ length: TOTAL }, (_, i) => {
-      const teams = i % 2 === 0;
-      return teams
-        ? sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } })
-        : sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/members/", { params: { path: { organization_id_or_slug: "acme" } } });
-    }));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: TOTAL }, (_, i) => {
+        const teams = i % 2 === 0;
+        return teams
+          ? sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } })
+          : sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/members/", { params: { path: { organization_id_or_slug: "acme" } } });
+      }),
+    );
     const wallMs = Date.now() - start;
     const minMs = theoreticalMinimumMs(start, TOTAL / 2);
     const failed = outcomes.filter((o) => o.status === "rejected").length;
@@ -44,8 +46,14 @@ export async function benchRateLimit(): Promise<BenchResult> {
     server.stats.requests = 0;
     server.stats.limited = 0;
     const naiveStart = Date.now();
-    const naive = await Promise.all(Array.from({ length: TOTAL }, (_, i) =>
-      fetch(`${server.url}${PATHS[i % 2]}`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(async (r) => { await r.arrayBuffer(); return r.status; })));
+    const naive = await Promise.all(
+      Array.from({ length: TOTAL }, (_, i) =>
+        fetch(`${server.url}${PATHS[i % 2]}`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        }),
+      ),
+    );
     const naiveWallMs = Date.now() - naiveStart;
     const naiveFailed = naive.filter((s) => s !== 200).length;
 
@@ -54,9 +62,14 @@ export async function benchRateLimit(): Promise<BenchResult> {
       ratio: wallMs / minMs,
       target: "<= 1.05, 0 failed, <= 1% 429",
       details: {
-        wallMs, theoreticalMinMs: minMs, failedCalls: failed, serverResponses: sdk.requests,
+        wallMs,
+        theoreticalMinMs: minMs,
+        failedCalls: failed,
+        serverResponses: sdk.requests,
         share429: `${((sdk.limited / sdk.requests) * 100).toFixed(2)}%`,
-        naiveWallMs, naiveFailedCalls: naiveFailed, naiveShare429: `${((server.stats.limited / server.stats.requests) * 100).toFixed(2)}%`,
+        naiveWallMs,
+        naiveFailedCalls: naiveFailed,
+        naiveShare429: `${((server.stats.limited / server.stats.requests) * 100).toFixed(2)}%`,
       },
     };
   } finally {

@@ -19,7 +19,11 @@ if (mode === "export") {
   const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => NOW, auditRows: AUDIT_ROWS, baseUrl: "https://sentry.test" });
   const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: "https://sentry.test", fetch: emu.fetch, rateLimit: false });
   await exportAuditLog(sentry, {
-    format, to: path, perPage, now: new Date(NOW), overwrite: true,
+    format,
+    to: path,
+    perPage,
+    now: new Date(NOW),
+    overwrite: true,
     onProgress: (p) => {
       writeSync(1, `${p.lastCursor}\n`);
       if (p.pages === killAt) process.kill(process.pid, "SIGKILL");
@@ -27,10 +31,19 @@ if (mode === "export") {
   });
 } else if (mode === "budget") {
   const [baseUrl, url, keyPrefix, calls] = [args[0]!, args[1]!, args[2]!, Number(args[3])];
-  const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl, rateLimit: { redis: { url, keyPrefix, onUnavailable: "fail" } }, retry: { retries: 10 } });
+  const sentry = createSentryClient({
+    token: TOKEN,
+    org: "acme",
+    baseUrl,
+    rateLimit: { redis: { url, keyPrefix, onUnavailable: "fail" } },
+    retry: { retries: 10 },
+  });
   const queue = Array.from({ length: calls }, (_, i) => i);
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    while (queue.shift() !== undefined) await sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } });
-  }));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (queue.shift() !== undefined)
+        await sentry.transport.api.GET("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path: { organization_id_or_slug: "acme" } } });
+    }),
+  );
   await sentry.close();
 }

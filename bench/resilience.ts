@@ -37,22 +37,46 @@ function child(args: string[]): Promise<{ out: string; signal: NodeJS.Signals | 
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    proc.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    proc.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     proc.on("error", reject);
     proc.on("exit", (_code, signal) => resolve({ out, signal }));
   });
 }
 
 function demoClient(faults?: EmulatorOptions["faults"]) {
-  const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => NOW, auditRows: AUDIT_ROWS, baseUrl: "https://sentry.test", ...(faults ? { faults, seed: 7 } : {}) });
-  const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: "https://sentry.test", fetch: emu.fetch, rateLimit: false, retry: { retries: 10, minDelayMs: 0, maxDelayMs: 0 } });
+  const emu = createEmulator({
+    fixture: "demo",
+    rateLimit: false,
+    now: () => NOW,
+    auditRows: AUDIT_ROWS,
+    baseUrl: "https://sentry.test",
+    ...(faults ? { faults, seed: 7 } : {}),
+  });
+  const sentry = createSentryClient({
+    token: emu.adminToken,
+    org: "acme",
+    baseUrl: "https://sentry.test",
+    fetch: emu.fetch,
+    rateLimit: false,
+    retry: { retries: 10, minDelayMs: 0, maxDelayMs: 0 },
+  });
   return { emu, sentry };
 }
 
 function idsOf(text: string, format: AuditExportFormat): string[] {
   if (format === "json") return (JSON.parse(text) as Array<{ id: string }>).map((r) => r.id);
-  if (format === "ndjson") return text.trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
-  return text.split("\r\n").slice(1).filter(Boolean).map((r) => r.slice(0, r.indexOf(",")));
+  if (format === "ndjson")
+    return text
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+  return text
+    .split("\r\n")
+    .slice(1)
+    .filter(Boolean)
+    .map((r) => r.slice(0, r.indexOf(",")));
 }
 
 function compare(ids: string[], expected: string[]): { lost: number; duplicated: number } {
@@ -66,11 +90,13 @@ async function exportFigures(dir: string) {
   const expected = clean.emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= NOW - 90 * 86_400_000).map((e) => String(e.id));
   await clean.sentry.close();
   // Under faults: 10% 503, 10% dropped connections, 10% malformed JSON on the audit-log endpoint.
-  const faulty = demoClient({ rules: [
-    { path: /audit-logs/, probability: 0.1, fault: 503 },
-    { path: /audit-logs/, probability: 0.1, fault: "drop" },
-    { path: /audit-logs/, probability: 0.1, fault: "malformed-json" },
-  ] });
+  const faulty = demoClient({
+    rules: [
+      { path: /audit-logs/, probability: 0.1, fault: 503 },
+      { path: /audit-logs/, probability: 0.1, fault: "drop" },
+      { path: /audit-logs/, probability: 0.1, fault: "malformed-json" },
+    ],
+  });
   const faultPath = join(dir, "faults.ndjson");
   await exportAuditLog(faulty.sentry, { format: "ndjson", to: faultPath, perPage, now: new Date(NOW) });
   await faulty.sentry.close();
@@ -115,11 +141,25 @@ async function worstPause(): Promise<number> {
   // Simulated time: a sleep moves the clock, so the figure is the pause the client asked for, without waiting it.
   const sleeps: number[] = [];
   let now = Date.now();
-  const clock = { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } };
+  const clock = {
+    now: () => now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
   let n = 0;
-  const fetch = async () => (++n % 2 === 1
-    ? new Response(JSON.stringify("limited"), { status: 429, headers: { "retry-after": "315360000", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": String(Math.floor(now / 1000) + 315360000) } })
-    : new Response("[]", { status: 200, headers: { "content-type": "application/json" } }));
+  const fetch = async () =>
+    ++n % 2 === 1
+      ? new Response(JSON.stringify("limited"), {
+          status: 429,
+          headers: {
+            "retry-after": "315360000",
+            "x-sentry-rate-limit-remaining": "0",
+            "x-sentry-rate-limit-reset": String(Math.floor(now / 1000) + 315360000),
+          },
+        })
+      : new Response("[]", { status: 200, headers: { "content-type": "application/json" } });
   const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch, clock });
   for (let i = 0; i < 3; i++) await sentry.transport.raw.GET(TEAMS, org);
   await sentry.close();
@@ -128,17 +168,31 @@ async function worstPause(): Promise<number> {
 
 async function abortLatency(): Promise<Record<string, number>> {
   const sockets: Socket[] = [];
-  const blackhole = createServer((s) => { sockets.push(s); });
+  const blackhole = createServer((s) => {
+    sockets.push(s);
+  });
   await new Promise<void>((r) => blackhole.listen(0, "127.0.0.1", r));
   const hole = `127.0.0.1:${(blackhole.address() as AddressInfo).port}`;
   const hanging = async (_input: unknown, init?: RequestInit) =>
     new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
   const cases: Record<string, () => ReturnType<typeof createSentryClient>> = {
     server: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging }),
-    pausedEndpoint: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", retry: false,
-      fetch: async () => new Response(JSON.stringify("limited"), { status: 429, headers: { "retry-after": "50" } }) }),
-    deadRedis: () => createSentryClient({ token: TOKEN, org: "acme", baseUrl: "https://sentry.test", fetch: hanging,
-      rateLimit: { redis: { url: `redis://${hole}`, connectTimeoutMs: 600_000, onUnavailable: "fail" } } }),
+    pausedEndpoint: () =>
+      createSentryClient({
+        token: TOKEN,
+        org: "acme",
+        baseUrl: "https://sentry.test",
+        retry: false,
+        fetch: async () => new Response(JSON.stringify("limited"), { status: 429, headers: { "retry-after": "50" } }),
+      }),
+    deadRedis: () =>
+      createSentryClient({
+        token: TOKEN,
+        org: "acme",
+        baseUrl: "https://sentry.test",
+        fetch: hanging,
+        rateLimit: { redis: { url: `redis://${hole}`, connectTimeoutMs: 600_000, onUnavailable: "fail" } },
+      }),
   };
   const worst: Record<string, number> = {};
   for (const [name, make] of Object.entries(cases)) {
@@ -186,17 +240,43 @@ async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; 
   const server = await emu.listen();
   const dir = await mkdtemp(join(tmpdir(), "bench-standby-"));
   const sink = join(dir, "audit.ndjson");
-  const argv = ["audit", "tail", "--follow", "--since", new Date(NOW - 400 * 86_400_000).toISOString(), "--format", "ocsf", "--checkpoint", `${redisUrl}?prefix=bench-${randomUUID()}`,
-    "--lease", `${leaseMs}ms`, "--interval", "100ms", "--lookback", "2s", "--sink", `file:${sink}`, "--alert-sink", `file:${join(dir, "alerts.ndjson")}`];
+  const argv = [
+    "audit",
+    "tail",
+    "--follow",
+    "--since",
+    new Date(NOW - 400 * 86_400_000).toISOString(),
+    "--format",
+    "ocsf",
+    "--checkpoint",
+    `${redisUrl}?prefix=bench-${randomUUID()}`,
+    "--lease",
+    `${leaseMs}ms`,
+    "--interval",
+    "100ms",
+    "--lookback",
+    "2s",
+    "--sink",
+    `file:${sink}`,
+    "--alert-sink",
+    `file:${join(dir, "alerts.ndjson")}`,
+  ];
   const env = { ...process.env, SENTRY_AUTH_TOKEN: emu.adminToken, SENTRY_URL: server.url, SENTRY_ORG: emu.org };
   const start = () => {
     const proc = spawn(process.execPath, ["--import", "tsx", CLI, ...argv], { stdio: ["ignore", "ignore", "pipe"], env });
     let err = "";
-    proc.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
+    proc.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
     return { proc, err: () => err };
   };
-  const ids = async () => (await readFile(sink, "utf8").catch(() => "")).split("\n").filter((l) => l.endsWith("}")).map((l) => (JSON.parse(l) as { metadata: { uid: string } }).metadata.uid);
-  const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+  const ids = async () =>
+    (await readFile(sink, "utf8").catch(() => ""))
+      .split("\n")
+      .filter((l) => l.endsWith("}"))
+      .map((l) => (JSON.parse(l) as { metadata: { uid: string } }).metadata.uid);
+  const exited = (proc: ChildProcess) =>
+    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
   const a = start();
   let b: ReturnType<typeof start> | undefined;
   try {
@@ -216,7 +296,10 @@ async function standbyFigures(): Promise<{ takeoverMs: number; leaseMs: number; 
       live.catchUp();
       return live.written === 3_000 && (await ids()).length >= emu.state.auditLog.length;
     }, 60_000);
-    const result = compare(await ids(), emu.state.auditLog.map((e) => String(e.id)));
+    const result = compare(
+      await ids(),
+      emu.state.auditLog.map((e) => String(e.id)),
+    );
     return { takeoverMs, leaseMs, ...result, rows: emu.state.auditLog.length };
   } finally {
     a.proc.kill("SIGKILL");
@@ -240,21 +323,37 @@ export async function benchResilience(): Promise<BenchResult> {
     const aborts = await abortLatency();
     const standby = await standbyFigures();
     const standbyCounts = standby === "skipped" ? [0] : [standby.lost, standby.duplicated];
-    const worstCount = Math.max(exports.underFaults.lost, exports.underFaults.duplicated, exports.lost, exports.duplicated, limited === "skipped" ? 0 : limited, ...standbyCounts);
+    const worstCount = Math.max(
+      exports.underFaults.lost,
+      exports.underFaults.duplicated,
+      exports.lost,
+      exports.duplicated,
+      limited === "skipped" ? 0 : limited,
+      ...standbyCounts,
+    );
     return {
       name: "resilience: rows lost/duplicated under faults and kill -9, 429s on a shared Redis budget, pauses, aborts, standby takeover",
       ratio: worstCount,
       target: "0 (counts); worst pause ≤ 60000 ms; standby takeover ≤ lease (1500 ms) + one acquire",
       details: {
         exportRows: exports.rows,
-        faultLost: exports.underFaults.lost, faultDuplicated: exports.underFaults.duplicated,
-        kill9Runs: exports.kills, kill9Lost: exports.lost, kill9Duplicated: exports.duplicated,
+        faultLost: exports.underFaults.lost,
+        faultDuplicated: exports.underFaults.duplicated,
+        kill9Runs: exports.kills,
+        kill9Lost: exports.lost,
+        kill9Duplicated: exports.duplicated,
         redis429s3x300: limited,
         worstPauseMs: pauseMs,
         ...aborts,
         ...(standby === "skipped"
           ? { standbyTakeoverMs: "skipped" }
-          : { standbyTakeoverMs: standby.takeoverMs, standbyLeaseMs: standby.leaseMs, standbyRows: standby.rows, standbyLost: standby.lost, standbyDuplicated: standby.duplicated }),
+          : {
+              standbyTakeoverMs: standby.takeoverMs,
+              standbyLeaseMs: standby.leaseMs,
+              standbyRows: standby.rows,
+              standbyLost: standby.lost,
+              standbyDuplicated: standby.duplicated,
+            }),
       },
     };
   } finally {

@@ -36,13 +36,17 @@ function generated(): Fixture {
   const pad = (i: number) => String(i).padStart(5, "0");
   const teams = Array.from({ length: TEAMS }, (_, i) => ({ slug: `team-${pad(i)}`, name: `Team ${i}` }));
   const projects = Array.from({ length: PROJECTS }, (_, i) => ({
-    slug: `project-${pad(i)}`, platform: "python",
+    slug: `project-${pad(i)}`,
+    platform: "python",
     teams: [teams[i % TEAMS]?.slug ?? "", ...(i % 3 === 0 ? [teams[(i * 7) % TEAMS]?.slug ?? ""] : [])],
   }));
   const members = Array.from({ length: MEMBERS }, (_, i) => ({
     email: `user${pad(i)}@bench.test`,
     orgRole: i < 3 ? ("owner" as const) : i < 60 ? ("manager" as const) : ("member" as const),
-    teams: [{ team: teams[i % TEAMS]?.slug ?? "", role: null }, { team: teams[(i * 7 + 3) % TEAMS]?.slug ?? "", role: i % 10 === 0 ? ("admin" as const) : null }],
+    teams: [
+      { team: teams[i % TEAMS]?.slug ?? "", role: null },
+      { team: teams[(i * 7 + 3) % TEAMS]?.slug ?? "", role: i % 10 === 0 ? ("admin" as const) : null },
+    ],
   }));
   return { org: { slug: "bench" }, teams, projects, members, auditRows: 0 };
 }
@@ -55,7 +59,9 @@ function windowAlignedMs(start: number, count: number): number {
 /** Peak resident set size while `work` runs, sampled every 20 ms. */
 async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   try {
     const result = await work();
     return { result, peak: Math.max(peak, process.memoryUsage().rss) };
@@ -72,7 +78,10 @@ export async function benchReview(): Promise<BenchResult> {
   const emu = createEmulator({ fixture: generated(), rateLimit: { limit: LIMIT, windowMs: 1000, concurrent: CONCURRENT, invites: false } });
   const server = await emu.listen();
   const sentry = createSentryClient({
-    token: emu.adminToken, org: "bench", baseUrl: server.url, retry: { retries: 10, budgetMs: 300_000 },
+    token: emu.adminToken,
+    org: "bench",
+    baseUrl: server.url,
+    retry: { retries: 10, budgetMs: 300_000 },
     rateLimit: { requestsPerSecond: LIMIT, burst: 4, maxConcurrent: CONCURRENT },
   });
   const dir = await mkdtemp(join(tmpdir(), "review-bench-"));
@@ -96,7 +105,9 @@ export async function benchReview(): Promise<BenchResult> {
     const before = emu.state.requests.length;
     const startAt = Date.now();
     const cpuBefore = process.cpuUsage();
-    const { result: started, peak } = await peakRss(() => startAccessReview(sentry, { out: join(dir, "q1"), reviewers: { "*": "security@bench.test" }, concurrency: CONCURRENT }));
+    const { result: started, peak } = await peakRss(() =>
+      startAccessReview(sentry, { out: join(dir, "q1"), reviewers: { "*": "security@bench.test" }, concurrency: CONCURRENT }),
+    );
     const startMs = Date.now() - startAt;
     // The emulator serves in this process: CPU time near the wall time means the server, not the pacing, set the pace.
     const cpu = process.cpuUsage(cpuBefore);
@@ -127,10 +138,24 @@ export async function benchReview(): Promise<BenchResult> {
       ratio: startMs / allowedMs,
       target: "start <= 1.1 with pages = formula and 0 per-member GETs, RSS growth < 300 MB; close: 1 DELETE per revocation, 0 per-member GETs",
       details: {
-        startMs, allowedMs, windowAlignedMinMs: windowAlignedMs(startAt, Math.max(Math.ceil(MEMBERS / 100), teamMemberPages)), bareReadMs, startCpuMs, startPages: started.requests, formulaPages, perMemberGets, startRequests: startRequests.length,
-        responses429: startRequests.filter((r) => r.status === 429).length, rssGrowthMb: Math.round((peak - baseline) / 1e6),
-        revocations: revoked, closeDeletes: deletes, closePerMemberGets: closeMemberGets, closeReads: closed.requests.reads,
-        closeRevokedVerified: closed.counts.revoked, closeFailed: closed.counts.failed, closeMs,
+        startMs,
+        allowedMs,
+        windowAlignedMinMs: windowAlignedMs(startAt, Math.max(Math.ceil(MEMBERS / 100), teamMemberPages)),
+        bareReadMs,
+        startCpuMs,
+        startPages: started.requests,
+        formulaPages,
+        perMemberGets,
+        startRequests: startRequests.length,
+        responses429: startRequests.filter((r) => r.status === 429).length,
+        rssGrowthMb: Math.round((peak - baseline) / 1e6),
+        revocations: revoked,
+        closeDeletes: deletes,
+        closePerMemberGets: closeMemberGets,
+        closeReads: closed.requests.reads,
+        closeRevokedVerified: closed.counts.revoked,
+        closeFailed: closed.counts.failed,
+        closeMs,
       },
     };
   } finally {

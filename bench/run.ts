@@ -29,6 +29,8 @@ for (const name of names) {
     process.exit(2);
   }
   const result = await bench();
-  const details = Object.entries(result.details).map(([k, v]) => `${k}=${v}`).join(" ");
+  const details = Object.entries(result.details)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
   process.stdout.write(`${result.name}\n  ratio ${result.ratio.toFixed(3)}x (target ${result.target})  ${details}\n`);
 }

@@ -13,7 +13,12 @@ async function sentryApiSize(): Promise<number | undefined> {
     // @sentry/api is ESM-only (an "import" export condition): let esbuild resolve it as a bundler would.
     const result = await build({
       stdin: { contents: 'export * from "@sentry/api";', resolveDir: repoRoot, loader: "js" },
-      bundle: true, minify: true, format: "esm", platform: "node", write: false, logLevel: "silent",
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent",
     });
     const code = result.outputFiles[0]?.contents ?? new Uint8Array();
     return gzipSync(code, { level: 9 }).byteLength;

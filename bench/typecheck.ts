@@ -40,11 +40,7 @@ function tsc(consumer: Consumer): TscRun {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** Runs each (consumer, options) pair `rounds` times, interleaved; medians per pair. */
-function measure(
-  configure: (c: Consumer, o: ConsumerOptions) => void,
-  pairs: Array<[Consumer, ConsumerOptions]>,
-  rounds: number,
-): TscRun[] {
+function measure(configure: (c: Consumer, o: ConsumerOptions) => void, pairs: Array<[Consumer, ConsumerOptions]>, rounds: number): TscRun[] {
   const runs = pairs.map(() => [] as TscRun[]);
   for (let round = 0; round < rounds; round++) {
     pairs.forEach(([consumer, options], i) => {
@@ -80,10 +76,24 @@ export async function benchTypecheck(): Promise<BenchResult> {
     }
     const [e, o, t, eb, tb, r] = measure(
       configure,
-      [[empty, lenient], [ours, lenient], [theirs, lenient], [empty, bundler], [theirs, bundler], [typedRaw, lenient]],
+      [
+        [empty, lenient],
+        [ours, lenient],
+        [theirs, lenient],
+        [empty, bundler],
+        [theirs, bundler],
+        [typedRaw, lenient],
+      ],
       ROUNDS,
     );
-    const [es, os] = measure(configure, [[empty, strict], [ours, strict]], STRICT_ROUNDS);
+    const [es, os] = measure(
+      configure,
+      [
+        [empty, strict],
+        [ours, strict],
+      ],
+      STRICT_ROUNDS,
+    );
     const extra = o!.cpuS - e!.cpuS;
     const fixed = (n: number, digits = 2): number => Number(n.toFixed(digits));
     return {

@@ -20,13 +20,18 @@ try {
   check("a fresh dump plans zero changes", (await planAccess(sentry, parseAccessConfig(text))).changes.length === 0);
 
   // 2. Declare a time-bound contractor and a new team, as a person would edit the file.
-  const edited = text.replace(/^members:\n/m, `members:
+  const edited = text
+    .replace(
+      /^members:\n/m,
+      `members:
   ana@vendor.test:
     role: member
     teams: { mobile: contributor }
     until: 2099-03-01
     reason: "Q1 mobile redesign contract"
-`).replace(/^teams:\n/m, "teams:\n  contractors-q1: { name: Q1 Contractors, projects: [mobile-redesign] }\n");
+`,
+    )
+    .replace(/^teams:\n/m, "teams:\n  contractors-q1: { name: Q1 Contractors, projects: [mobile-redesign] }\n");
   const config = parseAccessConfig(edited);
   const plan = await planAccess(sentry, config);
   console.log(renderPlanText(plan));

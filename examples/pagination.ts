@@ -22,7 +22,10 @@ try {
 
   // 3. Stop early: toArray({ limit }) fetches no page beyond the items it needs.
   const before = emu.state.requests.length;
-  const firstFive = await sentry.org.members.list({ perPage: 5 }).map((m) => m.email).toArray({ limit: 5 });
+  const firstFive = await sentry.org.members
+    .list({ perPage: 5 })
+    .map((m) => m.email)
+    .toArray({ limit: 5 });
   console.log(`first five: ${firstFive.join(", ")} (${emu.state.requests.length - before} request)`);
 
   // 4. Bound a walk, then resume it later from lastCursor.
@@ -37,7 +40,10 @@ try {
 
   // 5. takeWhile: newest-first audit entries of the last 7 days, without fetching older pages.
   const weekAgo = Date.now() - 7 * 86_400_000;
-  const recent = await sentry.auditLogs.list().takeWhile((e) => Date.parse(e.dateCreated) >= weekAgo).toArray();
+  const recent = await sentry.auditLogs
+    .list()
+    .takeWhile((e) => Date.parse(e.dateCreated) >= weekAgo)
+    .toArray();
   console.log(`audit entries in the last 7 days: ${recent.length}`);
 
   // 6. Cancel a walk with an AbortSignal.

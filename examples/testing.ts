@@ -20,7 +20,10 @@ const sentry = createSentryClient({ token: emu.adminToken, org: emu.org, baseUrl
 try {
   await sentry.org.teams.create({ slug: "growth", name: "Growth" });
   // State is a frozen snapshot taken when read: assert on it instead of on the SDK's own answers.
-  check(emu.state.teams.some((t) => t.slug === "growth"), "team created");
+  check(
+    emu.state.teams.some((t) => t.slug === "growth"),
+    "team created",
+  );
   check(emu.state.auditLog.at(-1)?.event === "team.create", "audit entry written");
   const last = emu.state.requests.at(-1);
   console.log(`msw: ${last?.method} ${last?.path} -> ${last?.status} (${last?.operationId})`);
@@ -60,7 +63,10 @@ try {
 } catch (error) {
   if (!isServerError(error)) throw error;
   // after: "commit": the write happened before the failure, as a proxy timeout after Sentry answered would do.
-  check(faulty.state.teams.some((t) => t.slug === "edge"), "committed before the fault");
+  check(
+    faulty.state.teams.some((t) => t.slug === "edge"),
+    "committed before the fault",
+  );
   console.log(`scripted fault: ${error.status}, team committed anyway`);
 } finally {
   await client.close();

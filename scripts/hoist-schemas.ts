@@ -17,8 +17,7 @@ const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as 
 /** Shapes shorter than this (as JSON) stay inline: a `$ref` would cost about as much to read as the shape itself. */
 const MIN_SCHEMA_CHARS = 120;
 
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** JSON with sorted keys, so two equal shapes written in a different key order count as one. */
 function canonical(value: Json): string {

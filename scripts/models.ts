@@ -16,10 +16,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 /** Where a model's schema lives: an operation's response (optionally its array item) or request body, or a schema. */
-export type ModelSource =
-  | { operation: string; status: number; item?: boolean }
-  | { operation: string; body: true }
-  | { schema: string };
+export type ModelSource = { operation: string; status: number; item?: boolean } | { operation: string; body: true } | { schema: string };
 
 /**
  * The SDK's public models. A name mapped to a shape another name already took becomes an alias of that one (the
@@ -27,27 +24,60 @@ export type ModelSource =
  */
 export const MODELS: Readonly<Record<string, ModelSource & { doc: string }>> = {
   Team: { operation: "getTeam", status: 200, doc: "A team as `GET /teams/{org}/{team}/` (and create/update) return it." },
-  OrganizationTeam: { operation: "listOrganizationTeams", status: 200, item: true, doc: "A team as the organization's team list returns it (with `projects` unless `detailed: false`)." },
+  OrganizationTeam: {
+    operation: "listOrganizationTeams",
+    status: 200,
+    item: true,
+    doc: "A team as the organization's team list returns it (with `projects` unless `detailed: false`).",
+  },
   TeamMember: { operation: "listTeamMembers", status: 200, item: true, doc: "A member of one team, as the team's member list returns it." },
-  Member: { operation: "listOrganizationMembers", status: 200, item: true, doc: "An organization member (or pending invite) as the member list and invite return it." },
+  Member: {
+    operation: "listOrganizationMembers",
+    status: 200,
+    item: true,
+    doc: "An organization member (or pending invite) as the member list and invite return it.",
+  },
   MemberDetails: { operation: "getOrganizationMember", status: 200, doc: "A member with `teamRoles`, `teams` and the role lists, as get/update return it." },
   InvitedMember: { operation: "addOrganizationMember", status: 201, doc: "The member created by an invite (pending, `user: null`)." },
   Project: { operation: "listOrganizationProjects", status: 200, item: true, doc: "A project as the organization's project list returns it." },
   TeamProject: { operation: "listTeamProjects", status: 200, item: true, doc: "A project of one team, as the team's project list returns it." },
   ProjectTeam: { operation: "listProjectTeams", status: 200, item: true, doc: "A team that has access to a project." },
   MemberTeam: { operation: "addOrganizationMemberTeam", status: 201, doc: "The team a member joined or left (`addToTeam` / `removeFromTeam`)." },
-  MemberTeamRole: { operation: "updateOrganizationMemberTeam", status: 200, doc: "A member's team role as the spec describes the answer to setting it (see TeamRoleChange)." },
+  MemberTeamRole: {
+    operation: "updateOrganizationMemberTeam",
+    status: 200,
+    doc: "A member's team role as the spec describes the answer to setting it (see TeamRoleChange).",
+  },
   ProjectWithTeams: { operation: "addProjectTeam", status: 201, doc: "A project with its teams, as linking or unlinking a team returns it." },
-  ScimUser: { operation: "getOrganizationScimV2User", status: 200, doc: "A SCIM User: `id` is the member id, `userName` the email, `sentryOrgRole` the org role." },
-  ScimUserInput: { operation: "provisionOrganizationScimV2User", body: true, doc: "`scim.users.provision` input: the email and, optionally, the org role (default: the organization's default role)." },
-  ScimGroup: { operation: "getOrganizationScimV2Group", status: 200, doc: "A SCIM Group: `id` is the team id, `displayName` the team name, `members` `{ value: memberId, display: email }`." },
-  ScimGroupPatch: { operation: "updateOrganizationScimV2Group", body: true, doc: "The body of a SCIM group PATCH (`scim.groups.rename`, `addMembers`, `removeMembers` send it)." },
+  ScimUser: {
+    operation: "getOrganizationScimV2User",
+    status: 200,
+    doc: "A SCIM User: `id` is the member id, `userName` the email, `sentryOrgRole` the org role.",
+  },
+  ScimUserInput: {
+    operation: "provisionOrganizationScimV2User",
+    body: true,
+    doc: "`scim.users.provision` input: the email and, optionally, the org role (default: the organization's default role).",
+  },
+  ScimGroup: {
+    operation: "getOrganizationScimV2Group",
+    status: 200,
+    doc: "A SCIM Group: `id` is the team id, `displayName` the team name, `members` `{ value: memberId, display: email }`.",
+  },
+  ScimGroupPatch: {
+    operation: "updateOrganizationScimV2Group",
+    body: true,
+    doc: "The body of a SCIM group PATCH (`scim.groups.rename`, `addMembers`, `removeMembers` send it).",
+  },
   ApiIndex: { schema: "ApiIndex", doc: "What Sentry's API root says about the caller: the token's own scopes (null without a token) and its user." },
   ApiToken: { schema: "ApiToken", doc: "A personal API token without its value (`tokenLastCharacters` holds its last four characters)." },
   ApiTokenWithValue: { schema: "ApiTokenWithValue", doc: "A personal API token as created: the only time `token` (the value) is returned." },
-  OrgAuthToken: { schema: "OrgAuthToken", doc: "An org auth token without its value (`scopes` is always `[\"org:ci\"]`)." },
+  OrgAuthToken: { schema: "OrgAuthToken", doc: 'An org auth token without its value (`scopes` is always `["org:ci"]`).' },
   OrgAuthTokenWithValue: { schema: "OrgAuthTokenWithValue", doc: "An org auth token as created: the only time `token` (the value) is returned." },
-  AuditLogEntry: { schema: "AuditLogEntry", doc: "One audit-log row: `event` is the api name, `actor` a user or `{ name }` for API keys, SCIM and the system." },
+  AuditLogEntry: {
+    schema: "AuditLogEntry",
+    doc: "One audit-log row: `event` is the api name, `actor` a user or `{ name }` for API keys, SCIM and the system.",
+  },
   Scope: { schema: "Scope", doc: "A token scope Sentry knows." },
 };
 
@@ -158,7 +188,8 @@ export function nameModels(
       // The supplement already names this shape (it describes what Sentry's serializer sends): the operation
       // answers with it, provided both list the same fields.
       const own = ref === undefined ? schema : schemas[ref];
-      if (fieldsOf(own) !== fieldsOf(schemas[name])) throw new Error(`models: ${name} in the supplement and ${source.operation}'s schema list different fields`);
+      if (fieldsOf(own) !== fieldsOf(schemas[name]))
+        throw new Error(`models: ${name} in the supplement and ${source.operation}'s schema list different fields`);
       holder[key] = { $ref: SCHEMA_REF + name };
       owner.set(name, name);
     } else if (ref !== undefined && owner.has(ref)) {
@@ -255,19 +286,29 @@ export function splitModels(
   const interfaces = new Set<string>();
   for (const name of reached) {
     const parts = partsOf(members.get(name)!.type!);
-    if (parts.some((part) => ts.isTypeLiteralNode(part)) && parts.every((part) => ts.isTypeLiteralNode(part) || refName(part) !== undefined)) interfaces.add(name);
+    if (parts.some((part) => ts.isTypeLiteralNode(part)) && parts.every((part) => ts.isTypeLiteralNode(part) || refName(part) !== undefined))
+      interfaces.add(name);
   }
   for (const name of [...interfaces]) {
     // Only references to interfaces (possibly several levels down) can be extended.
-    const bases = partsOf(members.get(name)!.type!).map(refName).filter((n): n is string => n !== undefined);
+    const bases = partsOf(members.get(name)!.type!)
+      .map(refName)
+      .filter((n): n is string => n !== undefined);
     if (bases.some((base) => !interfaces.has(base))) interfaces.delete(name);
   }
   for (const [name, member] of members) {
     if (!reached.has(name) || lists.has(name)) continue;
     const type = member.type!;
-    const comment = docs[name] === undefined
-      ? dedent(`\n${member.getFullText(file).slice(0, member.getStart(file) - member.getFullStart()).trim()}`, 8).trim()
-      : `/** ${docs[name]} */`;
+    const comment =
+      docs[name] === undefined
+        ? dedent(
+            `\n${member
+              .getFullText(file)
+              .slice(0, member.getStart(file) - member.getFullStart())
+              .trim()}`,
+            8,
+          ).trim()
+        : `/** ${docs[name]} */`;
     let declaration: string;
     if (interfaces.has(name)) {
       const parts = partsOf(type);

@@ -91,5 +91,7 @@ if (isMain) {
   const size = await measureCoreSize();
   process.stdout.write(`core entry: ${size.minifiedBytes} B minified, ${size.gzipBytes} B min+gzip (budget ${CORE_SIZE_BUDGET_BYTES} B)\n`);
   const pkg = measurePackage();
-  process.stdout.write(`package: ${pkg.unpackedBytes} B unpacked (budget ${PACKAGE_SIZE_BUDGET_BYTES} B), ${pkg.declarationBytes} B of declarations, ${pkg.sourceMapBytes} B of source maps\n`);
+  process.stdout.write(
+    `package: ${pkg.unpackedBytes} B unpacked (budget ${PACKAGE_SIZE_BUDGET_BYTES} B), ${pkg.declarationBytes} B of declarations, ${pkg.sourceMapBytes} B of source maps\n`,
+  );
 }

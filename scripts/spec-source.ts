@@ -26,9 +26,7 @@ export function localSpecCandidates(env: NodeJS.ProcessEnv = process.env): strin
 function verify(bytes: Buffer, origin: string): Buffer {
   const digest = createHash("sha256").update(bytes).digest("hex");
   if (digest !== PINNED_SPEC.sha256) {
-    throw new Error(
-      `OpenAPI document from ${origin} has sha256 ${digest}, expected ${PINNED_SPEC.sha256} (release ${PINNED_SPEC.release})`,
-    );
+    throw new Error(`OpenAPI document from ${origin} has sha256 ${digest}, expected ${PINNED_SPEC.sha256} (release ${PINNED_SPEC.release})`);
   }
   return bytes;
 }

@@ -164,10 +164,13 @@ export const systemClock: Clock = Object.freeze({
         clearTimeout(timer);
         reject(signal?.reason);
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        Math.min(Math.max(0, ms), MAX_TIMER_MS),
+      );
       signal?.addEventListener("abort", onAbort, { once: true });
     }),
 });
@@ -179,7 +182,10 @@ export const systemClock: Clock = Object.freeze({
  */
 export function assertOrgSlug(option: string, org: unknown): asserts org is string {
   if (typeof org !== "string" || !SLUG.test(org)) {
-    throw new SentryConfigError(option, `must be an organization slug (lowercase letters, digits, - and _, at most 50), got ${JSON.stringify(String(org).slice(0, 60))}`);
+    throw new SentryConfigError(
+      option,
+      `must be an organization slug (lowercase letters, digits, - and _, at most 50), got ${JSON.stringify(String(org).slice(0, 60))}`,
+    );
   }
 }
 
@@ -240,16 +246,22 @@ function resolveRateLimit(options: RateLimitOptions | false | undefined): Resolv
   if (options === false) return false;
   if (options !== undefined && (typeof options !== "object" || options === null)) throw new SentryConfigError("rateLimit", "must be an object or false");
   const o = options ?? {};
-  const requestsPerSecond = o.requestsPerSecond === undefined ? DEFAULT_RATE_LIMIT.requestsPerSecond : positive("rateLimit.requestsPerSecond", o.requestsPerSecond);
+  const requestsPerSecond =
+    o.requestsPerSecond === undefined ? DEFAULT_RATE_LIMIT.requestsPerSecond : positive("rateLimit.requestsPerSecond", o.requestsPerSecond);
   const burst = o.burst === undefined ? DEFAULT_RATE_LIMIT.burst : positive("rateLimit.burst", o.burst, { integer: true });
-  const maxConcurrent = o.maxConcurrent === undefined ? DEFAULT_RATE_LIMIT.maxConcurrent : positive("rateLimit.maxConcurrent", o.maxConcurrent, { integer: true });
+  const maxConcurrent =
+    o.maxConcurrent === undefined ? DEFAULT_RATE_LIMIT.maxConcurrent : positive("rateLimit.maxConcurrent", o.maxConcurrent, { integer: true });
   let redis: ResolvedRateLimit["redis"];
   if (o.redis !== undefined) {
     const url = o.redis?.url;
     if (typeof url !== "string" || !/^rediss?:\/\/[^\s]+$/.test(url)) throw new SentryConfigError("rateLimit.redis.url", "must be a redis:// or rediss:// URL");
     const keyPrefix = o.redis.keyPrefix ?? "sentry-rbac";
-    if (typeof keyPrefix !== "string" || !/^[\w:.-]{1,100}$/.test(keyPrefix)) throw new SentryConfigError("rateLimit.redis.keyPrefix", "must be 1-100 characters of letters, digits, _ : . -");
-    const connectTimeoutMs = o.redis.connectTimeoutMs === undefined ? DEFAULT_REDIS_CONNECT_TIMEOUT_MS : positive("rateLimit.redis.connectTimeoutMs", o.redis.connectTimeoutMs, { integer: true });
+    if (typeof keyPrefix !== "string" || !/^[\w:.-]{1,100}$/.test(keyPrefix))
+      throw new SentryConfigError("rateLimit.redis.keyPrefix", "must be 1-100 characters of letters, digits, _ : . -");
+    const connectTimeoutMs =
+      o.redis.connectTimeoutMs === undefined
+        ? DEFAULT_REDIS_CONNECT_TIMEOUT_MS
+        : positive("rateLimit.redis.connectTimeoutMs", o.redis.connectTimeoutMs, { integer: true });
     const onUnavailable = o.redis.onUnavailable ?? "local";
     if (onUnavailable !== "local" && onUnavailable !== "fail") throw new SentryConfigError("rateLimit.redis.onUnavailable", `must be "local" or "fail"`);
     redis = Object.freeze({ url, keyPrefix, connectTimeoutMs, onUnavailable });
@@ -263,7 +275,8 @@ function resolveRetry(options: RetryOptions | false | undefined): ResolvedRetry 
   const o = options ?? {};
   const retries = o.retries === undefined ? DEFAULT_RETRY.retries : positive("retry.retries", o.retries, { integer: true, allowZero: true });
   const minDelayMs = o.minDelayMs === undefined ? DEFAULT_RETRY.minDelayMs : positive("retry.minDelayMs", o.minDelayMs, { allowZero: true });
-  const maxDelayMs = o.maxDelayMs === undefined ? Math.max(DEFAULT_RETRY.maxDelayMs, minDelayMs) : positive("retry.maxDelayMs", o.maxDelayMs, { allowZero: true });
+  const maxDelayMs =
+    o.maxDelayMs === undefined ? Math.max(DEFAULT_RETRY.maxDelayMs, minDelayMs) : positive("retry.maxDelayMs", o.maxDelayMs, { allowZero: true });
   if (maxDelayMs < minDelayMs) throw new SentryConfigError("retry.maxDelayMs", `must be >= retry.minDelayMs (${minDelayMs})`);
   const budgetMs = o.budgetMs === undefined ? DEFAULT_RETRY.budgetMs : positive("retry.budgetMs", o.budgetMs, { allowZero: true });
   if (o.retryRefused !== undefined && typeof o.retryRefused !== "boolean") throw new SentryConfigError("retry.retryRefused", "must be true or false");
@@ -282,8 +295,16 @@ function optionalFunction<T>(option: string, value: T | undefined): T | undefine
  */
 export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   if (typeof options !== "object" || options === null) throw new SentryConfigError("options", "must be an object");
-  const token = checkToken(options.token !== undefined ? "token" : "SENTRY_AUTH_TOKEN (token)", options.token ?? envValue(env, "SENTRY_AUTH_TOKEN"), true) as TokenSource;
-  const scimToken = checkToken(options.scimToken !== undefined ? "scimToken" : "SENTRY_SCIM_TOKEN (scimToken)", options.scimToken ?? envValue(env, "SENTRY_SCIM_TOKEN"), false);
+  const token = checkToken(
+    options.token !== undefined ? "token" : "SENTRY_AUTH_TOKEN (token)",
+    options.token ?? envValue(env, "SENTRY_AUTH_TOKEN"),
+    true,
+  ) as TokenSource;
+  const scimToken = checkToken(
+    options.scimToken !== undefined ? "scimToken" : "SENTRY_SCIM_TOKEN (scimToken)",
+    options.scimToken ?? envValue(env, "SENTRY_SCIM_TOKEN"),
+    false,
+  );
 
   const org = options.org ?? envValue(env, "SENTRY_ORG");
   if (org !== undefined) assertOrgSlug(options.org !== undefined ? "org" : "SENTRY_ORG (org)", org);
@@ -299,7 +320,8 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
   if (timeoutMs > MAX_TIMER_MS) throw new SentryConfigError("timeoutMs", `must be at most ${MAX_TIMER_MS}`);
   const maxPauseMs = options.maxPauseMs === undefined ? DEFAULT_MAX_PAUSE_MS : positive("maxPauseMs", options.maxPauseMs, { integer: true, allowZero: true });
   if (maxPauseMs > MAX_TIMER_MS) throw new SentryConfigError("maxPauseMs", `must be at most ${MAX_TIMER_MS}`);
-  const maxResponseBytes = options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : positive("maxResponseBytes", options.maxResponseBytes, { integer: true });
+  const maxResponseBytes =
+    options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : positive("maxResponseBytes", options.maxResponseBytes, { integer: true });
   const perPage = options.perPage === undefined ? 100 : positive("perPage", options.perPage, { integer: true });
   if (perPage > 100) throw new SentryConfigError("perPage", "must be at most 100 (Sentry's maximum page size)");
 
@@ -310,8 +332,10 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new SentryConfigError("signal", "must be an AbortSignal");
   const hooks = options.hooks ?? {};
   if (typeof hooks !== "object" || hooks === null) throw new SentryConfigError("hooks", "must be an object");
-  for (const name of ["onRequest", "onResponse", "onRetry", "onRateLimit"] as const) optionalFunction(`hooks.${name}`, (hooks as Record<string, unknown>)[name]);
-  if (options.logger !== undefined && (typeof options.logger !== "object" || options.logger === null)) throw new SentryConfigError("logger", "must be an object with debug/info/warn/error methods");
+  for (const name of ["onRequest", "onResponse", "onRetry", "onRateLimit"] as const)
+    optionalFunction(`hooks.${name}`, (hooks as Record<string, unknown>)[name]);
+  if (options.logger !== undefined && (typeof options.logger !== "object" || options.logger === null))
+    throw new SentryConfigError("logger", "must be an object with debug/info/warn/error methods");
 
   const clock = Object.freeze({ ...systemClock, ...(options.clock ?? {}) });
   const readToken = async (kind: "api" | "scim"): Promise<string> => {
@@ -324,11 +348,16 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
   };
 
   const config: ResolvedConfig = {
-    baseUrl, origin, org,
+    baseUrl,
+    origin,
+    org,
     hasScimToken: scimToken !== undefined,
     rateLimit: resolveRateLimit(options.rateLimit),
     retry: resolveRetry(options.retry),
-    timeoutMs, maxPauseMs, maxResponseBytes, perPage,
+    timeoutMs,
+    maxPauseMs,
+    maxResponseBytes,
+    perPage,
     fetch: fetchImpl,
     userAgent: options.userAgent ? `sentry-rbac/${VERSION} ${options.userAgent}` : `sentry-rbac/${VERSION}`,
     logger: options.logger,

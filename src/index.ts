@@ -60,7 +60,20 @@ export type { ClientContext, SentryClient, SentryResources } from "./client.js";
 export type { Transport } from "./http/send/index.js";
 export type { RawApiClient, RawClient, RawClientTypes, UntypedRawClient, UntypedRawInit, UntypedRawResult } from "./http/send/index.js";
 export type { OperationId } from "./generated/operations.js";
-export type { Clock, Hooks, ResolvedConfig, ResolvedRateLimit, ResolvedRedis, ResolvedRetry, Logger, RateLimitOptions, RedisLimiterOptions, RetryOptions, SentryClientOptions, TokenSource } from "./config.js";
+export type {
+  Clock,
+  Hooks,
+  ResolvedConfig,
+  ResolvedRateLimit,
+  ResolvedRedis,
+  ResolvedRetry,
+  Logger,
+  RateLimitOptions,
+  RedisLimiterOptions,
+  RetryOptions,
+  SentryClientOptions,
+  TokenSource,
+} from "./config.js";
 export type { ApiErrorFields, ResponseFailure, SentryErrorKind, SessionRequiredInput } from "./http/errors/index.js";
 export type { RateLimitEvent, RequestEvent, ResponseEvent, RetryEvent } from "./http/send/index.js";
 export type { LinkHeaderOptions, LinkRelation, Page, PageFetcher, PageRequest, PaginateOptions, PaginationErrorCode, ParsedLinks } from "./http/pages/index.js";

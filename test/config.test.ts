@@ -27,7 +27,12 @@ describe("resolveConfig defaults", () => {
   it("defaults to https://sentry.io, 30 s timeouts, 100 per page, limiter and retry on", () => {
     const config = resolveConfig({}, env);
     expect(config.baseUrl).toBe("https://sentry.io");
-    expect(config).toMatchObject({ timeoutMs: 30_000, perPage: 100, rateLimit: { requestsPerSecond: 10, burst: 10, maxConcurrent: 10 }, retry: { retries: 4 } });
+    expect(config).toMatchObject({
+      timeoutMs: 30_000,
+      perPage: 100,
+      rateLimit: { requestsPerSecond: 10, burst: 10, maxConcurrent: 10 },
+      retry: { retries: 4 },
+    });
   });
 
   it("maps region to the regional host and keeps self-hosted path prefixes (dropping a pasted /api/0)", () => {

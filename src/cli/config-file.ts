@@ -105,7 +105,8 @@ export function loadCliConfig(source: ConfigSource): CliConfig {
     defaults = merge(defaults, settingsOf(ini.auth, ini.defaults));
     for (const [section, values] of Object.entries(ini)) {
       const name = /^profile (\S+)$/.exec(section)?.[1];
-      if (name !== undefined) profiles[name] = merge(profiles[name] ?? {}, { token: values.token, scimToken: values.scim_token, org: values.org, url: values.url });
+      if (name !== undefined)
+        profiles[name] = merge(profiles[name] ?? {}, { token: values.token, scimToken: values.scim_token, org: values.org, url: values.url });
     }
   }
   const propertiesPath = source.env.SENTRY_PROPERTIES;
@@ -115,7 +116,8 @@ export function loadCliConfig(source: ConfigSource): CliConfig {
     const flat = parseIni(properties)[""] ?? {};
     defaults = merge(defaults, { token: flat["auth.token"], org: flat["defaults.org"], url: flat["defaults.url"] });
   }
-  const secrets = [defaults.token, ...Object.values(profiles).flatMap((p) => [p.token, p.scimToken])]
-    .filter((value): value is string => value !== undefined && value !== "");
+  const secrets = [defaults.token, ...Object.values(profiles).flatMap((p) => [p.token, p.scimToken])].filter(
+    (value): value is string => value !== undefined && value !== "",
+  );
   return { defaults, profiles, files, secrets };
 }

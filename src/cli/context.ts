@@ -75,8 +75,13 @@ function resolveSettings(io: CliIo, flags: GlobalFlags, note: (line: string) => 
       );
     }
     profile = found;
-    for (const [key, env] of [["token", "SENTRY_AUTH_TOKEN"], ["org", "SENTRY_ORG"], ["url", "SENTRY_URL"]] as const) {
-      if (profile[key] !== undefined && nonEmpty(io.env[env]) !== undefined) note(`note: ${env} in the environment overrides profile '${flags.profile}''s ${key}`);
+    for (const [key, env] of [
+      ["token", "SENTRY_AUTH_TOKEN"],
+      ["org", "SENTRY_ORG"],
+      ["url", "SENTRY_URL"],
+    ] as const) {
+      if (profile[key] !== undefined && nonEmpty(io.env[env]) !== undefined)
+        note(`note: ${env} in the environment overrides profile '${flags.profile}''s ${key}`);
     }
   }
   const pick = (env: string | undefined, key: keyof FileSettings) => nonEmpty(env) ?? profile[key] ?? config.defaults[key];
@@ -126,7 +131,10 @@ export function createCommandContext(io: CliIo, command: Command, options: { sev
   const flags = command.optsWithGlobals<GlobalFlags>();
   const orgFlags = Array.isArray(flags.org) ? flags.org : [];
   if (orgFlags.length > 1 && options.severalOrgs !== true) {
-    throw new UsageError(`--org was given ${orgFlags.length} times (${orgFlags.join(", ")})`, "Pass one --org; only `audit tail` follows several organizations.");
+    throw new UsageError(
+      `--org was given ${orgFlags.length} times (${orgFlags.join(", ")})`,
+      "Pass one --org; only `audit tail` follows several organizations.",
+    );
   }
   const format = outputFormat(flags);
   if (flags.url !== undefined && flags.region !== undefined) {
@@ -194,8 +202,11 @@ function clientOptionsFrom(io: CliIo, flags: GlobalFlags, settings: Settings, no
 }
 
 const RATE_HEADERS = [
-  ["x-sentry-rate-limit-remaining", "remaining"], ["x-sentry-rate-limit-limit", "limit"], ["x-sentry-rate-limit-reset", "reset"],
-  ["x-sentry-rate-limit-concurrentremaining", "concurrent-remaining"], ["x-sentry-rate-limit-concurrentlimit", "concurrent-limit"],
+  ["x-sentry-rate-limit-remaining", "remaining"],
+  ["x-sentry-rate-limit-limit", "limit"],
+  ["x-sentry-rate-limit-reset", "reset"],
+  ["x-sentry-rate-limit-concurrentremaining", "concurrent-remaining"],
+  ["x-sentry-rate-limit-concurrentlimit", "concurrent-limit"],
   ["retry-after", "retry-after"],
 ] as const;
 

@@ -59,7 +59,9 @@ function cellText(value: Cell): string {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 function tableText(value: Cell): string {
-  return cellText(value).replace(/[\r\n\t]/g, " ").replace(CONTROL, "\uFFFD");
+  return cellText(value)
+    .replace(/[\r\n\t]/g, " ")
+    .replace(CONTROL, "\uFFFD");
 }
 
 function width(text: string): number {

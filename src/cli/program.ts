@@ -50,7 +50,11 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option("--region <region>", "sentry.io data region").choices(["us", "de"]))
     .option("--profile <name>", "use the [profile NAME] section of .sentryclirc (token, org, url)")
     .option("-v, --verbose", "log each request to stderr: method, path, status, time, rate-limit headers (never a token)")
-    .option("--retries <n>", "retries per request after a transient failure, a refused connection included (default: 4, a refused connection not retried)", parseRetries)
+    .option(
+      "--retries <n>",
+      "retries per request after a transient failure, a refused connection included (default: 4, a refused connection not retried)",
+      parseRetries,
+    )
     .option("--json", "print JSON")
     .option("--ndjson", "print one JSON object per line")
     .option("--csv", "print CSV (RFC 4180, spreadsheet-formula cells guarded)")

@@ -12,7 +12,6 @@ import { PERSONAL_TOKENS_PAGE, sessionRequired } from "./session.js";
 import { assertNumericId, assertScopes, toIsoDate } from "./validate.js";
 import { assertTokenName } from "./validate-scim.js";
 
-
 export type { ApiToken, ApiTokenWithValue } from "../generated/models.js";
 
 /** `apiTokens.create` input. */

@@ -49,11 +49,14 @@ export function linkPaginator<T>(
 ): Paginator<T> {
   assertPerPage("perPage", options.perPage);
   const baseUrl = ctx.transport.config.baseUrl;
-  return new Paginator<T>(async ({ cursor, perPage, signal }) => {
-    const query: PageQuery = cursor === undefined ? { per_page: perPage } : { cursor, per_page: perPage };
-    const { data, response } = await fetchPage(query, signal);
-    return { items: data ?? [], nextCursor: nextCursor(response.headers.get("link"), baseUrl) };
-  }, withDefaultPerPage(ctx, options));
+  return new Paginator<T>(
+    async ({ cursor, perPage, signal }) => {
+      const query: PageQuery = cursor === undefined ? { per_page: perPage } : { cursor, per_page: perPage };
+      const { data, response } = await fetchPage(query, signal);
+      return { items: data ?? [], nextCursor: nextCursor(response.headers.get("link"), baseUrl) };
+    },
+    withDefaultPerPage(ctx, options),
+  );
 }
 
 /**

@@ -9,8 +9,20 @@ import type { Paginator } from "../http/pages/index.js";
 import type { TeamRole } from "../vocabulary/roles.js";
 import { removeIfPresent, type ClientContext, linkPaginator, type ListOptions, orgPath } from "./context.js";
 import type {
-  AddToTeamOptions, AddToTeamResult, InvitedMember, Member, MemberDetails, MemberInvite, MemberListOptions, MemberTeam,
-  MemberUpdate, RemoveOptions, RemoveResult, TeamMembership, TeamRoleAssignment, TeamRoleChange,
+  AddToTeamOptions,
+  AddToTeamResult,
+  InvitedMember,
+  Member,
+  MemberDetails,
+  MemberInvite,
+  MemberListOptions,
+  MemberTeam,
+  MemberUpdate,
+  RemoveOptions,
+  RemoveResult,
+  TeamMembership,
+  TeamRoleAssignment,
+  TeamRoleChange,
 } from "./types.js";
 import { assertEmail, assertMemberId, assertOrgRole, assertSlug, assertTeamRole, assertText } from "./validate.js";
 

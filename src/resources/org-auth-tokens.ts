@@ -11,7 +11,6 @@ import { orgAuthTokensPage, sessionRequired } from "./session.js";
 import { assertNumericId } from "./validate.js";
 import { assertTokenName } from "./validate-scim.js";
 
-
 export type { OrgAuthToken, OrgAuthTokenWithValue } from "../generated/models.js";
 
 /** `org.authTokens.create` input (the scope is not settable: Sentry always grants `org:ci`). */

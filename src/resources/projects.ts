@@ -55,12 +55,14 @@ export function createProjectsResource(ctx: ClientContext): ProjectsResource {
         api.GET("/api/0/organizations/{organization_id_or_slug}/projects/", {
           params: { path, query: query === undefined ? page : { ...page, query } },
           signal,
-        }));
+        }),
+      );
     },
     teams(project, options = {}) {
       const path = projectPath(project);
       return linkPaginator(ctx, options, (query, signal) =>
-        api.GET("/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/teams/", { params: { path, query }, signal }));
+        api.GET("/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/teams/", { params: { path, query }, signal }),
+      );
     },
     async addTeam(project, team) {
       const { data } = await api.POST(PROJECT_TEAM, { params: { path: linkPath(project, team) } });

@@ -2,7 +2,14 @@
 // ValidationError naming the field, as every other input check does.
 import { ValidationError } from "../http/errors/errors.js";
 import {
-  findOrgRole, findTeamRole, minimumTeamRole as floorOf, ORG_ROLES, type OrgRole, type OrgRoleDefinition, type TeamRole, type TeamRoleDefinition,
+  findOrgRole,
+  findTeamRole,
+  minimumTeamRole as floorOf,
+  ORG_ROLES,
+  type OrgRole,
+  type OrgRoleDefinition,
+  type TeamRole,
+  type TeamRoleDefinition,
 } from "../vocabulary/roles.js";
 
 /**

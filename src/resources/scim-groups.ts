@@ -121,10 +121,13 @@ export function createScimGroupsResource(ctx: ClientContext): ScimGroupsResource
         ...(filter === undefined ? {} : { filter }),
         ...(options.excludeMembers ? { excludedAttributes: ["members"] } : {}),
       };
-      return new Paginator(scimPageFetcher(async ({ startIndex, count, signal }) => {
-        const { data } = await api.GET(GROUPS, { params: { path, query: { startIndex, count, ...extra } }, signal });
-        return data as NonNullable<typeof data>;
-      }), withDefaultPerPage(ctx, options));
+      return new Paginator(
+        scimPageFetcher(async ({ startIndex, count, signal }) => {
+          const { data } = await api.GET(GROUPS, { params: { path, query: { startIndex, count, ...extra } }, signal });
+          return data as NonNullable<typeof data>;
+        }),
+        withDefaultPerPage(ctx, options),
+      );
     },
     get,
     async create(input) {

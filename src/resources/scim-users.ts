@@ -113,11 +113,14 @@ export function createScimUsersResource(ctx: ClientContext): ScimUsersResource {
       const userName = options.filter?.userName;
       const filter = userName === undefined ? undefined : scimFilterValue("userName", userName);
       const path = orgPath(ctx);
-      return new Paginator(scimPageFetcher(async ({ startIndex, count, signal }) => {
-        const query = filter === undefined ? { startIndex, count } : { startIndex, count, filter };
-        const { data } = await api.GET(USERS, { params: { path, query }, signal });
-        return data as NonNullable<typeof data>;
-      }), withDefaultPerPage(ctx, options));
+      return new Paginator(
+        scimPageFetcher(async ({ startIndex, count, signal }) => {
+          const query = filter === undefined ? { startIndex, count } : { startIndex, count, filter };
+          const { data } = await api.GET(USERS, { params: { path, query }, signal });
+          return data as NonNullable<typeof data>;
+        }),
+        withDefaultPerPage(ctx, options),
+      );
     },
     async get(id) {
       const { data } = await api.GET(USER, { params: { path: userPath(id) } });

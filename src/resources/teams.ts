@@ -128,12 +128,14 @@ export function createTeamsResource(ctx: ClientContext): TeamsResource {
     members(slug, options = {}) {
       const path = teamPath(slug);
       return linkPaginator(ctx, options, (query, signal) =>
-        api.GET("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/members/", { params: { path, query }, signal }));
+        api.GET("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/members/", { params: { path, query }, signal }),
+      );
     },
     projects(slug, options = {}) {
       const path = teamPath(slug);
       return linkPaginator(ctx, options, (query, signal) =>
-        api.GET("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/projects/", { params: { path, query }, signal }));
+        api.GET("/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/projects/", { params: { path, query }, signal }),
+      );
     },
   };
 }

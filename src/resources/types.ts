@@ -6,8 +6,17 @@ import type { MemberTeam, MemberTeamRole, Team } from "../generated/models.js";
 import type { OrgRole, TeamRole } from "../vocabulary/roles.js";
 
 export type {
-  InvitedMember, Member, MemberDetails, MemberTeam, OrganizationTeam, Project, ProjectTeam, ProjectWithTeams, Team,
-  TeamMember, TeamProject,
+  InvitedMember,
+  Member,
+  MemberDetails,
+  MemberTeam,
+  OrganizationTeam,
+  Project,
+  ProjectTeam,
+  ProjectWithTeams,
+  Team,
+  TeamMember,
+  TeamProject,
 } from "../generated/models.js";
 
 /**

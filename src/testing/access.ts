@@ -83,8 +83,7 @@ export function hasTeamMembership(ctx: AccessContext, team: Team): boolean {
  * test_org_read_scope_cannot_manage_team_roles, test_member_read_scope_cannot_manage_team_roles).
  */
 export function canAdminTeam(ctx: AccessContext, team: Team): boolean {
-  return hasTeamMembership(ctx, team)
-    && (hasTeamScope(ctx, team, "team:write") || ctx.scopes.has("org:write") || ctx.scopes.has("member:write"));
+  return hasTeamMembership(ctx, team) && (hasTeamScope(ctx, team, "team:write") || ctx.scopes.has("org:write") || ctx.scopes.has("member:write"));
 }
 
 /**

@@ -20,8 +20,17 @@ export interface BuiltWorld {
 export function addToken(
   world: World,
   random: Random,
-  input: { kind: TokenKind; name: string; scopes: string[]; userId: number | null; orgId: number | null;
-    dateCreated: number; expiresAt: number | null; dateLastUsed?: number | null; label?: string },
+  input: {
+    kind: TokenKind;
+    name: string;
+    scopes: string[];
+    userId: number | null;
+    orgId: number | null;
+    dateCreated: number;
+    expiresAt: number | null;
+    dateLastUsed?: number | null;
+    label?: string;
+  },
 ): Token {
   const token: Token = {
     id: world.nextId("token"),
@@ -55,10 +64,16 @@ export function buildWorld(fixture: Fixture, now: number, random: Random, seed: 
     openMembership: fixture.org.openMembership ?? true,
     memberInvites: fixture.org.memberInvites ?? true,
     authProvider: provider && {
-      id: world.nextId("provider"), provider: provider.provider, scimEnabled: provider.scimEnabled,
-      requireLink: provider.requireLink ?? true, defaultRole: provider.defaultRole ?? "member",
+      id: world.nextId("provider"),
+      provider: provider.provider,
+      scimEnabled: provider.scimEnabled,
+      requireLink: provider.requireLink ?? true,
+      defaultRole: provider.defaultRole ?? "member",
     },
-    teams: new Map(), members: new Map(), projects: new Map(), audit: [],
+    teams: new Map(),
+    members: new Map(),
+    projects: new Map(),
+    audit: [],
     pendingAuditRows: auditRows ?? fixture.auditRows ?? 0,
   };
   world.orgs.set(org.id, org);
@@ -79,18 +94,35 @@ export function buildWorld(fixture: Fixture, now: number, random: Random, seed: 
     let userId: number | null = null;
     if (!m.pending) {
       userId = world.nextId("user");
-      world.users.set(userId, { id: userId, email: m.email, name: m.name ?? m.email, dateJoined: created, has2fa: m.has2fa ?? false, lastLogin: created + DAY_MS });
+      world.users.set(userId, {
+        id: userId,
+        email: m.email,
+        name: m.name ?? m.email,
+        dateJoined: created,
+        has2fa: m.has2fa ?? false,
+        lastLogin: created + DAY_MS,
+      });
     }
     const id = world.nextId("member");
-    const teams = new Map((m.teams ?? []).flatMap((t) => {
-      const team = teamBySlug.get(t.team);
-      return team ? [[team.id, normaliseTeamRole(m.orgRole, t.role ?? null)] as const] : [];
-    }));
+    const teams = new Map(
+      (m.teams ?? []).flatMap((t) => {
+        const team = teamBySlug.get(t.team);
+        return team ? [[team.id, normaliseTeamRole(m.orgRole, t.role ?? null)] as const] : [];
+      }),
+    );
     const inviter = m.pending && m.invitedBy ? [...world.users.values()].find((u) => u.email === m.invitedBy) : undefined;
     if (m.pending && m.invitedBy && !inviter) throw new Error(`fixture ${fixture.org.slug}: invitedBy ${m.invitedBy} is not a member listed before ${m.email}`);
     org.members.set(id, {
-      id, email: m.email, name: m.name ?? m.email, userId, orgRole: m.orgRole, flags: { ...NO_FLAGS, ...m.flags },
-      dateCreated: created, inviterName: inviter?.name ?? (m.pending ? "Org Owner" : null), inviterUserId: inviter?.id ?? null, teams,
+      id,
+      email: m.email,
+      name: m.name ?? m.email,
+      userId,
+      orgRole: m.orgRole,
+      flags: { ...NO_FLAGS, ...m.flags },
+      dateCreated: created,
+      inviterName: inviter?.name ?? (m.pending ? "Org Owner" : null),
+      inviterUserId: inviter?.id ?? null,
+      teams,
     });
   }
   const everyone = [...org.members.values()];
@@ -105,17 +137,38 @@ export function buildWorld(fixture: Fixture, now: number, random: Random, seed: 
   for (const t of fixture.tokens ?? []) {
     const user = t.userEmail ? [...world.users.values()].find((u) => u.email === t.userEmail) : world.users.get(owner.userId);
     addToken(world, random, {
-      kind: t.kind, name: t.name, scopes: t.scopes, userId: user?.id ?? owner.userId, orgId: org.id,
-      dateCreated: ago(t.daysAgo, 90), expiresAt: t.expiresInDays === undefined ? null : now + t.expiresInDays * DAY_MS,
+      kind: t.kind,
+      name: t.name,
+      scopes: t.scopes,
+      userId: user?.id ?? owner.userId,
+      orgId: org.id,
+      dateCreated: ago(t.daysAgo, 90),
+      expiresAt: t.expiresInDays === undefined ? null : now + t.expiresInDays * DAY_MS,
       dateLastUsed: t.lastUsedDaysAgo === undefined ? null : ago(t.lastUsedDaysAgo, 0),
     });
   }
-  const admin = addToken(world, random, { kind: "user", name: "emulator admin", scopes: [...ALL_SCOPES], userId: owner.userId, orgId: null, dateCreated: now, expiresAt: null });
+  const admin = addToken(world, random, {
+    kind: "user",
+    name: "emulator admin",
+    scopes: [...ALL_SCOPES],
+    userId: owner.userId,
+    orgId: null,
+    dateCreated: now,
+    expiresAt: null,
+  });
   let scimToken: string | undefined;
   if (org.authProvider?.scimEnabled) {
     const label = `SCIM Internal Integration (${random.hex(6)})`;
-    scimToken = addToken(world, random, { kind: "integration", name: `scim-internal-integration-${slugify(org.slug)}`, scopes: SCIM_SCOPES,
-      userId: null, orgId: org.id, dateCreated: ago(60, 60), expiresAt: null, label }).value;
+    scimToken = addToken(world, random, {
+      kind: "integration",
+      name: `scim-internal-integration-${slugify(org.slug)}`,
+      scopes: SCIM_SCOPES,
+      userId: null,
+      orgId: org.id,
+      dateCreated: ago(60, 60),
+      expiresAt: null,
+      label,
+    }).value;
   }
   return { world, org, adminToken: admin.value, scimToken };
 }

@@ -24,7 +24,10 @@ export class Core {
   private faults: FaultInjector | null;
   private random: Random;
 
-  constructor(world: World, private readonly deps: CoreDeps) {
+  constructor(
+    world: World,
+    private readonly deps: CoreDeps,
+  ) {
     this.world = world;
     this.limiter = null;
     this.faults = null;
@@ -70,7 +73,9 @@ export class Core {
 
   /** Rate-limits and routes; a latency fault is spent while the request holds its concurrency slot. */
   private async answer(match: Match, req: EmuRequest, latencyMs: number): Promise<EmuAnswer> {
-    const slow = async () => { if (latencyMs > 0) await this.deps.sleep(latencyMs); };
+    const slow = async () => {
+      if (latencyMs > 0) await this.deps.sleep(latencyMs);
+    };
     if (!this.limiter) {
       await slow();
       return this.deps.router.run(match, req, this.world, this.deps.now(), null);
@@ -83,7 +88,7 @@ export class Core {
     const admission = this.limiter.admit(caller, { operationId: match.route.operationId, key });
     try {
       if (!admission.refusal) await slow();
-      const answer = admission.refusal ?? await this.deps.router.run(match, req, this.world, this.deps.now(), this.limiter);
+      const answer = admission.refusal ?? (await this.deps.router.run(match, req, this.world, this.deps.now(), this.limiter));
       return { ...answer, headers: { ...answer.headers, ...admission.headers } };
     } finally {
       admission.release();

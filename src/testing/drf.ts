@@ -28,7 +28,8 @@ export function drfDateTime(raw: string): number | null {
   const m = ISO_DATETIME.exec(raw.trim());
   if (!m) return null;
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone] = m;
-  const offset = zone === undefined || zone === "Z" ? "Z" : zone.length === 3 ? `${zone}:00` : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone === undefined || zone === "Z" ? "Z" : zone.length === 3 ? `${zone}:00` : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}.${(frac + "000").slice(0, 3)}${offset}`);
   if (Number.isNaN(ms)) return null;
   // Date.parse rolls 2026-02-30 over to March; Python refuses it.

@@ -84,23 +84,36 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       let userId: number | null = null;
       if (kind === "user") {
         const wanted = issue.userEmail?.toLowerCase();
-        const member = [...org.members.values()].find((m) =>
-          m.userId !== null && (wanted ? m.email.toLowerCase() === wanted : m.orgRole === "owner"));
+        const member = [...org.members.values()].find((m) => m.userId !== null && (wanted ? m.email.toLowerCase() === wanted : m.orgRole === "owner"));
         if (!member || member.userId === null) throw new Error(`no active member ${issue.userEmail ?? "owner"} in ${org.slug}`);
         userId = member.userId;
       }
       const token = addToken(built.world, random, {
-        kind, name: issue.name ?? `${kind} token`, scopes: issue.scopes, userId, orgId: org.id,
-        dateCreated: now(), expiresAt: issue.expiresAt ?? null,
+        kind,
+        name: issue.name ?? `${kind} token`,
+        scopes: issue.scopes,
+        userId,
+        orgId: org.id,
+        dateCreated: now(),
+        expiresAt: issue.expiresAt ?? null,
       });
       if (kind === "org") {
         // Models creation in the web UI (the API route is session-only): Sentry audits it.
         const owner = [...org.members.values()].find((m) => m.orgRole === "owner" && m.userId !== null);
         const user = owner?.userId != null ? built.world.users.get(owner.userId) : undefined;
-        writeAudit(built.world, org, {
-          event: "org-auth-token.create", actorUserId: user?.id ?? null, actorLabel: user?.name ?? "Sentry",
-          ipAddress: null, targetObject: token.id, data: { name: token.name },
-        }, now());
+        writeAudit(
+          built.world,
+          org,
+          {
+            event: "org-auth-token.create",
+            actorUserId: user?.id ?? null,
+            actorLabel: user?.name ?? "Sentry",
+            ipAddress: null,
+            targetObject: token.id,
+            data: { name: token.name },
+          },
+          now(),
+        );
       }
       return token.value;
     },

@@ -29,7 +29,10 @@ export class FaultInjector {
   private readonly random: Random;
   private readonly scriptCounts: number[];
 
-  constructor(private readonly spec: FaultSpec, seed: number) {
+  constructor(
+    private readonly spec: FaultSpec,
+    seed: number,
+  ) {
     this.random = createRandom(seed ^ 0x5eed);
     this.scriptCounts = (spec.script ?? []).map(() => 0);
   }
@@ -65,5 +68,10 @@ export function faultAnswer(status: 500 | 502 | 503, random: Random): EmuAnswer 
 export function malform(answer: EmuAnswer): EmuAnswer {
   const text = answer.rawText ?? JSON.stringify(answer.body ?? {});
   const status = answer.status === 204 ? 200 : answer.status;
-  return { ...answer, status, rawText: `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<!--truncated`, headers: { ...answer.headers, "content-type": "application/json" } };
+  return {
+    ...answer,
+    status,
+    rawText: `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<!--truncated`,
+    headers: { ...answer.headers, "content-type": "application/json" },
+  };
 }

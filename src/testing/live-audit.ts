@@ -70,13 +70,28 @@ export function startLiveAudit(target: () => { world: World; org: Org }, now: ()
       ? { id: team?.id ?? 0, slug: team?.slug ?? "team", name: team?.name ?? "team", status: 0, org_role: null }
       : event === "project.edit"
         ? { slug: "project", platform: "node" }
-        : { email: subject?.email ?? "someone@example.com", role: subject?.orgRole === "owner" ? "member" : subject?.orgRole ?? "member", team_slug: team?.slug ?? null, teams: [], teams_slugs: [] };
+        : {
+            email: subject?.email ?? "someone@example.com",
+            role: subject?.orgRole === "owner" ? "member" : (subject?.orgRole ?? "member"),
+            team_slug: team?.slug ?? null,
+            teams: [],
+            teams_slugs: [],
+          };
     written += 1;
-    return writeAudit(world, org, {
-      event, actorUserId: actor?.userId ?? null, actorLabel: actor?.name ?? "Sentry", ipAddress: "10.0.0.1",
-      targetObject: event.startsWith("team.") ? team?.id ?? null : subject?.id ?? null,
-      targetUserId: event.startsWith("member.") ? subject?.userId ?? null : null, data,
-    }, ms);
+    return writeAudit(
+      world,
+      org,
+      {
+        event,
+        actorUserId: actor?.userId ?? null,
+        actorLabel: actor?.name ?? "Sentry",
+        ipAddress: "10.0.0.1",
+        targetObject: event.startsWith("team.") ? (team?.id ?? null) : (subject?.id ?? null),
+        targetUserId: event.startsWith("member.") ? (subject?.userId ?? null) : null,
+        data,
+      },
+      ms,
+    );
   };
 
   return {

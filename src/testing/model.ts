@@ -187,13 +187,23 @@ export function teamMembers(org: Org, teamId: number): Member[] {
 
 /** Sentry's slugify: lowercase, spaces and underscores to dashes, other characters dropped. */
 export function slugify(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s_]+/g, "-").replace(/[^a-z0-9-]/g, "").replace(/-+/g, "-").slice(0, 50);
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, "-")
+    .replace(/[^a-z0-9-]/g, "")
+    .replace(/-+/g, "-")
+    .slice(0, 50);
 }
 
 /** Django's `slugify`, which SCIM uses for group names and team creation for generated slugs: ASCII-folded, lowercase, `[^\w\s-]` dropped, runs of spaces/dashes to one dash. */
 export function djangoSlugify(text: string): string {
   const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
-  return ascii.toLowerCase().replace(/[^\w\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  return ascii
+    .toLowerCase()
+    .replace(/[^\w\s-]/g, "")
+    .replace(/[-\s]+/g, "-")
+    .replace(/^[-_]+|[-_]+$/g, "");
 }
 
 export const DAY_MS = 86_400_000;

@@ -102,19 +102,15 @@ export function keysetPage<T>(req: EmuRequest, options: KeysetOptions<T>): Page<
   const items = options.rows.slice(start, end);
   const first = items[0];
   const last = items[items.length - 1];
-  const prevPosition = first ? options.positionOf(first) : cursor?.position ?? options.origin;
-  const nextPosition = last ? options.positionOf(last) : cursor?.position ?? options.origin;
+  const prevPosition = first ? options.positionOf(first) : (cursor?.position ?? options.origin);
+  const nextPosition = last ? options.positionOf(last) : (cursor?.position ?? options.origin);
   const prev = { cursor: formatCursor(prevPosition, true), results: start > 0 };
   const next = { cursor: formatCursor(nextPosition, false), results: end < options.rows.length };
   return { items, link: (request) => linkHeader(request, prev, next) };
 }
 
 /** `<{uri}&cursor={c}>; rel="previous"; results="false"; cursor="{c}", <...>; rel="next"; ...` */
-export function linkHeader(
-  req: EmuRequest,
-  prev: { cursor: string; results: boolean },
-  next: { cursor: string; results: boolean },
-): string {
+export function linkHeader(req: EmuRequest, prev: { cursor: string; results: boolean }, next: { cursor: string; results: boolean }): string {
   const params = new URLSearchParams(req.url.search);
   params.delete("cursor");
   const base = `${req.url.origin}${req.url.pathname}?${params.toString()}`;

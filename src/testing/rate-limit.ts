@@ -28,26 +28,31 @@ export class RateLimiter {
   private readonly inFlight = new Map<string, number>();
   private readonly invites = new Map<string, { bucket: number; count: number }>();
 
-  constructor(options: RateLimitOptions, private readonly now: () => number) {
+  constructor(
+    options: RateLimitOptions,
+    private readonly now: () => number,
+  ) {
     this.config = {
       limit: options.limit ?? 40,
       windowMs: options.windowMs ?? 1000,
       concurrent: options.concurrent ?? 25,
       perEndpoint: options.perEndpoint ?? {},
-      invites: options.invites === false ? false : {
-        perUser: options.invites?.perUser ?? 100,
-        perOrg: options.invites?.perOrg ?? 100,
-        perEmail: options.invites?.perEmail ?? 10,
-        windowMs: options.invites?.windowMs ?? 86_400_000,
-      },
+      invites:
+        options.invites === false
+          ? false
+          : {
+              perUser: options.invites?.perUser ?? 100,
+              perOrg: options.invites?.perOrg ?? 100,
+              perEmail: options.invites?.perEmail ?? 10,
+              windowMs: options.invites?.windowMs ?? 86_400_000,
+            },
     };
   }
 
   /** Counts a request of `caller` to `endpoint` (keys: operationId and "METHOD template"). */
   admit(caller: string, endpoint: { operationId: string | null; key: string }): Admission {
-    const window = (endpoint.operationId && this.config.perEndpoint[endpoint.operationId])
-      || this.config.perEndpoint[endpoint.key]
-      || { limit: this.config.limit, windowMs: this.config.windowMs };
+    const window = (endpoint.operationId && this.config.perEndpoint[endpoint.operationId]) ||
+      this.config.perEndpoint[endpoint.key] || { limit: this.config.limit, windowMs: this.config.windowMs };
     const now = this.now();
     const bucket = Math.floor(now / window.windowMs);
     const slotKey = `${caller}\u0000${endpoint.key}`;

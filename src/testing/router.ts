@@ -7,9 +7,7 @@ import { operationTable } from "../generated/operations.js";
 import { type AccessContext, hasAnyProjectScope, hasProjectAccess, hasTeamScope } from "./access.js";
 import { actingMember, authenticate, type Caller, effectiveScopes, hasAny } from "./auth.js";
 import { writeAudit } from "./audit.js";
-import {
-  AnswerError, detail, type EmuAnswer, type EmuRequest, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND,
-} from "./http.js";
+import { AnswerError, detail, type EmuAnswer, type EmuRequest, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND } from "./http.js";
 import { clearExpiredInvites, findProject, findTeam, type Member, type Org, type World } from "./model.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -79,8 +77,16 @@ function compile(spec: RouteSpec): CompiledRoute {
     // SCIM routes only match numeric ids (facts §6, §10).
     return isScim && name !== "organization_id_or_slug" ? "(\\d+)" : "([^/]+)";
   });
-  return { ...spec, method: spec.refusedMethod ?? entry.method, template: entry.path, pattern: new RegExp(`^${source}$`), names,
-    sessionOnly: entry.sessionOnly, scopes: entry.scopes, isScim };
+  return {
+    ...spec,
+    method: spec.refusedMethod ?? entry.method,
+    template: entry.path,
+    pattern: new RegExp(`^${source}$`),
+    names,
+    sessionOnly: entry.sessionOnly,
+    scopes: entry.scopes,
+    isScim,
+  };
 }
 
 function objectPermitted(route: CompiledRoute, access: AccessContext, params: Record<string, string>): boolean {
@@ -124,7 +130,9 @@ export class Router {
       return { status: 405, body: { detail: `Method "${method}" not allowed.` }, headers: { Allow: allow } };
     }
     const params: Record<string, string> = {};
-    hit.route.names.forEach((name, i) => { params[name] = decodeURIComponent(hit.m[i + 1] ?? ""); });
+    hit.route.names.forEach((name, i) => {
+      params[name] = decodeURIComponent(hit.m[i + 1] ?? "");
+    });
     return { route: hit.route, params };
   }
 
@@ -159,20 +167,32 @@ export class Router {
       }
       const targetOrg = org;
       const ctx: RouteContext = {
-        req, params, world, caller, scopes, member, now, limiter,
+        req,
+        params,
+        world,
+        caller,
+        scopes,
+        member,
+        now,
+        limiter,
         org: targetOrg as Org,
         audit: (event, target) => {
           if (!targetOrg) return;
           const user = caller.token.userId !== null ? world.users.get(caller.token.userId) : undefined;
-          writeAudit(world, targetOrg, {
-            event,
-            actorUserId: user?.id ?? null,
-            actorLabel: user?.name ?? caller.token.label,
-            ipAddress: req.ip,
-            targetObject: target.targetObject,
-            targetUserId: target.targetUserId ?? null,
-            data: target.data,
-          }, now);
+          writeAudit(
+            world,
+            targetOrg,
+            {
+              event,
+              actorUserId: user?.id ?? null,
+              actorLabel: user?.name ?? caller.token.label,
+              ipAddress: req.ip,
+              targetObject: target.targetObject,
+              targetUserId: target.targetUserId ?? null,
+              data: target.data,
+            },
+            now,
+          );
         },
       };
       return await route.handler(ctx);

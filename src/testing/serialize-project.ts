@@ -8,10 +8,26 @@ import { iso } from "./model.js";
 import { ORG_ROLES } from "./roles.js";
 
 const HAS_FLAGS = [
-  "hasFeedbacks", "hasFlags", "hasMinifiedStackTrace", "hasMonitors", "hasNewFeedbacks", "hasProfiles", "hasReplays",
-  "hasSessions", "hasInsightsHttp", "hasInsightsDb", "hasInsightsAssets", "hasInsightsAppStart", "hasInsightsScreenLoad",
-  "hasInsightsVitals", "hasInsightsCaches", "hasInsightsQueues", "hasInsightsAgentMonitoring", "hasInsightsMCP",
-  "hasLogs", "hasTraceMetrics",
+  "hasFeedbacks",
+  "hasFlags",
+  "hasMinifiedStackTrace",
+  "hasMonitors",
+  "hasNewFeedbacks",
+  "hasProfiles",
+  "hasReplays",
+  "hasSessions",
+  "hasInsightsHttp",
+  "hasInsightsDb",
+  "hasInsightsAssets",
+  "hasInsightsAppStart",
+  "hasInsightsScreenLoad",
+  "hasInsightsVitals",
+  "hasInsightsCaches",
+  "hasInsightsQueues",
+  "hasInsightsAgentMonitoring",
+  "hasInsightsMCP",
+  "hasLogs",
+  "hasTraceMetrics",
 ] as const;
 
 const PROJECT_ACCESS_MEMBER = ["project:read", "project:releases", "event:read", "event:write", "alerts:read"];

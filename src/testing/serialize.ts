@@ -66,9 +66,17 @@ export function serializeMemberDetail(ctx: RouteContext, member: Member): Record
     const role = ORG_ROLES[id];
     const allowed = callerRole === undefined ? id === "member" : role.priority <= ORG_ROLES[callerRole].priority;
     return {
-      id, name: role.name, desc: role.desc, scopes: [...role.scopes], allowed, isAllowed: allowed,
-      isRetired: role.isRetired, isTeamRolesAllowed: role.isTeamRolesAllowed, is_global: role.isGlobal,
-      isGlobal: role.isGlobal, minimumTeamRole: role.minimumTeamRole,
+      id,
+      name: role.name,
+      desc: role.desc,
+      scopes: [...role.scopes],
+      allowed,
+      isAllowed: allowed,
+      isRetired: role.isRetired,
+      isTeamRolesAllowed: role.isTeamRolesAllowed,
+      is_global: role.isGlobal,
+      isGlobal: role.isGlobal,
+      minimumTeamRole: role.minimumTeamRole,
     };
   });
   return {
@@ -79,8 +87,15 @@ export function serializeMemberDetail(ctx: RouteContext, member: Member): Record
     roles: orgRoleList,
     orgRoleList,
     teamRoleList: Object.values(TEAM_ROLES).map((role) => ({
-      id: role.id, name: role.name, desc: role.desc, scopes: [...role.scopes], allowed: true, isAllowed: true,
-      isRetired: false, isTeamRolesAllowed: true, isMinimumRoleFor: role.isMinimumRoleFor,
+      id: role.id,
+      name: role.name,
+      desc: role.desc,
+      scopes: [...role.scopes],
+      allowed: true,
+      isAllowed: true,
+      isRetired: false,
+      isTeamRolesAllowed: true,
+      isMinimumRoleFor: role.isMinimumRoleFor,
     })),
   };
 }

@@ -56,9 +56,10 @@ export async function listen(getCore: () => Core, options: ListenOptions = {}): 
   origin = `http://${hostPart}:${port}`;
   return {
     url: origin,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

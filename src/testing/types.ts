@@ -71,13 +71,7 @@ export interface Fixture {
 }
 
 /** A fault the emulator can inject into one answer. */
-export type FaultKind =
-  | 500
-  | 502
-  | 503
-  | "drop"
-  | "malformed-json"
-  | { latencyMs: number };
+export type FaultKind = 500 | 502 | 503 | "drop" | "malformed-json" | { latencyMs: number };
 
 /** Which requests a fault rule applies to; every given field must match. */
 export interface FaultMatcher {

@@ -47,8 +47,17 @@ const ALERTS_ALL: readonly Scope[] = ["alerts:read", "alerts:write"];
 const PROJECT_MANAGE: readonly Scope[] = ["project:read", "project:write", "project:admin", "project:releases"];
 const TEAM_ALL: readonly Scope[] = ["team:read", "team:write", "team:admin"];
 const MANAGER_SCOPES: readonly Scope[] = [
-  ...EVENT_ALL, "member:invite", "member:read", "member:write", "member:admin", ...PROJECT_MANAGE, ...TEAM_ALL,
-  "org:read", "org:write", "org:integrations", ...ALERTS_ALL,
+  ...EVENT_ALL,
+  "member:invite",
+  "member:read",
+  "member:write",
+  "member:admin",
+  ...PROJECT_MANAGE,
+  ...TEAM_ALL,
+  "org:read",
+  "org:write",
+  "org:integrations",
+  ...ALERTS_ALL,
 ];
 
 function freezeOrgRole(role: OrgRoleDefinition): OrgRoleDefinition {
@@ -62,32 +71,59 @@ function freezeTeamRole(role: TeamRoleDefinition): TeamRoleDefinition {
 /** Sentry's organization roles, lowest first. */
 export const ORG_ROLES: readonly OrgRoleDefinition[] = Object.freeze([
   freezeOrgRole({
-    id: "member", name: "Member", priority: 0, isGlobal: false, isRetired: false, isTeamRolesAllowed: true,
+    id: "member",
+    name: "Member",
+    priority: 0,
+    isGlobal: false,
+    isRetired: false,
+    isTeamRolesAllowed: true,
     isVerified: true,
-    scopes: [...EVENT_ALL, "project:read", "project:releases", "org:read", "member:invite", "member:read",
-      "team:read", ...ALERTS_ALL],
-    note: "event:admin, alerts:write and member:invite follow org settings (members may resolve/delete " +
-      "events, write alerts, invite); they are on by default.",
+    scopes: [...EVENT_ALL, "project:read", "project:releases", "org:read", "member:invite", "member:read", "team:read", ...ALERTS_ALL],
+    note:
+      "event:admin, alerts:write and member:invite follow org settings (members may resolve/delete " + "events, write alerts, invite); they are on by default.",
   }),
   freezeOrgRole({
-    id: "admin", name: "Admin", priority: 1, isGlobal: false, isRetired: true, isTeamRolesAllowed: true,
+    id: "admin",
+    name: "Admin",
+    priority: 1,
+    isGlobal: false,
+    isRetired: true,
+    isTeamRolesAllowed: true,
     isVerified: true,
-    scopes: [...EVENT_ALL, "org:read", "org:integrations", "member:read", "member:invite", ...PROJECT_MANAGE,
-      ...TEAM_ALL, ...ALERTS_ALL],
+    scopes: [...EVENT_ALL, "org:read", "org:integrations", "member:read", "member:invite", ...PROJECT_MANAGE, ...TEAM_ALL, ...ALERTS_ALL],
     note: "Retired: organizations with team roles (Business/Enterprise) refuse new assignments.",
   }),
   freezeOrgRole({
-    id: "manager", name: "Manager", priority: 2, isGlobal: true, isRetired: false, isTeamRolesAllowed: true,
-    isVerified: true, scopes: MANAGER_SCOPES,
+    id: "manager",
+    name: "Manager",
+    priority: 2,
+    isGlobal: true,
+    isRetired: false,
+    isTeamRolesAllowed: true,
+    isVerified: true,
+    scopes: MANAGER_SCOPES,
   }),
   freezeOrgRole({
-    id: "owner", name: "Owner", priority: 3, isGlobal: true, isRetired: false, isTeamRolesAllowed: true,
-    isVerified: true, scopes: [...MANAGER_SCOPES, "org:admin"],
+    id: "owner",
+    name: "Owner",
+    priority: 3,
+    isGlobal: true,
+    isRetired: false,
+    isTeamRolesAllowed: true,
+    isVerified: true,
+    scopes: [...MANAGER_SCOPES, "org:admin"],
   }),
   freezeOrgRole({
-    id: "billing", name: "Billing", priority: -1, isGlobal: false, isRetired: false, isTeamRolesAllowed: false,
-    isVerified: false, scopes: [],
-    note: "sentry.io only and absent from open-source Sentry: its scopes and team-role rules are UNVERIFIED. " +
+    id: "billing",
+    name: "Billing",
+    priority: -1,
+    isGlobal: false,
+    isRetired: false,
+    isTeamRolesAllowed: false,
+    isVerified: false,
+    scopes: [],
+    note:
+      "sentry.io only and absent from open-source Sentry: its scopes and team-role rules are UNVERIFIED. " +
       "Modelled as payment access only: no API scopes, no team memberships.",
   }),
 ]);
@@ -95,14 +131,17 @@ export const ORG_ROLES: readonly OrgRoleDefinition[] = Object.freeze([
 /** Sentry's team roles, lowest first. */
 export const TEAM_ROLES: readonly TeamRoleDefinition[] = Object.freeze([
   freezeTeamRole({
-    id: "contributor", name: "Contributor", priority: 0,
-    scopes: ["event:read", "event:write", "project:read", "project:releases", "org:read", "member:read",
-      "team:read", "alerts:read"],
+    id: "contributor",
+    name: "Contributor",
+    priority: 0,
+    scopes: ["event:read", "event:write", "project:read", "project:releases", "org:read", "member:read", "team:read", "alerts:read"],
   }),
   freezeTeamRole({
-    id: "admin", name: "Team Admin", priority: 1, isMinimumRoleFor: "admin",
-    scopes: [...EVENT_ALL, "org:read", "org:integrations", "member:read", ...PROJECT_MANAGE, ...TEAM_ALL,
-      ...ALERTS_ALL],
+    id: "admin",
+    name: "Team Admin",
+    priority: 1,
+    isMinimumRoleFor: "admin",
+    scopes: [...EVENT_ALL, "org:read", "org:integrations", "member:read", ...PROJECT_MANAGE, ...TEAM_ALL, ...ALERTS_ALL],
   }),
 ]);
 

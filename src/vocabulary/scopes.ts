@@ -6,13 +6,31 @@ export type { Scope } from "../generated/models.js";
 
 /** Every token scope Sentry grants, in the server's own order. */
 export const SCOPES: readonly Scope[] = Object.freeze([
-  "org:read", "org:write", "org:admin", "org:integrations", "org:ci",
-  "member:invite", "member:read", "member:write", "member:admin",
-  "team:read", "team:write", "team:admin",
-  "project:read", "project:write", "project:admin", "project:releases", "project:distribution",
-  "event:read", "event:write", "event:admin",
-  "alerts:read", "alerts:write",
-  "openid", "profile", "email",
+  "org:read",
+  "org:write",
+  "org:admin",
+  "org:integrations",
+  "org:ci",
+  "member:invite",
+  "member:read",
+  "member:write",
+  "member:admin",
+  "team:read",
+  "team:write",
+  "team:admin",
+  "project:read",
+  "project:write",
+  "project:admin",
+  "project:releases",
+  "project:distribution",
+  "event:read",
+  "event:write",
+  "event:admin",
+  "alerts:read",
+  "alerts:write",
+  "openid",
+  "profile",
+  "email",
 ] as const satisfies readonly Scope[]);
 
 /**

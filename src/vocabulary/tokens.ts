@@ -22,7 +22,8 @@ const PREFIXED = new RegExp(PREFIXED_SOURCE, "g");
 const LEGACY_WHOLE = /^[a-f0-9]{64}$/;
 // A legacy token where the context names it: a token-named key or header, then `=`, `:` or a quote (then maybe
 // `Bearer`), or an auth scheme alone; then the hex.
-const LEGACY_IN_CONTEXT = /(\b(?:token|auth[_-]?token|access[_-]?token|api[_-]?key|authorization|secret)\b["']?\s*[:=]\s*["']?(?:bearer\s+)?|\bbearer\s+)([a-f0-9]{64})\b/gi;
+const LEGACY_IN_CONTEXT =
+  /(\b(?:token|auth[_-]?token|access[_-]?token|api[_-]?key|authorization|secret)\b["']?\s*[:=]\s*["']?(?:bearer\s+)?|\bbearer\s+)([a-f0-9]{64})\b/gi;
 
 /**
  * The format of a whole value: a prefixed token's kind, `legacy` for 64 lowercase hex, undefined otherwise.

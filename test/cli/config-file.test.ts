@@ -5,18 +5,25 @@ import { demoCli, runWith } from "./helpers.js";
 describe("sentry-cli's config files", () => {
   it("parses INI sections, comments, quotes and both separators", () => {
     expect(parseIni("; c\n# c\n[auth]\ntoken = 'abc'\n[defaults]\nurl: https://x.test\norg=acme\n[profile  eu]\norg = acme-eu")).toEqual({
-      "": {}, auth: { token: "abc" }, defaults: { url: "https://x.test", org: "acme" }, "profile eu": { org: "acme-eu" },
+      "": {},
+      auth: { token: "abc" },
+      defaults: { url: "https://x.test", org: "acme" },
+      "profile eu": { org: "acme-eu" },
     });
   });
 
   it("home, then the nearest project file, then SENTRY_PROPERTIES; later wins; every token is a secret", () => {
     const config = loadCliConfig({
-      env: { SENTRY_PROPERTIES: "/p/sentry.properties" }, cwd: "/work/app/src", homeDir: "/home/ada",
-      readTextFileSync: (path) => ({
-        "/home/ada/.sentryclirc": "[auth]\ntoken=home-token-value\n[defaults]\norg=home-org\nurl=https://home.test\n[profile eu]\ntoken=eu-token-value\norg=acme-eu",
-        "/work/app/.sentryclirc": "[defaults]\norg=project-org",
-        "/p/sentry.properties": "defaults.url=https://props.test\n",
-      })[path],
+      env: { SENTRY_PROPERTIES: "/p/sentry.properties" },
+      cwd: "/work/app/src",
+      homeDir: "/home/ada",
+      readTextFileSync: (path) =>
+        ({
+          "/home/ada/.sentryclirc":
+            "[auth]\ntoken=home-token-value\n[defaults]\norg=home-org\nurl=https://home.test\n[profile eu]\ntoken=eu-token-value\norg=acme-eu",
+          "/work/app/.sentryclirc": "[defaults]\norg=project-org",
+          "/p/sentry.properties": "defaults.url=https://props.test\n",
+        })[path],
     });
     expect(config.defaults).toEqual({ token: "home-token-value", org: "project-org", url: "https://props.test" });
     expect(config.files).toEqual(["/home/ada/.sentryclirc", "/work/app/.sentryclirc", "/p/sentry.properties"]);

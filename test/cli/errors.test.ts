@@ -9,7 +9,9 @@ const PLAIN_SECRET = "s3cret-value-without-prefix";
 describe("formatError", () => {
   it("prints a 403 with its hint and the scopes that would have worked", () => {
     const error = createApiError({
-      status: 403, method: "POST", url: "https://sentry.io/api/0/organizations/acme/teams/",
+      status: 403,
+      method: "POST",
+      url: "https://sentry.io/api/0/organizations/acme/teams/",
       body: { detail: "You do not have permission to perform this action." },
     });
     const lines = formatError(error);
@@ -50,7 +52,14 @@ describe("maskSecrets", () => {
 describe("printError", () => {
   it("writes all lines to the stream", () => {
     let text = "";
-    printError({ write: (chunk) => { text += chunk; } }, new CliError("x", { exitCode: 1, hint: "y" }));
+    printError(
+      {
+        write: (chunk) => {
+          text += chunk;
+        },
+      },
+      new CliError("x", { exitCode: 1, hint: "y" }),
+    );
     expect(text).toBe("error: x\nhint: y\n");
   });
 });
@@ -61,7 +70,9 @@ describe("text from a server cannot drive the terminal", () => {
 
   it("replaces escape sequences in an API error's detail on stderr (OSC 52 clipboard write, screen clear)", () => {
     const error = createApiError({
-      status: 400, method: "POST", url: "https://sentry.io/api/0/organizations/acme/teams/",
+      status: 400,
+      method: "POST",
+      url: "https://sentry.io/api/0/organizations/acme/teams/",
       body: { detail: `slug taken${OSC52}${CLEAR}\rfake line \u009b31m` },
     });
     const text = formatError(error).join("\n");
@@ -92,7 +103,9 @@ describe("masking a secret with stray whitespace", () => {
     const fetch = async (input: string | URL | Request, init?: RequestInit) => {
       const request = new Request(input, init);
       const sent = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
-      return Response.json([{ id: "1", slug: "echo", name: `${sent}\u001b]52;c;eA==\u0007`, memberCount: 0, projects: [], isMember: false, dateCreated: "2026-01-01T00:00:00Z" }]);
+      return Response.json([
+        { id: "1", slug: "echo", name: `${sent}\u001b]52;c;eA==\u0007`, memberCount: 0, projects: [], isMember: false, dateCreated: "2026-01-01T00:00:00Z" },
+      ]);
     };
     const run = await runWith(["teams", "list"], { env, fetch });
     expect(run.code).toBe(0);
@@ -106,8 +119,12 @@ describe("masking a secret with stray whitespace", () => {
 describe("the CLI speaks flags and commands, not SDK options", () => {
   it("rewrites SDK calls in FIX texts and messages", () => {
     expect(cliWords("remove it (sentry.org.members.remove(36)) or resend it")).toBe("remove it (sentry-rbac members remove 36) or resend it");
-    expect(cliWords("the contract runs until 2027-01-01; pass force: true to offboard early")).toBe("the contract runs until 2027-01-01; pass --force to offboard early");
-    expect(cliWords('assign its projects (sentry.org.projects.addTeam(project, "ops")) or delete the team')).toContain("sentry-rbac projects add-team PROJECT ops");
+    expect(cliWords("the contract runs until 2027-01-01; pass force: true to offboard early")).toBe(
+      "the contract runs until 2027-01-01; pass --force to offboard early",
+    );
+    expect(cliWords('assign its projects (sentry.org.projects.addTeam(project, "ops")) or delete the team')).toContain(
+      "sentry-rbac projects add-team PROJECT ops",
+    );
   });
 
   it("a bad --url names the flag and variable; no org names --org and SENTRY_ORG, never withOrg(slug)", async () => {

@@ -45,8 +45,20 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
     markWaiting = resolve;
   });
   return {
-    stdout: { write: (chunk) => { out += chunk; }, isTTY: options.stdoutTTY ?? false, columns: 80 },
-    stderr: { write: (chunk) => { err += chunk; }, isTTY: options.stderrTTY ?? false, columns: 80 },
+    stdout: {
+      write: (chunk) => {
+        out += chunk;
+      },
+      isTTY: options.stdoutTTY ?? false,
+      columns: 80,
+    },
+    stderr: {
+      write: (chunk) => {
+        err += chunk;
+      },
+      isTTY: options.stderrTTY ?? false,
+      columns: 80,
+    },
     stdin: {
       isTTY: options.stdinTTY ?? false,
       question: async (prompt) => {

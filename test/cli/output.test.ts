@@ -25,16 +25,17 @@ async function* paged<T>(items: readonly T[]): AsyncGenerator<T> {
 
 function collect(): { write: (chunk: string) => void; text: () => string } {
   let text = "";
-  return { write: (chunk) => { text += chunk; }, text: () => text };
+  return {
+    write: (chunk) => {
+      text += chunk;
+    },
+    text: () => text,
+  };
 }
 
 describe("formatTable", () => {
   it("aligns columns two spaces apart with a header and no trailing spaces", () => {
-    expect(formatTable(TEAMS, COLUMNS)).toBe(
-      "SLUG     MEMBERS  ROLES\n" +
-      "backend  12       admin, contributor\n" +
-      "sre      3\n",
-    );
+    expect(formatTable(TEAMS, COLUMNS)).toBe("SLUG     MEMBERS  ROLES\n" + "backend  12       admin, contributor\n" + "sre      3\n");
   });
 
   it("neutralises terminal escape sequences and line breaks inside cells", () => {
@@ -60,7 +61,7 @@ describe("csvCell", () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell("line1\nline2")).toBe('"line1\nline2"');
     expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
-    expect(csvCell("\rx")).toBe("\"'\rx\"");
+    expect(csvCell("\rx")).toBe('"\'\rx"');
   });
 
   it("leaves numbers, booleans and plain text alone and prints nothing for null", () => {

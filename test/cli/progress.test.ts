@@ -4,7 +4,14 @@ import { createProgress } from "../../src/cli/progress.js";
 
 function stream(isTTY: boolean) {
   let text = "";
-  return { write: (chunk: string) => { text += chunk; }, isTTY, columns: 80, text: () => text };
+  return {
+    write: (chunk: string) => {
+      text += chunk;
+    },
+    isTTY,
+    columns: 80,
+    text: () => text,
+  };
 }
 
 describe("createProgress", () => {
@@ -47,7 +54,9 @@ describe("createProgress", () => {
     const out = stream(true);
     const bar = createProgress(out, { label: "Exporting audit log" });
     bar.increment(19_600);
-    bar.setStatus(windowStatus({ reached: "2026-02-15T00:00:00Z", window: { since: "2026-01-01T00:00:00Z", until: "2026-03-31T00:00:00Z" }, event: undefined }));
+    bar.setStatus(
+      windowStatus({ reached: "2026-02-15T00:00:00Z", window: { since: "2026-01-01T00:00:00Z", until: "2026-03-31T00:00:00Z" }, event: undefined }),
+    );
     bar.stop();
     expect(out.text()).toContain("Exporting audit log: 19600 rows reached 2026-02-15 (49% of the window)");
     expect(out.text()).not.toContain("19600/19600");

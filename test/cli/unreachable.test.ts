@@ -19,11 +19,11 @@ async function closedPort(): Promise<number> {
 /** The platform fetch, counting the attempts the CLI makes. */
 function countingFetch(): { fetch: typeof globalThis.fetch; attempts: () => number } {
   let attempts = 0;
-  return { fetch: (input, init) => (attempts += 1, globalThis.fetch(input, init)), attempts: () => attempts };
+  return { fetch: (input, init) => ((attempts += 1), globalThis.fetch(input, init)), attempts: () => attempts };
 }
 
 describe("sentry-rbac against a closed port", () => {
-  it("fails after one attempt with \"connection refused\" and the URL", async () => {
+  it('fails after one attempt with "connection refused" and the URL', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const { fetch, attempts } = countingFetch();
     const run = await runWith(["teams", "list"], { env: { SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: "acme" }, fetch });

@@ -4,7 +4,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const examples = readdirSync(new URL("../../examples/", import.meta.url)).filter((name) => name.endsWith(".ts")).sort();
+const examples = readdirSync(new URL("../../examples/", import.meta.url))
+  .filter((name) => name.endsWith(".ts"))
+  .sort();
 
 function run(file: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -14,8 +16,12 @@ function run(file: string): Promise<{ code: number | null; output: string }> {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, output }));
   });

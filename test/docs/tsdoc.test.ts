@@ -2,13 +2,17 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
-const ENTRIES = ["src/index.ts", "src/testing/index.ts", "src/recipes/index.ts"].map((entry) =>
-  fileURLToPath(new URL(`../../${entry}`, import.meta.url)),
-);
+const ENTRIES = ["src/index.ts", "src/testing/index.ts", "src/recipes/index.ts"].map((entry) => fileURLToPath(new URL(`../../${entry}`, import.meta.url)));
 
 /** Every public function and class (reached through the package entries) that lacks an `@example` in its TSDoc. */
 function publicWithoutExample(): string[] {
-  const program = ts.createProgram(ENTRIES, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true });
+  const program = ts.createProgram(ENTRIES, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const missing = new Set<string>();
   for (const entry of ENTRIES) {
@@ -20,8 +24,10 @@ function publicWithoutExample(): string[] {
       for (const declaration of symbol.declarations ?? []) {
         const isFunction = ts.isFunctionDeclaration(declaration);
         const isClass = ts.isClassDeclaration(declaration);
-        const isArrowConst = ts.isVariableDeclaration(declaration) && declaration.initializer !== undefined
-          && (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer));
+        const isArrowConst =
+          ts.isVariableDeclaration(declaration) &&
+          declaration.initializer !== undefined &&
+          (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer));
         if (!isFunction && !isClass && !isArrowConst) continue;
         const docNode = isArrowConst ? declaration.parent.parent : declaration;
         const tags = ts.getJSDocTags(docNode).map((tag) => tag.tagName.text);

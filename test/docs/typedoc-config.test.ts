@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const config = JSON.parse(readFileSync("typedoc.json", "utf8")) as {
-  entryPoints: string[]; readme: string; projectDocuments: string[]; preservedTypeAnnotationTags: string[];
+  entryPoints: string[];
+  readme: string;
+  projectDocuments: string[];
+  preservedTypeAnnotationTags: string[];
 };
 
 describe("typedoc configuration", () => {

@@ -29,7 +29,8 @@ const SAMPLES: Record<string, () => unknown> = {
   ValidationError: () => root.ValidationError.forInput("slug", "must be lowercase"),
   RateLimitError: () => new root.RateLimitError({ ...API, status: 429 }),
   ServerError: () => new root.ServerError({ ...API, status: 503 }),
-  SentryResponseError: () => new root.SentryResponseError({ status: 200, method: "GET", path: "/api/0/", url: "https://sentry.io/api/0/", reason: "malformed" }),
+  SentryResponseError: () =>
+    new root.SentryResponseError({ status: 200, method: "GET", path: "/api/0/", url: "https://sentry.io/api/0/", reason: "malformed" }),
   LimiterUnavailableError: () => new root.LimiterUnavailableError("redis down"),
   PaginationError: () => new root.PaginationError("invalid-option", "perPage must be 1..100"),
   AccessPlanError: () => new recipes.AccessPlanError("stale-plan", "acme changed", "Plan again."),
@@ -37,17 +38,20 @@ const SAMPLES: Record<string, () => unknown> = {
   AuditExportError: () => new recipes.AuditExportError(REPORT as never, new Error("stopped")),
   AuditSinkError: () => new recipes.AuditSinkError("sink refused a batch", 400),
   AuditLeaseLostError: () => new recipes.AuditLeaseLostError("sentry-rbac:audit:acme:lease"),
-  AccessReviewError: () => new recipes.AccessReviewError("invalid-decision", "decisions.csv line 3: empty decision", "Fill in keep, revoke, set-role or remove-teams.", 3),
+  AccessReviewError: () =>
+    new recipes.AccessReviewError("invalid-decision", "decisions.csv line 3: empty decision", "Fill in keep, revoke, set-role or remove-teams.", 3),
   CsvSyntaxError: () => new recipes.CsvSyntaxError(2, "a quote is never closed"),
   AuditCheckpointBusyError: () => new recipes.AuditCheckpointBusyError("audit.json", "pid 42 on ci-1", "stop it first"),
-  AuditRedisUnavailableError: () => new recipes.AuditRedisUnavailableError("redis://:secret@127.0.0.1:6390/0", Object.assign(new Error("connect"), { code: "ECONNREFUSED" })),
+  AuditRedisUnavailableError: () =>
+    new recipes.AuditRedisUnavailableError("redis://:secret@127.0.0.1:6390/0", Object.assign(new Error("connect"), { code: "ECONNREFUSED" })),
 };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 function errorClasses(module: Record<string, unknown>): Array<[string, ErrorClass]> {
-  return Object.entries(module).filter((entry): entry is [string, ErrorClass] =>
-    typeof entry[1] === "function" && (entry[1] as { prototype?: unknown }).prototype instanceof Error);
+  return Object.entries(module).filter(
+    (entry): entry is [string, ErrorClass] => typeof entry[1] === "function" && (entry[1] as { prototype?: unknown }).prototype instanceof Error,
+  );
 }
 
 const exported = new Map([...errorClasses(root), ...errorClasses(recipes), ...errorClasses(testing)]);

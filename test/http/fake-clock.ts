@@ -30,11 +30,15 @@ export function fakeClock(start = 1_700_000_000_000, random = () => 0.5): FakeCl
         if (signal?.aborted) return reject(signal.reason);
         const timer = { at: time + ms, resolve };
         timers.push(timer);
-        signal?.addEventListener("abort", () => {
-          const i = timers.indexOf(timer);
-          if (i >= 0) timers.splice(i, 1);
-          reject(signal.reason);
-        }, { once: true });
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const i = timers.indexOf(timer);
+            if (i >= 0) timers.splice(i, 1);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       });
     },
     async advance(ms) {

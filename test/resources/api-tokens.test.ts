@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  isNotFoundError, isPermissionError, isSentryError, isSessionRequiredError, isValidationError, SessionRequiredError,
+  isNotFoundError,
+  isPermissionError,
+  isSentryError,
+  isSessionRequiredError,
+  isValidationError,
+  SessionRequiredError,
 } from "../../src/http/errors/errors.js";
 import { createApiTokensResource } from "../../src/resources/api-tokens.js";
 import { closeClients, resourceHarness, thrown } from "./helpers.js";

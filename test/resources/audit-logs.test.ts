@@ -67,7 +67,12 @@ describe("auditLogs", () => {
   it("actor filters by user id (sent as an integer)", async () => {
     const { auditLogs, seen, newestFirst } = setup();
     const rows = await auditLogs.list({ actor: 4, perPage: 100 }).toArray({ limit: 20 });
-    expect(rows.map((r) => r.id)).toEqual(newestFirst.filter((e) => e.actorUserId === "4").slice(0, 20).map((e) => e.id));
+    expect(rows.map((r) => r.id)).toEqual(
+      newestFirst
+        .filter((e) => e.actorUserId === "4")
+        .slice(0, 20)
+        .map((e) => e.id),
+    );
     expect(seen[0]?.query).toMatchObject({ actor: "4" });
   });
 

@@ -62,7 +62,10 @@ describe("resource wiring", () => {
     const other = sentry.withOrg("globex");
     expect(other.transport).toBe(sentry.transport);
     expect(other.org.slug).toBe("globex");
-    await other.org.teams.list().toArray().catch(() => undefined);
+    await other.org.teams
+      .list()
+      .toArray()
+      .catch(() => undefined);
     expect(seen[0]?.path).toBe("/api/0/organizations/globex/teams/");
     const teams = await other.withOrg("acme").org.teams.list().toArray();
     expect(teams.length).toBeGreaterThan(0);
@@ -98,7 +101,10 @@ describe("resources through msw handlers (global fetch)", () => {
       expect(created).toBe(true);
       expect(team.slug).toBe("via-msw");
       expect(emu.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["POST /api/0/organizations/acme/teams/ 201"]);
-      const slugs = await sentry.org.teams.list({ perPage: 3 }).map((t) => t.slug).toArray();
+      const slugs = await sentry.org.teams
+        .list({ perPage: 3 })
+        .map((t) => t.slug)
+        .toArray();
       expect(slugs).toContain("via-msw");
     } finally {
       await sentry.close();

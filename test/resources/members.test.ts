@@ -33,12 +33,23 @@ describe("sentry.org.members", () => {
   it("invite maps teamRoles to Sentry's body and returns the pending member", async () => {
     const { sentry, seen, emu } = harness();
     const invited = await sentry.org.members.invite({
-      email: "new.person@acme.test", orgRole: "member", teamRoles: [{ team: "payments", role: "admin" }, { team: "mobile" }],
+      email: "new.person@acme.test",
+      orgRole: "member",
+      teamRoles: [{ team: "payments", role: "admin" }, { team: "mobile" }],
     });
     expect(invited).toMatchObject({ email: "new.person@acme.test", orgRole: "member", pending: true, user: null });
     expect(seen[0]).toEqual({
-      method: "POST", path: MEMBERS, query: {},
-      body: { email: "new.person@acme.test", orgRole: "member", teamRoles: [{ teamSlug: "payments", role: "admin" }, { teamSlug: "mobile", role: null }] },
+      method: "POST",
+      path: MEMBERS,
+      query: {},
+      body: {
+        email: "new.person@acme.test",
+        orgRole: "member",
+        teamRoles: [
+          { teamSlug: "payments", role: "admin" },
+          { teamSlug: "mobile", role: null },
+        ],
+      },
     });
     const stored = emu.state.members.find((m) => m.email === "new.person@acme.test");
     expect(stored?.teams.map((t) => t.team).sort()).toEqual(["mobile", "payments"]);
@@ -157,10 +168,7 @@ describe("sentry.org.members", () => {
     expect(added.status).toBe("added");
     expect(added.team?.slug).toBe("payments");
     expect(added.teamRole).toEqual({ isActive: true, teamRole: "admin" });
-    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `POST ${MEMBERS}${target.id}/teams/payments/`,
-      `PUT ${MEMBERS}${target.id}/teams/payments/`,
-    ]);
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${MEMBERS}${target.id}/teams/payments/`, `PUT ${MEMBERS}${target.id}/teams/payments/`]);
     expect(seen[1]?.body).toEqual({ teamRole: "admin" });
     const again = await sentry.org.members.addToTeam(target.id, "payments");
     expect(again).toEqual({ status: "already-member", team: undefined, teamRole: undefined });

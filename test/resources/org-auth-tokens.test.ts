@@ -22,9 +22,11 @@ describe("org.authTokens", () => {
     expect(isSessionRequiredError(created)).toBe(true);
     if (!isSessionRequiredError(created)) return;
     expect(created).toMatchObject({
-      operationId: "createOrganizationAuthToken", method: "POST",
+      operationId: "createOrganizationAuthToken",
+      method: "POST",
       path: "/api/0/organizations/{organization_id_or_slug}/org-auth-tokens/",
-      uiPage: "Settings > Organization > Auth Tokens", uiUrl: "https://sentry.test/settings/acme/auth-tokens/",
+      uiPage: "Settings > Organization > Auth Tokens",
+      uiUrl: "https://sentry.test/settings/acme/auth-tokens/",
     });
     expect(created.hint).toContain("Settings > Organization > Auth Tokens");
     const blank = await thrown(() => tokens.create({ name: " " }));

@@ -10,7 +10,10 @@ describe("sentry.org.projects", () => {
     const sizes = await pageSizes(sentry.org.projects.list({ perPage: 3 }).pages());
     expect(sizes).toEqual([3, 3, 2]);
     expect(seen.map((r) => `${r.method} ${r.path} ${r.query.per_page}`)).toEqual(Array(3).fill("GET /api/0/organizations/acme/projects/ 3"));
-    const slugs = await sentry.org.projects.list().map((p) => p.slug).toArray();
+    const slugs = await sentry.org.projects
+      .list()
+      .map((p) => p.slug)
+      .toArray();
     expect(slugs).toContain("payment-api");
     expect(slugs).toHaveLength(8);
   });
@@ -36,7 +39,10 @@ describe("sentry.org.projects", () => {
     const sizes = await pageSizes(sentry.org.projects.teams("web-frontend", { perPage: 1 }).pages());
     expect(sizes).toEqual([1, 1, 1]);
     expect(seen[0]).toMatchObject({ method: "GET", path: "/api/0/projects/acme/web-frontend/teams/", query: { per_page: "1" } });
-    const slugs = await sentry.org.projects.teams("web-frontend").map((t) => t.slug).toArray();
+    const slugs = await sentry.org.projects
+      .teams("web-frontend")
+      .map((t) => t.slug)
+      .toArray();
     expect(slugs).toEqual(["identity", "mobile", "platform"]);
     expect(isNotFoundError(await thrown(() => sentry.org.projects.teams("no-project").toArray()))).toBe(true);
   });

@@ -14,7 +14,10 @@ function setup() {
 }
 
 function teamMembers(h: { emu: ReturnType<typeof setup>["emu"] }, teamSlug: string): string[] {
-  return h.emu.state.members.filter((m) => m.teams.some((t) => t.team === teamSlug)).map((m) => m.id).sort();
+  return h.emu.state.members
+    .filter((m) => m.teams.some((t) => t.team === teamSlug))
+    .map((m) => m.id)
+    .sort();
 }
 
 describe("scim.groups", () => {
@@ -22,7 +25,9 @@ describe("scim.groups", () => {
     const { groups, seen, emu } = setup();
     expect(await pageSizes(groups.list({ perPage: 2 }).pages())).toEqual([2, 2, 2]);
     expect(seen.map((r) => r.query)).toEqual([
-      { startIndex: "1", count: "2" }, { startIndex: "3", count: "2" }, { startIndex: "5", count: "2" },
+      { startIndex: "1", count: "2" },
+      { startIndex: "3", count: "2" },
+      { startIndex: "5", count: "2" },
     ]);
     expect(seen.every((r) => r.method === "GET" && r.path === GROUPS)).toBe(true);
     const all = await groups.list({ perPage: 2 }).toArray();
@@ -61,11 +66,15 @@ describe("scim.groups", () => {
     const group = await groups.create({ displayName: "Payments Oncall", members: [10, "11", 10] });
     expect(seen.map((r) => r.method)).toEqual(["POST", "PATCH", "GET"]);
     expect(seen[0]).toEqual({
-      method: "POST", path: GROUPS, query: {},
+      method: "POST",
+      path: GROUPS,
+      query: {},
       body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Payments Oncall" },
     });
     expect(seen[1]).toEqual({
-      method: "PATCH", path: `${GROUPS}/${group.id}`, query: {},
+      method: "PATCH",
+      path: `${GROUPS}/${group.id}`,
+      query: {},
       body: { schemas: [PATCH_OP], Operations: [{ op: "add", path: "members", value: [{ value: "10" }, { value: "11" }] }] },
     });
     expect(group.members?.map((m) => m.value).sort()).toEqual(["10", "11"]);
@@ -101,7 +110,9 @@ describe("scim.groups", () => {
     const { groups, seen, emu } = setup();
     await groups.rename("5", "Mobile Apps");
     expect(seen[0]).toEqual({
-      method: "PATCH", path: `${GROUPS}/5`, query: {},
+      method: "PATCH",
+      path: `${GROUPS}/5`,
+      query: {},
       body: { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { id: 5, displayName: "Mobile Apps" } }] },
     });
     expect(emu.state.teams.find((t) => t.id === "5")).toMatchObject({ name: "Mobile Apps", slug: "mobile-apps" });
@@ -124,7 +135,8 @@ describe("scim.groups", () => {
     const before = teamMembers(h, "payments");
     await h.groups.removeMembers(1, before);
     expect(h.seen[0]?.body).toEqual({
-      schemas: [PATCH_OP], Operations: before.map((id) => ({ op: "remove", path: `members[value eq "${id}"]` })),
+      schemas: [PATCH_OP],
+      Operations: before.map((id) => ({ op: "remove", path: `members[value eq "${id}"]` })),
     });
     expect(teamMembers(h, "payments")).toEqual([]);
     const many = Array.from({ length: 205 }, (_, i) => 100_000 + i);

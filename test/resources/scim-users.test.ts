@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  isAuthenticationError, isConflictError, isNotFoundError, isPermissionError, isValidationError,
-} from "../../src/http/errors/errors.js";
+import { isAuthenticationError, isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors/errors.js";
 import { createScimUsersResource } from "../../src/resources/scim-users.js";
 import { closeClients, resourceHarness, pageSizes, thrown } from "./helpers.js";
 
@@ -22,12 +20,20 @@ describe("scim.users", () => {
     expect(sizes).toEqual([15, 15, total - 30]);
     expect(seen.map((r) => [r.method, r.path])).toEqual(Array(3).fill(["GET", USERS]));
     expect(seen.map((r) => r.query)).toEqual([
-      { startIndex: "1", count: "15" }, { startIndex: "16", count: "15" }, { startIndex: "31", count: "15" },
+      { startIndex: "1", count: "15" },
+      { startIndex: "16", count: "15" },
+      { startIndex: "31", count: "15" },
     ]);
     const all = await users.list({ perPage: 15 }).toArray();
     // Sentry's order: pending invites by email, then members with accounts by id (scim/members.py ORDER BY email, id).
-    const pending = emu.state.members.filter((m) => m.pending).map((m) => m.email).sort();
-    const joined = emu.state.members.filter((m) => !m.pending).sort((a, b) => Number(a.id) - Number(b.id)).map((m) => m.email);
+    const pending = emu.state.members
+      .filter((m) => m.pending)
+      .map((m) => m.email)
+      .sort();
+    const joined = emu.state.members
+      .filter((m) => !m.pending)
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((m) => m.email);
     expect(all.map((u) => u.userName)).toEqual([...pending, ...joined]);
     expect(all[0]).toMatchObject({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], meta: { resourceType: "User" } });
   });
@@ -86,7 +92,9 @@ describe("scim.users", () => {
     const { users, seen, emu } = setup();
     const user = await users.provision({ userName: "new.person@acme.test", sentryOrgRole: "manager" });
     expect(seen[0]).toEqual({
-      method: "POST", path: USERS, query: {},
+      method: "POST",
+      path: USERS,
+      query: {},
       body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "new.person@acme.test", sentryOrgRole: "manager" },
     });
     expect(user).toMatchObject({ userName: "new.person@acme.test", sentryOrgRole: "manager" });
@@ -117,7 +125,9 @@ describe("scim.users", () => {
     const { users, seen, emu } = setup();
     await users.deactivate(12);
     expect(seen[0]).toEqual({
-      method: "PATCH", path: `${USERS}/12`, query: {},
+      method: "PATCH",
+      path: `${USERS}/12`,
+      query: {},
       body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] },
     });
     expect(emu.state.members.some((m) => m.id === "12")).toBe(false);
@@ -129,7 +139,8 @@ describe("scim.users", () => {
     const { users, seen, emu } = setup();
     await users.patch("13", [{ op: "replace", path: "active", value: false }]);
     expect(seen[0]?.body).toEqual({
-      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: false, path: "active" }],
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "replace", value: false, path: "active" }],
     });
     expect(emu.state.members.some((m) => m.id === "13")).toBe(false);
     const refused = await thrown(() => users.patch("14", [{ op: "add", path: "emails", value: [] }]));
@@ -196,7 +207,10 @@ describe("sentry.scim.users (wired into the client)", () => {
     const { sentry, seen } = resourceHarness();
     const [user] = await sentry.scim.users.list({ filter: { userName: "ben.garcia@acme.test" } }).toArray();
     expect(user?.id).toBe("2");
-    await sentry.withOrg("globex").scim.users.get(2).catch(() => undefined);
+    await sentry
+      .withOrg("globex")
+      .scim.users.get(2)
+      .catch(() => undefined);
     expect(seen.map((r) => r.path)).toEqual([USERS, "/api/0/organizations/globex/scim/v2/Users/2"]);
   });
 
@@ -219,4 +233,3 @@ describe("sentry.scim.users (wired into the client)", () => {
     expect(isNotFoundError(await thrown(() => users.setRole(999_999, "member")))).toBe(true);
   });
 });
-

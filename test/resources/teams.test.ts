@@ -12,7 +12,10 @@ describe("sentry.org.teams", () => {
     expect(seen.map((r) => [r.method, r.path])).toEqual(Array(3).fill(["GET", "/api/0/organizations/acme/teams/"]));
     expect(seen[0]?.query).toEqual({ per_page: "2" });
     expect(seen[1]?.query.cursor).toMatch(/^.+:\d+:0$/);
-    const slugs = await sentry.org.teams.list({ perPage: 2 }).map((t) => t.slug).toArray();
+    const slugs = await sentry.org.teams
+      .list({ perPage: 2 })
+      .map((t) => t.slug)
+      .toArray();
     expect(slugs).toEqual(["identity", "mobile", "notifications", "okta-engineering", "payments", "platform"]);
   });
 
@@ -155,7 +158,10 @@ describe("sentry.org.teams", () => {
     const sizes = await pageSizes(sentry.org.teams.projects("payments", { perPage: 1 }).pages());
     expect(sizes).toEqual([1, 1, 1, 1]);
     expect(seen[0]).toMatchObject({ method: "GET", path: "/api/0/teams/acme/payments/projects/", query: { per_page: "1" } });
-    const slugs = await sentry.org.teams.projects("payments").map((p) => p.slug).toArray();
+    const slugs = await sentry.org.teams
+      .projects("payments")
+      .map((p) => p.slug)
+      .toArray();
     expect(slugs).toEqual(["billing-worker", "legacy-reports", "payment-api", "web-frontend"]);
   });
 });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { isValidationError } from "../../src/http/errors/errors.js";
 import {
-  assertEmail, assertMemberId, assertName, assertNumericId, assertOrgRole, assertPerPage, assertScopes, assertSlug,
-  assertTeamRole, assertText, scimFilterValue, toIsoDate,
+  assertEmail,
+  assertMemberId,
+  assertName,
+  assertNumericId,
+  assertOrgRole,
+  assertPerPage,
+  assertScopes,
+  assertSlug,
+  assertTeamRole,
+  assertText,
+  scimFilterValue,
+  toIsoDate,
 } from "../../src/resources/validate.js";
 
 function fieldOf(run: () => unknown): string | undefined {
@@ -24,7 +34,10 @@ describe("validate", () => {
     expect(assertSlug("team", "q1_contractors-2")).toBe("q1_contractors-2");
     expect(assertSlug("team", "a".repeat(50))).toHaveLength(50);
     for (const bad of ["", "Payments", "12345", "a b", "a/b", "a".repeat(51), "é", 42, undefined]) {
-      expect(fieldOf(() => assertSlug("team", bad)), String(bad)).toBe("team");
+      expect(
+        fieldOf(() => assertSlug("team", bad)),
+        String(bad),
+      ).toBe("team");
     }
   });
 
@@ -61,7 +74,10 @@ describe("validate", () => {
     expect(assertNumericId("id", "42")).toBe("42");
     expect(assertMemberId("id", "me")).toBe("me");
     for (const bad of ["me", "0", "042", "-1", "1.5", 1.5, "12abc", Number.MAX_SAFE_INTEGER + 2, "99999999999999999999"]) {
-      expect(fieldOf(() => assertNumericId("id", bad)), String(bad)).toBe("id");
+      expect(
+        fieldOf(() => assertNumericId("id", bad)),
+        String(bad),
+      ).toBe("id");
     }
     expect(fieldOf(() => assertMemberId("id", "you"))).toBe("id");
   });

@@ -33,9 +33,7 @@ describe("scripts/generate", () => {
     });
     expect(table.createApiToken.sessionOnly).toBe(true);
     expect(table.createOrganizationTeam.scopes).toEqual(["org:admin", "org:write", "team:write"]);
-    expect(table.getOrganizationScimV2Group.path).toBe(
-      "/api/0/organizations/{organization_id_or_slug}/scim/v2/Groups/{team_id_or_slug}",
-    );
+    expect(table.getOrganizationScimV2Group.path).toBe("/api/0/organizations/{organization_id_or_slug}/scim/v2/Groups/{team_id_or_slug}");
   });
 
   it("refuses a supplement path that the official document already describes", async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { hoistSchemas } from "../../scripts/hoist-schemas.js";
 import type { OpenApiDocument } from "../../scripts/spec-source.js";
 
-const avatar = { type: "object", properties: { avatarType: { type: "string" }, avatarUuid: { type: "string", nullable: true }, avatarUrl: { type: "string" } } };
+const avatar = {
+  type: "object",
+  properties: { avatarType: { type: "string" }, avatarUuid: { type: "string", nullable: true }, avatarUrl: { type: "string" } },
+};
 const team = { type: "object", required: ["id", "slug"], properties: { id: { type: "string" }, slug: { type: "string" }, name: { type: "string" }, avatar } };
 const json = (schema: unknown) => ({ description: "OK", content: { "application/json": { schema } } });
 const forbidden = { description: "Forbidden" };
@@ -18,7 +21,10 @@ function doc(): OpenApiDocument {
       },
       "/teams/": {
         // The same team, written with another key order, is the same shape.
-        get: { operationId: "listTeams", responses: { 200: json({ type: "array", items: { properties: team.properties, required: team.required, type: "object" } }) } },
+        get: {
+          operationId: "listTeams",
+          responses: { 200: json({ type: "array", items: { properties: team.properties, required: team.required, type: "object" } }) },
+        },
       },
     },
     components: { schemas: { GetTeam200: { type: "string" } } },

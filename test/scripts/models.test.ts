@@ -13,7 +13,11 @@ function doc(): OpenApiDocument {
       "/teams/{slug}/": { get: { operationId: "getTeam", responses: { 200: json(ref("GetTeam200")) } } },
       "/teams/": {
         get: { operationId: "listTeams", responses: { 200: json({ type: "array", items: ref("GetTeam200") }) } },
-        post: { operationId: "createTeam", requestBody: json({ type: "object", properties: { slug: { type: "string" } } }), responses: { 201: json(ref("GetTeam200")) } },
+        post: {
+          operationId: "createTeam",
+          requestBody: json({ type: "object", properties: { slug: { type: "string" } } }),
+          responses: { 201: json(ref("GetTeam200")) },
+        },
       },
     },
     components: {
@@ -27,11 +31,15 @@ function doc(): OpenApiDocument {
 
 describe("scripts/models nameModels", () => {
   it("renames a hoisted model schema, hoists an inline one, and aliases a second name for the same shape", () => {
-    const { doc: out, aliases } = nameModels(doc(), {
-      Team: { operation: "getTeam", status: 200 },
-      ListedTeam: { operation: "listTeams", status: 200, item: true },
-      TeamInput: { operation: "createTeam", body: true },
-    }, { GetTeam200Avatar: "Avatar" });
+    const { doc: out, aliases } = nameModels(
+      doc(),
+      {
+        Team: { operation: "getTeam", status: 200 },
+        ListedTeam: { operation: "listTeams", status: 200, item: true },
+        TeamInput: { operation: "createTeam", body: true },
+      },
+      { GetTeam200Avatar: "Avatar" },
+    );
     const schemas = out.components!.schemas as Record<string, unknown>;
     expect(Object.keys(schemas).sort()).toEqual(["Avatar", "Team", "TeamInput"]);
     expect(aliases).toEqual({ ListedTeam: "Team" });

@@ -17,7 +17,10 @@ function fakeDist(): string {
     writeFileSync(join(dist, `${name}.d.ts`), "interface paths {}\nexport type { paths };\n");
     writeFileSync(join(dist, `${name}.d.cts`), "interface paths {}\nexport type { paths };\n");
   }
-  writeFileSync(join(dist, "index-abc.d.ts"), "import { paths } from './openapi.js';\nimport { Team } from './models.js';\nimport { Client } from 'openapi-fetch';\n");
+  writeFileSync(
+    join(dist, "index-abc.d.ts"),
+    "import { paths } from './openapi.js';\nimport { Team } from './models.js';\nimport { Client } from 'openapi-fetch';\n",
+  );
   writeFileSync(join(dist, "index-abc.d.cts"), "import { paths } from './openapi.cjs';\n");
   writeFileSync(join(dist, "recipes/index.d.ts"), "import '../openapi.js';\nexport { x } from '../index-abc.js';\n");
   const augmentation = "import { paths } from './openapi.js';\ndeclare module \"./http/raw-client.js\" {\n  interface RawClientTypes { client: paths }\n}\n";
@@ -34,7 +37,9 @@ describe("scripts/share-dts", () => {
       expect(existsSync(join(dist, `${name}.d.ts`))).toBe(false);
       expect(existsSync(join(dist, `${name}.d.cts`))).toBe(true);
     }
-    expect(readFileSync(join(dist, "index-abc.d.ts"), "utf8")).toBe("import { paths } from './openapi.cjs';\nimport { Team } from './models.cjs';\nimport { Client } from 'openapi-fetch';\n");
+    expect(readFileSync(join(dist, "index-abc.d.ts"), "utf8")).toBe(
+      "import { paths } from './openapi.cjs';\nimport { Team } from './models.cjs';\nimport { Client } from 'openapi-fetch';\n",
+    );
     // Other relative imports are left alone.
     expect(readFileSync(join(dist, "recipes/index.d.ts"), "utf8")).toBe("import '../openapi.cjs';\nexport { x } from '../index-abc.js';\n");
     expect(readFileSync(join(dist, "index-abc.d.cts"), "utf8")).toBe("import { paths } from './openapi.cjs';\n");
@@ -52,10 +57,12 @@ describe("scripts/share-dts", () => {
 
   it("ships the generated API types with two-space indentation, JSDoc comments kept aligned", () => {
     const dist = fakeDist();
-    const source = "export interface paths {\n    \"/api/0/\": {\n        /**\n         * Root\n         */\n        get: never;\n    };\n}\n";
+    const source = 'export interface paths {\n    "/api/0/": {\n        /**\n         * Root\n         */\n        get: never;\n    };\n}\n';
     writeFileSync(join(dist, "openapi.d.cts"), source);
     shareGeneratedDeclarations(dist);
-    expect(readFileSync(join(dist, "openapi.d.cts"), "utf8")).toBe("export interface paths {\n  \"/api/0/\": {\n    /**\n     * Root\n     */\n    get: never;\n  };\n}\n");
+    expect(readFileSync(join(dist, "openapi.d.cts"), "utf8")).toBe(
+      'export interface paths {\n  "/api/0/": {\n    /**\n     * Root\n     */\n    get: never;\n  };\n}\n',
+    );
     expect(halveIndentation("  a\n      b")).toBe("  a\n    b");
   });
 

@@ -33,9 +33,7 @@ const BODIES: Record<string, unknown> = {
   createOrganizationAuthToken: { name: "new" },
 };
 
-const scoped = allRoutes
-  .map((r) => ({ operationId: r.operationId, ...(table[r.operationId] as Entry) }))
-  .filter((r) => !r.sessionOnly && r.scopes.length > 0);
+const scoped = allRoutes.map((r) => ({ operationId: r.operationId, ...(table[r.operationId] as Entry) })).filter((r) => !r.sessionOnly && r.scopes.length > 0);
 
 describe("scope enforcement per endpoint (operation table scopes)", () => {
   it.each(scoped)("$operationId: 403 without any accepted scope, allowed with each one", async ({ operationId, method, path, scopes }) => {
@@ -100,7 +98,10 @@ describe("authentication", () => {
   });
 
   it("answers 404 for an unknown organization and for a path outside the API", async () => {
-    expect(await call(emu, "GET", "/api/0/organizations/globex/teams/")).toMatchObject({ status: 404, body: { detail: "The requested resource does not exist" } });
+    expect(await call(emu, "GET", "/api/0/organizations/globex/teams/")).toMatchObject({
+      status: 404,
+      body: { detail: "The requested resource does not exist" },
+    });
     expect((await call(emu, "GET", "/api/0/organizations/acme/nothing-here/")).status).toBe(404);
     expect((await call(emu, "PATCH", teams)).status).toBe(405);
   });
@@ -114,7 +115,10 @@ describe("SCIM authentication rules", () => {
   it("refuses org auth tokens with 403 from the scope check, not the seed's 401", async () => {
     const emu = demo();
     const orgToken = emu.issueToken({ kind: "org", scopes: ["org:ci"] });
-    expect(await call(emu, "GET", users, { token: orgToken })).toMatchObject({ status: 403, body: { detail: "You do not have permission to perform this action." } });
+    expect(await call(emu, "GET", users, { token: orgToken })).toMatchObject({
+      status: 403,
+      body: { detail: "You do not have permission to perform this action." },
+    });
     expect((await call(emu, "GET", users, { token: emu.scimToken })).status).toBe(200);
   });
 

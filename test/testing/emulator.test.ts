@@ -64,14 +64,24 @@ describe("createEmulator", () => {
     expect(Object.isFrozen(before.teams)).toBe(true);
     await call(emu, "POST", "/api/0/organizations/acme/teams/", { body: { slug: "later" } });
     expect(before.teams.map((t) => t.slug)).not.toContain("later");
-    expect(emu.state.requests.at(-1)).toEqual({ method: "POST", path: "/api/0/organizations/acme/teams/", query: "", status: 201, operationId: "createOrganizationTeam", fault: null });
+    expect(emu.state.requests.at(-1)).toEqual({
+      method: "POST",
+      path: "/api/0/organizations/acme/teams/",
+      query: "",
+      status: 201,
+      operationId: "createOrganizationTeam",
+      fault: null,
+    });
   });
 
   it("accepts a custom fixture object and a custom base URL", async () => {
     const fixture: Fixture = {
       org: { slug: "globex" },
       teams: [{ slug: "core" }],
-      members: [{ email: "boss@globex.test", orgRole: "owner" }, { email: "dev@globex.test", orgRole: "member", teams: [{ team: "core" }] }],
+      members: [
+        { email: "boss@globex.test", orgRole: "owner" },
+        { email: "dev@globex.test", orgRole: "member", teams: [{ team: "core" }] },
+      ],
     };
     const emu = createEmulator({ fixture, baseUrl: "https://globex.example", rateLimit: false });
     expect(emu.org).toBe("globex");
@@ -103,8 +113,10 @@ describe("member reinvites", () => {
     const url = (id?: string) => `/api/0/organizations/acme/members/${id}/`;
     expect((await call(emu, "PUT", url(fresh), { body: { reinvite: true } })).status).toBe(200);
     expect(emu.state.auditLog.at(-1)?.event).toBe("member.reinvite");
-    expect(await call(emu, "PUT", url(expired), { body: { reinvite: true } }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot resend an expired invitation without regenerating the token." } });
+    expect(await call(emu, "PUT", url(expired), { body: { reinvite: true } })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot resend an expired invitation without regenerating the token." },
+    });
     const renewed = await call(emu, "PUT", url(expired), { body: { reinvite: true, regenerate: true } });
     expect(asObject(renewed.body).expired).toBe(false);
     expect((await call(emu, "PUT", url(fresh), { body: { reinvite: true, orgRole: "manager" } })).status).toBe(403);

@@ -52,7 +52,9 @@ describe("scripted faults", () => {
 
   it("adds latency through the injected sleep", async () => {
     const slept: number[] = [];
-    const emu = faulty({ script: [{ method: "GET", nth: 2, fault: { latencyMs: 1500 } }] }, 1, async (ms) => { slept.push(ms); });
+    const emu = faulty({ script: [{ method: "GET", nth: 2, fault: { latencyMs: 1500 } }] }, 1, async (ms) => {
+      slept.push(ms);
+    });
     await call(emu, "GET", TEAMS);
     expect(slept).toEqual([]);
     expect((await call(emu, "GET", TEAMS)).status).toBe(200);

@@ -59,7 +59,12 @@ export function linkCursor(link: string | null, rel: "next" | "previous"): { cur
 }
 
 /** Walks a Link-paginated list, returning all rows of all pages. */
-export async function walk(emu: Emulator, path: string, token?: string, pick = (b: unknown) => asArray(b)): Promise<{ rows: Array<Record<string, unknown>>; pages: number }> {
+export async function walk(
+  emu: Emulator,
+  path: string,
+  token?: string,
+  pick = (b: unknown) => asArray(b),
+): Promise<{ rows: Array<Record<string, unknown>>; pages: number }> {
   const rows: Array<Record<string, unknown>> = [];
   let pages = 0;
   let url = path;

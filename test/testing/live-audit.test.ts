@@ -11,7 +11,9 @@ async function listAll(emu: ReturnType<typeof createEmulator>): Promise<Array<{ 
   const rows: Array<{ id: string; dateCreated: string }> = [];
   let cursor = "";
   for (;;) {
-    const res = await emu.fetch(`/api/0/organizations/${emu.org}/audit-logs/?per_page=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { Authorization: `Bearer ${emu.adminToken}` } });
+    const res = await emu.fetch(`/api/0/organizations/${emu.org}/audit-logs/?per_page=100${cursor ? `&cursor=${cursor}` : ""}`, {
+      headers: { Authorization: `Bearer ${emu.adminToken}` },
+    });
     rows.push(...((await res.json()) as { rows: typeof rows }).rows);
     const next = /rel="next"; results="true"; cursor="([^"]+)"/.exec(res.headers.get("link") ?? "");
     if (!next?.[1]) return rows;

@@ -59,7 +59,6 @@ describe("Link header pagination", () => {
     const second = asArray((await call(emu, "GET", `${url}&cursor=${next?.cursor}`)).body).map((t) => String(t.slug));
     expect(second[0]).toBe(first[1]);
   });
-
 });
 
 describe("audit log pagination", () => {
@@ -105,19 +104,28 @@ describe("audit log pagination", () => {
     const actor = asArray(asObject((await call(emu, "GET", "/api/0/organizations/acme/audit-logs/?actor=1&per_page=100")).body).rows);
     expect(actor.length).toBeGreaterThan(0);
     expect(actor.every((r) => asObject(r.actor).id === "1")).toBe(true);
-    expect(await call(emu, "GET", "/api/0/organizations/acme/audit-logs/?actor=abc")).toMatchObject({ status: 400, body: { actor: ["A valid integer is required."] } });
+    expect(await call(emu, "GET", "/api/0/organizations/acme/audit-logs/?actor=abc")).toMatchObject({
+      status: 400,
+      body: { actor: ["A valid integer is required."] },
+    });
   });
 
   // organization_auditlogs.py AuditLogQueryParamSerializer; test_organization_auditlogs.py test_user_out_of_bounds.
   it("validates the query as Sentry's serializer does: actor bounds, blank fields, dates, all errors at once", async () => {
     const emu = demo();
     const url = "/api/0/organizations/acme/audit-logs/";
-    expect(await call(emu, "GET", `${url}?actor=111111111111`))
-      .toMatchObject({ status: 400, body: { actor: ["Ensure this value is less than or equal to 2147483647."] } });
-    expect(await call(emu, "GET", `${url}?event=%20&start=yesterday&actor=1.5`)).toMatchObject({ status: 400, body: {
-      event: ["This field may not be blank."], actor: ["A valid integer is required."],
-      start: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
-    } });
+    expect(await call(emu, "GET", `${url}?actor=111111111111`)).toMatchObject({
+      status: 400,
+      body: { actor: ["Ensure this value is less than or equal to 2147483647."] },
+    });
+    expect(await call(emu, "GET", `${url}?event=%20&start=yesterday&actor=1.5`)).toMatchObject({
+      status: 400,
+      body: {
+        event: ["This field may not be blank."],
+        actor: ["A valid integer is required."],
+        start: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+      },
+    });
     // Empty optional values are skipped; "1.0" is DRF's integer 1; an event name is trimmed.
     const ok = asArray(asObject((await call(emu, "GET", `${url}?actor=1.0&event=%20member.invite%20&per_page=100`)).body).rows);
     expect(ok.length).toBeGreaterThan(0);
@@ -131,12 +139,21 @@ describe("audit log pagination", () => {
     const emu = demo();
     const url = "/api/0/organizations/acme/audit-logs/";
     const day = new Date(NOW - 86_400_000).toISOString();
-    for (const bad of ["statsPeriod=", "statsPeriod=1y", `start=${day}`, `start=${day}&end=${day}`, "statsPeriodStart=2d", "statsPeriodStart=1d&statsPeriodEnd=2d"]) {
+    for (const bad of [
+      "statsPeriod=",
+      "statsPeriod=1y",
+      `start=${day}`,
+      `start=${day}&end=${day}`,
+      "statsPeriodStart=2d",
+      "statsPeriodStart=1d&statsPeriodEnd=2d",
+    ]) {
       expect(await call(emu, "GET", `${url}?${bad}`), bad).toMatchObject({ status: 500, body: { detail: "Internal Error" } });
     }
     const window = asArray(asObject((await call(emu, "GET", `${url}?statsPeriodStart=30d&statsPeriodEnd=2d&per_page=100`)).body).rows);
     expect(window.length).toBeGreaterThan(0);
-    expect(window.every((r) => Date.parse(String(r.dateCreated)) <= NOW - 2 * 86_400_000 && Date.parse(String(r.dateCreated)) >= NOW - 30 * 86_400_000)).toBe(true);
+    expect(window.every((r) => Date.parse(String(r.dateCreated)) <= NOW - 2 * 86_400_000 && Date.parse(String(r.dateCreated)) >= NOW - 30 * 86_400_000)).toBe(
+      true,
+    );
     const naive = new Date(NOW - 2 * 86_400_000).toISOString().slice(0, 19);
     const rows = asArray(asObject((await call(emu, "GET", `${url}?start=2000-01-01&end=${naive}&per_page=100`)).body).rows);
     expect(rows.every((r) => Date.parse(String(r.dateCreated)) <= NOW - 2 * 86_400_000)).toBe(true);
@@ -150,17 +167,36 @@ describe("audit log cursors in Sentry's DateTimePaginator format", () => {
   /** An org whose audit rows come in bursts sharing a millisecond: 4 teams at T, 3 at T+1s, 2 at T+2s. */
   async function bursts() {
     let clock = NOW;
-    const emu = createEmulator({ rateLimit: false, now: () => clock, fixture: { org: { slug: "tick" }, members: [{ email: "o@tick.test", orgRole: "owner" }] } });
+    const emu = createEmulator({
+      rateLimit: false,
+      now: () => clock,
+      fixture: { org: { slug: "tick" }, members: [{ email: "o@tick.test", orgRole: "owner" }] },
+    });
     const start = emu.state.auditLog.length;
-    for (const [offset, count] of [[0, 4], [1000, 3], [2000, 2]] as const) {
+    for (const [offset, count] of [
+      [0, 4],
+      [1000, 3],
+      [2000, 2],
+    ] as const) {
       clock = NOW + offset;
       for (let i = 0; i < count; i++) await call(emu, "POST", "/api/0/organizations/tick/teams/", { body: { slug: `t${offset}-${i}` } });
     }
-    return { emu, created: emu.state.auditLog.length - start, setClock: (ms: number) => { clock = ms; } };
+    return {
+      emu,
+      created: emu.state.auditLog.length - start,
+      setClock: (ms: number) => {
+        clock = ms;
+      },
+    };
   }
   const page = async (emu: Awaited<ReturnType<typeof bursts>>["emu"], query: string) => {
     const res = await call(emu, "GET", `${AUDIT}?${query}`);
-    return { res, rows: asArray(asObject(res.body).rows), next: linkCursor(res.headers.get("link"), "next"), prev: linkCursor(res.headers.get("link"), "previous") };
+    return {
+      res,
+      rows: asArray(asObject(res.body).rows),
+      next: linkCursor(res.headers.get("link"), "next"),
+      prev: linkCursor(res.headers.get("link"), "previous"),
+    };
   };
 
   it("writes value:offset:is_prev cursors, the value the edge row's epoch ms and the offset the rows sharing it", async () => {
@@ -192,7 +228,10 @@ describe("audit log cursors in Sentry's DateTimePaginator format", () => {
     expect(resumed.next).toEqual({ cursor: `${NOW}:3:0`, results: true });
     for (const perPage of [1, 2, 3, 100]) {
       const { rows } = await walk(emu, `${AUDIT}?per_page=${perPage}`, undefined, (b) => asArray(asObject(b).rows));
-      expect(rows.map((r) => r.id), `per_page=${perPage}`).toEqual(all.map((r) => r.id));
+      expect(
+        rows.map((r) => r.id),
+        `per_page=${perPage}`,
+      ).toEqual(all.map((r) => r.id));
     }
   });
 
@@ -201,7 +240,11 @@ describe("audit log cursors in Sentry's DateTimePaginator format", () => {
     const all = asArray(asObject((await call(emu, "GET", `${AUDIT}?per_page=100`)).body).rows);
     // Rows a millisecond apart each (the usual case with Sentry's microsecond timestamps): back exactly.
     let clock = NOW;
-    const spread = createEmulator({ rateLimit: false, now: () => clock, fixture: { org: { slug: "tick" }, members: [{ email: "o@tick.test", orgRole: "owner" }] } });
+    const spread = createEmulator({
+      rateLimit: false,
+      now: () => clock,
+      fixture: { org: { slug: "tick" }, members: [{ email: "o@tick.test", orgRole: "owner" }] },
+    });
     for (let i = 0; i < 6; i++) {
       clock += 10;
       await call(spread, "POST", "/api/0/organizations/tick/teams/", { body: { slug: `s${i}` } });
@@ -242,10 +285,9 @@ describe("audit log cursors in Sentry's DateTimePaginator format", () => {
   it("refuses malformed cursors (400) and answers 500 where Sentry's paginator raises (negative offset)", async () => {
     const { emu } = await bursts();
     for (const bad of ["garbage", "1:2", "1:2:3:4", "abc:0:0", "1:x:0"]) {
-      expect((await call(emu, "GET", `${AUDIT}?cursor=${bad}`)), bad).toMatchObject({ status: 400, body: { detail: "Invalid cursor parameter." } });
+      expect(await call(emu, "GET", `${AUDIT}?cursor=${bad}`), bad).toMatchObject({ status: 400, body: { detail: "Invalid cursor parameter." } });
     }
     expect((await call(emu, "GET", `${AUDIT}?cursor=${NOW}:-1:0`)).status).toBe(500);
     expect((await call(emu, "GET", `${AUDIT}?cursor=${NOW}.0:0:0`)).status).toBe(200);
   });
 });
-

@@ -23,7 +23,10 @@ describe("TeamPermission's team-scope fallback (src/sentry/api/bases/team.py, sr
   it("lets a Team Admin with the member org role edit and delete their own team, not another", async () => {
     const emu = demo();
     const token = emu.issueToken({ scopes: WIDE, userEmail: TEAM_ADMIN });
-    expect(await call(emu, "PUT", "/api/0/teams/acme/notifications/", { token, body: { name: "Notify" } })).toMatchObject({ status: 200, body: { name: "Notify" } });
+    expect(await call(emu, "PUT", "/api/0/teams/acme/notifications/", { token, body: { name: "Notify" } })).toMatchObject({
+      status: 200,
+      body: { name: "Notify" },
+    });
     expect((await call(emu, "PUT", "/api/0/teams/acme/payments/", { token, body: { name: "x" } })).status).toBe(403);
     expect((await call(emu, "DELETE", "/api/0/teams/acme/payments/", { token })).status).toBe(403);
     expect((await call(emu, "DELETE", "/api/0/teams/acme/notifications/", { token })).status).toBe(204);
@@ -33,7 +36,14 @@ describe("TeamPermission's team-scope fallback (src/sentry/api/bases/team.py, sr
     const emu = demo();
     const token = emu.issueToken({ scopes: ["team:read", "team:admin"], userEmail: TEAM_ADMIN });
     // team:admin on the token passes the first stage for DELETE only; PUT needs team:write or team:admin.
-    expect((await call(emu, "PUT", "/api/0/teams/acme/notifications/", { token: emu.issueToken({ scopes: ["team:read"], userEmail: TEAM_ADMIN }), body: { name: "x" } })).status).toBe(403);
+    expect(
+      (
+        await call(emu, "PUT", "/api/0/teams/acme/notifications/", {
+          token: emu.issueToken({ scopes: ["team:read"], userEmail: TEAM_ADMIN }),
+          body: { name: "x" },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call(emu, "DELETE", "/api/0/teams/acme/notifications/", { token })).status).toBe(204);
   });
 
@@ -74,14 +84,19 @@ describe("member PUT (src/sentry/core/endpoints/organization_member_details.py, 
     // member:write implies member:invite, so the caller is invite-only: a role change is not even reached.
     expect((await call(emu, "PUT", `${ORG}/members/${target}/`, { token: manager, body: { orgRole: "manager", teamRoles: [] } })).status).toBe(400);
     const admin = emu.issueToken({ scopes: ["member:admin"], userEmail: "chen.nguyen@acme.test" });
-    expect(await call(emu, "PUT", `${ORG}/members/${target}/`, { token: admin, body: { orgRole: "manager", teamRoles: [] } })).toMatchObject({ status: 200, body: { orgRole: "manager" } });
+    expect(await call(emu, "PUT", `${ORG}/members/${target}/`, { token: admin, body: { orgRole: "manager", teamRoles: [] } })).toMatchObject({
+      status: 200,
+      body: { orgRole: "manager" },
+    });
   });
 
   it("refuses integration tokens with 400 (test_with_internal_integration)", async () => {
     const emu = demo();
     const token = emu.issueToken({ kind: "integration", scopes: ["member:admin"] });
-    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, CONTRIBUTOR)}/`, { token, body: { role: "manager" } }))
-      .toMatchObject({ status: 400, body: { role: ["You do not have permission to set that org-level role"] } });
+    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, CONTRIBUTOR)}/`, { token, body: { role: "manager" } })).toMatchObject({
+      status: 400,
+      body: { role: ["You do not have permission to set that org-level role"] },
+    });
   });
 
   it("lets invite-only callers resend only their own pending invites (test_member_reinvite_pending_member)", async () => {
@@ -89,11 +104,15 @@ describe("member PUT (src/sentry/core/endpoints/organization_member_details.py, 
     const member = emu.issueToken({ scopes: ["member:invite", "member:read"], userEmail: CONTRIBUTOR });
     const own = asObject((await call(emu, "POST", `${ORG}/members/`, { token: member, body: { email: "friend@acme.test" } })).body);
     expect((await call(emu, "PUT", `${ORG}/members/${String(own.id)}/`, { token: member, body: { reinvite: true } })).status).toBe(200);
-    expect(await call(emu, "PUT", `${ORG}/members/${String(own.id)}/`, { token: member, body: { teams: ["payments"] } }))
-      .toMatchObject({ status: 403, body: { detail: "You do not have permission to perform this action." } });
+    expect(await call(emu, "PUT", `${ORG}/members/${String(own.id)}/`, { token: member, body: { teams: ["payments"] } })).toMatchObject({
+      status: 403,
+      body: { detail: "You do not have permission to perform this action." },
+    });
     const other = memberId(emu, "new.hire@acme.test");
-    expect(await call(emu, "PUT", `${ORG}/members/${other}/`, { token: member, body: { reinvite: true } }))
-      .toMatchObject({ status: 403, body: { detail: "You cannot modify invitations sent by someone else." } });
+    expect(await call(emu, "PUT", `${ORG}/members/${other}/`, { token: member, body: { reinvite: true } })).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot modify invitations sent by someone else." },
+    });
     expect((await call(emu, "PUT", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/`, { token: member, body: { reinvite: true } })).status).toBe(403);
   });
 
@@ -110,12 +129,18 @@ describe("member PUT (src/sentry/core/endpoints/organization_member_details.py, 
   it("refuses the retired admin role (team-roles orgs) and full-member reinvites without SSO to link", async () => {
     const emu = demo();
     const target = memberId(emu, CONTRIBUTOR);
-    expect(await call(emu, "PUT", `${ORG}/members/${target}/`, { body: { orgRole: "admin", teamRoles: [] } }))
-      .toMatchObject({ status: 400, body: { detail: "The role 'admin' is deprecated and may no longer be assigned." } });
-    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { body: { reinvite: true } }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot send an invitation to a user who is already a full member." } });
-    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, "new.hire@acme.test")}/`, { body: { reinvite: true, orgRole: "manager" } }))
-      .toMatchObject({ status: 403, body: { detail: "You cannot modify member details when resending an invitation. Separate requests are required." } });
+    expect(await call(emu, "PUT", `${ORG}/members/${target}/`, { body: { orgRole: "admin", teamRoles: [] } })).toMatchObject({
+      status: 400,
+      body: { detail: "The role 'admin' is deprecated and may no longer be assigned." },
+    });
+    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { body: { reinvite: true } })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot send an invitation to a user who is already a full member." },
+    });
+    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, "new.hire@acme.test")}/`, { body: { reinvite: true, orgRole: "manager" } })).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot modify member details when resending an invitation. Separate requests are required." },
+    });
   });
 });
 
@@ -123,18 +148,24 @@ describe("member invite (src/sentry/core/endpoints/organization_member_index.py)
   it("lets integration tokens invite only as member, answering a bare list otherwise", async () => {
     const emu = demo();
     const token = emu.issueToken({ kind: "integration", scopes: ["member:write"] });
-    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "a@acme.test", orgRole: "manager" } }))
-      .toMatchObject({ status: 400, body: ["Integration tokens are restricted to inviting new members with the member role only."] });
+    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "a@acme.test", orgRole: "manager" } })).toMatchObject({
+      status: 400,
+      body: ["Integration tokens are restricted to inviting new members with the member role only."],
+    });
     expect((await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "b@acme.test" } })).status).toBe(201);
   });
 
   it("limits invite-only members to roles up to their own and, with closed membership, to teams they are on", async () => {
     const emu = demo();
     const token = emu.issueToken({ scopes: ["member:invite"], userEmail: CONTRIBUTOR });
-    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "m@acme.test", orgRole: "manager" } }))
-      .toMatchObject({ status: 400, body: { orgRole: ["You do not have permission to set that org-level role"] } });
-    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "t@acme.test", teams: ["identity"] } }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot assign members to teams you are not a member of." } });
+    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "m@acme.test", orgRole: "manager" } })).toMatchObject({
+      status: 400,
+      body: { orgRole: ["You do not have permission to set that org-level role"] },
+    });
+    expect(await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "t@acme.test", teams: ["identity"] } })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot assign members to teams you are not a member of." },
+    });
     expect((await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "t@acme.test", teams: ["payments"] } })).status).toBe(201);
   });
 
@@ -143,8 +174,10 @@ describe("member invite (src/sentry/core/endpoints/organization_member_index.py)
     const res = await call(emu, "POST", `${ORG}/members/`, { body: { email: "r@acme.test", teamRoles: [{ teamSlug: "payments", role: "admin" }] } });
     expect(res.status).toBe(201);
     expect(emu.state.members.find((m) => m.email === "r@acme.test")?.teams).toEqual([{ team: "payments", role: null }]);
-    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "b@acme.test", orgRole: "billing", teams: ["payments"] } }))
-      .toMatchObject({ status: 400, body: { email: "The user with a 'billing' role cannot have team-level permissions." } });
+    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "b@acme.test", orgRole: "billing", teams: ["payments"] } })).toMatchObject({
+      status: 400,
+      body: { email: "The user with a 'billing' role cannot have team-level permissions." },
+    });
   });
 });
 
@@ -153,16 +186,20 @@ describe("member DELETE (organization_member_details.py, test_organization_membe
     const emu = demo();
     const token = emu.issueToken({ scopes: ["member:invite", "member:read"], userEmail: CONTRIBUTOR });
     const own = asObject((await call(emu, "POST", `${ORG}/members/`, { token, body: { email: "mine@acme.test" } })).body);
-    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "new.hire@acme.test")}/`, { token }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot modify invitations sent by someone else." } });
+    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "new.hire@acme.test")}/`, { token })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot modify invitations sent by someone else." },
+    });
     expect((await call(emu, "DELETE", `${ORG}/members/${String(own.id)}/`, { token })).status).toBe(204);
   });
 
   it("refuses integration tokens (no acting member) with 400 and lets a member remove themselves", async () => {
     const emu = demo();
     const integration = emu.issueToken({ kind: "integration", scopes: ["member:admin"] });
-    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, CONTRIBUTOR)}/`, { token: integration }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot remove a member who has more access than you." } });
+    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, CONTRIBUTOR)}/`, { token: integration })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot remove a member who has more access than you." },
+    });
     const self = emu.issueToken({ scopes: ["member:read"], userEmail: CONTRIBUTOR });
     expect((await call(emu, "DELETE", `${ORG}/members/me/`, { token: self })).status).toBe(204);
   });
@@ -172,8 +209,10 @@ describe("member DELETE (organization_member_details.py, test_organization_membe
     const idp = emu.state.members.find((m) => m.flags["idp:provisioned"] && !m.pending);
     const member = emu.issueToken({ scopes: ["member:read"], userEmail: CONTRIBUTOR });
     expect((await call(emu, "DELETE", `${ORG}/members/${idp?.id}/`, { token: member })).status).toBe(400);
-    expect(await call(emu, "DELETE", `${ORG}/members/${idp?.id}/`))
-      .toMatchObject({ status: 403, body: { detail: "This user is managed through your organization's identity provider." } });
+    expect(await call(emu, "DELETE", `${ORG}/members/${idp?.id}/`)).toMatchObject({
+      status: 403,
+      body: { detail: "This user is managed through your organization's identity provider." },
+    });
     const inviter = emu.issueToken({ scopes: ["member:invite"], userEmail: "lena.kim@acme.test" });
     await call(emu, "POST", `${ORG}/members/`, { token: inviter, body: { email: "lenas.friend@acme.test" } });
     expect((await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/`)).status).toBe(204);
@@ -187,7 +226,14 @@ describe("member ↔ team (src/sentry/core/endpoints/organization_member_team_de
     const kai = memberId(closed, CONTRIBUTOR);
     const token = closed.issueToken({ scopes: ["org:read"], userEmail: CONTRIBUTOR });
     expect((await call(closed, "POST", `${ORG}/members/${kai}/teams/identity/`, { token })).status).toBe(202);
-    const fixture = { org: { slug: "open" }, teams: [{ slug: "web" }], members: [{ email: "o@open.test", orgRole: "owner" as const }, { email: "m@open.test", orgRole: "member" as const }] };
+    const fixture = {
+      org: { slug: "open" },
+      teams: [{ slug: "web" }],
+      members: [
+        { email: "o@open.test", orgRole: "owner" as const },
+        { email: "m@open.test", orgRole: "member" as const },
+      ],
+    };
     const open = createEmulator({ fixture, rateLimit: false });
     const m = open.state.members.find((x) => x.email === "m@open.test")?.id;
     const mine = open.issueToken({ scopes: ["org:read"], userEmail: "m@open.test" });
@@ -199,15 +245,20 @@ describe("member ↔ team (src/sentry/core/endpoints/organization_member_team_de
     const admin = emu.issueToken({ scopes: ["org:read", "team:write", "team:admin"], userEmail: TEAM_ADMIN });
     const kai = memberId(emu, CONTRIBUTOR);
     expect((await call(emu, "POST", `${ORG}/members/${kai}/teams/notifications/`, { token: admin })).status).toBe(201);
-    expect(await call(emu, "PUT", `${ORG}/members/${kai}/teams/notifications/`, { token: admin, body: { teamRole: "admin" } }))
-      .toMatchObject({ status: 200, body: { teamRole: "admin" } });
+    expect(await call(emu, "PUT", `${ORG}/members/${kai}/teams/notifications/`, { token: admin, body: { teamRole: "admin" } })).toMatchObject({
+      status: 200,
+      body: { teamRole: "admin" },
+    });
     const contributor = emu.issueToken({ scopes: ["org:read", "team:write", "member:read"], userEmail: "lena.kim@acme.test" });
-    expect(await call(emu, "PUT", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/teams/identity/`, { token: contributor, body: { teamRole: "admin" } }))
-      .toMatchObject({ status: 400, body: { detail: "You do not have permission to edit that user's membership." } });
+    expect(
+      await call(emu, "PUT", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/teams/identity/`, { token: contributor, body: { teamRole: "admin" } }),
+    ).toMatchObject({ status: 400, body: { detail: "You do not have permission to edit that user's membership." } });
     // Without teamRole nothing changes; an unknown role is a choice error.
     expect(await call(emu, "PUT", `${ORG}/members/${kai}/teams/notifications/`, { body: {} })).toMatchObject({ status: 200, body: { teamRole: "admin" } });
-    expect(await call(emu, "PUT", `${ORG}/members/${kai}/teams/notifications/`, { body: { teamRole: "boss" } }))
-      .toMatchObject({ status: 400, body: { teamRole: ['"boss" is not a valid choice.'] } });
+    expect(await call(emu, "PUT", `${ORG}/members/${kai}/teams/notifications/`, { body: { teamRole: "boss" } })).toMatchObject({
+      status: 400,
+      body: { teamRole: ['"boss" is not a valid choice.'] },
+    });
   });
 
   it("orders join checks as Sentry does: an existing member of an IdP team is 204, a new one 403", async () => {

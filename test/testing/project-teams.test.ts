@@ -7,15 +7,22 @@ import { createEmulator } from "../../src/testing/index.js";
 import { asArray, call } from "./helpers.js";
 
 function org() {
-  const emu = createEmulator({ rateLimit: false, fixture: {
-    org: { slug: "o", openMembership: false },
-    teams: [{ slug: "to-add" }, { slug: "admin-team" }, { slug: "contri-team" }],
-    projects: [{ slug: "p1", teams: ["admin-team", "to-add"] }, { slug: "p2", teams: ["contri-team", "to-add"] }, { slug: "p3", teams: ["admin-team"] }],
-    members: [
-      { email: "owner@o.test", orgRole: "owner" },
-      { email: "foo@o.test", orgRole: "member", teams: [{ team: "admin-team", role: "admin" }, { team: "contri-team" }] },
-    ],
-  } });
+  const emu = createEmulator({
+    rateLimit: false,
+    fixture: {
+      org: { slug: "o", openMembership: false },
+      teams: [{ slug: "to-add" }, { slug: "admin-team" }, { slug: "contri-team" }],
+      projects: [
+        { slug: "p1", teams: ["admin-team", "to-add"] },
+        { slug: "p2", teams: ["contri-team", "to-add"] },
+        { slug: "p3", teams: ["admin-team"] },
+      ],
+      members: [
+        { email: "owner@o.test", orgRole: "owner" },
+        { email: "foo@o.test", orgRole: "member", teams: [{ team: "admin-team", role: "admin" }, { team: "contri-team" }] },
+      ],
+    },
+  });
   const foo = emu.issueToken({ userEmail: "foo@o.test", scopes: ["org:read", "team:read", "project:read", "project:write", "project:admin"] });
   return { emu, foo };
 }
@@ -30,7 +37,10 @@ describe("project team links (test_project_team_details.py)", () => {
     const teams = asArray((await call(emu, "GET", "/api/0/projects/o/p3/teams/")).body).map((t) => t.slug);
     expect(teams).toEqual(["admin-team", "contri-team", "to-add"]);
     for (const method of ["POST", "DELETE"]) {
-      expect(await call(emu, method, "/api/0/projects/o/p3/teams/not-a-team/"), method).toMatchObject({ status: 404, body: { detail: "Team does not exist." } });
+      expect(await call(emu, method, "/api/0/projects/o/p3/teams/not-a-team/"), method).toMatchObject({
+        status: 404,
+        body: { detail: "Team does not exist." },
+      });
     }
   });
 

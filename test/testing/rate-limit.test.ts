@@ -4,20 +4,27 @@ import { call, NOW } from "./helpers.js";
 
 const TEAMS = "/api/0/organizations/acme/teams/";
 const HEADERS = [
-  "x-sentry-rate-limit-limit", "x-sentry-rate-limit-remaining", "x-sentry-rate-limit-reset",
-  "x-sentry-rate-limit-concurrentlimit", "x-sentry-rate-limit-concurrentremaining",
+  "x-sentry-rate-limit-limit",
+  "x-sentry-rate-limit-remaining",
+  "x-sentry-rate-limit-reset",
+  "x-sentry-rate-limit-concurrentlimit",
+  "x-sentry-rate-limit-concurrentremaining",
 ];
 
 describe("rate limiting", () => {
   it("sends the five headers on every answer, including errors", async () => {
     const emu = createEmulator({ now: () => NOW });
-    for (const res of [await call(emu, "GET", TEAMS), await call(emu, "GET", TEAMS, { token: "sntryu_nope" }), await call(emu, "POST", TEAMS, { body: { slug: "payments" } })]) {
+    for (const res of [
+      await call(emu, "GET", TEAMS),
+      await call(emu, "GET", TEAMS, { token: "sntryu_nope" }),
+      await call(emu, "POST", TEAMS, { body: { slug: "payments" } }),
+    ]) {
       for (const name of HEADERS) expect(res.headers.get(name), `${res.status} ${name}`).not.toBeNull();
     }
     const res = await call(emu, "GET", "/api/0/organizations/acme/members/");
     expect(res.headers.get("x-sentry-rate-limit-limit")).toBe("40");
     expect(res.headers.get("x-sentry-rate-limit-remaining")).toBe("39");
-    expect(res.headers.get("x-sentry-rate-limit-reset")).toBe(String(Math.ceil((Math.floor(NOW / 1000) + 1))));
+    expect(res.headers.get("x-sentry-rate-limit-reset")).toBe(String(Math.ceil(Math.floor(NOW / 1000) + 1)));
     expect(res.headers.get("x-sentry-rate-limit-concurrentlimit")).toBe("25");
   });
 
@@ -51,7 +58,9 @@ describe("rate limiting", () => {
     const releases: Array<() => void> = [];
     const sleep = () => new Promise<void>((resolve) => releases.push(resolve));
     const emu = createEmulator({
-      now: () => NOW, sleep, rateLimit: { concurrent: 2 },
+      now: () => NOW,
+      sleep,
+      rateLimit: { concurrent: 2 },
       faults: { rules: [{ method: "GET", path: "/teams/", probability: 1, fault: { latencyMs: 50 } }] },
     });
     const slow = [call(emu, "GET", TEAMS), call(emu, "GET", TEAMS)];

@@ -33,22 +33,47 @@ const STEPS: Step[] = [
   { op: "listTeamProjects", method: "GET", path: "/api/0/teams/acme/payments/projects/", status: 200 },
   { op: "listOrganizationMembers", method: "GET", path: `${ORG}/members/`, status: 200 },
   {
-    op: "addOrganizationMember", method: "POST", path: `${ORG}/members/`, status: 201,
+    op: "addOrganizationMember",
+    method: "POST",
+    path: `${ORG}/members/`,
+    status: 201,
     body: { email: "spec.invite@acme.test", orgRole: "member", teamRoles: [{ teamSlug: "payments", role: "admin" }] },
-    save: (b, ids) => { ids.invite = String(asObject(b).id); },
+    save: (b, ids) => {
+      ids.invite = String(asObject(b).id);
+    },
   },
   {
-    op: "listOrganizationMembers", method: "GET", path: `${ORG}/members/?query=email:eli.rossi@acme.test`, status: 200,
-    save: (b, ids) => { ids.member = String(asArray(b)[0]?.id); },
+    op: "listOrganizationMembers",
+    method: "GET",
+    path: `${ORG}/members/?query=email:eli.rossi@acme.test`,
+    status: 200,
+    save: (b, ids) => {
+      ids.member = String(asArray(b)[0]?.id);
+    },
   },
   { op: "getOrganizationMember", method: "GET", path: (ids) => `${ORG}/members/${ids.member}/`, status: 200 },
   { op: "getOrganizationMember", method: "GET", path: (ids) => `${ORG}/members/${ids.invite}/`, status: 200 },
   {
-    op: "updateOrganizationMember", method: "PUT", path: (ids) => `${ORG}/members/${ids.member}/`, status: 200,
-    body: { orgRole: "member", teamRoles: [{ teamSlug: "payments", role: "admin" }, { teamSlug: "identity", role: null }] },
+    op: "updateOrganizationMember",
+    method: "PUT",
+    path: (ids) => `${ORG}/members/${ids.member}/`,
+    status: 200,
+    body: {
+      orgRole: "member",
+      teamRoles: [
+        { teamSlug: "payments", role: "admin" },
+        { teamSlug: "identity", role: null },
+      ],
+    },
   },
   { op: "addOrganizationMemberTeam", method: "POST", path: (ids) => `${ORG}/members/${ids.member}/teams/platform/`, status: 201 },
-  { op: "updateOrganizationMemberTeam", method: "PUT", path: (ids) => `${ORG}/members/${ids.member}/teams/platform/`, body: { teamRole: "admin" }, status: 200 },
+  {
+    op: "updateOrganizationMemberTeam",
+    method: "PUT",
+    path: (ids) => `${ORG}/members/${ids.member}/teams/platform/`,
+    body: { teamRole: "admin" },
+    status: 200,
+  },
   // organization_member_team_details.py `get` (private, in spec/supplement.yaml).
   { op: "getOrganizationMemberTeam", method: "GET", path: (ids) => `${ORG}/members/${ids.member}/teams/platform/`, status: 200 },
   { op: "deleteOrganizationMemberTeam", method: "DELETE", path: (ids) => `${ORG}/members/${ids.member}/teams/platform/`, status: 200 },
@@ -61,33 +86,66 @@ const STEPS: Step[] = [
   { op: "deleteTeam", method: "DELETE", path: "/api/0/teams/acme/spec-team-2/", status: 204 },
   { op: "listOrganizationScimV2Users", method: "GET", path: `${ORG}/scim/v2/Users?count=5`, token: "scim", status: 200 },
   {
-    op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", status: 201,
-    body: { userName: "scim.spec@acme.test", sentryOrgRole: "manager" }, save: (b, ids) => { ids.scimUser = String(asObject(b).id); },
+    op: "provisionOrganizationScimV2User",
+    method: "POST",
+    path: `${ORG}/scim/v2/Users`,
+    token: "scim",
+    status: 201,
+    body: { userName: "scim.spec@acme.test", sentryOrgRole: "manager" },
+    save: (b, ids) => {
+      ids.scimUser = String(asObject(b).id);
+    },
   },
   { op: "getOrganizationScimV2User", method: "GET", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200 },
   // scim/members.py `put` (experimental, in spec/supplement.yaml): sets and locks the IdP-managed org role.
   {
-    op: "replaceOrganizationScimV2UserRole", method: "PUT", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 200,
+    op: "replaceOrganizationScimV2UserRole",
+    method: "PUT",
+    path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`,
+    token: "scim",
+    status: 200,
     body: { sentryOrgRole: "member" },
   },
   {
-    op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", status: 201,
-    body: { userName: "scim.patched@acme.test" }, save: (b, ids) => { ids.scimPatched = String(asObject(b).id); },
+    op: "provisionOrganizationScimV2User",
+    method: "POST",
+    path: `${ORG}/scim/v2/Users`,
+    token: "scim",
+    status: 201,
+    body: { userName: "scim.patched@acme.test" },
+    save: (b, ids) => {
+      ids.scimPatched = String(asObject(b).id);
+    },
   },
   {
     // scim/members.py: the only PATCH Sentry accepts sets active to false, which deletes the member.
-    op: "updateOrganizationScimV2User", method: "PATCH", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimPatched}`, token: "scim", status: 204,
+    op: "updateOrganizationScimV2User",
+    method: "PATCH",
+    path: (ids) => `${ORG}/scim/v2/Users/${ids.scimPatched}`,
+    token: "scim",
+    status: 204,
     body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] },
   },
   { op: "deleteOrganizationScimV2User", method: "DELETE", path: (ids) => `${ORG}/scim/v2/Users/${ids.scimUser}`, token: "scim", status: 204 },
   { op: "listOrganizationScimV2Groups", method: "GET", path: `${ORG}/scim/v2/Groups`, token: "scim", status: 200 },
   {
-    op: "provisionOrganizationScimV2Group", method: "POST", path: `${ORG}/scim/v2/Groups`, token: "scim", status: 201,
-    body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Spec Group" }, save: (b, ids) => { ids.group = String(asObject(b).id); },
+    op: "provisionOrganizationScimV2Group",
+    method: "POST",
+    path: `${ORG}/scim/v2/Groups`,
+    token: "scim",
+    status: 201,
+    body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Spec Group" },
+    save: (b, ids) => {
+      ids.group = String(asObject(b).id);
+    },
   },
   { op: "getOrganizationScimV2Group", method: "GET", path: (ids) => `${ORG}/scim/v2/Groups/${ids.group}`, token: "scim", status: 200 },
   {
-    op: "updateOrganizationScimV2Group", method: "PATCH", path: (ids) => `${ORG}/scim/v2/Groups/${ids.group}`, token: "scim", status: 204,
+    op: "updateOrganizationScimV2Group",
+    method: "PATCH",
+    path: (ids) => `${ORG}/scim/v2/Groups/${ids.group}`,
+    token: "scim",
+    status: 204,
     body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: "1" }] }] },
   },
   { op: "deleteOrganizationScimV2Group", method: "DELETE", path: (ids) => `${ORG}/scim/v2/Groups/${ids.group}`, token: "scim", status: 204 },
@@ -121,7 +179,8 @@ describe("emulator answers validate against the official spec", () => {
       expect(res.status, `${step.op} ${path}: ${res.text}`).toBe(step.status);
       // Discrepancy 7 below: a member's user carries no `emails`, and member details no `invite_link`, although the
       // spec requires both.
-      const errors = spec.validateResponse(step.op, res.status, res.body)
+      const errors = spec
+        .validateResponse(step.op, res.status, res.body)
         ?.filter((e) => !e.endsWith("must have required property 'emails'") && !e.endsWith("must have required property 'invite_link'"));
       if (errors?.length) failures.push(`${step.op} ${res.status}: ${errors.join("; ")}`);
       step.save?.(res.body, ids);
@@ -136,7 +195,8 @@ describe("emulator answers validate against the official spec", () => {
   it("answers the org auth token list and create when they accept bearer tokens, else 401", async () => {
     const emu = demo();
     for (const [op, method, body, okStatus] of [
-      ["listOrganizationAuthTokens", "GET", undefined, 200], ["createOrganizationAuthToken", "POST", { name: "ci" }, 201],
+      ["listOrganizationAuthTokens", "GET", undefined, 200],
+      ["createOrganizationAuthToken", "POST", { name: "ci" }, 201],
     ] as const) {
       const res = await call(emu, method, `${ORG}/org-auth-tokens/`, { body });
       if (table[op]?.sessionOnly) expect(res.status).toBe(401);
@@ -181,10 +241,28 @@ describe("request bodies the spec forbids", () => {
     { op: "addOrganizationMember", method: "POST", path: `${ORG}/members/`, token: "admin", base: { email: "valid.person@acme.test", orgRole: "member" } },
     { op: "updateOrganizationMember", method: "PUT", path: `${ORG}/members/12/`, token: "admin", base: { orgRole: "member", teamRoles: [] } },
     { op: "updateOrganizationMemberTeam", method: "PUT", path: `${ORG}/members/1/teams/payments/`, token: "admin", base: { teamRole: "admin" } },
-    { op: "provisionOrganizationScimV2User", method: "POST", path: `${ORG}/scim/v2/Users`, token: "scim", base: { userName: "valid.scim@acme.test", sentryOrgRole: "member" } },
+    {
+      op: "provisionOrganizationScimV2User",
+      method: "POST",
+      path: `${ORG}/scim/v2/Users`,
+      token: "scim",
+      base: { userName: "valid.scim@acme.test", sentryOrgRole: "member" },
+    },
     { op: "provisionOrganizationScimV2Group", method: "POST", path: `${ORG}/scim/v2/Groups`, token: "scim", base: { displayName: "Valid Group" } },
-    { op: "updateOrganizationScimV2User", method: "PATCH", path: `${ORG}/scim/v2/Users/12`, token: "scim", base: { Operations: [{ op: "replace", path: "active", value: true }] } },
-    { op: "updateOrganizationScimV2Group", method: "PATCH", path: `${ORG}/scim/v2/Groups/1`, token: "scim", base: { Operations: [{ op: "add", path: "members", value: [] }] } },
+    {
+      op: "updateOrganizationScimV2User",
+      method: "PATCH",
+      path: `${ORG}/scim/v2/Users/12`,
+      token: "scim",
+      base: { Operations: [{ op: "replace", path: "active", value: true }] },
+    },
+    {
+      op: "updateOrganizationScimV2Group",
+      method: "PATCH",
+      path: `${ORG}/scim/v2/Groups/1`,
+      token: "scim",
+      base: { Operations: [{ op: "add", path: "members", value: [] }] },
+    },
     { op: "updateOrganizationAuthToken", method: "PUT", path: `${ORG}/org-auth-tokens/3/`, token: "admin", base: { name: "renamed" } },
   ];
 

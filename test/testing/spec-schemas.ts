@@ -38,9 +38,7 @@ export function toJsonSchema(node: unknown): unknown {
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "nullable" || key === "example" || key === "examples" || key === "xml") continue;
-    out[key] = key === "properties" && isObject(value)
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)]))
-      : toJsonSchema(value);
+    out[key] = key === "properties" && isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)])) : toJsonSchema(value);
   }
   if (node.nullable === true) {
     if (typeof out.type === "string") {

@@ -9,17 +9,20 @@ import { asObject, call } from "./helpers.js";
 const WIDE = ["org:read", "team:read", "team:write", "team:admin", "member:read"];
 
 function org(openMembership: boolean) {
-  const emu = createEmulator({ rateLimit: false, fixture: {
-    org: { slug: "o", openMembership },
-    teams: [{ slug: "core" }, { slug: "other" }, { slug: "scim-made", idpProvisioned: true }],
-    members: [
-      { email: "owner@o.test", orgRole: "owner" },
-      { email: "admin@o.test", orgRole: "admin", teams: [{ team: "core" }] },
-      { email: "manager@o.test", orgRole: "manager" },
-      { email: "member@o.test", orgRole: "member", teams: [{ team: "core" }] },
-      { email: "team-admin@o.test", orgRole: "member", teams: [{ team: "core", role: "admin" }] },
-    ],
-  } });
+  const emu = createEmulator({
+    rateLimit: false,
+    fixture: {
+      org: { slug: "o", openMembership },
+      teams: [{ slug: "core" }, { slug: "other" }, { slug: "scim-made", idpProvisioned: true }],
+      members: [
+        { email: "owner@o.test", orgRole: "owner" },
+        { email: "admin@o.test", orgRole: "admin", teams: [{ team: "core" }] },
+        { email: "manager@o.test", orgRole: "manager" },
+        { email: "member@o.test", orgRole: "member", teams: [{ team: "core" }] },
+        { email: "team-admin@o.test", orgRole: "member", teams: [{ team: "core", role: "admin" }] },
+      ],
+    },
+  });
   const as = (email: string) => emu.issueToken({ userEmail: email, scopes: WIDE });
   return { emu, as };
 }
@@ -55,17 +58,22 @@ describe("team details (test_team_details.py)", () => {
     expect((await call(emu, "PUT", "/api/0/teams/o/core/", { token: as("member@o.test"), body: { slug: "foobar" } })).status).toBe(403);
     expect((await call(emu, "DELETE", "/api/0/teams/o/core/", { token: as("member@o.test") })).status).toBe(403);
     // test_member_with_team_role (both classes).
-    expect(await call(emu, "PUT", "/api/0/teams/o/core/", { token: as("team-admin@o.test"), body: { name: "foo", slug: "bar" } }))
-      .toMatchObject({ status: 200, body: { name: "foo", slug: "bar" } });
+    expect(await call(emu, "PUT", "/api/0/teams/o/core/", { token: as("team-admin@o.test"), body: { name: "foo", slug: "bar" } })).toMatchObject({
+      status: 200,
+      body: { name: "foo", slug: "bar" },
+    });
     expect((await call(emu, "DELETE", "/api/0/teams/o/bar/", { token: as("team-admin@o.test") })).status).toBe(204);
   });
 
   it("refuses an all-numeric slug and any change to an IdP-provisioned team, even by an owner", async () => {
     const { emu } = org(false);
     // test_invalid_numeric_slug: DEFAULT_SLUG_ERROR_MESSAGE.
-    expect(await call(emu, "PUT", "/api/0/teams/o/core/", { body: { slug: "1234" } })).toMatchObject({ status: 400, body: {
-      slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."],
-    } });
+    expect(await call(emu, "PUT", "/api/0/teams/o/core/", { body: { slug: "1234" } })).toMatchObject({
+      status: 400,
+      body: {
+        slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."],
+      },
+    });
     // test_cannot_modify_idp_provisioned_teams, test_cannot_delete_idp_provisioned_teams.
     const managed = { status: 403, body: { detail: "This team is managed through your organization's identity provider." } };
     expect(await call(emu, "PUT", "/api/0/teams/o/scim-made/", { body: { name: "foo" } })).toMatchObject(managed);

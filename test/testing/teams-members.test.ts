@@ -23,8 +23,10 @@ describe("teams", () => {
 
   it("renames with a slug conflict as a 400 field error and refuses to edit idp-provisioned teams", async () => {
     const emu = demo();
-    expect(await call(emu, "PUT", "/api/0/teams/acme/payments/", { body: { slug: "identity" } }))
-      .toMatchObject({ status: 400, body: { slug: ['The slug "identity" is already in use.'] } });
+    expect(await call(emu, "PUT", "/api/0/teams/acme/payments/", { body: { slug: "identity" } })).toMatchObject({
+      status: 400,
+      body: { slug: ['The slug "identity" is already in use.'] },
+    });
     expect((await call(emu, "PUT", "/api/0/teams/acme/okta-engineering/", { body: { name: "x" } })).status).toBe(403);
     expect((await call(emu, "DELETE", "/api/0/teams/acme/okta-engineering/")).status).toBe(403);
   });
@@ -65,12 +67,18 @@ describe("members", () => {
     });
     expect(invite).toMatchObject({ status: 201, body: { email: "new.person@acme.test", pending: true, user: null, orgRole: "member" } });
     expect(emu.state.members.find((m) => m.email === "new.person@acme.test")?.teams).toEqual([{ team: "payments", role: null }]);
-    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "new.person@acme.test" } }))
-      .toMatchObject({ status: 400, body: { email: ["The user new.person@acme.test has already been invited"] } });
-    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "x@acme.test", teamRoles: [{ teamSlug: "nope" }] } }))
-      .toMatchObject({ status: 400, body: { teamRoles: ["Invalid teams"] } });
-    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "y@acme.test", orgRole: "admin" } }))
-      .toMatchObject({ status: 400, body: { orgRole: ["The role 'admin' is deprecated and may no longer be assigned."] } });
+    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "new.person@acme.test" } })).toMatchObject({
+      status: 400,
+      body: { email: ["The user new.person@acme.test has already been invited"] },
+    });
+    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "x@acme.test", teamRoles: [{ teamSlug: "nope" }] } })).toMatchObject({
+      status: 400,
+      body: { teamRoles: ["Invalid teams"] },
+    });
+    expect(await call(emu, "POST", `${ORG}/members/`, { body: { email: "y@acme.test", orgRole: "admin" } })).toMatchObject({
+      status: 400,
+      body: { orgRole: ["The role 'admin' is deprecated and may no longer be assigned."] },
+    });
   });
 
   it("lets integration tokens invite only with the member role", async () => {
@@ -86,10 +94,19 @@ describe("members", () => {
     const emu = demo();
     const id = memberId(emu, "kai.rossi@acme.test");
     const res = await call(emu, "PUT", `${ORG}/members/${id}/`, {
-      body: { orgRole: "member", teamRoles: [{ teamSlug: "identity", role: "admin" }, { teamSlug: "mobile", role: "contributor" }] },
+      body: {
+        orgRole: "member",
+        teamRoles: [
+          { teamSlug: "identity", role: "admin" },
+          { teamSlug: "mobile", role: "contributor" },
+        ],
+      },
     });
     expect(res.status).toBe(200);
-    expect(asObject(res.body).teamRoles).toEqual([{ teamSlug: "identity", role: "admin" }, { teamSlug: "mobile", role: "contributor" }]);
+    expect(asObject(res.body).teamRoles).toEqual([
+      { teamSlug: "identity", role: "admin" },
+      { teamSlug: "mobile", role: "contributor" },
+    ]);
     // Omitting teamRoles clears the team set, as the server code reads (facts §5).
     const cleared = await call(emu, "PUT", `${ORG}/members/${id}/`, { body: { orgRole: "member" } });
     expect(asObject(cleared.body).teams).toEqual([]);
@@ -102,9 +119,15 @@ describe("members", () => {
     const self = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { body: { orgRole: "member", teamRoles: [] } });
     expect(self).toMatchObject({ status: 400, body: { detail: "You cannot make changes to your own role." } });
     const manager = emu.issueToken({ scopes: ["member:admin"], userEmail: "chen.nguyen@acme.test" });
-    const promote = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "kai.rossi@acme.test")}/`, { token: manager, body: { orgRole: "owner", teamRoles: [] } });
+    const promote = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "kai.rossi@acme.test")}/`, {
+      token: manager,
+      body: { orgRole: "owner", teamRoles: [] },
+    });
     expect(promote).toMatchObject({ status: 400, body: { orgRole: ["You do not have permission to set that org-level role"] } });
-    const demoteOwner = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ben.garcia@acme.test")}/`, { token: manager, body: { orgRole: "member", teamRoles: [] } });
+    const demoteOwner = await call(emu, "PUT", `${ORG}/members/${memberId(emu, "ben.garcia@acme.test")}/`, {
+      token: manager,
+      body: { orgRole: "member", teamRoles: [] },
+    });
     expect(demoteOwner).toMatchObject({ status: 403, body: { role: "You do not have permission to assign a role to the given user." } });
   });
 
@@ -113,20 +136,34 @@ describe("members", () => {
   it("deletes with Sentry's status codes: 400 for insufficient access, 403 for idp-provisioned and the last owner or manager", async () => {
     const emu = demo();
     const member = emu.issueToken({ scopes: ["member:read"], userEmail: "kai.rossi@acme.test" });
-    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/`, { token: member }))
-      .toMatchObject({ status: 400, body: { detail: "You are missing the member:admin scope." } });
+    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "lena.kim@acme.test")}/`, { token: member })).toMatchObject({
+      status: 400,
+      body: { detail: "You are missing the member:admin scope." },
+    });
     const manager = emu.issueToken({ scopes: ["member:admin"], userEmail: "chen.nguyen@acme.test" });
-    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { token: manager }))
-      .toMatchObject({ status: 400, body: { detail: "You cannot remove a member who has more access than you." } });
+    expect(await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "ada.smith@acme.test")}/`, { token: manager })).toMatchObject({
+      status: 400,
+      body: { detail: "You cannot remove a member who has more access than you." },
+    });
     const idp = emu.state.members.find((m) => m.flags["idp:provisioned"] && !m.pending);
     expect((await call(emu, "DELETE", `${ORG}/members/${idp?.id}/`)).status).toBe(403);
     expect((await call(emu, "DELETE", `${ORG}/members/${memberId(emu, "ben.garcia@acme.test")}/`)).status).toBe(204);
-    const lone = createEmulator({ fixture: { org: { slug: "solo" }, members: [
-      { email: "owner@solo.test", orgRole: "owner" }, { email: "pending.owner@solo.test", orgRole: "owner", pending: true },
-      { email: "dev@solo.test", orgRole: "member" }] }, rateLimit: false });
+    const lone = createEmulator({
+      fixture: {
+        org: { slug: "solo" },
+        members: [
+          { email: "owner@solo.test", orgRole: "owner" },
+          { email: "pending.owner@solo.test", orgRole: "owner", pending: true },
+          { email: "dev@solo.test", orgRole: "member" },
+        ],
+      },
+      rateLimit: false,
+    });
     const ownerId = lone.state.members.find((m) => m.email === "owner@solo.test")?.id;
-    expect(await call(lone, "DELETE", `/api/0/organizations/solo/members/${ownerId}/`))
-      .toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner or manager of the organization." } });
+    expect(await call(lone, "DELETE", `/api/0/organizations/solo/members/${ownerId}/`)).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot remove the only remaining owner or manager of the organization." },
+    });
   });
 
   it("joins teams (201, 204 when already on it, 202 as an access request) and leaves them", async () => {

@@ -8,9 +8,15 @@ const table = operationTable as unknown as Record<string, { sessionOnly: boolean
 describe("API tokens", () => {
   it("treats bearer tokens on the session-only /api-tokens/ routes as unauthenticated", async () => {
     const emu = demo();
-    for (const [method, body] of [["GET", undefined], ["POST", { scopes: ["org:read"] }], ["DELETE", { tokenId: "1" }]] as const) {
-      expect(await call(emu, method, "/api/0/api-tokens/", { body }))
-        .toMatchObject({ status: 401, body: { detail: "Authentication credentials were not provided." } });
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["POST", { scopes: ["org:read"] }],
+      ["DELETE", { tokenId: "1" }],
+    ] as const) {
+      expect(await call(emu, method, "/api/0/api-tokens/", { body })).toMatchObject({
+        status: 401,
+        body: { detail: "Authentication credentials were not provided." },
+      });
     }
   });
 
@@ -21,7 +27,10 @@ describe("API tokens", () => {
     const read = await call(emu, "GET", `/api/0/api-tokens/${id}/`, { token: value });
     expect(read).toMatchObject({ status: 200, body: { name: "mine", tokenLastCharacters: value.slice(-4), expiresAt: null } });
     expect(JSON.stringify(read.body)).not.toContain(value);
-    expect(await call(emu, "PUT", `/api/0/api-tokens/${id}/`, { token: value, body: { name: "renamed" } })).toMatchObject({ status: 200, body: { name: "renamed" } });
+    expect(await call(emu, "PUT", `/api/0/api-tokens/${id}/`, { token: value, body: { name: "renamed" } })).toMatchObject({
+      status: 200,
+      body: { name: "renamed" },
+    });
     const someoneElses = emu.state.tokens.find((t) => t.name === "onboarding-bot-prod")?.id;
     expect(await call(emu, "GET", `/api/0/api-tokens/${someoneElses}/`, { token: value })).toMatchObject({ status: 404, body: { detail: "Invalid token ID" } });
     expect((await call(emu, "DELETE", `/api/0/api-tokens/${id}/`, { token: value })).status).toBe(204);
@@ -57,7 +66,10 @@ describe("org auth tokens", () => {
     const id = emu.state.tokens.find((t) => t.kind === "org")?.id;
     expect(await call(emu, "GET", `${ORG}/org-auth-tokens/${id}/`)).toMatchObject({ status: 200, body: { scopes: ["org:ci"] } });
     expect((await call(emu, "PUT", `${ORG}/org-auth-tokens/${id}/`, { body: { name: "ci-prod" } })).status).toBe(204);
-    expect(await call(emu, "PUT", `${ORG}/org-auth-tokens/${id}/`, { body: { name: " " } })).toMatchObject({ status: 400, body: { detail: "The name cannot be blank." } });
+    expect(await call(emu, "PUT", `${ORG}/org-auth-tokens/${id}/`, { body: { name: " " } })).toMatchObject({
+      status: 400,
+      body: { detail: "The name cannot be blank." },
+    });
     expect((await call(emu, "DELETE", `${ORG}/org-auth-tokens/${id}/`)).status).toBe(204);
     expect((await call(emu, "GET", `${ORG}/org-auth-tokens/${id}/`)).status).toBe(404);
     expect(emu.state.tokens.find((t) => t.id === id)?.active).toBe(false);
@@ -106,7 +118,10 @@ describe("audit entries for every mutation", () => {
       const res = await call(emu, method, path, { body, token: who === "scim" ? emu.scimToken : emu.adminToken });
       expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(300);
       const entries = emu.state.auditLog.slice(before);
-      expect(entries.map((e) => e.event), `${method} ${path}`).toEqual(Array.isArray(event) ? event : [event]);
+      expect(
+        entries.map((e) => e.event),
+        `${method} ${path}`,
+      ).toEqual(Array.isArray(event) ? event : [event]);
       const entry = entries[0];
       expect(entry?.ipAddress).toBe("127.0.0.1");
       expect(entry?.targetObject).not.toBeNull();
@@ -115,7 +130,11 @@ describe("audit entries for every mutation", () => {
     }
     const page = asObject((await call(emu, "GET", `${ORG}/audit-logs/?per_page=3`)).body);
     const newest = asArray(page.rows)[0];
-    expect(newest).toMatchObject({ event: "team.create", actor: { name: expect.stringMatching(/^SCIM Internal Integration/) }, note: "created team scim-audit" });
+    expect(newest).toMatchObject({
+      event: "team.create",
+      actor: { name: expect.stringMatching(/^SCIM Internal Integration/) },
+      note: "created team scim-audit",
+    });
   });
 
   it("audits org auth tokens issued outside the API as org-auth-token.create", () => {

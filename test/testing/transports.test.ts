@@ -20,7 +20,9 @@ describe("msw handlers", () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as unknown[]).length).toBe(6);
       const created = await fetch("https://sentry.test/api/0/organizations/acme/teams/", {
-        method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify({ slug: "via-msw" }),
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ slug: "via-msw" }),
       });
       expect(created.status).toBe(201);
       await expect(fetch("https://sentry.test/api/0/organizations/acme/members/", { headers })).rejects.toThrow();
@@ -38,9 +40,13 @@ describe("node:http server", () => {
     running.push(server);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const headers = { Authorization: `Bearer ${emu.adminToken}`, "Content-Type": "application/json" };
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => i % 2 === 0
-      ? fetch(`${server.url}/api/0/organizations/acme/teams/`, { method: "POST", headers, body: JSON.stringify({ slug: `load-${i}` }) })
-      : fetch(`${server.url}/api/0/organizations/acme/members/?per_page=5`, { headers })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        i % 2 === 0
+          ? fetch(`${server.url}/api/0/organizations/acme/teams/`, { method: "POST", headers, body: JSON.stringify({ slug: `load-${i}` }) })
+          : fetch(`${server.url}/api/0/organizations/acme/members/?per_page=5`, { headers }),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([...Array(50).fill(200), ...Array(50).fill(201)]);
     expect(results[1]?.headers.get("link")).toContain(`<${server.url}/api/0/organizations/acme/members/?per_page=5&cursor=`);
     await Promise.all(results.map((r) => r.arrayBuffer()));
@@ -51,8 +57,9 @@ describe("node:http server", () => {
     const emu = createEmulator({ now: () => NOW });
     const server = await emu.listen();
     running.push(server);
-    const results = await Promise.all(Array.from({ length: 100 }, () =>
-      fetch(`${server.url}/api/0/organizations/acme/projects/`, { headers: { Authorization: `Bearer ${emu.adminToken}` } })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => fetch(`${server.url}/api/0/organizations/acme/projects/`, { headers: { Authorization: `Bearer ${emu.adminToken}` } })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(40);
     expect(statuses.filter((s) => s === 429)).toHaveLength(60);

@@ -16,7 +16,9 @@ export async function rawClientTypes(sentry: SentryClient): Promise<void> {
     const slug: string = teams.data[0]!.slug;
     void slug;
   }
-  const created = await call(sentry.transport.api.POST("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path }, body: { slug: "payments" } }));
+  const created = await call(
+    sentry.transport.api.POST("/api/0/organizations/{organization_id_or_slug}/teams/", { params: { path }, body: { slug: "payments" } }),
+  );
   const createdSlug: string = created.data.slug;
   void createdSlug;
 

@@ -5,8 +5,19 @@
 import type { SentryClient } from "../../src/client.js";
 import type { Paginator } from "../../src/http/pages/paginate.js";
 import type {
-  AddToTeamResult, EnsureTeamResult, InvitedMember, Member, MemberDetails, OrganizationTeam, Project, ProjectTeam,
-  ProjectWithTeams, RemoveResult, Team, TeamMembership, TeamRoleChange,
+  AddToTeamResult,
+  EnsureTeamResult,
+  InvitedMember,
+  Member,
+  MemberDetails,
+  OrganizationTeam,
+  Project,
+  ProjectTeam,
+  ProjectWithTeams,
+  RemoveResult,
+  Team,
+  TeamMembership,
+  TeamRoleChange,
 } from "../../src/resources/index.js";
 
 export async function resourceTypes(sentry: SentryClient): Promise<void> {
@@ -19,7 +30,14 @@ export async function resourceTypes(sentry: SentryClient): Promise<void> {
   const ensured: EnsureTeamResult = await teams.ensure({ slug: "contractors-q1", name: "Q1 Contractors" });
   const created: boolean = ensured.created;
   await teams.update("payments", { name: "Payments" });
-  const invited: InvitedMember = await members.invite({ email: "ana@acme.com", orgRole: "billing", teamRoles: [{ team: "payments", role: "admin" }, { team: "mobile", role: null }] });
+  const invited: InvitedMember = await members.invite({
+    email: "ana@acme.com",
+    orgRole: "billing",
+    teamRoles: [
+      { team: "payments", role: "admin" },
+      { team: "mobile", role: null },
+    ],
+  });
   const asMember: Member = invited;
   const details: MemberDetails = await members.update(invited.id, { orgRole: "manager" });
   const teamRoles: Array<{ teamSlug: string; role: string | null }> = details.teamRoles;

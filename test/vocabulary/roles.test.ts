@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { isValidationError } from "../../src/http/errors/errors.js";
 import {
-  ORG_ROLES, SCOPES, findOrgRole, findTeamRole, SCOPE_HIERARCHY, TEAM_ROLES, expandScopes, isOrgRole, isScope, isTeamRole, minimumTeamRole,
-  orgRoleDefinition, teamRoleDefinition, type OrgRole,
+  ORG_ROLES,
+  SCOPES,
+  findOrgRole,
+  findTeamRole,
+  SCOPE_HIERARCHY,
+  TEAM_ROLES,
+  expandScopes,
+  isOrgRole,
+  isScope,
+  isTeamRole,
+  minimumTeamRole,
+  orgRoleDefinition,
+  teamRoleDefinition,
+  type OrgRole,
 } from "../../src/vocabulary/roles.js";
 import { minimumTeamRole as checkedMinimumTeamRole, orgRoleDefinition as checkedOrgRoleDefinition } from "../../src/resources/roles.js";
 
@@ -55,7 +67,9 @@ describe("expandScopes", () => {
 
 describe("ORG_ROLES", () => {
   it("are member < admin < manager < owner, with billing apart", () => {
-    const ranked = ORG_ROLES.filter((r) => r.id !== "billing").sort((a, b) => a.priority - b.priority).map((r) => r.id);
+    const ranked = ORG_ROLES.filter((r) => r.id !== "billing")
+      .sort((a, b) => a.priority - b.priority)
+      .map((r) => r.id);
     expect(ranked).toEqual(["member", "admin", "manager", "owner"]);
   });
 
@@ -65,8 +79,17 @@ describe("ORG_ROLES", () => {
     expect(member.has("project:write")).toBe(false);
     expect(member.has("member:write")).toBe(false);
     expect([...member].sort()).toEqual([
-      "alerts:read", "alerts:write", "event:admin", "event:read", "event:write", "member:invite", "member:read",
-      "org:read", "project:read", "project:releases", "team:read",
+      "alerts:read",
+      "alerts:write",
+      "event:admin",
+      "event:read",
+      "event:write",
+      "member:invite",
+      "member:read",
+      "org:read",
+      "project:read",
+      "project:releases",
+      "team:read",
     ]);
   });
 

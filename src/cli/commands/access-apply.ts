@@ -20,7 +20,9 @@ async function collectPlans(ctx: CommandContext, files: readonly string[]): Prom
     const input = await readAccessInput(ctx, file, { plans: true });
     if ("plans" in input) out.push(...input.plans.map((plan) => ({ plan, saved: true })));
     else {
-      const plan = await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }).catch((error: unknown) => Promise.reject(cliErrorFor(error, file)));
+      const plan = await planAccess(orgClient(ctx, input.config.organization), input.config, { causes: true }).catch((error: unknown) =>
+        Promise.reject(cliErrorFor(error, file)),
+      );
       out.push({ plan, saved: false });
     }
   }
@@ -52,12 +54,14 @@ async function apply(io: CliIo, files: string[], flags: DestructiveFlags, comman
     const reports: AccessApplyReport[] = [];
     try {
       for (const { plan, saved } of planned) {
-        reports.push(await applyAccessPlan(orgClient(ctx, plan.organization), plan, {
-          dryRun: flags.dryRun === true,
-          // A prompt may have waited: check a fresh plan again too, so nothing applies to a changed organization.
-          checkFingerprint: saved || asked,
-          onProgress: () => bar.increment(),
-        }).catch((error: unknown) => Promise.reject(cliErrorFor(error))));
+        reports.push(
+          await applyAccessPlan(orgClient(ctx, plan.organization), plan, {
+            dryRun: flags.dryRun === true,
+            // A prompt may have waited: check a fresh plan again too, so nothing applies to a changed organization.
+            checkFingerprint: saved || asked,
+            onProgress: () => bar.increment(),
+          }).catch((error: unknown) => Promise.reject(cliErrorFor(error))),
+        );
       }
     } finally {
       bar.stop();
@@ -69,7 +73,10 @@ async function apply(io: CliIo, files: string[], flags: DestructiveFlags, comman
     const failed = reports.reduce((n, r) => n + r.failed.length, 0);
     if (failed > 0) {
       const also = blocked ? `; ${plans.reduce((n, p) => n + p.blocked.length, 0)} more blocked (see the plan)` : "";
-      throw new PartialFailureError(`${failed} of ${total} step(s) failed${also}`, "Run plan and apply again: finished steps are not repeated, and every step is safe to retry.");
+      throw new PartialFailureError(
+        `${failed} of ${total} step(s) failed${also}`,
+        "Run plan and apply again: finished steps are not repeated, and every step is safe to retry.",
+      );
     }
     if (blocked && flags.dryRun !== true) throw blocked;
     if (blocked) ctx.note(blocked.message);

@@ -58,8 +58,9 @@ async function drift(io: CliIo, file: string, flags: DriftFlags, command: Comman
   const ctx = createCommandContext(io, command);
   try {
     const { config } = await readConfig(ctx, file);
-    const { drift: found } = await readDrift(orgClient(ctx, config.organization), config, flags.since !== undefined ? { since: flags.since } : {})
-      .catch((error: unknown) => Promise.reject(cliErrorFor(error)));
+    const { drift: found } = await readDrift(orgClient(ctx, config.organization), config, flags.since !== undefined ? { since: flags.since } : {}).catch(
+      (error: unknown) => Promise.reject(cliErrorFor(error)),
+    );
     if (flags.format === "json" || ctx.format === "json" || ctx.format === "ndjson") ctx.write(`${JSON.stringify(found, null, 2)}\n`);
     else ctx.write(flags.format === "markdown" ? renderDriftMarkdown(found) : renderDriftText(found));
     if (found.drift.length > 0) throw new ExitStatus(ExitCode.changes, `${found.drift.length} difference(s) between ${config.organization} and ${file}`);
@@ -78,8 +79,9 @@ async function adopt(io: CliIo, file: string, flags: AdoptFlags, command: Comman
   const ctx = createCommandContext(io, command);
   try {
     const { text, config } = await readConfig(ctx, file);
-    const { drift: found, live } = await readDrift(orgClient(ctx, config.organization), config, flags.since !== undefined ? { since: flags.since } : {})
-      .catch((error: unknown) => Promise.reject(cliErrorFor(error)));
+    const { drift: found, live } = await readDrift(orgClient(ctx, config.organization), config, flags.since !== undefined ? { since: flags.since } : {}).catch(
+      (error: unknown) => Promise.reject(cliErrorFor(error)),
+    );
     const result = adoptDrift(text, found, live, flags.only !== undefined ? { only: flags.only } : {});
     if (result.adopted.length === 0) {
       ctx.note(`Nothing to adopt: no ${flags.only ?? ""}${flags.only ? " " : ""}drift in ${config.organization}.`);
@@ -120,20 +122,30 @@ async function grant(io: CliIo, file: string, flags: GrantFlags, command: Comman
     let result;
     try {
       result = grantInFile(text, {
-        member: flags.member, durationMs: flags.for, reason: flags.reason ?? "", maxMs: flags.max, liveTeams, breakGlass: flags.now === true,
-        ...(flags.team !== undefined ? { team: flags.team } : {}), ...(flags.teamRole !== undefined ? { teamRole: flags.teamRole } : {}),
+        member: flags.member,
+        durationMs: flags.for,
+        reason: flags.reason ?? "",
+        maxMs: flags.max,
+        liveTeams,
+        breakGlass: flags.now === true,
+        ...(flags.team !== undefined ? { team: flags.team } : {}),
+        ...(flags.teamRole !== undefined ? { teamRole: flags.teamRole } : {}),
         ...(flags.orgRole !== undefined ? { orgRole: flags.orgRole } : {}),
       });
     } catch (error) {
       if (isValidationError(error)) throw new UsageError(`${file}: ${error.detail}`, "Nothing was written.");
       throw error;
     }
-    const what = flags.team !== undefined ? `${result.member} on ${flags.team}${flags.teamRole ? ` as ${flags.teamRole}` : ""}` : `${result.member} as ${flags.orgRole ?? ""}`;
+    const what =
+      flags.team !== undefined
+        ? `${result.member} on ${flags.team}${flags.teamRole ? ` as ${flags.teamRole}` : ""}`
+        : `${result.member} as ${flags.orgRole ?? ""}`;
     if (flags.now === true) {
       // Break-glass: apply only this grant's changes now, then record it in the file for review.
       const next = parseAccessConfig(result.text);
       const email = result.member.toLowerCase();
-      const only = (c: AccessChange) => (c.email ?? "").toLowerCase() === email && (flags.team === undefined ? c.kind === "member" && c.action === "update" : c.team === flags.team);
+      const only = (c: AccessChange) =>
+        (c.email ?? "").toLowerCase() === email && (flags.team === undefined ? c.kind === "member" && c.action === "update" : c.team === flags.team);
       const org = orgClient(ctx, config.organization);
       const plan = await planAccess(org, next, { only, inviteHistory: false }).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
       if (plan.violations.length > 0 || plan.blocked.length > 0) {
@@ -145,7 +157,9 @@ async function grant(io: CliIo, file: string, flags: GrantFlags, command: Comman
       if (report.failed.length > 0) throw new PartialFailureError("the break-glass grant failed: nothing was written", "Run the same command again.");
     }
     await replaceFile(file, result.text);
-    ctx.note(`Granted ${what} until ${result.until} in ${file}${flags.now === true ? " and applied it now (break-glass: the next plan and drift name it for review)" : "; open a pull request, then apply"}.`);
+    ctx.note(
+      `Granted ${what} until ${result.until} in ${file}${flags.now === true ? " and applied it now (break-glass: the next plan and drift name it for review)" : "; open a pull request, then apply"}.`,
+    );
   } finally {
     await ctx.close();
   }
@@ -156,8 +170,9 @@ async function expire(io: CliIo, file: string, flags: DestructiveFlags, command:
   try {
     const { config } = await readConfig(ctx, file);
     const org = orgClient(ctx, config.organization);
-    const plan = await planAccess(org, config, { only: (c) => c.expired !== undefined, inviteHistory: false })
-      .catch((error: unknown) => Promise.reject(cliErrorFor(error)));
+    const plan = await planAccess(org, config, { only: (c) => c.expired !== undefined, inviteHistory: false }).catch((error: unknown) =>
+      Promise.reject(cliErrorFor(error)),
+    );
     if (plan.violations.length > 0) {
       ctx.write(renderPlanText(plan));
       throw new ExitStatus(ExitCode.refused, "refused by the safety rails: nothing was removed");
@@ -172,7 +187,8 @@ async function expire(io: CliIo, file: string, flags: DestructiveFlags, command:
     const report = await applyAccessPlan(org, plan, { dryRun: flags.dryRun === true }).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
     if (ctx.format === "json") ctx.write(`${JSON.stringify(report, null, 2)}\n`);
     else ctx.write(renderApplyText(report));
-    if (report.failed.length > 0) throw new PartialFailureError(`${report.failed.length} expired grant(s) could not be removed`, "Run expire again: it converges.");
+    if (report.failed.length > 0)
+      throw new PartialFailureError(`${report.failed.length} expired grant(s) could not be removed`, "Run expire again: it converges.");
   } finally {
     await ctx.close();
   }
@@ -196,7 +212,10 @@ export function registerAccessDriftCommands(program: Command, io: CliIo): void {
     .argument("<file>", "access file")
     .option("--since <when>", "start of the audit window (ISO date); default: the last apply, at most 30 days back")
     .addOption(new Option("--format <format>", "output").choices(["text", "json", "markdown"]).default("text"))
-    .addHelpText("after", "\nExit status: 0 no drift, 5 drift, 2 invalid file, 3 token.\n\nExamples:\n  $ sentry-rbac drift sentry-access.yaml\n  $ sentry-rbac drift sentry-access.yaml --format markdown > drift.md\n")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 no drift, 5 drift, 2 invalid file, 3 token.\n\nExamples:\n  $ sentry-rbac drift sentry-access.yaml\n  $ sentry-rbac drift sentry-access.yaml --format markdown > drift.md\n",
+    )
     .action((file: string, flags: DriftFlags, command: Command) => drift(io, file, flags, command));
   program
     .command("adopt")
@@ -218,12 +237,20 @@ export function registerAccessDriftCommands(program: Command, io: CliIo): void {
     .option("--reason <text>", "why (a ticket or incident); required")
     .option("--max <duration>", "longest grant allowed", parseGrantDuration, DEFAULT_MAX_GRANT_MS)
     .option("--now", "apply the grant at once (break-glass) and record it for review")
-    .addHelpText("after", "\nExit status: 0 written, 2 refused (nothing written).\n\nExamples:\n  $ sentry-rbac grant sentry-access.yaml --member kai@acme.test --team payments --team-role admin --for 2h --reason INC-4211\n  $ sentry-rbac grant sentry-access.yaml --member kai@acme.test --org-role manager --for 1d --reason 'audit prep'\n")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 written, 2 refused (nothing written).\n\nExamples:\n  $ sentry-rbac grant sentry-access.yaml --member kai@acme.test --team payments --team-role admin --for 2h --reason INC-4211\n  $ sentry-rbac grant sentry-access.yaml --member kai@acme.test --org-role manager --for 1d --reason 'audit prep'\n",
+    )
     .action((file: string, flags: GrantFlags, command: Command) => grant(io, file, flags, command));
-  addDestructiveOptions(program
-    .command("expire")
-    .description("remove only the grants whose `until` has passed (other drift is left alone); safe to run from cron")
-    .argument("<file>", "access file"))
-    .addHelpText("after", "\nExit status: 0 nothing expired or all removed, 1 a removal failed (run again), 6 refused by a rail.\n\nExample:\n  $ sentry-rbac expire sentry-access.yaml --yes\n")
+  addDestructiveOptions(
+    program
+      .command("expire")
+      .description("remove only the grants whose `until` has passed (other drift is left alone); safe to run from cron")
+      .argument("<file>", "access file"),
+  )
+    .addHelpText(
+      "after",
+      "\nExit status: 0 nothing expired or all removed, 1 a removal failed (run again), 6 refused by a rail.\n\nExample:\n  $ sentry-rbac expire sentry-access.yaml --yes\n",
+    )
     .action((file: string, flags: DestructiveFlags, command: Command) => expire(io, file, flags, command));
 }

@@ -47,7 +47,9 @@ export async function readAccessInput(ctx: CommandContext, file: string, options
  */
 export function cliErrorFor(error: unknown, file?: string): unknown {
   if (isAccessFileError(error)) {
-    const hint = error.detail.startsWith("invalid") ? SCHEMA_HINT : "Correct the file: a project must exist in Sentry; a team or member must exist in the file or in Sentry.";
+    const hint = error.detail.startsWith("invalid")
+      ? SCHEMA_HINT
+      : "Correct the file: a project must exist in Sentry; a team or member must exist in the file or in Sentry.";
     return new UsageError(`${file ?? "access file"}: ${error.detail}`, hint);
   }
   if (!isAccessPlanError(error)) return error;
@@ -90,6 +92,8 @@ export function blockedFailure(plans: readonly AccessPlan[]): PartialFailureErro
   if (blocked.length === 0) return undefined;
   const lines = blocked.map((b) => `  ! ${describeChange({ ...b, reason: "" }).slice(2)}: ${b.reason}`);
   const count = blocked.length === 1 ? "1 change was" : `${blocked.length} changes were`;
-  return new PartialFailureError(`${count} blocked and not applied (the token cannot make ${blocked.length === 1 ? "it" : "them"}):\n${lines.join("\n")}`,
-    "Apply with a token whose user and scopes allow these changes (`sentry-rbac whoami` shows its role and scopes), or change the file so it does not ask for them.");
+  return new PartialFailureError(
+    `${count} blocked and not applied (the token cannot make ${blocked.length === 1 ? "it" : "them"}):\n${lines.join("\n")}`,
+    "Apply with a token whose user and scopes allow these changes (`sentry-rbac whoami` shows its role and scopes), or change the file so it does not ask for them.",
+  );
 }

@@ -25,13 +25,22 @@ async function dump(io: CliIo, flags: DumpFlags, command: Command): Promise<void
   try {
     const out = flags.out;
     // Checked before reading Sentry, and again by the exclusive create ("wx") in case the file appears meanwhile.
-    if (out !== undefined && flags.force !== true && await stat(out).then(() => true, () => false)) throw existsError(out);
+    if (
+      out !== undefined &&
+      flags.force !== true &&
+      (await stat(out).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw existsError(out);
     const { config, idpOwned } = await dumpWithOwnership(orgClient(ctx, ctx.requireOrg()));
     const text = formatAccessConfig(config, flags.format, idpOwned);
     if (out === undefined) ctx.write(text);
     else {
       await writeFile(out, text, { encoding: "utf8", flag: flags.force === true ? "w" : "wx" }).catch((error: unknown) =>
-        Promise.reject((error as { code?: unknown }).code === "EEXIST" ? existsError(out) : error));
+        Promise.reject((error as { code?: unknown }).code === "EEXIST" ? existsError(out) : error),
+      );
       ctx.note(`Wrote ${Object.keys(config.members).length} members and ${Object.keys(config.teams).length} teams of ${config.organization} to ${out}.`);
     }
   } finally {

@@ -62,7 +62,10 @@ function orgClient(ctx: CommandContext) {
 async function whoCan(io: CliIo, project: string, flags: { includePending?: boolean; openMembership?: boolean }, command: Command) {
   const ctx = createCommandContext(io, command);
   try {
-    const report = await whoCanAccess(orgClient(ctx), project, { includePending: flags.includePending === true, openMembership: flags.openMembership === true });
+    const report = await whoCanAccess(orgClient(ctx), project, {
+      includePending: flags.includePending === true,
+      openMembership: flags.openMembership === true,
+    });
     if (ctx.format === "table") ctx.write(`${report.project}: held by ${report.teams.length > 0 ? report.teams.join(", ") : "no team"}\n\n`);
     await ctx.print(report.members, { columns: WHO_COLUMNS, document: report });
   } finally {
@@ -76,7 +79,9 @@ async function member(io: CliIo, who: string, flags: { openMembership?: boolean 
     const report = await effectiveAccess(orgClient(ctx), who, { openMembership: flags.openMembership === true });
     if (ctx.format === "table") {
       const teams = report.teams.map((t) => `${t.team} (${t.role})`).join(", ") || "none";
-      ctx.write(`${report.member.email}${report.member.pending ? " (pending invite)" : ""}: org role ${report.orgRole}${report.isGlobal ? ", sees every project" : ""}\n`);
+      ctx.write(
+        `${report.member.email}${report.member.pending ? " (pending invite)" : ""}: org role ${report.orgRole}${report.isGlobal ? ", sees every project" : ""}\n`,
+      );
       ctx.write(`teams:  ${teams}\nscopes: ${report.scopes.join(" ")}\n\n`);
     }
     await ctx.print(report.projects, { columns: PROJECT_COLUMNS, document: report });

@@ -1,7 +1,13 @@
 // `sentry-rbac audit export`: the seed's quarterly audit export, streamed to a file and resumable.
 // `audit` is the resource command group (audit list); this file adds only `export` to it.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { exportAuditLog, isAuditExportError, type AuditExportFormat, type AuditExportProgress, type AuditExportReport } from "../../recipes/audit/export/export.js";
+import {
+  exportAuditLog,
+  isAuditExportError,
+  type AuditExportFormat,
+  type AuditExportProgress,
+  type AuditExportReport,
+} from "../../recipes/audit/export/export.js";
 import { Writable } from "node:stream";
 import { isSentryError, isValidationError } from "../../http/errors/index.js";
 import { createCommandContext } from "../context.js";
@@ -69,7 +75,8 @@ export function windowStatus(p: Pick<AuditExportProgress, "reached" | "window" |
 
 async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
-  if (flags.days !== undefined && flags.since !== undefined) throw new UsageError("--days and --since cannot be combined", "--days N is the N days ending at --until (default now); --since sets the start itself.");
+  if (flags.days !== undefined && flags.since !== undefined)
+    throw new UsageError("--days and --since cannot be combined", "--days N is the N days ending at --until (default now); --since sets the start itself.");
   if (flags.since !== undefined && flags.until !== undefined && flags.since >= flags.until) throw new UsageError("--since must be before --until");
   const format = exportFormatFor(flags.format, flags.out);
   const toStdout = flags.out === "-";
@@ -77,7 +84,9 @@ async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Pro
   let written = 0;
   try {
     const report = await exportAuditLog(ctx.client(), {
-      format, to: toStdout ? stdoutStream(io) : flags.out, overwrite: flags.force === true,
+      format,
+      to: toStdout ? stdoutStream(io) : flags.out,
+      overwrite: flags.force === true,
       ...(flags.days === undefined ? {} : { days: flags.days }),
       ...(flags.since === undefined ? {} : { since: flags.since }),
       ...(flags.until === undefined ? {} : { until: flags.until }),
@@ -97,15 +106,17 @@ async function exportAudit(io: CliIo, flags: ExportFlags, command: Command): Pro
     if (report.duplicatesSkipped > 0) ctx.note(`${report.duplicatesSkipped} duplicate row(s) skipped.`);
   } catch (error) {
     bar.stop();
-    if (isValidationError(error) && error.field === "to") throw new UsageError(error.detail, "Pass --force to replace the file, --resume <cursor> to continue it, or another --out.");
+    if (isValidationError(error) && error.field === "to")
+      throw new UsageError(error.detail, "Pass --force to replace the file, --resume <cursor> to continue it, or another --out.");
     if (!isAuditExportError(error)) throw error;
     const { report } = error;
     const cause = error.cause;
-    const resume = report.lastCursor === undefined
-      ? "Nothing was written; run the same command again once the cause is fixed."
-      : toStdout
-        ? `Resume (rows after the last checkpoint): sentry-rbac audit export --out - --format ${format} --resume ${report.lastCursor}`
-        : `Resume: sentry-rbac audit export --out ${flags.out} --format ${format} --resume ${report.lastCursor}`;
+    const resume =
+      report.lastCursor === undefined
+        ? "Nothing was written; run the same command again once the cause is fixed."
+        : toStdout
+          ? `Resume (rows after the last checkpoint): sentry-rbac audit export --out - --format ${format} --resume ${report.lastCursor}`
+          : `Resume: sentry-rbac audit export --out ${flags.out} --format ${format} --resume ${report.lastCursor}`;
     const reason = isSentryError(cause) ? cause.message : error.message;
     throw new CliError(`audit export stopped after ${report.rows} row(s): ${reason}`, { exitCode: exitCodeFor(cause), hint: resume });
   } finally {
@@ -129,6 +140,9 @@ export function registerAuditExportCommand(auditCommand: Command, io: CliIo): vo
     .option("--event <name>", "only this event (repeat, or comma-separate), e.g. member.invite", collect)
     .addOption(new Option("--format <format>", "file format (default: from the extension, else json)").choices(["json", "ndjson", "csv"]))
     .option("--resume <cursor>", "continue an interrupted export from the cursor it printed")
-    .addHelpText("after", "\nExamples:\n  $ sentry-rbac audit export --days 90 --out sentry-audit-last-90-days.csv\n  $ sentry-rbac audit export --since 2026-01-01 --until 2026-04-01 --out sentry-audit-2026-q1.csv\n  $ sentry-rbac audit export --event member.remove --event member.invite --out members.ndjson\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ sentry-rbac audit export --days 90 --out sentry-audit-last-90-days.csv\n  $ sentry-rbac audit export --since 2026-01-01 --until 2026-04-01 --out sentry-audit-2026-q1.csv\n  $ sentry-rbac audit export --event member.remove --event member.invite --out members.ndjson\n",
+    )
     .action((flags: ExportFlags, command: Command) => exportAudit(io, flags, command));
 }

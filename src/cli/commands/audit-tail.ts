@@ -4,8 +4,15 @@
 // standby); several organizations (`--org` repeated, `--orgs-file`) run as a fleet on one Redis.
 import { Option, type Command } from "commander";
 import {
-  isAuditCheckpointBusyError, isAuditRedisUnavailableError, parseAuditRules, tailAuditLog,
-  type AuditRule, type AuditSink, type AuditStreamFormat, type AuditTailReport, type TailAuditLogOptions,
+  isAuditCheckpointBusyError,
+  isAuditRedisUnavailableError,
+  parseAuditRules,
+  tailAuditLog,
+  type AuditRule,
+  type AuditSink,
+  type AuditStreamFormat,
+  type AuditTailReport,
+  type TailAuditLogOptions,
 } from "../../recipes/audit/stream/index.js";
 import { runAuditFleet } from "../../recipes/audit/stream/fleet.js";
 import { isRedisCheckpoint } from "../../recipes/audit/stream/settings.js";
@@ -45,7 +52,10 @@ function inWords(ms: number): string {
  * @example parseOrgsFile("acme\n# staging\nacme-labs\n") // ["acme", "acme-labs"]
  */
 export function parseOrgsFile(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.replace(/#.*$/, "").trim()).filter((line) => line !== "");
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, "").trim())
+    .filter((line) => line !== "");
 }
 
 /** `{org}` in a sink spec is the organization's slug (one file per organization). */
@@ -56,10 +66,16 @@ function sinkFor(spec: string | undefined, org: string, stdout: AuditSink): Audi
 function checkSeveral(orgs: readonly string[], flags: TailFlags): void {
   const hint = "Example: sentry-rbac audit tail --org acme --org acme-labs --follow --checkpoint redis://redis:6379 --sink 'file:/var/log/sentry/{org}.ndjson'";
   if (!isRedisCheckpoint(flags.checkpoint)) {
-    throw new UsageError(`several organizations (${orgs.join(", ")}) need a Redis checkpoint (--checkpoint redis://…): the fleet keeps each organization's lease and checkpoint there`, hint);
+    throw new UsageError(
+      `several organizations (${orgs.join(", ")}) need a Redis checkpoint (--checkpoint redis://…): the fleet keeps each organization's lease and checkpoint there`,
+      hint,
+    );
   }
   if (flags.follow !== true) throw new UsageError("several organizations are followed as a fleet: pass --follow", hint);
-  for (const [flag, spec] of [["--sink", flags.sink], ["--alert-sink", flags.alertSink]] as const) {
+  for (const [flag, spec] of [
+    ["--sink", flags.sink],
+    ["--alert-sink", flags.alertSink],
+  ] as const) {
     if (spec?.startsWith("file:") && !spec.includes("{org}")) {
       throw new UsageError(`${flag} ${spec} would be shared by several organizations: put {org} in the path, one file per organization`, hint);
     }
@@ -84,7 +100,10 @@ function leaseNotes(ctx: CommandContext, leaseMs: number): (org: string, change:
 /** The SDK's one-writer errors, in the CLI's words and exit codes. */
 function cliError(error: unknown): unknown {
   if (isAuditCheckpointBusyError(error)) {
-    return new CliError(error.message, { exitCode: 2, hint: "Run one `audit tail` per checkpoint; with a redis:// checkpoint and --follow a second one waits as a standby." });
+    return new CliError(error.message, {
+      exitCode: 2,
+      hint: "Run one `audit tail` per checkpoint; with a redis:// checkpoint and --follow a second one waits as a standby.",
+    });
   }
   if (isAuditRedisUnavailableError(error)) {
     return new CliError(error.message, { exitCode: 1, hint: "Check the --checkpoint URL and that Redis is running and reachable." });
@@ -144,11 +163,20 @@ async function tail(io: CliIo, flags: TailFlags, command: Command): Promise<void
     }
     const { url, prefix } = parseRedisCheckpoint(flags.checkpoint as string);
     const { leaseMs: _leaseMs, follow: _follow, ...shared } = options;
-    const report = await runAuditFleet(ctx.client(), {
-      ...shared, orgs, redis: url, prefix, leaseMs: flags.lease, onLease: notes,
-      sinkFor: (org) => sinkFor(flags.sink, org, stdout),
-      ...(flags.alertSink === undefined ? {} : { alertSinkFor: (org: string) => sinkFor(flags.alertSink, org, stdout) }),
-    }, { once: false, stopOnError: true });
+    const report = await runAuditFleet(
+      ctx.client(),
+      {
+        ...shared,
+        orgs,
+        redis: url,
+        prefix,
+        leaseMs: flags.lease,
+        onLease: notes,
+        sinkFor: (org) => sinkFor(flags.sink, org, stdout),
+        ...(flags.alertSink === undefined ? {} : { alertSinkFor: (org: string) => sinkFor(flags.alertSink, org, stdout) }),
+      },
+      { once: false, stopOnError: true },
+    );
     for (const org of orgs) {
       const result = report.orgs[org];
       if (result !== undefined && !("error" in result)) ctx.note(summary(result));
@@ -180,17 +208,20 @@ export function registerAuditTailCommand(auditCommand: Command, io: CliIo): void
     .option("--alerts-only", "write alerts only")
     .option("--sink <file:PATH|URL>", "where records go: - (stdout), file:PATH ({org} = the organization), an https URL (Splunk HEC: SPLUNK_HEC_TOKEN)")
     .option("--alert-sink <file:PATH|URL>", "send alerts here instead of --sink")
-    .addHelpText("after", [
-      "",
-      "Examples:",
-      "  $ sentry-rbac audit tail --since 30d --format ocsf > audit.ndjson",
-      "  $ sentry-rbac audit tail --follow --checkpoint /var/lib/sentry-rbac/acme.json --sink file:/var/log/sentry/audit.ndjson",
-      "  $ SPLUNK_HEC_TOKEN=… sentry-rbac audit tail --follow --checkpoint redis://redis:6379 --sink https://splunk:8088/services/collector/event",
-      "  $ sentry-rbac audit tail --org acme --org acme-labs --follow --checkpoint redis://redis:6379 --sink 'file:/var/log/sentry/{org}.ndjson'",
-      "",
-      "High availability: run the same redis:// command twice; the second waits as a standby (one line on stderr) and",
-      "takes over within --lease after the first dies. A file checkpoint is locked: a second process on it exits 2.",
-      "",
-    ].join("\n"))
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ sentry-rbac audit tail --since 30d --format ocsf > audit.ndjson",
+        "  $ sentry-rbac audit tail --follow --checkpoint /var/lib/sentry-rbac/acme.json --sink file:/var/log/sentry/audit.ndjson",
+        "  $ SPLUNK_HEC_TOKEN=… sentry-rbac audit tail --follow --checkpoint redis://redis:6379 --sink https://splunk:8088/services/collector/event",
+        "  $ sentry-rbac audit tail --org acme --org acme-labs --follow --checkpoint redis://redis:6379 --sink 'file:/var/log/sentry/{org}.ndjson'",
+        "",
+        "High availability: run the same redis:// command twice; the second waits as a standby (one line on stderr) and",
+        "takes over within --lease after the first dies. A file checkpoint is locked: a second process on it exits 2.",
+        "",
+      ].join("\n"),
+    )
     .action((flags: TailFlags, command: Command) => tail(io, flags, command));
 }

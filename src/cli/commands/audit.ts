@@ -50,7 +50,9 @@ async function warnUnknownEvent(ctx: CommandContext, event: string): Promise<voi
   if (!Array.isArray(known) || known.length === 0 || known.includes(event)) return;
   const names = known.filter((value): value is string => typeof value === "string");
   const close = didYouMean(event, names);
-  ctx.note(`warning: Sentry knows no audit event '${event}'${close.length > 0 ? `; did you mean ${close.join(", ")}?` : ` (see \`sentry-rbac audit list --help\`)`}`);
+  ctx.note(
+    `warning: Sentry knows no audit event '${event}'${close.length > 0 ? `; did you mean ${close.join(", ")}?` : ` (see \`sentry-rbac audit list --help\`)`}`,
+  );
 }
 
 async function actorId(ctx: CommandContext, actor: string): Promise<string> {
@@ -80,18 +82,23 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
     .option("--actor <user-id|email>", "only entries by this user (a user id, or a member's email)", parseActor)
     .option("--since <when>", "entries at or after: ISO date or <days>d", (value: string) => parseWhen(value))
     .option("--until <when>", "entries before: ISO date or <days>d", (value: string) => parseWhen(value))
-    .addHelpText("after", "\nExamples:\n  $ sentry-rbac audit list --event member.remove --since 30d\n  $ sentry-rbac audit list --limit 50 --csv > recent.csv\n")
-    .action((flags: ListFlags, command: Command) => withContext(io, command, async (ctx) => {
-      const actor = flags.actor === undefined ? undefined : await actorId(ctx, flags.actor);
-      const options: AuditLogListOptions = {
-        ...(flags.event === undefined ? {} : { event: flags.event }),
-        ...(actor === undefined ? {} : { actor }),
-        ...(flags.since === undefined ? {} : { since: flags.since }),
-        ...(flags.until === undefined ? {} : { until: flags.until }),
-      };
-      const count = await ctx.print(limited(ctx.client().auditLogs.list(options), flags.limit), { columns: AUDIT_COLUMNS });
-      if (count === 0 && flags.event !== undefined) await warnUnknownEvent(ctx, flags.event);
-    }));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ sentry-rbac audit list --event member.remove --since 30d\n  $ sentry-rbac audit list --limit 50 --csv > recent.csv\n",
+    )
+    .action((flags: ListFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const actor = flags.actor === undefined ? undefined : await actorId(ctx, flags.actor);
+        const options: AuditLogListOptions = {
+          ...(flags.event === undefined ? {} : { event: flags.event }),
+          ...(actor === undefined ? {} : { actor }),
+          ...(flags.since === undefined ? {} : { since: flags.since }),
+          ...(flags.until === undefined ? {} : { until: flags.until }),
+        };
+        const count = await ctx.print(limited(ctx.client().auditLogs.list(options), flags.limit), { columns: AUDIT_COLUMNS });
+        if (count === 0 && flags.event !== undefined) await warnUnknownEvent(ctx, flags.event);
+      }),
+    );
   registerAuditExportCommand(audit, io);
   registerAuditTailCommand(audit, io);
 }

@@ -26,7 +26,9 @@ const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 function bash(root: Command): string {
   const nodes = walk(root);
   const globalFlags = nodes[0]?.flags ?? [];
-  const cases = nodes.map((n) => `    ${quote(n.path)}) subs=${quote(n.subcommands.map((s) => s.name).join(" "))}; flags=${quote(n.flags.join(" "))} ;;`).join("\n");
+  const cases = nodes
+    .map((n) => `    ${quote(n.path)}) subs=${quote(n.subcommands.map((s) => s.name).join(" "))}; flags=${quote(n.flags.join(" "))} ;;`)
+    .join("\n");
   return `# sentry-rbac completion for bash. Load it with: source <(sentry-rbac completion bash)
 _sentry_rbac_node() {
   case "$1" in
@@ -89,9 +91,14 @@ export function completionScript(root: Command, shell: "bash" | "zsh" | "fish"):
  * @example registerCompletionCommand(program, io); // source <(sentry-rbac completion bash)
  */
 export function registerCompletionCommand(program: Command, io: CliIo): void {
-  program.command("completion").description("print a shell completion script (bash, zsh or fish)")
+  program
+    .command("completion")
+    .description("print a shell completion script (bash, zsh or fish)")
     .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
-    .addHelpText("after", "\nExamples:\n  $ source <(sentry-rbac completion bash)      # in ~/.bashrc\n  $ source <(sentry-rbac completion zsh)       # in ~/.zshrc\n  $ sentry-rbac completion fish > ~/.config/fish/completions/sentry-rbac.fish\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ source <(sentry-rbac completion bash)      # in ~/.bashrc\n  $ source <(sentry-rbac completion zsh)       # in ~/.zshrc\n  $ sentry-rbac completion fish > ~/.config/fish/completions/sentry-rbac.fish\n",
+    )
     .action((shell: "bash" | "zsh" | "fish") => {
       io.stdout.write(completionScript(program, shell));
     });

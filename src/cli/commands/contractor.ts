@@ -46,7 +46,13 @@ export function describeOffboardStep(step: OffboardStep): string {
 }
 
 function rowsOf<Step extends { action: string }>(
-  report: { dryRun: boolean; planned: Step[]; applied: Step[]; skipped: Array<{ subject: string; reason: string }>; errors: Array<{ step: Step | undefined; message: string }> },
+  report: {
+    dryRun: boolean;
+    planned: Step[];
+    applied: Step[];
+    skipped: Array<{ subject: string; reason: string }>;
+    errors: Array<{ step: Step | undefined; message: string }>;
+  },
   describe: (step: Step) => string,
 ): StepRow[] {
   const skipped = report.skipped.map((s) => ({ status: "skipped" as const, action: "-", subject: s.subject, detail: s.reason }));
@@ -100,7 +106,10 @@ async function previousManifest(path: string | undefined, org: string | undefine
     manifest = undefined;
   }
   if (manifest?.version !== 1 || manifest.team?.slug !== slug || manifest.org !== org) {
-    throw new UsageError(`${path} exists and is not a contractor manifest of ${slug} in ${org ?? "this organization"}; refusing to overwrite it`, "Pass another --manifest-out path, or move the file away.");
+    throw new UsageError(
+      `${path} exists and is not a contractor manifest of ${slug} in ${org ?? "this organization"}; refusing to overwrite it`,
+      "Pass another --manifest-out path, or move the file away.",
+    );
   }
   return manifest;
 }
@@ -111,15 +120,23 @@ async function create(io: CliIo, flags: CreateFlags, command: Command): Promise<
     const sentry = ctx.client();
     const previous = await previousManifest(flags.manifestOut, sentry.org.slug, flags.slug);
     const options = {
-      slug: flags.slug, name: flags.name, projects: flags.project, members: flags.member ?? [], expiresAt: flags.expires,
-      rollback: flags.rollback, ...(previous === undefined ? {} : { previous }),
+      slug: flags.slug,
+      name: flags.name,
+      projects: flags.project,
+      members: flags.member ?? [],
+      expiresAt: flags.expires,
+      rollback: flags.rollback,
+      ...(previous === undefined ? {} : { previous }),
     };
     // The same rule as `isolate`: revoking a team's other project links is asked for (refused off a TTY).
     const plan = await createContractorTeam(sentry, { ...options, dryRun: true });
     const revocations = plan.planned.filter((step) => step.action === "remove-project-team").length;
     if (flags.dryRun !== true && revocations > 0) {
       if (ctx.format === "table") ctx.write(`Plan:\n${plan.planned.map((step) => `  - ${describeContractorStep(step)}`).join("\n")}\n`);
-      await confirmDestructive(io, { message: `Revoke ${revocations} team-project link(s) of ${flags.slug} in ${sentry.org.slug ?? "the organization"}?`, ...flags });
+      await confirmDestructive(io, {
+        message: `Revoke ${revocations} team-project link(s) of ${flags.slug} in ${sentry.org.slug ?? "the organization"}?`,
+        ...flags,
+      });
     }
     const report = flags.dryRun === true ? plan : await createContractorTeam(sentry, options);
     await ctx.print(rowsOf(report, describeContractorStep), { columns: STEP_COLUMNS, document: report });
@@ -136,7 +153,11 @@ async function create(io: CliIo, flags: CreateFlags, command: Command): Promise<
 }
 
 async function saveManifest(
-  write: (chunk: string) => void, note: (line: string) => void, format: string, manifest: ContractorManifest, path: string | undefined,
+  write: (chunk: string) => void,
+  note: (line: string) => void,
+  format: string,
+  manifest: ContractorManifest,
+  path: string | undefined,
 ): Promise<void> {
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   if (path !== undefined) {
@@ -171,7 +192,11 @@ async function offboard(io: CliIo, flags: OffboardFlags, command: Command): Prom
     const plan = await offboardContractors(sentry, manifest, { ...options, dryRun: true });
     if (flags.dryRun === true || plan.planned.length === 0) {
       await ctx.print(rowsOf(plan, describeOffboardStep), { columns: STEP_COLUMNS, document: plan });
-      ctx.note(plan.planned.length === 0 ? "Nothing to do: the contractors are already offboarded." : `Dry run: ${plan.planned.length} change(s) planned, nothing changed.`);
+      ctx.note(
+        plan.planned.length === 0
+          ? "Nothing to do: the contractors are already offboarded."
+          : `Dry run: ${plan.planned.length} change(s) planned, nothing changed.`,
+      );
       return;
     }
     if (ctx.format === "table") ctx.write(`Plan:\n${plan.planned.map((step) => `  - ${describeOffboardStep(step)}`).join("\n")}\n`);
@@ -179,12 +204,21 @@ async function offboard(io: CliIo, flags: OffboardFlags, command: Command): Prom
     const bar = ctx.progress({ label: "Offboarding", total: plan.planned.length });
     let report: OffboardReport;
     try {
-      report = await offboardContractors(sentry, manifest, { ...options, onProgress: (p) => { if (p.phase === "apply") bar.increment(); } });
+      report = await offboardContractors(sentry, manifest, {
+        ...options,
+        onProgress: (p) => {
+          if (p.phase === "apply") bar.increment();
+        },
+      });
     } finally {
       bar.stop();
     }
     await ctx.print(rowsOf(report, describeOffboardStep), { columns: STEP_COLUMNS, document: report });
-    if (report.errors.length > 0) throw new PartialFailureError(`${report.errors.length} of ${report.planned.length} step(s) failed`, "Re-run the same command: finished steps are skipped.");
+    if (report.errors.length > 0)
+      throw new PartialFailureError(
+        `${report.errors.length} of ${report.planned.length} step(s) failed`,
+        "Re-run the same command: finished steps are skipped.",
+      );
   } finally {
     await ctx.close();
   }
@@ -203,16 +237,18 @@ Example:
  */
 export function registerContractorCommand(program: Command, io: CliIo): void {
   const contractor = program.command("contractor").description("time-boxed contractor teams with access to only their projects");
-  addDestructiveOptions(contractor
-    .command("create")
-    .description("create (or converge) a contractor team: only the listed projects, people invited as org member")
-    .requiredOption("--slug <slug>", "team slug, e.g. contractors-q1")
-    .requiredOption("--name <name>", "team name, e.g. \"Q1 Contractors\"")
-    .requiredOption("--project <slug>", "a project the team may see (repeat, or comma-separate)", collect)
-    .option("--member <email>", "a contractor's email (repeat, or comma-separate)", collect)
-    .requiredOption("--expires <date>", "end of the contract: ISO date or +<days>d", (value: string) => parseExpiry(value))
-    .option("--manifest-out <file>", "write the manifest offboarding needs to this file (an earlier run's manifest there is merged, not rewritten)")
-    .option("--no-rollback", "on failure keep this run's changes (re-run to finish) instead of undoing them"))
+  addDestructiveOptions(
+    contractor
+      .command("create")
+      .description("create (or converge) a contractor team: only the listed projects, people invited as org member")
+      .requiredOption("--slug <slug>", "team slug, e.g. contractors-q1")
+      .requiredOption("--name <name>", 'team name, e.g. "Q1 Contractors"')
+      .requiredOption("--project <slug>", "a project the team may see (repeat, or comma-separate)", collect)
+      .option("--member <email>", "a contractor's email (repeat, or comma-separate)", collect)
+      .requiredOption("--expires <date>", "end of the contract: ISO date or +<days>d", (value: string) => parseExpiry(value))
+      .option("--manifest-out <file>", "write the manifest offboarding needs to this file (an earlier run's manifest there is merged, not rewritten)")
+      .option("--no-rollback", "on failure keep this run's changes (re-run to finish) instead of undoing them"),
+  )
     .addHelpText("after", CREATE_EXAMPLE)
     .action((flags: CreateFlags, command: Command) => create(io, flags, command));
   addDestructiveOptions(

@@ -34,7 +34,9 @@ function report(ctx: CommandContext, result: TerraformImport, flags: ImportFlags
   const memberships = Object.values(config.members).reduce((n, m) => n + Object.keys(m.teams ?? {}).length, 0);
   const links = Object.values(config.teams).reduce((n, t) => n + (t.projects?.length ?? 0), 0);
   const resources = new Set(result.imported.map((i) => i.resourceAddress)).size;
-  ctx.write(`Imported ${result.imported.length} instance(s) of ${resources} resource(s) for ${result.organization}: ${Object.keys(config.teams).length} teams, `);
+  ctx.write(
+    `Imported ${result.imported.length} instance(s) of ${resources} resource(s) for ${result.organization}: ${Object.keys(config.teams).length} teams, `,
+  );
   ctx.write(`${Object.keys(config.members).length} members, ${memberships} team memberships, ${links} project links.\n`);
   ctx.write(`Wrote ${flags.out}, ${join(flags.terraformOut, "removed.tf")} and ${join(flags.terraformOut, "state-rm.sh")}.\n`);
   if (result.leftToTerraform.length > 0) {
@@ -69,7 +71,8 @@ async function run(io: CliIo, flags: ImportFlags, command: Command): Promise<voi
     for (const p of result.pitfalls) ctx.note(`warning: ${p.address}: ${p.message}`);
     for (const d of result.drift) ctx.note(`warning: ${d.address === undefined ? "" : `${d.address}: `}${d.message}`);
     for (const note of result.notes) ctx.note(`note: ${note}`);
-    if (!compare) ctx.note(`note: not compared with Sentry (${flags.compare ? "no auth token configured" : "--no-compare"}): plan the file before switching over`);
+    if (!compare)
+      ctx.note(`note: not compared with Sentry (${flags.compare ? "no auth token configured" : "--no-compare"}): plan the file before switching over`);
   } finally {
     await ctx.close();
   }

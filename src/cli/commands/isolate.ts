@@ -40,13 +40,18 @@ export const STEP_COLUMNS: readonly Column<StepRow>[] = [
 
 function isolationRows(report: IsolationReport): StepRow[] {
   const row = (status: StepRow["status"], step: IsolationStep, detail = ""): StepRow => ({
-    status, action: step.action, subject: describeIsolationStep(step), detail,
+    status,
+    action: step.action,
+    subject: describeIsolationStep(step),
+    detail,
   });
   return [
     ...(report.dryRun ? report.planned.map((step) => row("planned", step)) : report.applied.map((step) => row("applied", step))),
     ...report.errors.map((error) => ({
-      status: "failed" as const, action: error.step?.action ?? "plan",
-      subject: error.step ? describeIsolationStep(error.step) : "read the current state", detail: error.message,
+      status: "failed" as const,
+      action: error.step?.action ?? "plan",
+      subject: error.step ? describeIsolationStep(error.step) : "read the current state",
+      detail: error.message,
     })),
     ...report.skipped.map((skip) => ({ status: "skipped" as const, action: skip.step?.action ?? "-", subject: skip.subject, detail: skip.reason })),
   ];
@@ -127,13 +132,21 @@ async function isolate(io: CliIo, file: string, flags: IsolateFlags, command: Co
     const bar = ctx.progress({ label: "Isolating teams", total: plan.planned.length });
     let report: IsolationReport;
     try {
-      report = await isolateTeams(sentry, teams, { exclusive, onProgress: (p) => { if (p.phase === "apply") bar.increment(); } });
+      report = await isolateTeams(sentry, teams, {
+        exclusive,
+        onProgress: (p) => {
+          if (p.phase === "apply") bar.increment();
+        },
+      });
     } finally {
       bar.stop();
     }
     await ctx.print(isolationRows(report), { columns: STEP_COLUMNS, document: report });
     if (report.errors.length > 0) {
-      throw new PartialFailureError(`${report.errors.length} of ${report.planned.length} change(s) failed`, "Fix the cause and re-run: only what is still missing is planned.");
+      throw new PartialFailureError(
+        `${report.errors.length} of ${report.planned.length} change(s) failed`,
+        "Fix the cause and re-run: only what is still missing is planned.",
+      );
     }
   } finally {
     await ctx.close();

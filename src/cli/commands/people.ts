@@ -22,7 +22,10 @@ export async function resolveMember(ctx: CommandContext, idOrEmail: string): Pro
   if (isEmail(idOrEmail)) {
     const found = await members.findByEmail(idOrEmail);
     if (found === undefined) {
-      throw new CliError(`no member with email ${idOrEmail} in ${ctx.requireOrg()}`, { exitCode: 4, hint: "Check the address, or list members with `sentry-rbac members list --query email:…`." });
+      throw new CliError(`no member with email ${idOrEmail} in ${ctx.requireOrg()}`, {
+        exitCode: 4,
+        hint: "Check the address, or list members with `sentry-rbac members list --query email:…`.",
+      });
     }
     return found;
   }
@@ -62,7 +65,10 @@ export async function scimGroupId(ctx: CommandContext, idOrSlug: string): Promis
  */
 export async function scimUserId(ctx: CommandContext, idOrEmail: string): Promise<string> {
   if (!isEmail(idOrEmail)) return idOrEmail;
-  const [user] = await ctx.client().scim.users.list({ filter: { userName: idOrEmail } }).toArray({ limit: 1 });
+  const [user] = await ctx
+    .client()
+    .scim.users.list({ filter: { userName: idOrEmail } })
+    .toArray({ limit: 1 });
   if (user === undefined) throw new CliError(`no SCIM user with userName ${idOrEmail} in ${ctx.requireOrg()}`, { exitCode: 4 });
   return user.id;
 }

@@ -34,40 +34,53 @@ function linkPath(org: string, project: string, team: string): string {
  */
 export function registerProjectsCommand(program: Command, io: CliIo): void {
   const projects = program.command("projects").description("projects and the teams that can access them");
-  projects.addHelpText("after", "\nExamples:\n  $ sentry-rbac projects teams payment-api\n  $ sentry-rbac projects remove-team web-frontend identity --dry-run\n");
+  projects.addHelpText(
+    "after",
+    "\nExamples:\n  $ sentry-rbac projects teams payment-api\n  $ sentry-rbac projects remove-team web-frontend identity --dry-run\n",
+  );
   withLimit(projects.command("list").description("list the organization's projects"))
     .option("--query <query>", "Sentry's project search, e.g. slug:payment-api")
-    .action((flags: { query?: string; limit?: number }, command: Command) => withContext(io, command, async (ctx) => {
-      const list = ctx.client().org.projects.list(flags.query === undefined ? {} : { query: flags.query });
-      await ctx.print(limited(list, flags.limit), { columns: PROJECT_COLUMNS });
-    }));
-  withLimit(projects.command("teams <project>").description("list the teams with access to a project"))
-    .action((project: string, flags: { limit?: number }, command: Command) => withContext(io, command, async (ctx) => {
-      await ctx.print(limited(ctx.client().org.projects.teams(project), flags.limit), { columns: PROJECT_TEAM_COLUMNS });
-    }));
-  projects.command("add-team <project> <team>").description("give a team access to a project")
+    .action((flags: { query?: string; limit?: number }, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const list = ctx.client().org.projects.list(flags.query === undefined ? {} : { query: flags.query });
+        await ctx.print(limited(list, flags.limit), { columns: PROJECT_COLUMNS });
+      }),
+    );
+  withLimit(projects.command("teams <project>").description("list the teams with access to a project")).action(
+    (project: string, flags: { limit?: number }, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        await ctx.print(limited(ctx.client().org.projects.teams(project), flags.limit), { columns: PROJECT_TEAM_COLUMNS });
+      }),
+  );
+  projects
+    .command("add-team <project> <team>")
+    .description("give a team access to a project")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((project: string, team: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "POST", path: linkPath(ctx.requireOrg(), project, team) }]);
-      await printOne(ctx, await ctx.client().org.projects.addTeam(project, team), LINKED_COLUMNS);
-    }));
+    .action((project: string, team: string, flags: { dryRun?: boolean }, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        if (flags.dryRun === true) return printDryRun(ctx, [{ method: "POST", path: linkPath(ctx.requireOrg(), project, team) }]);
+        await printOne(ctx, await ctx.client().org.projects.addTeam(project, team), LINKED_COLUMNS);
+      }),
+    );
   addDestructiveOptions(projects.command("remove-team <project> <team>").description("revoke a team's access to a project"))
     .option("--if-present", "succeed when the team has no access already (an unknown team is still an error)")
-    .action((project: string, team: string, flags: DestructiveFlags & { ifPresent?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
-      const path = linkPath(ctx.requireOrg(), project, team);
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
-      const sentry = ctx.client();
-      // Sentry answers 200 to revoking a link that is not there, and 404 alike for a misspelt team: read first, so
-      // "Revoked" means something was revoked and a typo is reported as not found.
-      const linked = await sentry.org.projects.teams(project).toArray();
-      if (!linked.some((t) => t.slug === team)) {
-        await sentry.org.teams.get(team);
-        ctx.note(`already absent: ${team} has no access to ${project}; nothing changed.`);
-        return;
-      }
-      await confirmDestructive(io, { message: `Revoke team ${team}'s access to ${project}?`, ...flags });
-      const result = await sentry.org.projects.removeTeam(project, team, { ifPresent: flags.ifPresent === true });
-      if (result.result !== undefined) await printOne(ctx, result.result, LINKED_COLUMNS);
-      ctx.note(result.removed ? `Revoked ${team}'s access to ${project}.` : `already absent: ${team} has no access to ${project}; nothing changed.`);
-    }));
+    .action((project: string, team: string, flags: DestructiveFlags & { ifPresent?: boolean }, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const path = linkPath(ctx.requireOrg(), project, team);
+        if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
+        const sentry = ctx.client();
+        // Sentry answers 200 to revoking a link that is not there, and 404 alike for a misspelt team: read first, so
+        // "Revoked" means something was revoked and a typo is reported as not found.
+        const linked = await sentry.org.projects.teams(project).toArray();
+        if (!linked.some((t) => t.slug === team)) {
+          await sentry.org.teams.get(team);
+          ctx.note(`already absent: ${team} has no access to ${project}; nothing changed.`);
+          return;
+        }
+        await confirmDestructive(io, { message: `Revoke team ${team}'s access to ${project}?`, ...flags });
+        const result = await sentry.org.projects.removeTeam(project, team, { ifPresent: flags.ifPresent === true });
+        if (result.result !== undefined) await printOne(ctx, result.result, LINKED_COLUMNS);
+        ctx.note(result.removed ? `Revoked ${team}'s access to ${project}.` : `already absent: ${team} has no access to ${project}; nothing changed.`);
+      }),
+    );
 }

@@ -106,5 +106,11 @@ export function apiPath(strings: TemplateStringsArray, ...values: ReadonlyArray<
  * @example command.option("--project <slug>", "a project (repeat, or comma-separate)", collect)
  */
 export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((part) => part.trim())
+      .filter((part) => part !== ""),
+  ];
 }

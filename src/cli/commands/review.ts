@@ -28,7 +28,12 @@ function cliErrorFor(error: unknown): unknown {
 
 const OUTCOME_COLUMNS: readonly Column<ReviewOutcome>[] = [
   { key: "email", header: "SUBJECT", value: (o) => (o.before.privileged ? `${o.email} (${o.before.orgRole})` : o.email) },
-  { key: "decision", header: "DECISION", value: (o) => (o.decision === "set-role" ? `set-role ${o.newOrgRole ?? ""}` : o.decision === "remove-teams" ? `remove-teams ${o.removeTeams.join(";")}` : o.decision) },
+  {
+    key: "decision",
+    header: "DECISION",
+    value: (o) =>
+      o.decision === "set-role" ? `set-role ${o.newOrgRole ?? ""}` : o.decision === "remove-teams" ? `remove-teams ${o.removeTeams.join(";")}` : o.decision,
+  },
   { key: "reviewer", header: "REVIEWER", value: (o) => o.reviewer },
   { key: "outcome", header: "OUTCOME", value: (o) => o.outcome },
   { key: "detail", header: "DETAIL", value: (o) => o.detail },
@@ -52,16 +57,27 @@ async function start(io: CliIo, flags: StartFlags, command: Command): Promise<vo
   const ctx = createCommandContext(io, command);
   try {
     ctx.requireOrg();
-    const reviewers = flags.reviewers === undefined ? undefined : parseReviewers(await readInputFile(ctx, flags.reviewers, "Pass a YAML map of team slug (or '*') to reviewer email."));
-    const tokens = flags.tokens === undefined ? undefined : parseTokenRecords(await readInputFile(ctx, flags.tokens, "Pass the token list saved from Settings → Auth Tokens as JSON."), flags.tokens);
+    const reviewers =
+      flags.reviewers === undefined
+        ? undefined
+        : parseReviewers(await readInputFile(ctx, flags.reviewers, "Pass a YAML map of team slug (or '*') to reviewer email."));
+    const tokens =
+      flags.tokens === undefined
+        ? undefined
+        : parseTokenRecords(await readInputFile(ctx, flags.tokens, "Pass the token list saved from Settings → Auth Tokens as JSON."), flags.tokens);
     const report = await startAccessReview(ctx.client(), {
-      out: flags.out, ...(flags.name === undefined ? {} : { name: flags.name }), ...(reviewers ? { reviewers } : {}), ...(tokens ? { tokens } : {}),
+      out: flags.out,
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(reviewers ? { reviewers } : {}),
+      ...(tokens ? { tokens } : {}),
       openMembership: flags.openMembership === true,
     }).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
     if (ctx.format === "json") ctx.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      ctx.write(`Started "${report.campaign}" for ${report.organization} at ${report.takenAt}: ${report.subjects} subjects ` +
-        `(${report.privileged} privileged, ${report.invites} invites), ${report.teams} teams, ${report.requests} requests.\n`);
+      ctx.write(
+        `Started "${report.campaign}" for ${report.organization} at ${report.takenAt}: ${report.subjects} subjects ` +
+          `(${report.privileged} privileged, ${report.invites} invites), ${report.teams} teams, ${report.requests} requests.\n`,
+      );
       ctx.write(`Hand out ${flags.out}/decisions.csv; each row needs a decision (keep, revoke, set-role, remove-teams) and a reviewer.\n`);
       ctx.write(`Then: sentry-rbac review close ${flags.out}\n`);
     }
@@ -79,10 +95,16 @@ interface CloseFlags extends DestructiveFlags {
 async function close(io: CliIo, dir: string, flags: CloseFlags, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   try {
-    const signKey = flags.signKey === undefined ? undefined : await readInputFile(ctx, flags.signKey, "Pass an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519).");
+    const signKey =
+      flags.signKey === undefined
+        ? undefined
+        : await readInputFile(ctx, flags.signKey, "Pass an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519).");
     const report = await closeAccessReview(ctx.client(), {
-      dir, dryRun: flags.dryRun === true, ...(signKey === undefined ? {} : { signKey }),
-      ...(flags.maxRemovals ? { maxRemovals: flags.maxRemovals } : {}), ...(flags.minOwners === undefined ? {} : { minOwners: flags.minOwners }),
+      dir,
+      dryRun: flags.dryRun === true,
+      ...(signKey === undefined ? {} : { signKey }),
+      ...(flags.maxRemovals ? { maxRemovals: flags.maxRemovals } : {}),
+      ...(flags.minOwners === undefined ? {} : { minOwners: flags.minOwners }),
       onPlan: (plan) => {
         if (ctx.format !== "table") return;
         ctx.write(renderPlanText(plan));
@@ -90,12 +112,14 @@ async function close(io: CliIo, dir: string, flags: CloseFlags, command: Command
       },
       // Without --yes the plan is confirmed first (off a terminal that is a usage error), and the organization is
       // then checked again, since the prompt may have waited.
-      ...(flags.yes === true ? {} : {
-        confirm: async (plan: AccessPlan) => {
-          await confirmDestructive(io, { message: `Apply ${plan.changes.length} review decision(s) to ${plan.organization}?`, ...flags });
-          return true;
-        },
-      }),
+      ...(flags.yes === true
+        ? {}
+        : {
+            confirm: async (plan: AccessPlan) => {
+              await confirmDestructive(io, { message: `Apply ${plan.changes.length} review decision(s) to ${plan.organization}?`, ...flags });
+              return true;
+            },
+          }),
     }).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
     if (report.dryRun) {
       if (ctx.format === "json") ctx.write(`${JSON.stringify(report.plan, null, 2)}\n`);
@@ -104,9 +128,17 @@ async function close(io: CliIo, dir: string, flags: CloseFlags, command: Command
     }
     await ctx.print(report.outcomes, { columns: OUTCOME_COLUMNS, document: report });
     if (ctx.format === "table") {
-      ctx.write(`\n${Object.entries(report.counts).map(([k, n]) => `${k} ${n}`).join(", ")}. Evidence in ${dir}: report.html, report.csv, after.json, manifest.json${report.signed ? ", manifest.sig" : ""}.\n`);
+      ctx.write(
+        `\n${Object.entries(report.counts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")}. Evidence in ${dir}: report.html, report.csv, after.json, manifest.json${report.signed ? ", manifest.sig" : ""}.\n`,
+      );
     }
-    if (!report.verified) throw new PartialFailureError(`${report.counts.failed} decision(s) failed or could not be verified`, "See the detail column of report.csv; fix the cause and apply the remaining ones by hand or in a new campaign.");
+    if (!report.verified)
+      throw new PartialFailureError(
+        `${report.counts.failed} decision(s) failed or could not be verified`,
+        "See the detail column of report.csv; fix the cause and apply the remaining ones by hand or in a new campaign.",
+      );
   } finally {
     await ctx.close();
   }
@@ -115,13 +147,19 @@ async function close(io: CliIo, dir: string, flags: CloseFlags, command: Command
 async function verify(io: CliIo, dir: string, flags: { publicKey?: string }, command: Command): Promise<void> {
   const ctx = createCommandContext(io, command);
   const publicKey = flags.publicKey === undefined ? undefined : await readInputFile(ctx, flags.publicKey, "Pass the Ed25519 public key in PEM.");
-  const verdict = await verifyAccessReview({ dir, ...(publicKey === undefined ? {} : { publicKey }) }).catch((error: unknown) => Promise.reject(cliErrorFor(error)));
+  const verdict = await verifyAccessReview({ dir, ...(publicKey === undefined ? {} : { publicKey }) }).catch((error: unknown) =>
+    Promise.reject(cliErrorFor(error)),
+  );
   await ctx.print(verdict.files, { columns: FILE_COLUMNS, document: verdict });
   if (ctx.format === "table") ctx.write(`signature: ${verdict.signature}\n`);
   if (!verdict.intact) {
-    throw new CliError(`${verdict.firstDiffering ?? "a file"} ${verdict.firstDiffering === "manifest.sig" ? `is ${verdict.signature}` : "differs from manifest.json"}`, {
-      exitCode: ExitCode.failure, hint: "The campaign folder was changed after it was sealed: restore it from its archive.",
-    });
+    throw new CliError(
+      `${verdict.firstDiffering ?? "a file"} ${verdict.firstDiffering === "manifest.sig" ? `is ${verdict.signature}` : "differs from manifest.json"}`,
+      {
+        exitCode: ExitCode.failure,
+        hint: "The campaign folder was changed after it was sealed: restore it from its archive.",
+      },
+    );
   }
 }
 
@@ -165,15 +203,16 @@ export function registerReviewCommand(program: Command, io: CliIo): void {
     .option("--open-membership", "the organization has Open Membership on (every member reaches every project)")
     .addHelpText("after", "\nExample:\n  $ sentry-rbac review start --out review-2026-q1 --name '2026 Q1' --reviewers reviewers.yaml\n")
     .action((flags: StartFlags, command: Command) => start(io, flags, command));
-  addDestructiveOptions(review
-    .command("close")
-    .description("apply the decisions, re-read the organization and write the report and evidence")
-    .argument("<dir>", "the campaign folder")
-    .option("--sign-key <file>", "Ed25519 private key (PEM) to sign manifest.json into manifest.sig")
-    .option("--max-removals <n|p%>", "refuse more member removals than this (default 25%)", parseMaxRemovals)
-    .option("--min-owners <n>", "refuse leaving fewer owners than this (default 1)", parseMinOwners)
-    .addHelpText("after", CLOSE_HELP))
-    .action((dir: string, flags: CloseFlags, command: Command) => close(io, dir, flags, command));
+  addDestructiveOptions(
+    review
+      .command("close")
+      .description("apply the decisions, re-read the organization and write the report and evidence")
+      .argument("<dir>", "the campaign folder")
+      .option("--sign-key <file>", "Ed25519 private key (PEM) to sign manifest.json into manifest.sig")
+      .option("--max-removals <n|p%>", "refuse more member removals than this (default 25%)", parseMaxRemovals)
+      .option("--min-owners <n>", "refuse leaving fewer owners than this (default 1)", parseMinOwners)
+      .addHelpText("after", CLOSE_HELP),
+  ).action((dir: string, flags: CloseFlags, command: Command) => close(io, dir, flags, command));
   review
     .command("verify")
     .description("recompute every hash of a campaign folder (and its signature); exit 1 naming the first file that differs")

@@ -32,7 +32,8 @@ export function registerScimCheckCommand(scimCommand: Command, io: CliIo): void 
           ctx.write(`\nSCIM sees ${report.counts.users} user(s) and ${report.counts.groups ?? "?"} group(s).\n`);
         }
         const failed = report.checks.filter((c) => !c.ok).length;
-        if (failed > 0) throw new PartialFailureError(`${failed} of ${report.checks.length} SCIM check(s) failed`, "Apply the FIX column, then run the check again.");
+        if (failed > 0)
+          throw new PartialFailureError(`${failed} of ${report.checks.length} SCIM check(s) failed`, "Apply the FIX column, then run the check again.");
       } finally {
         await ctx.close();
       }

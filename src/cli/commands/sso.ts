@@ -1,12 +1,6 @@
 // `sentry-rbac sso urls|check-metadata`: the SAML2 values to give an IdP, and a check of what the IdP gives back.
 import { InvalidArgumentError, type Command } from "commander";
-import {
-  checkIdpMetadata,
-  SAML_ATTRIBUTES,
-  samlServiceProviderUrls,
-  type IdpMetadataFinding,
-  type IdpMetadataReport,
-} from "../../recipes/sso/index.js";
+import { checkIdpMetadata, SAML_ATTRIBUTES, samlServiceProviderUrls, type IdpMetadataFinding, type IdpMetadataReport } from "../../recipes/sso/index.js";
 import { createCommandContext, type CommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
@@ -64,11 +58,13 @@ async function urls(io: CliIo, orgArgument: string | undefined, options: { baseU
   await ctx.print(rows, { columns: URL_COLUMNS, document: result });
   if (ctx.format === "table") {
     ctx.write("\nAttribute mapping (IdP attribute names Sentry reads):\n");
-    ctx.write(formatTable(SAML_ATTRIBUTES, [
-      { key: "key", header: "ATTRIBUTE", value: (a) => a.key },
-      { key: "label", header: "MEANING", value: (a) => a.label },
-      { key: "required", header: "REQUIRED", value: (a) => (a.required ? "yes" : "no") },
-    ]));
+    ctx.write(
+      formatTable(SAML_ATTRIBUTES, [
+        { key: "key", header: "ATTRIBUTE", value: (a) => a.key },
+        { key: "label", header: "MEANING", value: (a) => a.label },
+        { key: "required", header: "REQUIRED", value: (a) => (a.required ? "yes" : "no") },
+      ]),
+    );
   }
 }
 

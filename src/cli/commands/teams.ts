@@ -28,7 +28,7 @@ const TEAM_MEMBER_COLUMNS: readonly Column<TeamMember>[] = [
   { key: "email", header: "EMAIL", value: (m) => m.email },
   { key: "name", header: "NAME", value: (m) => m.name },
   { key: "orgRole", header: "ORG ROLE", value: (m) => m.orgRole ?? m.role },
-  { key: "teamRole", header: "TEAM ROLE", value: (m) => ("teamRole" in m ? m.teamRole ?? "" : "") },
+  { key: "teamRole", header: "TEAM ROLE", value: (m) => ("teamRole" in m ? (m.teamRole ?? "") : "") },
   { key: "pending", header: "PENDING", value: (m) => m.pending },
 ];
 
@@ -55,69 +55,92 @@ interface UpdateFlags extends NameFlags {
 function register(teams: Command, io: CliIo): void {
   withLimit(teams.command("list").description("list the organization's teams with their projects"))
     .option("--query <query>", "Sentry's team search, e.g. slug:payments")
-    .action((flags: ListFlags, command: Command) => withContext(io, command, async (ctx) => {
-      const list = ctx.client().org.teams.list(flags.query === undefined ? {} : { query: flags.query });
-      await ctx.print(limited(list, flags.limit), { columns: TEAM_COLUMNS });
-    }));
-  teams.command("get <slug>").description("show one team")
-    .action((slug: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.get(slug), ONE_TEAM_COLUMNS);
-    }));
-  teams.command("create <slug>").description("create a team (the name defaults to the slug)")
+    .action((flags: ListFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const list = ctx.client().org.teams.list(flags.query === undefined ? {} : { query: flags.query });
+        await ctx.print(limited(list, flags.limit), { columns: TEAM_COLUMNS });
+      }),
+    );
+  teams
+    .command("get <slug>")
+    .description("show one team")
+    .action((slug: string, _flags: unknown, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        await printOne<AnyTeam>(ctx, await ctx.client().org.teams.get(slug), ONE_TEAM_COLUMNS);
+      }),
+    );
+  teams
+    .command("create <slug>")
+    .description("create a team (the name defaults to the slug)")
     .option("--name <name>", "display name")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((slug: string, flags: NameFlags, command: Command) => withContext(io, command, async (ctx) => {
-      const input = { slug, ...(flags.name === undefined ? {} : { name: flags.name }) };
-      if (flags.dryRun === true) {
-        const body = { slug: assertSlug("slug", slug), name: flags.name === undefined ? slug : assertName("name", flags.name) };
-        printDryRun(ctx, [{ method: "POST", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/teams/`, body }]);
-        return;
-      }
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.create(input), ONE_TEAM_COLUMNS);
-    }));
-  teams.command("update <slug>").description("rename a team and/or change its slug")
+    .action((slug: string, flags: NameFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const input = { slug, ...(flags.name === undefined ? {} : { name: flags.name }) };
+        if (flags.dryRun === true) {
+          const body = { slug: assertSlug("slug", slug), name: flags.name === undefined ? slug : assertName("name", flags.name) };
+          printDryRun(ctx, [{ method: "POST", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/teams/`, body }]);
+          return;
+        }
+        await printOne<AnyTeam>(ctx, await ctx.client().org.teams.create(input), ONE_TEAM_COLUMNS);
+      }),
+    );
+  teams
+    .command("update <slug>")
+    .description("rename a team and/or change its slug")
     .option("--name <name>", "new display name")
     .option("--new-slug <slug>", "new slug")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((slug: string, flags: UpdateFlags, command: Command) => withContext(io, command, async (ctx) => {
-      if (flags.name === undefined && flags.newSlug === undefined) throw new UsageError("nothing to update", "Pass --name and/or --new-slug.");
-      const patch = { ...(flags.newSlug === undefined ? {} : { slug: flags.newSlug }), ...(flags.name === undefined ? {} : { name: flags.name }) };
-      if (flags.dryRun === true) {
-        const body = { slug: assertSlug("new-slug", flags.newSlug ?? slug), ...(flags.name === undefined ? {} : { name: assertName("name", flags.name) }) };
-        printDryRun(ctx, [{ method: "PUT", path: apiPath`/api/0/teams/${ctx.requireOrg()}/${assertSlug("slug", slug)}/`, body }]);
-        return;
-      }
-      await printOne<AnyTeam>(ctx, await ctx.client().org.teams.update(slug, patch), ONE_TEAM_COLUMNS);
-    }));
-  addDestructiveOptions(teams.command("delete <slug>").description("delete a team (its members and projects stay in the organization)"))
-    .action((slug: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
-      const path = apiPath`/api/0/teams/${ctx.requireOrg()}/${assertSlug("slug", slug)}/`;
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
-      await confirmDestructive(io, { message: `Delete team ${slug} in ${ctx.requireOrg()}?`, ...flags });
-      await ctx.client().org.teams.delete(slug);
-      ctx.note(`Deleted team ${slug}.`);
-    }));
-  teams.command("ensure <slug>").description("create the team unless it exists (idempotent)")
+    .action((slug: string, flags: UpdateFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        if (flags.name === undefined && flags.newSlug === undefined) throw new UsageError("nothing to update", "Pass --name and/or --new-slug.");
+        const patch = { ...(flags.newSlug === undefined ? {} : { slug: flags.newSlug }), ...(flags.name === undefined ? {} : { name: flags.name }) };
+        if (flags.dryRun === true) {
+          const body = { slug: assertSlug("new-slug", flags.newSlug ?? slug), ...(flags.name === undefined ? {} : { name: assertName("name", flags.name) }) };
+          printDryRun(ctx, [{ method: "PUT", path: apiPath`/api/0/teams/${ctx.requireOrg()}/${assertSlug("slug", slug)}/`, body }]);
+          return;
+        }
+        await printOne<AnyTeam>(ctx, await ctx.client().org.teams.update(slug, patch), ONE_TEAM_COLUMNS);
+      }),
+    );
+  addDestructiveOptions(teams.command("delete <slug>").description("delete a team (its members and projects stay in the organization)")).action(
+    (slug: string, flags: DestructiveFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        const path = apiPath`/api/0/teams/${ctx.requireOrg()}/${assertSlug("slug", slug)}/`;
+        if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path }]);
+        await confirmDestructive(io, { message: `Delete team ${slug} in ${ctx.requireOrg()}?`, ...flags });
+        await ctx.client().org.teams.delete(slug);
+        ctx.note(`Deleted team ${slug}.`);
+      }),
+  );
+  teams
+    .command("ensure <slug>")
+    .description("create the team unless it exists (idempotent)")
     .option("--name <name>", "display name when created")
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((slug: string, flags: NameFlags, command: Command) => withContext(io, command, async (ctx) => {
-      if (flags.dryRun === true) {
-        const body = { slug: assertSlug("slug", slug), name: flags.name === undefined ? slug : assertName("name", flags.name) };
-        printDryRun(ctx, [{ method: "POST", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/teams/`, body, note: "a 409 (team exists) is success" }]);
-        return;
-      }
-      const result = await ctx.client().org.teams.ensure({ slug, ...(flags.name === undefined ? {} : { name: flags.name }) });
-      await printOne<AnyTeam>(ctx, result.team, ONE_TEAM_COLUMNS, (team) => ({ created: result.created, team }));
-      ctx.note(result.created ? `Created team ${slug}.` : `Team ${slug} already exists; nothing changed.`);
-    }));
-  withLimit(teams.command("members <slug>").description("list a team's members with their team roles"))
-    .action((slug: string, flags: ListFlags, command: Command) => withContext(io, command, async (ctx) => {
-      await ctx.print(limited(ctx.client().org.teams.members(slug), flags.limit), { columns: TEAM_MEMBER_COLUMNS });
-    }));
-  withLimit(teams.command("projects <slug>").description("list the projects a team can access"))
-    .action((slug: string, flags: ListFlags, command: Command) => withContext(io, command, async (ctx) => {
+    .action((slug: string, flags: NameFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        if (flags.dryRun === true) {
+          const body = { slug: assertSlug("slug", slug), name: flags.name === undefined ? slug : assertName("name", flags.name) };
+          printDryRun(ctx, [{ method: "POST", path: apiPath`/api/0/organizations/${ctx.requireOrg()}/teams/`, body, note: "a 409 (team exists) is success" }]);
+          return;
+        }
+        const result = await ctx.client().org.teams.ensure({ slug, ...(flags.name === undefined ? {} : { name: flags.name }) });
+        await printOne<AnyTeam>(ctx, result.team, ONE_TEAM_COLUMNS, (team) => ({ created: result.created, team }));
+        ctx.note(result.created ? `Created team ${slug}.` : `Team ${slug} already exists; nothing changed.`);
+      }),
+    );
+  withLimit(teams.command("members <slug>").description("list a team's members with their team roles")).action(
+    (slug: string, flags: ListFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        await ctx.print(limited(ctx.client().org.teams.members(slug), flags.limit), { columns: TEAM_MEMBER_COLUMNS });
+      }),
+  );
+  withLimit(teams.command("projects <slug>").description("list the projects a team can access")).action((slug: string, flags: ListFlags, command: Command) =>
+    withContext(io, command, async (ctx) => {
       await ctx.print(limited(ctx.client().org.teams.projects(slug), flags.limit), { columns: TEAM_PROJECT_COLUMNS });
-    }));
+    }),
+  );
 }
 
 /**
@@ -126,6 +149,6 @@ function register(teams: Command, io: CliIo): void {
  */
 export function registerTeamsCommand(program: Command, io: CliIo): void {
   const teams = program.command("teams").description("teams: list, create, rename, delete, and their members and projects");
-  teams.addHelpText("after", "\nExamples:\n  $ sentry-rbac teams list --csv\n  $ sentry-rbac teams ensure payments --name \"Payments Team\" --dry-run\n");
+  teams.addHelpText("after", '\nExamples:\n  $ sentry-rbac teams list --csv\n  $ sentry-rbac teams ensure payments --name "Payments Team" --dry-run\n');
   register(teams, io);
 }

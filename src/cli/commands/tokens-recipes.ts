@@ -105,13 +105,15 @@ async function lint(io: CliIo, flags: { file?: string; maxAgeDays: number }, com
   try {
     let report: Awaited<ReturnType<typeof lintTokens>>;
     try {
-      report = tokens === undefined
-        ? await lintTokens(ctx.client(), { maxAgeDays: flags.maxAgeDays })
-        : await lintTokens(offlineClient(), { tokens, maxAgeDays: flags.maxAgeDays });
+      report =
+        tokens === undefined
+          ? await lintTokens(ctx.client(), { maxAgeDays: flags.maxAgeDays })
+          : await lintTokens(offlineClient(), { tokens, maxAgeDays: flags.maxAgeDays });
     } catch (error) {
       if (!isSessionRequiredError(error)) throw error;
       throw new CliError("listing tokens needs a signed-in browser session; Sentry ignores bearer tokens there", {
-        exitCode: 3, hint: `${error.hint} Save the list as JSON and pass --file <file> (or --file - to read stdin).`,
+        exitCode: 3,
+        hint: `${error.hint} Save the list as JSON and pass --file <file> (or --file - to read stdin).`,
       });
     }
     if (ctx.format === "table") ctx.write(`${report.summary.tokens} token(s), ${report.summary.clean} clean, ${report.summary.findings} finding(s)\n\n`);
@@ -154,7 +156,9 @@ function parseMinted(stdout: string): MintedToken {
  * @example spawn(command, { env: hookEnvironment(process.env) })
  */
 export function hookEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const secrets = secretsOf(env).map((value) => value.trim()).filter((value) => value.length >= 8);
+  const secrets = secretsOf(env)
+    .map((value) => value.trim())
+    .filter((value) => value.length >= 8);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || (SECRET_ENV as readonly string[]).includes(name)) continue;
@@ -166,17 +170,24 @@ export function hookEnvironment(env: Readonly<Record<string, string | undefined>
 
 function hooks(ctx: CommandContext, flags: RotateFlags, runner: HookRunner) {
   const minted: string[] = [];
-  const options = { env: hookEnvironment(ctx.io.env), stderr: (text: string) => ctx.io.stderr.write(text), secrets: () => [...secretsOf(ctx.io.env, ctx.io), ...minted] };
+  const options = {
+    env: hookEnvironment(ctx.io.env),
+    stderr: (text: string) => ctx.io.stderr.write(text),
+    secrets: () => [...secretsOf(ctx.io.env, ctx.io), ...minted],
+  };
   const mintCommand = flags.mintCommand;
   const publishCommand = flags.publishCommand as string;
   return {
-    mint: mintCommand === undefined ? undefined : async (request: { kind: string; name: string; scopes: readonly string[] }) => {
-      const result = await runner(mintCommand, JSON.stringify(request), options);
-      if (result.exitCode !== 0) throw new CliError(`the mint command exited with code ${result.exitCode}`, { exitCode: 1 });
-      const token = parseMinted(result.stdout);
-      minted.push(token.token);
-      return token;
-    },
+    mint:
+      mintCommand === undefined
+        ? undefined
+        : async (request: { kind: string; name: string; scopes: readonly string[] }) => {
+            const result = await runner(mintCommand, JSON.stringify(request), options);
+            if (result.exitCode !== 0) throw new CliError(`the mint command exited with code ${result.exitCode}`, { exitCode: 1 });
+            const token = parseMinted(result.stdout);
+            minted.push(token.token);
+            return token;
+          },
     publish: async (secret: { id: string; name: string; token: string }) => {
       const result = await runner(publishCommand, JSON.stringify(secret), options);
       if (result.exitCode !== 0) throw new CliError(`the publish command exited with code ${result.exitCode}`, { exitCode: 1 });
@@ -191,13 +202,18 @@ async function printRotation(ctx: CommandContext, report: RotationReport): Promi
 async function rotate(io: CliIo, flags: RotateFlags, command: Command, runner: HookRunner): Promise<void> {
   const ctx = createCommandContext(io, command);
   if (flags.dryRun !== true && (flags.mintCommand === undefined || flags.publishCommand === undefined)) {
-    throw new UsageError("--mint-command and --publish-command are required (or pass --dry-run for the plan)",
-      "Sentry creates tokens only for a browser session: the mint command does that and prints {\"id\",\"token\"}; the publish command stores it.");
+    throw new UsageError(
+      "--mint-command and --publish-command are required (or pass --dry-run for the plan)",
+      'Sentry creates tokens only for a browser session: the mint command does that and prints {"id","token"}; the publish command stores it.',
+    );
   }
   try {
     const { mint, publish } = hooks(ctx, flags, runner);
     const report = await rotateToken(ctx.client(), {
-      kind: flags.kind, current: { id: flags.id }, dryRun: flags.dryRun === true, publish,
+      kind: flags.kind,
+      current: { id: flags.id },
+      dryRun: flags.dryRun === true,
+      publish,
       ...(mint === undefined ? {} : { mint }),
       ...(flags.name === undefined ? {} : { name: flags.name }),
     });

@@ -71,24 +71,34 @@ interface TokenCalls {
 
 function registerKind(group: Command, io: CliIo, kind: Kind, api: (ctx: { client(): SentryClient }) => TokenCalls): void {
   const org = (ctx: { requireOrg(): string }) => (kind === ORG ? ctx.requireOrg() : undefined);
-  group.command("get <id>").description(`show one ${kind.label} (metadata; the value is never shown)`)
-    .action((id: string, _flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
-      await printOne(ctx, tokenView(await api(ctx).get(id)), TOKEN_COLUMNS);
-    }));
-  group.command("rename <id> <name>").description(`rename a ${kind.label} (only the name can change)`)
+  group
+    .command("get <id>")
+    .description(`show one ${kind.label} (metadata; the value is never shown)`)
+    .action((id: string, _flags: unknown, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        await printOne(ctx, tokenView(await api(ctx).get(id)), TOKEN_COLUMNS);
+      }),
+    );
+  group
+    .command("rename <id> <name>")
+    .description(`rename a ${kind.label} (only the name can change)`)
     .option("--dry-run", "show what would be sent, send nothing")
-    .action((id: string, name: string, flags: { dryRun?: boolean }, command: Command) => withContext(io, command, async (ctx) => {
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "PUT", path: kind.path(org(ctx), id), body: { name: assertTokenName("name", name) } }]);
-      await api(ctx).rename(id, name);
-      ctx.note(`Renamed ${kind.label} ${id} to ${name}.`);
-    }));
-  addDestructiveOptions(group.command("delete <id>").description(`revoke a ${kind.label}; anything using it stops working`))
-    .action((id: string, flags: DestructiveFlags, command: Command) => withContext(io, command, async (ctx) => {
-      if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path: kind.path(org(ctx), id) }]);
-      await confirmDestructive(io, { message: `Revoke ${kind.label} ${id}? Anything using it stops working.`, ...flags });
-      await api(ctx).delete(id);
-      ctx.note(`Revoked ${kind.label} ${id}.`);
-    }));
+    .action((id: string, name: string, flags: { dryRun?: boolean }, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        if (flags.dryRun === true) return printDryRun(ctx, [{ method: "PUT", path: kind.path(org(ctx), id), body: { name: assertTokenName("name", name) } }]);
+        await api(ctx).rename(id, name);
+        ctx.note(`Renamed ${kind.label} ${id} to ${name}.`);
+      }),
+    );
+  addDestructiveOptions(group.command("delete <id>").description(`revoke a ${kind.label}; anything using it stops working`)).action(
+    (id: string, flags: DestructiveFlags, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        if (flags.dryRun === true) return printDryRun(ctx, [{ method: "DELETE", path: kind.path(org(ctx), id) }]);
+        await confirmDestructive(io, { message: `Revoke ${kind.label} ${id}? Anything using it stops working.`, ...flags });
+        await api(ctx).delete(id);
+        ctx.note(`Revoked ${kind.label} ${id}.`);
+      }),
+  );
 }
 
 /**
@@ -97,19 +107,27 @@ function registerKind(group: Command, io: CliIo, kind: Kind, api: (ctx: { client
  */
 export function registerTokensCommand(program: Command, io: CliIo): void {
   const tokens = program.command("tokens").description("personal and org auth tokens: read, rename, revoke, lint, rotate");
-  tokens.addHelpText("after", "\nExamples:\n  $ sentry-rbac tokens get 42\n  $ sentry-rbac tokens org delete 7 --dry-run\n  $ sentry-rbac tokens lint --file tokens.json\n");
-  tokens.command("list").description("list personal tokens (Sentry allows this only for a browser session: exits 3 with where to look)")
-    .action((_flags: unknown, command: Command) => withContext(io, command, async (ctx) => {
-      try {
-        await ctx.print(ctx.client().apiTokens.list().map(tokenView), { columns: TOKEN_COLUMNS });
-      } catch (error) {
-        // The SDK raises this before sending; the CLI words it for the command and adds the lint route.
-        if (!isSessionRequiredError(error)) throw error;
-        throw new CliError("listing personal tokens needs a signed-in browser session; Sentry ignores bearer tokens there", {
-          exitCode: 3, hint: `${error.hint} To lint tokens, save that list as JSON and run \`tokens lint --file <file>\`.`,
-        });
-      }
-    }));
+  tokens.addHelpText(
+    "after",
+    "\nExamples:\n  $ sentry-rbac tokens get 42\n  $ sentry-rbac tokens org delete 7 --dry-run\n  $ sentry-rbac tokens lint --file tokens.json\n",
+  );
+  tokens
+    .command("list")
+    .description("list personal tokens (Sentry allows this only for a browser session: exits 3 with where to look)")
+    .action((_flags: unknown, command: Command) =>
+      withContext(io, command, async (ctx) => {
+        try {
+          await ctx.print(ctx.client().apiTokens.list().map(tokenView), { columns: TOKEN_COLUMNS });
+        } catch (error) {
+          // The SDK raises this before sending; the CLI words it for the command and adds the lint route.
+          if (!isSessionRequiredError(error)) throw error;
+          throw new CliError("listing personal tokens needs a signed-in browser session; Sentry ignores bearer tokens there", {
+            exitCode: 3,
+            hint: `${error.hint} To lint tokens, save that list as JSON and run \`tokens lint --file <file>\`.`,
+          });
+        }
+      }),
+    );
   registerKind(tokens, io, USER, (ctx) => ctx.client().apiTokens);
   const org = tokens.command("org").description("org auth tokens by id: get, rename, delete");
   registerKind(org, io, ORG, (ctx) => ctx.client().org.authTokens);

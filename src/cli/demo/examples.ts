@@ -81,9 +81,12 @@ export async function demoAuditExport(sentry: SentryClient, out: DemoPrinter, di
   for (const row of rows) byEvent.set(row.event, (byEvent.get(row.event) ?? 0) + 1);
   const top = [...byEvent].sort((a, b) => b[1] - a[1]).slice(0, 5);
   out.line(`file holds ${rows.length} entries; most frequent events:`);
-  out.table(top.map(([event, count]) => ({ event, count })), [
-    { key: "event", header: "EVENT", value: (r) => r.event },
-    { key: "count", header: "COUNT", value: (r) => r.count },
-  ]);
+  out.table(
+    top.map(([event, count]) => ({ event, count })),
+    [
+      { key: "event", header: "EVENT", value: (r) => r.event },
+      { key: "count", header: "COUNT", value: (r) => r.count },
+    ],
+  );
   return rows.length === report.rows ? 0 : 1;
 }

@@ -23,7 +23,12 @@ export async function demoTokenLint(sentry: SentryClient, out: DemoPrinter, toke
   out.section("Token lint", "The org's tokens checked for naming, scope breadth, admin spread, age and expiry.");
   const { findings, summary } = await lintTokens(sentry, { tokens, now });
   out.line(`${summary.tokens} token(s): ${summary.clean} clean, ${summary.findings} finding(s)`);
-  out.line(Object.entries(summary.byCode).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${n}`).join(", "));
+  out.line(
+    Object.entries(summary.byCode)
+      .filter(([, n]) => n > 0)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(", "),
+  );
   const order = { high: 0, medium: 1, low: 2 } as const;
   const shown = [...findings].sort((a, b) => order[a.severity] - order[b.severity]).slice(0, SHOWN_FINDINGS);
   out.table(shown, [
@@ -38,8 +43,10 @@ export async function demoTokenLint(sentry: SentryClient, out: DemoPrinter, toke
 export async function demoAccessReview(sentry: SentryClient, out: DemoPrinter, now: Date): Promise<void> {
   out.section("Access review", "Who holds what: privileged roles, SSO links, stale invites, orphan teams and projects.");
   const { findings, summary } = await accessReview(sentry, { now, pendingInviteDays: 14 });
-  out.line(`${summary.members} members (${summary.owners} owners, ${summary.managers} managers), ${summary.pendingInvites} pending invites, ` +
-    `${summary.teams} teams, ${summary.projects} projects; SSO ${summary.ssoProvider ?? "off"}${summary.ssoRequired ? " (required)" : ""}`);
+  out.line(
+    `${summary.members} members (${summary.owners} owners, ${summary.managers} managers), ${summary.pendingInvites} pending invites, ` +
+      `${summary.teams} teams, ${summary.projects} projects; SSO ${summary.ssoProvider ?? "off"}${summary.ssoRequired ? " (required)" : ""}`,
+  );
   const counts = new Map<string, number>();
   for (const finding of findings) counts.set(finding.kind, (counts.get(finding.kind) ?? 0) + 1);
   out.line(`${findings.length} finding(s): ${[...counts].map(([kind, n]) => `${kind} ${n}`).join(", ")}`);

@@ -4,8 +4,15 @@
  */
 import { parseErrorBody } from "./error-body.js";
 import {
-  type ApiErrorFields, AuthenticationError, ConflictError, NotFoundError, PermissionError, RateLimitError,
-  SentryApiError, ServerError, ValidationError,
+  type ApiErrorFields,
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  SentryApiError,
+  ServerError,
+  ValidationError,
 } from "./errors.js";
 import { hintFor } from "./hints.js";
 import { notFoundDetail } from "./not-found.js";
@@ -51,8 +58,15 @@ export function createApiError(input: ApiErrorInput): SentryApiError {
   const headers = input.headers ?? new Headers();
   const requestId = headers.get("x-sentry-request-id") ?? parsed.errorId ?? undefined;
   const base: ApiErrorFields = {
-    status: input.status, method, path, url, operationId,
-    detail: parsed.detail, body, fieldErrors: parsed.fieldErrors, requestId,
+    status: input.status,
+    method,
+    path,
+    url,
+    operationId,
+    detail: parsed.detail,
+    body,
+    fieldErrors: parsed.fieldErrors,
+    requestId,
   };
   const hintBase = { status: input.status, method, path, operationId, usedScimToken: input.usedScimToken, detail: parsed.detail };
   const { status } = input;
@@ -83,7 +97,11 @@ export function createApiError(input: ApiErrorInput): SentryApiError {
 function rateLimitInfo(headers: Headers, now: number): { retryAfterMs: number | undefined; concurrent: boolean; resumesAt: Date | undefined } {
   // The same reading of Retry-After / X-Sentry-Rate-Limit-Reset as the retry policy and the limiter use.
   const retryAfterMs = serverDelayMs(headers, now);
-  return { retryAfterMs, concurrent: isConcurrencyLimited(parseRateLimitHeaders(headers)), resumesAt: retryAfterMs === undefined ? undefined : new Date(now + retryAfterMs) };
+  return {
+    retryAfterMs,
+    concurrent: isConcurrencyLimited(parseRateLimitHeaders(headers)),
+    resumesAt: retryAfterMs === undefined ? undefined : new Date(now + retryAfterMs),
+  };
 }
 
 function safePathname(url: string): string {

@@ -15,26 +15,64 @@ const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  * workflows (recipes) and pagination, each with its class beside the code that throws it.
  */
 export type SentryErrorKind =
-  | "config" | "network" | "timeout" | "session-required"
-  | "api" | "authentication" | "permission" | "not-found" | "conflict" | "validation" | "rate-limit" | "server"
-  | "response" | "limiter-unavailable"
-  | "pagination" | "access-plan" | "token-rotation" | "audit-export" | "audit-sink" | "audit-lease-lost"
-  | "audit-checkpoint-busy" | "audit-redis-unavailable" | "access-review" | "csv-syntax";
+  | "config"
+  | "network"
+  | "timeout"
+  | "session-required"
+  | "api"
+  | "authentication"
+  | "permission"
+  | "not-found"
+  | "conflict"
+  | "validation"
+  | "rate-limit"
+  | "server"
+  | "response"
+  | "limiter-unavailable"
+  | "pagination"
+  | "access-plan"
+  | "token-rotation"
+  | "audit-export"
+  | "audit-sink"
+  | "audit-lease-lost"
+  | "audit-checkpoint-busy"
+  | "audit-redis-unavailable"
+  | "access-review"
+  | "csv-syntax";
 
 /** Every kind, for exhaustive tables (the CLI's exit codes, docs/errors.md). */
 export const SENTRY_ERROR_KINDS: readonly SentryErrorKind[] = Object.freeze([
-  "config", "network", "timeout", "session-required",
-  "api", "authentication", "permission", "not-found", "conflict", "validation", "rate-limit", "server",
-  "response", "limiter-unavailable",
-  "pagination", "access-plan", "token-rotation", "audit-export", "audit-sink", "audit-lease-lost",
-  "audit-checkpoint-busy", "audit-redis-unavailable", "access-review", "csv-syntax",
+  "config",
+  "network",
+  "timeout",
+  "session-required",
+  "api",
+  "authentication",
+  "permission",
+  "not-found",
+  "conflict",
+  "validation",
+  "rate-limit",
+  "server",
+  "response",
+  "limiter-unavailable",
+  "pagination",
+  "access-plan",
+  "token-rotation",
+  "audit-export",
+  "audit-sink",
+  "audit-lease-lost",
+  "audit-checkpoint-busy",
+  "audit-redis-unavailable",
+  "access-review",
+  "csv-syntax",
 ] as const);
 
 // The next step when a class has nothing more specific to say; classes that know better pass their own hint.
 const DEFAULT_HINTS: Partial<Record<SentryErrorKind, string>> = {
   config: "Fix the option named in the message; nothing was sent.",
   timeout: "Raise timeoutMs, or check the network path to Sentry.",
-  "limiter-unavailable": "Check that the Redis named in rateLimit.redis answers, or set rateLimit.redis.onUnavailable to \"local\".",
+  "limiter-unavailable": 'Check that the Redis named in rateLimit.redis answers, or set rateLimit.redis.onUnavailable to "local".',
 };
 
 /**
@@ -159,7 +197,15 @@ export class SentryTimeoutError extends SentryError {
   /** Sentry's request id, when its headers had arrived. */
   readonly requestId: string | undefined;
   override readonly hint: string;
-  constructor(input: { method: string; url: string; timeoutMs: number; phase?: "headers" | "body"; status?: number; requestId?: string | undefined; cause?: unknown }) {
+  constructor(input: {
+    method: string;
+    url: string;
+    timeoutMs: number;
+    phase?: "headers" | "body";
+    status?: number;
+    requestId?: string | undefined;
+    cause?: unknown;
+  }) {
     const phase = input.phase ?? "headers";
     const what = phase === "body" ? `its body stopped arriving (status ${input.status ?? "unknown"})` : "no answer";
     super("timeout", `${input.method} ${redactUrl(input.url)} timed out after ${input.timeoutMs} ms: ${what}`, { cause: input.cause });
@@ -285,7 +331,9 @@ function pathnameOf(url: string): string | undefined {
  * catch (e) { if (isAuthenticationError(e)) console.error(e.hint); }
  */
 export class AuthenticationError extends SentryApiError {
-  constructor(fields: ApiErrorFields) { super(fields, "authentication"); }
+  constructor(fields: ApiErrorFields) {
+    super(fields, "authentication");
+  }
 }
 
 /**
@@ -310,7 +358,9 @@ export class PermissionError extends SentryApiError {
  * const team = await sentry.org.teams.get("payments").catch((e) => (isNotFoundError(e) ? undefined : Promise.reject(e)));
  */
 export class NotFoundError extends SentryApiError {
-  constructor(fields: ApiErrorFields) { super(fields, "not-found"); }
+  constructor(fields: ApiErrorFields) {
+    super(fields, "not-found");
+  }
 }
 
 /**
@@ -320,7 +370,9 @@ export class NotFoundError extends SentryApiError {
  * catch (e) { if (!isConflictError(e)) throw e; } // already invited or a member: fine
  */
 export class ConflictError extends SentryApiError {
-  constructor(fields: ApiErrorFields) { super(fields, "conflict"); }
+  constructor(fields: ApiErrorFields) {
+    super(fields, "conflict");
+  }
 }
 
 /**
@@ -338,8 +390,15 @@ export class ValidationError extends SentryApiError {
   static forInput(field: string, message: string): ValidationError {
     // `this`, not the class's own name: a class that names itself is renamed by the bundler (`_ValidationError`).
     return new this({
-      status: 400, method: "", path: "", url: "", detail: `${field}: ${message}`, body: undefined,
-      fieldErrors: { [field]: [message] }, requestSent: false, field,
+      status: 400,
+      method: "",
+      path: "",
+      url: "",
+      detail: `${field}: ${message}`,
+      body: undefined,
+      fieldErrors: { [field]: [message] },
+      requestSent: false,
+      field,
     });
   }
 }
@@ -368,7 +427,9 @@ export class RateLimitError extends SentryApiError {
  * catch (e) { if (isServerError(e)) console.error(`Sentry error ${e.status}, id ${e.requestId}`); }
  */
 export class ServerError extends SentryApiError {
-  constructor(fields: ApiErrorFields) { super(fields, "server"); }
+  constructor(fields: ApiErrorFields) {
+    super(fields, "server");
+  }
 }
 
 /** Why a response's body could not be used. `stalled` is kept for compatibility: a stall is now a SentryTimeoutError. */
@@ -377,7 +438,8 @@ export type ResponseFailure = "malformed" | "truncated" | "stalled" | "too-large
 const RESPONSE_HINTS: Record<ResponseFailure, string> = {
   malformed: "The body is not the JSON Sentry sends (a proxy or captive portal may have answered); check baseUrl and any proxy in between.",
   truncated: "The connection closed before the whole body arrived; safe (idempotent) calls were retried.",
-  stalled: "The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path. (No longer produced: a stalled body is a SentryTimeoutError with phase \"body\".)",
+  stalled:
+    'The body stopped arriving before timeoutMs ran out; raise timeoutMs or check the network path. (No longer produced: a stalled body is a SentryTimeoutError with phase "body".)',
   "too-large": "The body passed maxResponseBytes; raise that option if answers of this size are expected.",
 };
 

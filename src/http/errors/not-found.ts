@@ -52,7 +52,10 @@ export function notFoundDetail(template: string, pathname: string, detail: strin
   if (subject === undefined && org !== undefined) {
     phrase = `organization '${org.value}' not found, or your token cannot see it`;
   } else if (subject !== undefined) {
-    const parents = others.slice(0, -1).map((p) => ` for ${noun(p.name)} '${p.value}'`).join("");
+    const parents = others
+      .slice(0, -1)
+      .map((p) => ` for ${noun(p.name)} '${p.value}'`)
+      .join("");
     phrase = `${noun(subject.name)} '${subject.value}' not found${parents}${org ? ` in ${org.value}` : ""}`;
   }
   if (phrase === undefined) return detail;

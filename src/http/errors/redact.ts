@@ -27,7 +27,8 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
     if (secret.length >= 8) out = out.split(secret).join(REDACTED);
   }
   const schemes = out.replace(BEARER, (match, scheme: string, value: string) =>
-    scheme === "bearer" || scheme === "basic" ? (CREDENTIAL_LIKE.test(value) ? `${scheme} ${REDACTED}` : match) : `${scheme} ${REDACTED}`);
+    scheme === "bearer" || scheme === "basic" ? (CREDENTIAL_LIKE.test(value) ? `${scheme} ${REDACTED}` : match) : `${scheme} ${REDACTED}`,
+  );
   return maskSentryTokens(schemes, REDACTED);
 }
 

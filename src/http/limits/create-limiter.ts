@@ -18,7 +18,10 @@ export function createRateLimiter(settings: ResolvedRateLimit, deps: LimiterDeps
 /** Defers loading limiter-redis.ts (and ioredis) until the first request. */
 class LazyRedisLimiter implements RateLimiter {
   private inner: Promise<RateLimiter> | undefined;
-  constructor(private readonly settings: ResolvedRateLimit, private readonly deps: LimiterDeps) {}
+  constructor(
+    private readonly settings: ResolvedRateLimit,
+    private readonly deps: LimiterDeps,
+  ) {}
 
   private load(): Promise<RateLimiter> {
     this.inner ??= import("./limiter-redis.js").then((m) => m.createRedisRateLimiter(this.settings, this.deps));
@@ -40,7 +43,10 @@ class LazyRedisLimiter implements RateLimiter {
     }
   }
   observe(key: string, info: { status: number; headers: Headers }): void {
-    void this.load().then((l) => l.observe(key, info), (error: unknown) => this.deps.log?.("warn", `redis limiter unavailable: ${String(error)}`));
+    void this.load().then(
+      (l) => l.observe(key, info),
+      (error: unknown) => this.deps.log?.("warn", `redis limiter unavailable: ${String(error)}`),
+    );
   }
   async close(): Promise<void> {
     if (this.inner) await (await this.inner).close();

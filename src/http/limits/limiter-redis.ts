@@ -168,8 +168,9 @@ class RedisRateLimiter implements RateLimiter {
     if (info.status < 400 && this.cap < (this.learnedCap ?? this.settings.maxConcurrent)) this.cap += 1;
     if (pauseMs === undefined || pauseMs <= 0) return;
     // Shared with the other processes, so none of them spends into a window Sentry already closed.
-    this.step(() => this.call("sentryRbacPause", this.pauseKey(key), String(Math.ceil(pauseMs))), undefined)
-      .catch((error: unknown) => { if (error instanceof Unreachable) this.unavailableQuietly(error); });
+    this.step(() => this.call("sentryRbacPause", this.pauseKey(key), String(Math.ceil(pauseMs))), undefined).catch((error: unknown) => {
+      if (error instanceof Unreachable) this.unavailableQuietly(error);
+    });
     if (info.status === 429) {
       this.deps.log?.("warn", `429 on ${key}: paused for ${Math.ceil(pauseMs)} ms (shared)`);
       this.deps.onRateLimit?.({ endpoint: key, resetAt: new Date(now + pauseMs), concurrent: false });
@@ -190,8 +191,22 @@ class RedisRateLimiter implements RateLimiter {
     for (;;) {
       const endpoint = this.endpoints.get(key) ?? this.defaultWindow();
       const guard = Math.min(endpoint.windowMs / 2, Math.max(BOUNDARY_GUARD_MS, Math.ceil(1.5 * this.slowest)));
-      const [why, waitMs] = await this.step(() => this.call("sentryRbacAcquire", this.windowKey(key), this.inflightKey(), this.pauseKey(key),
-        String(endpoint.limit), String(endpoint.windowMs), String(this.cap), String(LEASE_MS), jobId, String(guard)), signal) as [number, number];
+      const [why, waitMs] = (await this.step(
+        () =>
+          this.call(
+            "sentryRbacAcquire",
+            this.windowKey(key),
+            this.inflightKey(),
+            this.pauseKey(key),
+            String(endpoint.limit),
+            String(endpoint.windowMs),
+            String(this.cap),
+            String(LEASE_MS),
+            jobId,
+            String(guard),
+          ),
+        signal,
+      )) as [number, number];
       if (why === 0) return;
       if (this.closed) throw new Error("rate limiter closed");
       // The shared pause (set by any process's 429 or Remaining 0) outlasts what this caller may wait: say so now.
@@ -216,7 +231,10 @@ class RedisRateLimiter implements RateLimiter {
   /** Runs one Redis step, bounded by connectTimeoutMs and the caller's signal. */
   private step<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(new Unreachable(`no answer from Redis within ${this.redis.connectTimeoutMs} ms`))), this.redis.connectTimeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new Unreachable(`no answer from Redis within ${this.redis.connectTimeoutMs} ms`))),
+        this.redis.connectTimeoutMs,
+      );
       const onAbort = () => finish(() => reject(signal?.reason));
       const onClose = (reason: Error) => finish(() => reject(reason));
       const finish = (settle: () => void) => {
@@ -227,7 +245,10 @@ class RedisRateLimiter implements RateLimiter {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.cancels.add(onClose);
-      run().then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(new Unreachable(String(error)))));
+      run().then(
+        (value) => finish(() => resolve(value)),
+        (error: unknown) => finish(() => reject(new Unreachable(String(error)))),
+      );
     });
   }
 
@@ -237,7 +258,10 @@ class RedisRateLimiter implements RateLimiter {
 
   private unavailable(error: Unreachable): RateLimiter {
     if (this.redis.onUnavailable === "fail") {
-      throw new LimiterUnavailableError(`the shared rate limit in Redis is unavailable (${error.message}); set rateLimit.redis.onUnavailable to "local" to fall back`, { cause: error });
+      throw new LimiterUnavailableError(
+        `the shared rate limit in Redis is unavailable (${error.message}); set rateLimit.redis.onUnavailable to "local" to fall back`,
+        { cause: error },
+      );
     }
     this.unavailableQuietly(error);
     return this.fallback as LocalRateLimiter;
@@ -250,7 +274,13 @@ class RedisRateLimiter implements RateLimiter {
     this.client.disconnect();
   }
 
-  private windowKey(key: string): string { return `${this.redis.keyPrefix}:window:${key}`; }
-  private pauseKey(key: string): string { return `${this.redis.keyPrefix}:pause:${key}`; }
-  private inflightKey(): string { return `${this.redis.keyPrefix}:inflight`; }
+  private windowKey(key: string): string {
+    return `${this.redis.keyPrefix}:window:${key}`;
+  }
+  private pauseKey(key: string): string {
+    return `${this.redis.keyPrefix}:pause:${key}`;
+  }
+  private inflightKey(): string {
+    return `${this.redis.keyPrefix}:inflight`;
+  }
 }

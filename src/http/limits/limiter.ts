@@ -38,7 +38,11 @@ export class EndpointPausedError extends Error {
   /**
    * @example throw new EndpointPausedError("GET /api/0/", Date.now() + 60_000, 5_000);
    */
-  constructor(readonly key: string, readonly resumesAt: number, readonly maxWaitMs: number) {
+  constructor(
+    readonly key: string,
+    readonly resumesAt: number,
+    readonly maxWaitMs: number,
+  ) {
     super(`${key} is paused until ${new Date(resumesAt).toISOString()}, longer than this call may wait (${maxWaitMs} ms)`);
     this.name = "EndpointPausedError";
   }
@@ -115,7 +119,10 @@ class Bucket {
   readonly queue: Waiter[] = [];
   wake: AbortController | undefined;
 
-  constructor(private readonly settings: ResolvedRateLimit, now: number) {
+  constructor(
+    private readonly settings: ResolvedRateLimit,
+    now: number,
+  ) {
     this.tokens = settings.burst;
     this.lastRefill = now;
   }
@@ -189,7 +196,10 @@ export class LocalRateLimiter implements RateLimiter {
   private learnedCap: number | undefined;
   private closed = false;
 
-  constructor(private readonly settings: ResolvedRateLimit, private readonly deps: LimiterDeps) {
+  constructor(
+    private readonly settings: ResolvedRateLimit,
+    private readonly deps: LimiterDeps,
+  ) {
     this.gate = new ConcurrencyGate(settings.maxConcurrent);
   }
 
@@ -241,12 +251,17 @@ export class LocalRateLimiter implements RateLimiter {
           stage = "running";
           cleanup();
           bucket.inflight += 1;
-          fn().then(resolve, reject).finally(() => {
-            bucket.inflight -= 1;
-            this.gate.leave();
-          });
+          fn()
+            .then(resolve, reject)
+            .finally(() => {
+              bucket.inflight -= 1;
+              this.gate.leave();
+            });
         },
-        reject: (reason) => { cleanup(); reject(reason); },
+        reject: (reason) => {
+          cleanup();
+          reject(reason);
+        },
       };
       const bucketWaiter: Waiter = {
         run: () => {

@@ -31,9 +31,7 @@ export function retryPolicy(options: ResolvedRetry, maxPauseMs: number = DEFAULT
 }
 
 /** Whether and why an attempt's outcome is retried. */
-export type RetryDecision =
-  | { retry: false }
-  | { retry: true; reason: RetryEvent["reason"]; serverDelayMs: number | undefined; shortBackoff: boolean };
+export type RetryDecision = { retry: false } | { retry: true; reason: RetryEvent["reason"]; serverDelayMs: number | undefined; shortBackoff: boolean };
 
 /**
  * Milliseconds the server asked us to wait: Retry-After (seconds or HTTP-date), else X-Sentry-Rate-Limit-Reset
@@ -87,8 +85,14 @@ export function decideRetry(method: string, outcome: { response?: Response; erro
   if (response) {
     const { status } = response;
     if (status === 429) {
-      const concurrent = response.headers.get("x-sentry-rate-limit-concurrentremaining") === "0" && response.headers.get("x-sentry-rate-limit-remaining") !== "0";
-      return { retry: true, reason: "rate-limit", serverDelayMs: concurrent ? undefined : serverDelayMs(response.headers, now, true, policy.maxPauseMs), shortBackoff: concurrent };
+      const concurrent =
+        response.headers.get("x-sentry-rate-limit-concurrentremaining") === "0" && response.headers.get("x-sentry-rate-limit-remaining") !== "0";
+      return {
+        retry: true,
+        reason: "rate-limit",
+        serverDelayMs: concurrent ? undefined : serverDelayMs(response.headers, now, true, policy.maxPauseMs),
+        shortBackoff: concurrent,
+      };
     }
     if (idempotent && policy.retryStatuses.has(status)) {
       return { retry: true, reason: "status", serverDelayMs: serverDelayMs(response.headers, now, false, policy.maxPauseMs), shortBackoff: false };
@@ -134,7 +138,10 @@ export interface RetryContext {
  * budget is left to wait (undefined without a policy), so a rate-limit pause longer than that is not waited for.
  * @example const res = await withRetry((n) => fetch(req.clone()), { method: "GET", url, policy, clock });
  */
-export async function withRetry(attempt: (attemptNumber: number, budgetLeftMs: number | undefined) => Promise<Response>, context: RetryContext): Promise<Response> {
+export async function withRetry(
+  attempt: (attemptNumber: number, budgetLeftMs: number | undefined) => Promise<Response>,
+  context: RetryContext,
+): Promise<Response> {
   const { policy, clock, signal } = context;
   let waited = 0;
   for (let n = 1; ; n += 1) {

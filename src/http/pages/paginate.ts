@@ -289,9 +289,7 @@ function startIndexOf(cursor: string | undefined): number {
  * const users = new Paginator(scimPageFetcher((req) => getScimUsers(req)), { perPage: 100 });
  * @throws {PaginationError} when a cursor is not a positive integer.
  */
-export function scimPageFetcher<T>(
-  fetch: (request: ScimPageRequest) => Promise<ScimListPage<T>>,
-): (request: PageRequest) => Promise<Page<T>> {
+export function scimPageFetcher<T>(fetch: (request: ScimPageRequest) => Promise<ScimListPage<T>>): (request: PageRequest) => Promise<Page<T>> {
   return async ({ cursor, perPage, signal }) => {
     const requested = startIndexOf(cursor);
     const response = await fetch(signal ? { startIndex: requested, count: perPage, signal } : { startIndex: requested, count: perPage });

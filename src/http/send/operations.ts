@@ -26,9 +26,7 @@ function buildRoutes(): Map<string, Route[]> {
   const byMethod = new Map<string, Route[]>();
   for (const [operationId, op] of Object.entries(operationTable) as [OperationId, (typeof operationTable)[OperationId]][]) {
     const segments = op.path.split("/");
-    const source = segments
-      .map((segment) => (/^\{[^}]+\}$/.test(segment) ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-      .join("/");
+    const source = segments.map((segment) => (/^\{[^}]+\}$/.test(segment) ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/");
     const route: Route = {
       operationId,
       path: op.path,

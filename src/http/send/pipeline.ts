@@ -41,7 +41,14 @@ const MAX_REDIRECTS = 5;
  */
 export function networkFailure(method: string, url: string, error: unknown): SentryNetworkError {
   const code = errorCode(error);
-  return new SentryNetworkError({ method, url, code, requestSent: !(code && NOT_SENT_CODES.has(code)), cause: error, detail: code ? undefined : innermostMessage(error) });
+  return new SentryNetworkError({
+    method,
+    url,
+    code,
+    requestSent: !(code && NOT_SENT_CODES.has(code)),
+    cause: error,
+    detail: code ? undefined : innermostMessage(error),
+  });
 }
 
 /** The message of the deepest cause (fetch's own TypeError only says "fetch failed"). */
@@ -76,9 +83,13 @@ function combineSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSi
     source.addEventListener("abort", listener, { once: true });
     return [source, listener] as const;
   });
-  return { signal: controller.signal, release: () => { for (const [source, listener] of listeners) source.removeEventListener("abort", listener); } };
+  return {
+    signal: controller.signal,
+    release: () => {
+      for (const [source, listener] of listeners) source.removeEventListener("abort", listener);
+    },
+  };
 }
-
 
 /** Everything a pipeline shares across requests of one transport. */
 export interface PipelineContext {
@@ -133,7 +144,7 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     // (a stream, FormData with its multipart boundary) buffered once through a platform Request.
     const lightBody = light?.bodyInit;
     const buffered = light && (lightBody === undefined || lightBody === null || typeof lightBody === "string") ? undefined : (light?.toRequest() ?? request!);
-    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : (lightBody as string | null | undefined) ?? undefined;
+    const body = buffered ? (buffered.body === null ? undefined : await buffered.arrayBuffer()) : ((lightBody as string | null | undefined) ?? undefined);
     return send({
       url,
       method: light ? light.method : request!.method.toUpperCase(),
@@ -196,7 +207,12 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
       if (observer.wantsResponses) {
         const copy = response.clone();
         await observer.emit("onResponse", {
-          method, url: shownUrl, status: response.status, durationMs, attempt: n, operationId,
+          method,
+          url: shownUrl,
+          status: response.status,
+          durationMs,
+          attempt: n,
+          operationId,
           body: () => readBody(copy, ctx.secrets),
         });
       }
@@ -235,10 +251,17 @@ function pausedError(paused: EndpointPausedError, method: string, url: string, p
   const resumesAt = new Date(paused.resumesAt);
   const retryAfterMs = Math.max(0, paused.resumesAt - now);
   return new RateLimitError({
-    status: 429, method, url, path, operationId, body: undefined, requestSent: false,
+    status: 429,
+    method,
+    url,
+    path,
+    operationId,
+    body: undefined,
+    requestSent: false,
     detail: `rate-limited: this endpoint is paused until ${resumesAt.toISOString()}, longer than this call may wait (${paused.maxWaitMs} ms)`,
     hint: "Sentry asked this client to stop calling the endpoint for a while; wait until resumesAt, or give the call a larger retry.budgetMs.",
-    retryAfterMs, resumesAt,
+    retryAfterMs,
+    resumesAt,
   });
 }
 
@@ -256,7 +279,12 @@ function sameOrigin(url: string, origin: string): boolean {
   }
 }
 
-async function sendFollowingRedirects(fetchImpl: (url: URL, init: RequestInit) => Promise<Response>, url: URL, init: RequestInit, origin: string): Promise<Response> {
+async function sendFollowingRedirects(
+  fetchImpl: (url: URL, init: RequestInit) => Promise<Response>,
+  url: URL,
+  init: RequestInit,
+  origin: string,
+): Promise<Response> {
   let current = url;
   for (let hop = 0; ; hop += 1) {
     // url + init rather than a Request: fetch builds its own Request either way, so one construction is saved.

@@ -79,7 +79,13 @@ const decoder = new TextDecoder();
  */
 export function bodyFailure(response: { status: number; headers: Headers }, ctx: BodyContext, reason: ResponseFailure, cause?: unknown): SentryResponseError {
   return new SentryResponseError({
-    reason, cause, status: response.status, method: ctx.method, url: ctx.url.toString(), path: ctx.path, operationId: ctx.operationId,
+    reason,
+    cause,
+    status: response.status,
+    method: ctx.method,
+    url: ctx.url.toString(),
+    path: ctx.path,
+    operationId: ctx.operationId,
     requestId: response.headers.get("x-sentry-request-id") ?? undefined,
     detail: reason === "too-large" ? `response body larger than maxResponseBytes (${ctx.maxBytes} bytes)` : undefined,
   });
@@ -103,8 +109,13 @@ export async function bufferResponse(response: Response, ctx: BodyContext, deadl
     if (error instanceof TooLarge) throw bodyFailure(response, ctx, "too-large");
     if (deadline.timedOut) {
       throw new SentryTimeoutError({
-        method: ctx.method, url: ctx.url.toString(), timeoutMs: ctx.timeoutMs, phase: "body", status: response.status,
-        requestId: response.headers.get("x-sentry-request-id") ?? undefined, cause: error,
+        method: ctx.method,
+        url: ctx.url.toString(),
+        timeoutMs: ctx.timeoutMs,
+        phase: "body",
+        status: response.status,
+        requestId: response.headers.get("x-sentry-request-id") ?? undefined,
+        cause: error,
       });
     }
     throw bodyFailure(response, ctx, "truncated", error);

@@ -82,7 +82,10 @@ export function createTransport(config: ResolvedConfig): Transport {
   // root on the first 403 so the error can name what the token lacks. Sentry's 403 body never does.
   const scopeLookups = new Map<string, Promise<readonly string[] | undefined>>();
   const tokenScopes = async (): Promise<readonly string[] | undefined> => {
-    const key = nodeCrypto().createHash("sha256").update(await config.readToken("api")).digest("hex");
+    const key = nodeCrypto()
+      .createHash("sha256")
+      .update(await config.readToken("api"))
+      .digest("hex");
     let lookup = scopeLookups.get(key);
     if (!lookup) {
       if (scopeLookups.size >= 8) scopeLookups.clear();

@@ -43,7 +43,10 @@ function mapAt(doc: Document, path: readonly unknown[]): YAMLMap | undefined {
 class Editor {
   readonly adopted: string[] = [];
   readonly skipped: string[] = [];
-  constructor(readonly doc: Document, readonly live: LiveState) {}
+  constructor(
+    readonly doc: Document,
+    readonly live: LiveState,
+  ) {}
 
   private memberKey(email: string): string | undefined {
     const members = mapAt(this.doc, ["members"]);
@@ -63,8 +66,9 @@ class Editor {
     const m = this.live.byEmail.get(email.toLowerCase());
     if (!m) return false;
     this.ensureMap(["members"]);
-    const teams = Object.fromEntries([...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b))
-      .map(([team, role]) => [team, this.membershipValue(m.role, role)]));
+    const teams = Object.fromEntries(
+      [...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([team, role]) => [team, this.membershipValue(m.role, role)]),
+    );
     this.doc.setIn(["members", m.email], this.doc.createNode({ role: m.role, teams }));
     return true;
   }
@@ -107,8 +111,11 @@ class Editor {
         }
         return true;
       }
-      case "team:update": this.doc.setIn(["teams", team, "name"], change.from); return true;
-      case "team:delete": return this.declareTeam(team);
+      case "team:update":
+        this.doc.setIn(["teams", team, "name"], change.from);
+        return true;
+      case "team:delete":
+        return this.declareTeam(team);
       case "project-team:add": {
         const seq = this.projects(team);
         const index = seq?.items.findIndex((item) => isScalar(item) && item.value === change.project) ?? -1;
@@ -128,14 +135,16 @@ class Editor {
         this.doc.deleteIn(["members", key]);
         return true;
       }
-      case "member:remove": return this.declareMember(email);
+      case "member:remove":
+        return this.declareMember(email);
       case "member:update": {
         const key = this.memberKey(email);
         if (key === undefined || change.from === undefined) return false;
         this.doc.setIn(["members", key, "role"], change.from);
         return true;
       }
-      case "team-member:remove": case "team-member:update": {
+      case "team-member:remove":
+      case "team-member:update": {
         const key = this.memberKey(email);
         const m = this.live.byEmail.get(email.toLowerCase());
         if (key === undefined || !m) return false;
@@ -149,7 +158,8 @@ class Editor {
         this.doc.deleteIn(["members", key, "teams", team]);
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 }

@@ -39,8 +39,16 @@ export interface AccessApplyReport {
 
 function isPlan(value: unknown): value is AccessPlan {
   const plan = value as Partial<AccessPlan> | null;
-  return typeof plan === "object" && plan !== null && plan.kind === "sentry-rbac.access-plan" && plan.version === 1 &&
-    typeof plan.organization === "string" && typeof plan.fingerprint === "string" && Array.isArray(plan.changes) && Array.isArray(plan.violations);
+  return (
+    typeof plan === "object" &&
+    plan !== null &&
+    plan.kind === "sentry-rbac.access-plan" &&
+    plan.version === 1 &&
+    typeof plan.organization === "string" &&
+    typeof plan.fingerprint === "string" &&
+    Array.isArray(plan.changes) &&
+    Array.isArray(plan.violations)
+  );
 }
 
 /**
@@ -53,14 +61,22 @@ function isPlan(value: unknown): value is AccessPlan {
  *   since the plan was computed, `invalid-plan` for something that is no plan.
  */
 export async function applyAccessPlan(sentry: SentryClient, plan: AccessPlan, options: ApplyAccessOptions = {}): Promise<AccessApplyReport> {
-  if (!isPlan(plan)) throw new AccessPlanError("invalid-plan", "this is not a sentry-rbac access plan", "Pass the output of planAccess or of `sentry-rbac plan --out plan.json`.");
+  if (!isPlan(plan))
+    throw new AccessPlanError(
+      "invalid-plan",
+      "this is not a sentry-rbac access plan",
+      "Pass the output of planAccess or of `sentry-rbac plan --out plan.json`.",
+    );
   const org = sentry.withOrg(plan.organization);
   const requests = { reads: 0, writes: 0 };
-  const currentFingerprint = options.checkFingerprint === false ? undefined : async () => {
-    const live = await readLiveState(org, { signal: options.signal });
-    requests.reads += live.stats.requests;
-    return fingerprintOf(live);
-  };
+  const currentFingerprint =
+    options.checkFingerprint === false
+      ? undefined
+      : async () => {
+          const live = await readLiveState(org, { signal: options.signal });
+          requests.reads += live.stats.requests;
+          return fingerprintOf(live);
+        };
   let executed;
   try {
     executed = await executePlan(org, plan, {

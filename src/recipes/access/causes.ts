@@ -64,8 +64,8 @@ export function causeOf(row: Row, via?: ChangeCause["via"]): ChangeCause {
   const actor = actorRecord(row);
   const email = text(actor.email);
   const name = text(actor.name);
-  const how: ChangeCause["via"] = via
-    ?? (/^SCIM Internal Integration/i.test(name) ? "scim" : email !== "" ? "user" : name === "" || name === "Sentry" ? "sentry" : "token");
+  const how: ChangeCause["via"] =
+    via ?? (/^SCIM Internal Integration/i.test(name) ? "scim" : email !== "" ? "user" : name === "" || name === "Sentry" ? "sentry" : "token");
   return { event: row.event, actor: email !== "" ? email : name !== "" ? name : "Sentry", time: text(row.dateCreated), via: how };
 }
 
@@ -95,30 +95,62 @@ function explain(rows: readonly Row[], kind: string, action: string, subject: st
   const find = (match: (row: Row) => boolean) => rows.find(match);
   let row: Row | undefined;
   switch (`${kind}:${action}`) {
-    case "team:create": row = find((r) => r.event === "team.remove" && teamOf(r) === team); break;
-    case "team:update": row = find((r) => r.event === "team.edit" && teamOf(r) === team); break;
-    case "team:delete": case "team:unmanaged": row = find((r) => r.event === "team.create" && teamOf(r) === team); break;
-    case "project-team:add": row = find((r) => r.event === "project-team.remove" && teamOf(r) === team && projectOf(r) === project); break;
-    case "project-team:remove": row = find((r) => r.event === "project-team.add" && teamOf(r) === team && projectOf(r) === project); break;
-    case "member:invite": row = find((r) => r.event === "member.remove" && emailOf(r) === email); break;
-    case "member:remove": case "member:unmanaged": row = find((r) => MEMBER_ADDED.has(r.event) && emailOf(r) === email); break;
-    case "member:update": case "member:idp": row = find((r) => r.event === "member.edit" && emailOf(r) === email); break;
+    case "team:create":
+      row = find((r) => r.event === "team.remove" && teamOf(r) === team);
+      break;
+    case "team:update":
+      row = find((r) => r.event === "team.edit" && teamOf(r) === team);
+      break;
+    case "team:delete":
+    case "team:unmanaged":
+      row = find((r) => r.event === "team.create" && teamOf(r) === team);
+      break;
+    case "project-team:add":
+      row = find((r) => r.event === "project-team.remove" && teamOf(r) === team && projectOf(r) === project);
+      break;
+    case "project-team:remove":
+      row = find((r) => r.event === "project-team.add" && teamOf(r) === team && projectOf(r) === project);
+      break;
+    case "member:invite":
+      row = find((r) => r.event === "member.remove" && emailOf(r) === email);
+      break;
+    case "member:remove":
+    case "member:unmanaged":
+      row = find((r) => MEMBER_ADDED.has(r.event) && emailOf(r) === email);
+      break;
+    case "member:update":
+    case "member:idp":
+      row = find((r) => r.event === "member.edit" && emailOf(r) === email);
+      break;
     case "team-member:add":
-      row = find((r) => emailOf(r) === email && (
-        (r.event === "member.leave-team" && teamOf(r) === team) || (r.event === "member.edit" && slugsOf(r)?.includes(team) === false)));
+      row = find(
+        (r) =>
+          emailOf(r) === email &&
+          ((r.event === "member.leave-team" && teamOf(r) === team) || (r.event === "member.edit" && slugsOf(r)?.includes(team) === false)),
+      );
       break;
     case "team-member:remove": {
-      row = find((r) => emailOf(r) === email && (
-        (r.event === "member.join-team" && teamOf(r) === team) || (r.event === "member.edit" && slugsOf(r)?.includes(team) === true)));
+      row = find(
+        (r) =>
+          emailOf(r) === email &&
+          ((r.event === "member.join-team" && teamOf(r) === team) || (r.event === "member.edit" && slugsOf(r)?.includes(team) === true)),
+      );
       // Sentry puts a team's creator on it: the join comes with the creation, made by the same person.
       const created = find((r) => r.event === "team.create" && teamOf(r) === team);
-      if (created && causeOf(created).actor.toLowerCase() === email && (!row || Math.abs(Date.parse(text(row.dateCreated)) - Date.parse(text(created.dateCreated))) <= 1_000)) {
+      if (
+        created &&
+        causeOf(created).actor.toLowerCase() === email &&
+        (!row || Math.abs(Date.parse(text(row.dateCreated)) - Date.parse(text(created.dateCreated))) <= 1_000)
+      ) {
         return causeOf(created, "sentry");
       }
       break;
     }
-    case "team-member:update": row = find((r) => r.event === "member.edit" && emailOf(r) === email); break;
-    default: row = undefined;
+    case "team-member:update":
+      row = find((r) => r.event === "member.edit" && emailOf(r) === email);
+      break;
+    default:
+      row = undefined;
   }
   return row ? causeOf(row) : null;
 }
@@ -156,7 +188,13 @@ export async function readAuditWindow(sentry: SentryClient, options: ExplainOpti
   const lastApply = me === null ? undefined : rows.find((r) => text(actorRecord(r).id) === me);
   if (!lastApply) return { since: floor.toISOString(), until: now.toISOString(), rows, basis: "default", readable: true };
   const start = Date.parse(text(lastApply.dateCreated));
-  return { since: new Date(start).toISOString(), until: now.toISOString(), rows: rows.filter((r) => Date.parse(text(r.dateCreated)) > start), basis: "last-apply", readable: true };
+  return {
+    since: new Date(start).toISOString(),
+    until: now.toISOString(),
+    rows: rows.filter((r) => Date.parse(text(r.dateCreated)) > start),
+    basis: "last-apply",
+    readable: true,
+  };
 }
 
 /**
@@ -171,14 +209,20 @@ export async function readAuditWindow(sentry: SentryClient, options: ExplainOpti
 export function explainPlan(plan: AccessPlan, window: AuditWindow): AccessPlan {
   const rows = window.rows;
   const idpOwned: IdpOwnedEntry[] = plan.idpOwned.map((entry) => ({
-    ...entry, cause: explain(rows, entry.kind, entry.kind === "member" ? "idp" : entry.kind === "team" ? "update" : "update", entry.subject),
+    ...entry,
+    cause: explain(rows, entry.kind, entry.kind === "member" ? "idp" : entry.kind === "team" ? "update" : "update", entry.subject),
   }));
   const changes: AccessChange[] = [];
   for (const change of plan.changes) {
     if (change.kind === "member" && change.action === "invite") {
       const scim = removedByIdp(rows, change.email ?? change.subject);
       if (scim) {
-        idpOwned.push({ kind: "member", subject: change.subject, reason: "removed by the identity provider (SCIM): not invited back; remove them from the file or re-assign them in the IdP", cause: scim });
+        idpOwned.push({
+          kind: "member",
+          subject: change.subject,
+          reason: "removed by the identity provider (SCIM): not invited back; remove them from the file or re-assign them in the IdP",
+          cause: scim,
+        });
         continue;
       }
     }

@@ -8,9 +8,7 @@ import { isReduction } from "../engine/changes.js";
 import { minimumTeamRole, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { effectiveTeamRole, type LiveMember, type LiveState } from "./live.js";
 import { endsSoon, hasEnded } from "./time.js";
-import type {
-  AccessChange, AccessConfig, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry,
-} from "./types.js";
+import type { AccessChange, AccessConfig, DeclaredMember, ExpiringEntry, IdpOwnedEntry, PendingEntry, UnmanagedEntry } from "./types.js";
 
 /** What the diff found. */
 export interface AccessDiff {
@@ -35,7 +33,16 @@ const INVITE_NOTE = "Sentry ignores team roles on invites: memberships are saved
 
 /** `*` and `?` globs, case-insensitive. */
 export function globMatcher(patterns: readonly string[]): (value: string) => boolean {
-  const regexes = patterns.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i"));
+  const regexes = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+        "i",
+      ),
+  );
   return (value) => regexes.some((re) => re.test(value));
 }
 
@@ -50,7 +57,11 @@ class Diff {
   readonly out: AccessDiff = { changes: [], idpOwned: [], notes: [], unmanaged: [], pending: [], expiring: [] };
   readonly created = new Set<string>();
   private readonly ignoredTeam: (slug: string) => boolean;
-  constructor(readonly config: AccessConfig, readonly live: LiveState, readonly ctx: DiffContext) {
+  constructor(
+    readonly config: AccessConfig,
+    readonly live: LiveState,
+    readonly ctx: DiffContext,
+  ) {
     this.ignoredTeam = globMatcher(config.policy.ignore.teams);
   }
 
@@ -63,7 +74,8 @@ class Diff {
         this.created.add(slug);
         out.changes.push({ kind: "team", action: "create", subject: slug, team: slug, name: team.name ?? slug });
       } else if (team.name !== undefined && team.name !== current.name) {
-        if (current.idp) out.idpOwned.push({ kind: "team", subject: slug, reason: `SCIM manages this team: its name stays "${current.name}" (file: "${team.name}")` });
+        if (current.idp)
+          out.idpOwned.push({ kind: "team", subject: slug, reason: `SCIM manages this team: its name stays "${current.name}" (file: "${team.name}")` });
         else out.changes.push({ kind: "team", action: "update", subject: slug, team: slug, name: team.name, from: current.name, to: team.name });
       }
       if (team.projects === undefined) continue;
@@ -95,10 +107,18 @@ class Diff {
     for (const m of live.members) {
       if (declared.has(m.email.toLowerCase()) || ignored(m.email)) continue;
       if (m.idpProvisioned) out.idpOwned.push({ kind: "member", subject: m.email, reason: "provisioned by the identity provider (SCIM); not in the file" });
-      else if (m.pending && m.expired && config.policy.members === "additive") continue; // dead invite; Sentry removes it
+      else if (m.pending && m.expired && config.policy.members === "additive")
+        continue; // dead invite; Sentry removes it
       else if (config.policy.members === "authoritative") {
-        out.changes.push({ kind: "member", action: "remove", subject: m.email, email: m.email, memberId: m.id, from: m.role,
-          reason: m.pending ? "invite not in the file (members: authoritative)" : "not in the file (members: authoritative)" });
+        out.changes.push({
+          kind: "member",
+          action: "remove",
+          subject: m.email,
+          email: m.email,
+          memberId: m.id,
+          from: m.role,
+          reason: m.pending ? "invite not in the file (members: authoritative)" : "not in the file (members: authoritative)",
+        });
       } else out.unmanaged.push({ kind: "member", subject: m.email, detail: `${m.role}${m.pending ? ", pending invite" : ""}` });
     }
     this.creatorMemberships(declared);
@@ -108,18 +128,37 @@ class Diff {
     const { out, ctx } = this;
     if (hasEnded(declared.until, ctx.now)) {
       if (!current) return;
-      if (current.idpProvisioned) out.idpOwned.push({ kind: "member", subject: email, reason: `until ${declared.until} passed, but the identity provider owns this member: deprovision them there` });
+      if (current.idpProvisioned)
+        out.idpOwned.push({
+          kind: "member",
+          subject: email,
+          reason: `until ${declared.until} passed, but the identity provider owns this member: deprovision them there`,
+        });
       else {
-        out.changes.push({ kind: "member", action: "remove", subject: email, email, memberId: current.id, from: current.role, reason: `until ${declared.until} passed${declared.reason ? ` (${declared.reason})` : ""}`,
-          expired: { until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) } });
+        out.changes.push({
+          kind: "member",
+          action: "remove",
+          subject: email,
+          email,
+          memberId: current.id,
+          from: current.role,
+          reason: `until ${declared.until} passed${declared.reason ? ` (${declared.reason})` : ""}`,
+          expired: { until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) },
+        });
       }
       return;
     }
-    if (endsSoon(declared.until, ctx.now)) out.expiring.push({ kind: "member", subject: email, until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) });
+    if (endsSoon(declared.until, ctx.now))
+      out.expiring.push({ kind: "member", subject: email, until: declared.until ?? "", ...(declared.reason ? { reason: declared.reason } : {}) });
     const elevated = declared.elevated;
     const elevatedEnded = elevated !== undefined && hasEnded(elevated.until, ctx.now);
     if (elevated && !elevatedEnded && endsSoon(elevated.until, ctx.now)) {
-      out.expiring.push({ kind: "member", subject: email, until: elevated.until, reason: `org role ${elevated.role}${elevated.reason ? `: ${elevated.reason}` : ""}` });
+      out.expiring.push({
+        kind: "member",
+        subject: email,
+        until: elevated.until,
+        reason: `org role ${elevated.role}${elevated.reason ? `: ${elevated.reason}` : ""}`,
+      });
     }
     // While an elevated role lasts it is the declared one; once ended, the member's own role is.
     const member: DeclaredMember = elevated && !elevatedEnded ? { ...declared, role: elevated.role } : declared;
@@ -134,7 +173,8 @@ class Diff {
     if (current.pending) return this.pendingMember(email, member, current);
     let implied = new Set<string>();
     if (member.role !== current.role) {
-      if (current.idpRoleRestricted) out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
+      if (current.idpRoleRestricted)
+        out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
       else {
         implied = this.impliedAdmin(member, current, teams);
         const change: AccessChange = { kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role };
@@ -142,9 +182,12 @@ class Diff {
           change.reason = `org role ${elevated.role} until ${elevated.until} passed${elevated.reason ? ` (${elevated.reason})` : ""}`;
           change.expired = { until: elevated.until, ...(elevated.reason ? { reason: elevated.reason } : {}) };
         }
-        const note = implied.size === 0 ? undefined : minimumTeamRole(member.role) === "admin"
-          ? `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`
-          : `team role on ${[...implied].join(", ")} returns to contributor with the ${member.role} org role (the role update sends the team set), not a step of its own`;
+        const note =
+          implied.size === 0
+            ? undefined
+            : minimumTeamRole(member.role) === "admin"
+              ? `team role admin on ${[...implied].join(", ")} comes with the ${member.role} org role (Sentry's minimum team role for it), not a step of its own`
+              : `team role on ${[...implied].join(", ")} returns to contributor with the ${member.role} org role (the role update sends the team set), not a step of its own`;
         out.changes.push({ ...change, teamRoles: this.teamSet(member, current, teams, isReduction(change)), ...(note ? { note } : {}) });
       }
     }
@@ -180,7 +223,9 @@ class Diff {
     if (minimumTeamRole(member.role) !== "admin") return;
     for (const { team, role } of teams) {
       if (role !== "contributor") continue;
-      this.out.notes.push(`members.${email}.teams.${team} says contributor, but the ${member.role} org role makes them admin of each of their teams in Sentry: write admin (or leave the role out) so that the file says what Sentry does`);
+      this.out.notes.push(
+        `members.${email}.teams.${team} says contributor, but the ${member.role} org role makes them admin of each of their teams in Sentry: write admin (or leave the role out) so that the file says what Sentry does`,
+      );
     }
   }
 
@@ -190,7 +235,12 @@ class Diff {
     for (const [team, membership] of Object.entries(member.teams ?? {})) {
       if (hasEnded(membership.until, this.ctx.now)) continue;
       if (endsSoon(membership.until, this.ctx.now)) {
-        this.out.expiring.push({ kind: "team-member", subject: `${team}/${email}`, until: membership.until ?? "", ...(membership.reason ? { reason: membership.reason } : {}) });
+        this.out.expiring.push({
+          kind: "team-member",
+          subject: `${team}/${email}`,
+          until: membership.until ?? "",
+          ...(membership.reason ? { reason: membership.reason } : {}),
+        });
       }
       out.push({ team, role: membership.role });
     }
@@ -202,7 +252,8 @@ class Diff {
     const out: Array<{ team: string; role: null }> = [];
     for (const { team } of teams) {
       const subject = `${team}/${email}`;
-      if (this.live.teams.get(team)?.idp) this.out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
+      if (this.live.teams.get(team)?.idp)
+        this.out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
       else out.push({ team, role: null });
     }
     return out;
@@ -225,7 +276,7 @@ class Diff {
   private teamSet(member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, reduction: boolean) {
     const set = new Map<string, TeamRole | null>();
     const minimum = minimumTeamRole(member.role);
-    const keep = (team: string, role: TeamRole | null) => set.set(team, role === null || role === minimum || (minimum === "admin") ? null : role);
+    const keep = (team: string, role: TeamRole | null) => set.set(team, role === null || role === minimum || minimum === "admin" ? null : role);
     for (const [team, role] of current.teams) {
       if (this.live.teams.get(team)?.idp) set.set(team, null);
       else if (!this.managesMembersOf(team)) set.set(team, role === minimum || minimum === "admin" ? null : role);
@@ -240,7 +291,15 @@ class Diff {
   private pendingMember(email: string, member: DeclaredMember, current: LiveMember): void {
     const { out } = this;
     if (current.expired) {
-      out.changes.push({ kind: "member", action: "reinvite", subject: email, email, memberId: current.id, to: current.role, reason: "the invite expired; re-sent with a new link" });
+      out.changes.push({
+        kind: "member",
+        action: "reinvite",
+        subject: email,
+        email,
+        memberId: current.id,
+        to: current.role,
+        reason: "the invite expired; re-sent with a new link",
+      });
     } else {
       const invitedAt = current.dateCreated;
       const expiresAt = invitedAt ? new Date(Date.parse(invitedAt) + INVITE_DAYS * 86_400_000).toISOString() : "";
@@ -249,13 +308,33 @@ class Diff {
     if (member.role !== current.role && current.idpRoleRestricted) {
       out.idpOwned.push({ kind: "member", subject: email, reason: `the identity provider sets this member's role (${current.role}; file: ${member.role})` });
     } else if (member.role !== current.role) {
-      const teamRoles = member.teams === undefined ? undefined : Object.keys(member.teams).filter((t) => this.live.teams.has(t)).map((team) => ({ team, role: null }));
-      out.changes.push({ kind: "member", action: "update", subject: email, email, memberId: current.id, from: current.role, to: member.role, ...(teamRoles ? { teamRoles } : {}) });
+      const teamRoles =
+        member.teams === undefined
+          ? undefined
+          : Object.keys(member.teams)
+              .filter((t) => this.live.teams.has(t))
+              .map((team) => ({ team, role: null }));
+      out.changes.push({
+        kind: "member",
+        action: "update",
+        subject: email,
+        email,
+        memberId: current.id,
+        from: current.role,
+        to: member.role,
+        ...(teamRoles ? { teamRoles } : {}),
+      });
     }
   }
 
   /** The membership steps of a member on Sentry; `implied`: teams whose new role comes with the org role. */
-  private memberships(email: string, member: DeclaredMember, current: LiveMember, teams: Array<{ team: string; role: TeamRole | undefined }>, implied: ReadonlySet<string>): void {
+  private memberships(
+    email: string,
+    member: DeclaredMember,
+    current: LiveMember,
+    teams: Array<{ team: string; role: TeamRole | undefined }>,
+    implied: ReadonlySet<string>,
+  ): void {
     const { out, live } = this;
     const wanted = new Map(teams.map((t) => [t.team, declaredTeamRole(member.role, t.role)]));
     const base = { email, memberId: current.id };
@@ -265,14 +344,16 @@ class Diff {
       const held = current.teams.get(team);
       if (implied.has(team)) continue;
       if (liveTeam?.idp) {
-        if (held === undefined) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
+        if (held === undefined)
+          out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: add them in the identity provider" });
         else if (held !== role) out.idpOwned.push({ kind: "team-member", subject, reason: `SCIM manages this team's members (role ${held}; file: ${role})` });
         continue;
       }
       if (held === undefined) {
         // Joining gives the minimum role; a higher one is its own step.
         out.changes.push({ kind: "team-member", action: "add", subject, team, ...base, to: minimumTeamRole(member.role) });
-        if (role !== declaredTeamRole(member.role, undefined)) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: minimumTeamRole(member.role), to: role });
+        if (role !== declaredTeamRole(member.role, undefined))
+          out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: minimumTeamRole(member.role), to: role });
       } else if (held !== role) out.changes.push({ kind: "team-member", action: "update", subject, team, ...base, from: held, to: role });
     }
     for (const [team, held] of current.teams) {
@@ -280,10 +361,19 @@ class Diff {
       const subject = `${team}/${email}`;
       const grant = member.teams?.[team];
       const ended = grant !== undefined && hasEnded(grant.until, this.ctx.now);
-      if (live.teams.get(team)?.idp) out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: remove them in the identity provider" });
+      if (live.teams.get(team)?.idp)
+        out.idpOwned.push({ kind: "team-member", subject, reason: "SCIM manages this team's members: remove them in the identity provider" });
       else if (ended) {
-        out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: `until ${grant.until} passed${grant.reason ? ` (${grant.reason})` : ""}`,
-          expired: { until: grant.until ?? "", ...(grant.reason ? { reason: grant.reason } : {}) } });
+        out.changes.push({
+          kind: "team-member",
+          action: "remove",
+          subject,
+          team,
+          ...base,
+          from: held,
+          reason: `until ${grant.until} passed${grant.reason ? ` (${grant.reason})` : ""}`,
+          expired: { until: grant.until ?? "", ...(grant.reason ? { reason: grant.reason } : {}) },
+        });
       } else out.changes.push({ kind: "team-member", action: "remove", subject, team, ...base, from: held, reason: "not in the member's teams" });
     }
   }
@@ -292,12 +382,19 @@ class Diff {
   private creatorMemberships(declared: Set<string>): void {
     const caller = this.ctx.caller;
     if (!caller) return;
-    const mine = declared.has(caller.email.toLowerCase()) ? this.config.members[Object.keys(this.config.members).find((e) => e.toLowerCase() === caller.email.toLowerCase()) ?? ""] : undefined;
+    const mine = declared.has(caller.email.toLowerCase())
+      ? this.config.members[Object.keys(this.config.members).find((e) => e.toLowerCase() === caller.email.toLowerCase()) ?? ""]
+      : undefined;
     for (const team of this.created) {
       const wanted = mine?.teams?.[team];
       if (wanted && !hasEnded(wanted.until, this.ctx.now)) continue;
       this.out.changes.push({
-        kind: "team-member", action: "remove", subject: `${team}/${caller.email}`, team, email: caller.email, memberId: caller.id,
+        kind: "team-member",
+        action: "remove",
+        subject: `${team}/${caller.email}`,
+        team,
+        email: caller.email,
+        memberId: caller.id,
         reason: "Sentry adds a team's creator to it; the file does not put the caller on this team",
       });
     }

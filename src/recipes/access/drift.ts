@@ -64,10 +64,23 @@ export function driftFromPlan(plan: AccessPlan, window: AuditWindow): AccessDrif
   }
   for (const change of plan.blocked) {
     if (!isDrift(change)) continue;
-    drift.push({ kind: change.kind, subject: change.subject, revert: "blocked", change, summary: `${describeChange({ ...change, reason: "" })}: ${change.reason}`, cause: change.cause ?? null });
+    drift.push({
+      kind: change.kind,
+      subject: change.subject,
+      revert: "blocked",
+      change,
+      summary: `${describeChange({ ...change, reason: "" })}: ${change.reason}`,
+      cause: change.cause ?? null,
+    });
   }
   for (const entry of plan.unmanaged) {
-    drift.push({ kind: entry.kind, subject: entry.subject, revert: "keep", summary: `live ${entry.kind} ${entry.subject} is not in the file${entry.detail ? ` (${entry.detail})` : ""}`, cause: entry.cause ?? null });
+    drift.push({
+      kind: entry.kind,
+      subject: entry.subject,
+      revert: "keep",
+      summary: `live ${entry.kind} ${entry.subject} is not in the file${entry.detail ? ` (${entry.detail})` : ""}`,
+      cause: entry.cause ?? null,
+    });
   }
   return {
     kind: "sentry-rbac.access-drift",
@@ -84,7 +97,11 @@ export function driftFromPlan(plan: AccessPlan, window: AuditWindow): AccessDrif
  * {@link driftAccess} with what it read: the explained plan and the live state (for `adopt`).
  * @example const { drift, live } = await readDrift(sentry, config);
  */
-export async function readDrift(sentry: SentryClient, config: AccessConfig, options: DriftAccessOptions = {}): Promise<{ drift: AccessDrift; plan: AccessPlan; live: LiveState }> {
+export async function readDrift(
+  sentry: SentryClient,
+  config: AccessConfig,
+  options: DriftAccessOptions = {},
+): Promise<{ drift: AccessDrift; plan: AccessPlan; live: LiveState }> {
   const org = sentry.withOrg(config.organization);
   const now = resolveNow(options.now);
   const signal = options.signal;
@@ -126,12 +143,15 @@ export function describeCause(cause: ChangeCause | null | undefined): string {
  * @example process.stdout.write(renderDriftText(await driftAccess(sentry, config)));
  */
 export function renderDriftText(drift: AccessDrift): string {
-  const lines = [`Drift in ${clean(drift.organization)} since ${drift.window.since.slice(0, 19)}Z (${drift.window.basis === "last-apply" ? "the last apply" : drift.window.basis === "option" ? "--since" : "30 days"}): ${drift.drift.length} difference(s).`];
+  const lines = [
+    `Drift in ${clean(drift.organization)} since ${drift.window.since.slice(0, 19)}Z (${drift.window.basis === "last-apply" ? "the last apply" : drift.window.basis === "option" ? "--since" : "30 days"}): ${drift.drift.length} difference(s).`,
+  ];
   if (drift.drift.length === 0) lines.push("", "No drift: the organization matches the file.");
   for (const d of drift.drift) lines.push(`  ${clean(d.summary)}${d.revert === "keep" ? " [kept: additive]" : ""}`, `      cause: ${describeCause(d.cause)}`);
   if (drift.managedElsewhere.length > 0) {
     lines.push("", "Managed elsewhere (the identity provider; not drift):");
-    for (const e of drift.managedElsewhere) lines.push(`  ${e.kind} ${clean(e.subject)}: ${clean(e.reason)}`, ...(e.cause ? [`      cause: ${describeCause(e.cause)}`] : []));
+    for (const e of drift.managedElsewhere)
+      lines.push(`  ${e.kind} ${clean(e.subject)}: ${clean(e.reason)}`, ...(e.cause ? [`      cause: ${describeCause(e.cause)}`] : []));
   }
   if (drift.notes.length > 0) lines.push("", "Notes:", ...drift.notes.map((n) => `  ${clean(n)}`));
   return `${lines.join("\n")}\n`;
@@ -144,7 +164,11 @@ const cell = (text: string | undefined) => clean(text).replace(/\|/g, "\\|").rep
  * @example await openIssue(renderDriftMarkdown(drift));
  */
 export function renderDriftMarkdown(drift: AccessDrift): string {
-  const out = [`### Sentry access drift in \`${cell(drift.organization)}\``, "", `**${drift.drift.length} difference(s)** since ${drift.window.since.slice(0, 10)}.`];
+  const out = [
+    `### Sentry access drift in \`${cell(drift.organization)}\``,
+    "",
+    `**${drift.drift.length} difference(s)** since ${drift.window.since.slice(0, 10)}.`,
+  ];
   if (drift.drift.length > 0) {
     out.push("", "| difference | revert | event | actor | via | time |", "| --- | --- | --- | --- | --- | --- |");
     for (const d of drift.drift) {

@@ -34,7 +34,10 @@ export async function dumpAccess(sentry: SentryClient, options: DumpAccessOption
 }
 
 /** {@link dumpAccess} plus the IdP-owned teams and members, for the comments of {@link formatAccessConfig}. */
-export async function dumpWithOwnership(sentry: SentryClient, options: DumpAccessOptions = {}): Promise<{ config: AccessConfig; idpOwned: { teams: string[]; members: string[] } }> {
+export async function dumpWithOwnership(
+  sentry: SentryClient,
+  options: DumpAccessOptions = {},
+): Promise<{ config: AccessConfig; idpOwned: { teams: string[]; members: string[] } }> {
   const live = await readLiveState(sentry, options);
   const teams: Record<string, DeclaredTeam> = {};
   for (const team of [...live.teams.values()].sort((a, b) => a.slug.localeCompare(b.slug))) {
@@ -68,16 +71,19 @@ function toPlain(config: AccessConfig): Record<string, unknown> {
     plainPolicy.maxRemovals = "count" in policy.maxRemovals ? policy.maxRemovals.count : `${policy.maxRemovals.percent}%`;
   }
   if (policy.ignore.members.length > 0 || policy.ignore.teams.length > 0) plainPolicy.ignore = policy.ignore;
-  const members = Object.fromEntries(Object.entries(config.members).map(([email, m]) => {
-    const out: Record<string, unknown> = { role: m.role };
-    if (m.teams !== undefined) {
-      out.teams = Object.fromEntries(Object.entries(m.teams).map(([team, t]) =>
-        [team, t.until === undefined && t.reason === undefined ? (t.role ?? null) : { ...t }]));
-    }
-    if (m.until !== undefined) out.until = m.until;
-    if (m.reason !== undefined) out.reason = m.reason;
-    return [email, out];
-  }));
+  const members = Object.fromEntries(
+    Object.entries(config.members).map(([email, m]) => {
+      const out: Record<string, unknown> = { role: m.role };
+      if (m.teams !== undefined) {
+        out.teams = Object.fromEntries(
+          Object.entries(m.teams).map(([team, t]) => [team, t.until === undefined && t.reason === undefined ? (t.role ?? null) : { ...t }]),
+        );
+      }
+      if (m.until !== undefined) out.until = m.until;
+      if (m.reason !== undefined) out.reason = m.reason;
+      return [email, out];
+    }),
+  );
   return { version: 1, organization: config.organization, policy: plainPolicy, teams: config.teams, members };
 }
 
@@ -86,7 +92,11 @@ function toPlain(config: AccessConfig): Record<string, unknown> {
  * @example process.stdout.write(formatAccessConfig(await dumpAccess(sentry), "yaml"));
  * @throws {ValidationError} for an unknown format.
  */
-export function formatAccessConfig(config: AccessConfig, format: "yaml" | "json", idpOwned: { teams?: readonly string[]; members?: readonly string[] } = {}): string {
+export function formatAccessConfig(
+  config: AccessConfig,
+  format: "yaml" | "json",
+  idpOwned: { teams?: readonly string[]; members?: readonly string[] } = {},
+): string {
   const plain = toPlain(config);
   if (format === "json") return `${JSON.stringify(plain, null, 2)}\n`;
   if (format !== "yaml") throw ValidationError.forInput("format", "must be yaml or json");

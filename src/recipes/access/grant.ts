@@ -54,7 +54,9 @@ function refuse(field: string, message: string): never {
 }
 
 function pairOf(map: YAMLMap, key: string, caseInsensitive = false) {
-  return map.items.find((pair) => isScalar(pair.key) && (caseInsensitive ? String(pair.key.value).toLowerCase() === key.toLowerCase() : String(pair.key.value) === key));
+  return map.items.find(
+    (pair) => isScalar(pair.key) && (caseInsensitive ? String(pair.key.value).toLowerCase() === key.toLowerCase() : String(pair.key.value) === key),
+  );
 }
 
 function lineStart(text: string, offset: number): number {
@@ -62,7 +64,9 @@ function lineStart(text: string, offset: number): number {
 }
 
 function flow(fields: Record<string, string | undefined>): string {
-  const parts = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  const parts = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   return `{ ${parts.join(", ")} }`;
 }
 
@@ -88,7 +92,7 @@ export function grantInFile(text: string, input: GrantInput): GrantResult {
   const breakGlass = input.breakGlass ? now.toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
   const declared = config.members[member];
   const doc = parseDocument(text);
-  const memberNode = (doc.getIn(["members", member], true) as Node | undefined);
+  const memberNode = doc.getIn(["members", member], true) as Node | undefined;
   if (!isMap(memberNode)) refuse("member", `${member} must be a mapping in the file`);
   let insertAt: number;
   let line: string;
@@ -97,7 +101,8 @@ export function grantInFile(text: string, input: GrantInput): GrantResult {
     if (input.teamRole !== undefined && !isTeamRole(input.teamRole)) refuse("teamRole", `unknown team role "${String(input.teamRole)}" (admin or contributor)`);
     const known = new Set([...Object.keys(config.teams), ...(input.liveTeams ?? [])]);
     if (!known.has(team)) refuse("team", `there is no team ${team} in the file or in Sentry${didYouMean(team, [...known])}`);
-    if (declared?.teams === undefined) refuse("member", `the file does not manage ${member}'s teams (no "teams:" key): declare their teams first, or a grant would remove the others`);
+    if (declared?.teams === undefined)
+      refuse("member", `the file does not manage ${member}'s teams (no "teams:" key): declare their teams first, or a grant would remove the others`);
     const existing = declared.teams[team];
     if (existing !== undefined && existing.until === undefined) refuse("team", `${member} is already on ${team} without an end date`);
     const teamsNode = memberNode.get("teams", true) as Node | undefined;
@@ -119,14 +124,20 @@ export function grantInFile(text: string, input: GrantInput): GrantResult {
       // `teams: {}` or a flow map: rewrite that one value as a flow map with the grant added.
       const range = teamsNode?.range;
       if (!range) refuse("member", `${member}'s teams cannot be edited in place`);
-      const entries = isMap(teamsNode) ? teamsNode.items.map((p) => `${String((p.key as { value?: unknown }).value)}: ${text.slice((p.value as Node | null)?.range?.[0] ?? 0, (p.value as Node | null)?.range?.[1] ?? 0) || "null"}`) : [];
+      const entries = isMap(teamsNode)
+        ? teamsNode.items.map(
+            (p) =>
+              `${String((p.key as { value?: unknown }).value)}: ${text.slice((p.value as Node | null)?.range?.[0] ?? 0, (p.value as Node | null)?.range?.[1] ?? 0) || "null"}`,
+          )
+        : [];
       const next = `${text.slice(0, range[0])}{ ${[...entries, `${team}: ${value}`].join(", ")} }${text.slice(range[1])}`;
       return checked(next, until, member);
     }
   } else {
     const role = input.orgRole as OrgRole;
     if (!isOrgRole(role)) refuse("orgRole", `unknown org role "${String(role)}"`);
-    if (declared && orgRoleDefinition(role).priority <= orgRoleDefinition(declared.role).priority) refuse("orgRole", `${member} already holds ${declared.role}; a grant must raise the role`);
+    if (declared && orgRoleDefinition(role).priority <= orgRoleDefinition(declared.role).priority)
+      refuse("orgRole", `${member} already holds ${declared.role}; a grant must raise the role`);
     if (declared?.elevated !== undefined) refuse("orgRole", `${member} already has an elevated role until ${declared.elevated.until}`);
     const rolePair = pairOf(memberNode, "role");
     const keyNode = rolePair?.key as Node | undefined;

@@ -98,8 +98,11 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
       return await countPages(sentry.org.teams.members(slug, list).pages());
     } catch (error) {
       if (!isPermissionError(error)) throw error;
-      throw new AccessPlanError("token", `cannot read the members of team ${slug}: Sentry lists a team's members only to callers with access to it`,
-        "Plan with a token of a manager or owner (or of a member of every team), or turn on open membership for the organization.");
+      throw new AccessPlanError(
+        "token",
+        `cannot read the members of team ${slug}: Sentry lists a team's members only to callers with access to it`,
+        "Plan with a token of a manager or owner (or of a member of every team), or turn on open membership for the organization.",
+      );
     }
   };
   const teams = new Map<string, LiveTeam>();
@@ -109,7 +112,9 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
     const queue: LiveTeam[] = [];
     const waiting: Array<() => void> = [];
     let listed = false;
-    const wakeAll = () => { for (const resume of waiting.splice(0)) resume(); };
+    const wakeAll = () => {
+      for (const resume of waiting.splice(0)) resume();
+    };
     const worker = async (): Promise<void> => {
       for (;;) {
         signal?.throwIfAborted();
@@ -130,8 +135,12 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
           for (const t of page.items) {
             const projects = (t as { projects?: Array<{ slug: string }> }).projects ?? [];
             const team: LiveTeam = {
-              id: String(t.id), slug: t.slug, name: t.name, idp: flag(t.flags, "idp:provisioned"),
-              projects: projects.map((p) => p.slug).sort(), memberCount: typeof t.memberCount === "number" ? t.memberCount : 1,
+              id: String(t.id),
+              slug: t.slug,
+              name: t.name,
+              idp: flag(t.flags, "idp:provisioned"),
+              projects: projects.map((p) => p.slug).sort(),
+              memberCount: typeof t.memberCount === "number" ? t.memberCount : 1,
             };
             teams.set(team.slug, team);
             // memberCount 0 means no member list to read (saves a request per empty team).
@@ -150,11 +159,17 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
   };
   const [memberItems] = await Promise.all([countPages(sentry.org.members.list(list).pages()), readTeams()]);
   const members: LiveMember[] = memberItems.map((m) => ({
-    id: String(m.id), email: m.email, role: asRole(m.orgRole), pending: m.pending === true, expired: m.expired === true,
-    idpProvisioned: flag(m.flags, "idp:provisioned"), idpRoleRestricted: flag(m.flags, "idp:role-restricted"),
+    id: String(m.id),
+    email: m.email,
+    role: asRole(m.orgRole),
+    pending: m.pending === true,
+    expired: m.expired === true,
+    idpProvisioned: flag(m.flags, "idp:provisioned"),
+    idpRoleRestricted: flag(m.flags, "idp:role-restricted"),
     ssoLinked: flag(m.flags, "sso:linked"),
     userId: m.user && typeof m.user === "object" && "id" in m.user ? String(m.user.id) : null,
-    dateCreated: String(m.dateCreated ?? ""), teams: new Map(),
+    dateCreated: String(m.dateCreated ?? ""),
+    teams: new Map(),
   }));
   const byId = new Map(members.map((m) => [m.id, m]));
   for (const row of rows) {
@@ -175,11 +190,18 @@ export async function readLiveState(sentry: SentryClient, options: ReadOptions =
  * @example if (fingerprintOf(await readLiveState(sentry)) !== plan.fingerprint) throw new Error("stale plan");
  */
 export function fingerprintOf(live: LiveState): string {
-  const teams = [...live.teams.values()].sort((a, b) => a.slug.localeCompare(b.slug))
-    .map((t) => [t.id, t.slug, t.name, t.idp, t.projects]);
-  const members = [...live.members].sort((a, b) => a.id.localeCompare(b.id)).map((m) => [
-    m.id, m.email.toLowerCase(), m.role, m.pending, m.expired, m.idpProvisioned, m.idpRoleRestricted,
-    [...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b)),
-  ]);
+  const teams = [...live.teams.values()].sort((a, b) => a.slug.localeCompare(b.slug)).map((t) => [t.id, t.slug, t.name, t.idp, t.projects]);
+  const members = [...live.members]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((m) => [
+      m.id,
+      m.email.toLowerCase(),
+      m.role,
+      m.pending,
+      m.expired,
+      m.idpProvisioned,
+      m.idpRoleRestricted,
+      [...m.teams.entries()].sort(([a], [b]) => a.localeCompare(b)),
+    ]);
   return fingerprintOfState({ organization: live.organization, teams, members });
 }

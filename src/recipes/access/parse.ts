@@ -134,7 +134,11 @@ function join(path: string, key: string): string {
 
 function parsePolicy(c: Checker, node: Node | null): AccessPolicy {
   const policy: AccessPolicy = {
-    members: "additive", teams: "additive", minOwners: 2, requiredOwners: [], maxRemovals: { percent: 25 },
+    members: "additive",
+    teams: "additive",
+    minOwners: 2,
+    requiredOwners: [],
+    maxRemovals: { percent: 25 },
     ignore: { members: [], teams: [] },
   };
   if (node === null) return policy;
@@ -152,14 +156,15 @@ function parsePolicy(c: Checker, node: Node | null): AccessPolicy {
       else c.add(value, path, "must be an integer ≥ 1");
     } else if (key === "requiredOwners") {
       if (!isSeq(value)) c.add(value, path, "must be a list of emails");
-      else value.items.forEach((item, i) => {
-        const email = c.string(item as Node, `${path}[${i}]`);
-        if (email !== undefined && !EMAIL.test(email)) c.add(item as Node, `${path}[${i}]`, `not an email: "${email}"`);
-        else if (email !== undefined) {
-          policy.requiredOwners.push(email);
-          c.reference(policy.requiredOwners, email, item as Node);
-        }
-      });
+      else
+        value.items.forEach((item, i) => {
+          const email = c.string(item as Node, `${path}[${i}]`);
+          if (email !== undefined && !EMAIL.test(email)) c.add(item as Node, `${path}[${i}]`, `not an email: "${email}"`);
+          else if (email !== undefined) {
+            policy.requiredOwners.push(email);
+            c.reference(policy.requiredOwners, email, item as Node);
+          }
+        });
     } else if (key === "maxRemovals") {
       const raw = isScalar(value) ? value.value : undefined;
       const percent = typeof raw === "string" ? /^(\d{1,3}(?:\.\d+)?)%$/.exec(raw.trim()) : null;
@@ -170,7 +175,10 @@ function parsePolicy(c: Checker, node: Node | null): AccessPolicy {
       const ignore = c.map(value, path);
       if (!ignore) continue;
       for (const [kind, , list] of c.entries(ignore, path, ["members", "teams"] as const)) {
-        if (!isSeq(list)) { c.add(list, `${path}.${kind}`, "must be a list of patterns"); continue; }
+        if (!isSeq(list)) {
+          c.add(list, `${path}.${kind}`, "must be a list of patterns");
+          continue;
+        }
         list.items.forEach((item, i) => {
           const pattern = c.string(item as Node, `${path}.${kind}[${i}]`);
           if (pattern !== undefined) policy.ignore[kind as "members" | "teams"].push(pattern);
@@ -201,7 +209,10 @@ function parseTeams(c: Checker, node: Node | null): Record<string, DeclaredTeam>
         else if (name !== undefined) team.name = name;
         continue;
       }
-      if (!isSeq(field)) { c.add(field, `${path}.projects`, "must be a list of project slugs"); continue; }
+      if (!isSeq(field)) {
+        c.add(field, `${path}.projects`, "must be a list of project slugs");
+        continue;
+      }
       const projects: string[] = [];
       field.items.forEach((item, i) => {
         const project = c.string(item as Node, `${path}.projects[${i}]`);
@@ -264,8 +275,8 @@ function parseElevated(c: Checker, node: Node | null, path: string): ElevatedRol
     }
   }
   const has = (name: string) => map.items.some((pair) => isScalar(pair.key) && pair.key.value === name);
-  if (!has("role")) c.add(map, `${path}.role`, "missing \"role\": the org role held until \"until\"");
-  if (!has("until")) c.add(map, `${path}.until`, "missing \"until\": an elevated role is time-bound");
+  if (!has("role")) c.add(map, `${path}.role`, 'missing "role": the org role held until "until"');
+  if (!has("until")) c.add(map, `${path}.until`, 'missing "until": an elevated role is time-bound');
   return out.role !== undefined && out.until !== undefined ? (out as ElevatedRole) : undefined;
 }
 
@@ -309,7 +320,7 @@ function parseMembers(c: Checker, node: Node | null): Record<string, DeclaredMem
       }
     }
     const hasRole = body.items.some((pair) => isScalar(pair.key) && pair.key.value === "role");
-    if (!hasRole) c.add(keyNode, `${path}.role`, "missing \"role\" (member, manager, owner, billing, or the retired admin)");
+    if (!hasRole) c.add(keyNode, `${path}.role`, 'missing "role" (member, manager, owner, billing, or the retired admin)');
     if (role) members[email] = { ...member, role };
   }
   return members;
@@ -362,11 +373,11 @@ export function parseAccessConfig(text: string): AccessConfig {
   const fields = new Map<string, Node | null>();
   for (const [key, , value] of c.entries(root, "", ["version", "organization", "policy", "teams", "members"])) fields.set(key, value);
   const version = fields.get("version");
-  if (version === undefined) c.add(root, "version", "missing \"version: 1\"");
+  if (version === undefined) c.add(root, "version", 'missing "version: 1"');
   else if (!isScalar(version) || version.value !== 1) c.add(version, "version", "only version 1 exists");
   const orgNode = fields.get("organization");
   let organization = "";
-  if (orgNode === undefined) c.add(root, "organization", "missing \"organization\" (the org slug)");
+  if (orgNode === undefined) c.add(root, "organization", 'missing "organization" (the org slug)');
   else {
     organization = c.string(orgNode, "organization") ?? "";
     if (organization !== "" && !ORG_SLUG.test(organization)) c.add(orgNode, "organization", `not an organization slug: "${organization}"`);

@@ -78,7 +78,13 @@ async function inviteHistory(sentry: SentryClient, now: Date, notes: string[]): 
 }
 
 /** Moves invites beyond Sentry's daily limits to `blocked`, saying which limit, before anything is sent. */
-function capInvites(changes: AccessChange[], blocked: BlockedChange[], history: Array<{ actor: string | undefined; email: string | undefined }>, limits: InviteLimits, userId: string | null): AccessChange[] {
+function capInvites(
+  changes: AccessChange[],
+  blocked: BlockedChange[],
+  history: Array<{ actor: string | undefined; email: string | undefined }>,
+  limits: InviteLimits,
+  userId: string | null,
+): AccessChange[] {
   let org = history.length;
   let user = userId === null ? 0 : history.filter((h) => h.actor === userId).length;
   const perEmail = new Map<string, number>();
@@ -88,7 +94,8 @@ function capInvites(changes: AccessChange[], blocked: BlockedChange[], history: 
     const email = (change.email ?? "").toLowerCase();
     const sentToEmail = perEmail.get(email) ?? 0;
     let reason: string | undefined;
-    if (org >= limits.perOrg) reason = `Sentry's invitation limit: ${limits.perOrg} per organization per day (${history.length} sent in the last 24 h); plan and apply again tomorrow`;
+    if (org >= limits.perOrg)
+      reason = `Sentry's invitation limit: ${limits.perOrg} per organization per day (${history.length} sent in the last 24 h); plan and apply again tomorrow`;
     else if (userId !== null && user >= limits.perUser) reason = `Sentry's invitation limit: ${limits.perUser} per user per day`;
     else if (sentToEmail >= limits.perEmail) reason = `Sentry's invitation limit: ${limits.perEmail} per email per organization per day`;
     if (reason) {
@@ -131,11 +138,15 @@ function breakGlassNotes(config: AccessConfig): string[] {
   const notes: string[] = [];
   for (const [email, member] of Object.entries(config.members)) {
     if (member.elevated?.breakGlass) {
-      notes.push(`break-glass: ${email} was made ${member.elevated.role} at ${member.elevated.breakGlass} outside a plan (until ${member.elevated.until}${member.elevated.reason ? `, ${member.elevated.reason}` : ""}): review it`);
+      notes.push(
+        `break-glass: ${email} was made ${member.elevated.role} at ${member.elevated.breakGlass} outside a plan (until ${member.elevated.until}${member.elevated.reason ? `, ${member.elevated.reason}` : ""}): review it`,
+      );
     }
     for (const [team, membership] of Object.entries(member.teams ?? {})) {
       if (membership.breakGlass) {
-        notes.push(`break-glass: ${email} was put on ${team}${membership.role ? ` as ${membership.role}` : ""} at ${membership.breakGlass} outside a plan (until ${membership.until ?? "-"}${membership.reason ? `, ${membership.reason}` : ""}): review it`);
+        notes.push(
+          `break-glass: ${email} was put on ${team}${membership.role ? ` as ${membership.role}` : ""} at ${membership.breakGlass} outside a plan (until ${membership.until ?? "-"}${membership.reason ? `, ${membership.reason}` : ""}): review it`,
+        );
       }
     }
   }
@@ -158,8 +169,11 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
   const now = resolveNow(options.now);
   const token = await readToken(org);
   if (token.kind === "org") {
-    throw new AccessPlanError("token", "org auth tokens (sntrys_) carry only org:ci: they can neither read members nor change access",
-      "Use a user token (sntryu_) of an owner or manager with member:admin, team:admin, project:admin and org:write.");
+    throw new AccessPlanError(
+      "token",
+      "org auth tokens (sntrys_) carry only org:ci: they can neither read members nor change access",
+      "Use a user token (sntryu_) of an owner or manager with member:admin, team:admin, project:admin and org:write.",
+    );
   }
   const explain = options.causes === undefined || options.causes === false ? undefined : options.causes === true ? {} : options.causes;
   const [live, window] = await Promise.all([

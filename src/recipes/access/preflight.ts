@@ -51,8 +51,11 @@ export function callerOf(token: { kind: AccessCapabilities["tokenKind"]; scopes:
     const roleScopes = member ? expandScopes(orgRoleDefinition(member.role).scopes) : new Set<string>();
     scopes = new Set([...held].filter((scope) => roleScopes.has(scope)));
   }
-  const openMembership = token.kind === "user" && member !== undefined && !orgRoleDefinition(member.role).isGlobal
-    && [...live.teams.values()].some((team) => team.memberCount > 0 && !member.teams.has(team.slug));
+  const openMembership =
+    token.kind === "user" &&
+    member !== undefined &&
+    !orgRoleDefinition(member.role).isGlobal &&
+    [...live.teams.values()].some((team) => team.memberCount > 0 && !member.teams.has(team.slug));
   return {
     capabilities: { tokenKind: token.kind, tokenScopes: token.scopes, callerEmail: member?.email, callerRole: member?.role },
     scopes,
@@ -148,17 +151,23 @@ export function blockReason(caller: Caller, change: AccessChange, live: LiveStat
     case "member":
       if (change.action === "invite") return inviteReason(caller, change);
       if (change.action === "reinvite") {
-        return lacks(caller, "updateOrganizationMember") ?? (caller.scopes.has("member:admin") ? undefined : "re-sending an expired invite regenerates it, which needs member:admin");
+        return (
+          lacks(caller, "updateOrganizationMember") ??
+          (caller.scopes.has("member:admin") ? undefined : "re-sending an expired invite regenerates it, which needs member:admin")
+        );
       }
       if (change.action === "update") return lacks(caller, "updateOrganizationMember") ?? roleChangeReason(caller, change);
       return removeReason(caller, change, live);
     case "team-member": {
-      const op: OperationId = change.action === "add" ? "addOrganizationMemberTeam" : change.action === "update" ? "updateOrganizationMemberTeam" : "deleteOrganizationMemberTeam";
+      const op: OperationId =
+        change.action === "add" ? "addOrganizationMemberTeam" : change.action === "update" ? "updateOrganizationMemberTeam" : "deleteOrganizationMemberTeam";
       const missing = lacks(caller, op);
       if (missing) return missing;
       if (!canManageMemberships(caller, change.team ?? "", change.email, change.action)) {
-        return `changing others' membership of ${change.team} needs org:write, team:write or team admin of ${change.team}` +
-          (change.action === "add" ? " (Sentry files an access request instead)" : "");
+        return (
+          `changing others' membership of ${change.team} needs org:write, team:write or team admin of ${change.team}` +
+          (change.action === "add" ? " (Sentry files an access request instead)" : "")
+        );
       }
       return undefined;
     }

@@ -44,14 +44,25 @@ export function referenceIssues(config: AccessConfig, live: LiveState, projects:
       if (hasEnded(membership.until, now)) continue;
       const path = `members.${email}.teams.${slug}`;
       if (!teams.has(slug)) report(member.teams, slug, path, `there is no team "${slug}" in the file or in ${org}${didYouMean(slug, teams)}`);
-      else if (deleted(slug)) report(member.teams, slug, path, `team "${slug}" is not in the file, so the plan deletes it (teams: authoritative): declare it under teams, or take it out of this member's teams`);
+      else if (deleted(slug))
+        report(
+          member.teams,
+          slug,
+          path,
+          `team "${slug}" is not in the file, so the plan deletes it (teams: authoritative): declare it under teams, or take it out of this member's teams`,
+        );
     }
   }
   const emails = new Set([...live.members.map((m) => m.email), ...Object.keys(config.members)]);
   const known = new Set([...emails].map((e) => e.toLowerCase()));
   for (const [index, email] of config.policy.requiredOwners.entries()) {
     if (known.has(email.toLowerCase())) continue;
-    report(config.policy.requiredOwners, email, `policy.requiredOwners[${index}]`, `there is no member "${email}" in the file or in ${org}${didYouMean(email, emails)}`);
+    report(
+      config.policy.requiredOwners,
+      email,
+      `policy.requiredOwners[${index}]`,
+      `there is no member "${email}" in the file or in ${org}${didYouMean(email, emails)}`,
+    );
   }
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -27,8 +27,12 @@ function sign(change: AccessChange): "+" | "~" | "-" {
  * @example describeChange({ kind: "team", action: "create", subject: "payments" }) // "+ team payments (create)"
  */
 export function describeChange(change: AccessChange): string {
-  const fromTo = change.from !== undefined && change.to !== undefined ? ` ${change.kind === "team" ? "name" : "role"} ${clean(change.from)} → ${clean(change.to)}`
-    : change.to !== undefined && change.action !== "remove" ? ` as ${clean(change.to)}` : "";
+  const fromTo =
+    change.from !== undefined && change.to !== undefined
+      ? ` ${change.kind === "team" ? "name" : "role"} ${clean(change.from)} → ${clean(change.to)}`
+      : change.to !== undefined && change.action !== "remove"
+        ? ` as ${clean(change.to)}`
+        : "";
   const why = change.reason ? ` (${clean(change.reason)})` : "";
   return `${sign(change)} ${change.kind} ${clean(change.subject)} ${change.action}${fromTo}${why}`;
 }
@@ -60,19 +64,39 @@ function section<T>(title: string, rows: readonly T[], line: (row: T) => string)
 export function renderPlanText(plan: AccessPlan): string {
   const lines = [`Plan for ${clean(plan.organization)}: ${summarize(plan)}.`];
   if (plan.violations.length > 0) {
-    lines.push("", "REFUSED by the safety rails (nothing will be applied):",
-      ...plan.violations.map((v) => `  ✗ ${v.rail}: ${clean(v.message)}${v.hint ? `\n      next: ${clean(v.hint)}` : ""}`));
+    lines.push(
+      "",
+      "REFUSED by the safety rails (nothing will be applied):",
+      ...plan.violations.map((v) => `  ✗ ${v.rail}: ${clean(v.message)}${v.hint ? `\n      next: ${clean(v.hint)}` : ""}`),
+    );
   }
   const nothing = nothingToDo(plan);
   if (nothing !== undefined) lines.push("", nothing);
   else if (plan.changes.length > 0) {
-    lines.push("", ...plan.changes.map((c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}${c.cause !== undefined ? `\n      cause: ${causeText(c.cause)}` : ""}`));
+    lines.push(
+      "",
+      ...plan.changes.map(
+        (c) => `  ${describeChange(c)}${c.note ? `\n      note: ${clean(c.note)}` : ""}${c.cause !== undefined ? `\n      cause: ${causeText(c.cause)}` : ""}`,
+      ),
+    );
   }
   lines.push(
-    ...section("Blocked (the token cannot make these; not applied)", plan.blocked, (b) => `! ${describeChange({ ...b, reason: "" }).slice(2)}: ${clean(b.reason)}`),
+    ...section(
+      "Blocked (the token cannot make these; not applied)",
+      plan.blocked,
+      (b) => `! ${describeChange({ ...b, reason: "" }).slice(2)}: ${clean(b.reason)}`,
+    ),
     ...section("IdP-owned (left to the identity provider)", plan.idpOwned, (e) => `${e.kind} ${clean(e.subject)}: ${clean(e.reason)}`),
-    ...section("Unmanaged (live, not in the file; kept in additive mode)", plan.unmanaged, (e) => `${e.kind} ${clean(e.subject)}${e.detail ? ` (${clean(e.detail)})` : ""}`),
-    ...section("Pending invites (not drift)", plan.pending, (p) => `${clean(p.email)} as ${clean(p.role)}, invited ${p.invitedAt.slice(0, 10)}, expires ${p.expiresAt.slice(0, 10)}`),
+    ...section(
+      "Unmanaged (live, not in the file; kept in additive mode)",
+      plan.unmanaged,
+      (e) => `${e.kind} ${clean(e.subject)}${e.detail ? ` (${clean(e.detail)})` : ""}`,
+    ),
+    ...section(
+      "Pending invites (not drift)",
+      plan.pending,
+      (p) => `${clean(p.email)} as ${clean(p.role)}, invited ${p.invitedAt.slice(0, 10)}, expires ${p.expiresAt.slice(0, 10)}`,
+    ),
     ...section("Expiring within 14 days", plan.expiring, (e) => `${e.kind} ${clean(e.subject)} until ${e.until}${e.reason ? ` (${clean(e.reason)})` : ""}`),
     ...section("Notes", plan.notes, (n) => clean(n)),
   );
@@ -91,8 +115,12 @@ function cell(text: string | undefined): string {
 export function renderPlanMarkdown(plan: AccessPlan): string {
   const out = [`### Sentry access plan for \`${cell(plan.organization)}\``, "", `**${summarize(plan)}.**`];
   if (plan.violations.length > 0) {
-    out.push("", "> [!CAUTION]", "> Refused by the safety rails; nothing will be applied.",
-      ...plan.violations.map((v) => `> - **${v.rail}**: ${cell(v.message)}${v.hint ? ` Next: ${cell(v.hint)}` : ""}`));
+    out.push(
+      "",
+      "> [!CAUTION]",
+      "> Refused by the safety rails; nothing will be applied.",
+      ...plan.violations.map((v) => `> - **${v.rail}**: ${cell(v.message)}${v.hint ? ` Next: ${cell(v.hint)}` : ""}`),
+    );
   }
   const nothing = nothingToDo(plan);
   if (nothing !== undefined) out.push("", nothing);
@@ -103,16 +131,55 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
   }
   const table = (title: string, head: string[], rows: string[][]) => {
     if (rows.length === 0) return;
-    out.push("", `<details><summary>${title} (${rows.length})</summary>`, "", `| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`,
-      ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), "", "</details>");
+    out.push(
+      "",
+      `<details><summary>${title} (${rows.length})</summary>`,
+      "",
+      `| ${head.join(" | ")} |`,
+      `| ${head.map(() => "---").join(" | ")} |`,
+      ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+      "",
+      "</details>",
+    );
   };
-  table("Causes: the audit row behind each difference", ["change", "event", "actor", "via", "time"], plan.changes.filter((c) => c.cause !== undefined)
-    .map((c) => [describeChange({ ...c, reason: "" }), c.cause?.event ?? "none in the window", c.cause?.actor ?? "", c.cause?.via ?? "", c.cause?.time ?? ""]));
-  table("Blocked: the token cannot make these", ["change", "subject", "reason"], plan.blocked.map((b) => [`${b.kind} ${b.action}`, b.subject, b.reason]));
-  table("IdP-owned", ["kind", "subject", "reason"], plan.idpOwned.map((e) => [e.kind, e.subject, e.reason]));
-  table("Unmanaged", ["kind", "subject", "detail"], plan.unmanaged.map((e) => [e.kind, e.subject, e.detail ?? ""]));
-  table("Pending invites", ["email", "role", "expires"], plan.pending.map((p) => [p.email, p.role, p.expiresAt.slice(0, 10)]));
-  table("Expiring within 14 days", ["kind", "subject", "until", "reason"], plan.expiring.map((e) => [e.kind, e.subject, e.until, e.reason ?? ""]));
+  table(
+    "Causes: the audit row behind each difference",
+    ["change", "event", "actor", "via", "time"],
+    plan.changes
+      .filter((c) => c.cause !== undefined)
+      .map((c) => [
+        describeChange({ ...c, reason: "" }),
+        c.cause?.event ?? "none in the window",
+        c.cause?.actor ?? "",
+        c.cause?.via ?? "",
+        c.cause?.time ?? "",
+      ]),
+  );
+  table(
+    "Blocked: the token cannot make these",
+    ["change", "subject", "reason"],
+    plan.blocked.map((b) => [`${b.kind} ${b.action}`, b.subject, b.reason]),
+  );
+  table(
+    "IdP-owned",
+    ["kind", "subject", "reason"],
+    plan.idpOwned.map((e) => [e.kind, e.subject, e.reason]),
+  );
+  table(
+    "Unmanaged",
+    ["kind", "subject", "detail"],
+    plan.unmanaged.map((e) => [e.kind, e.subject, e.detail ?? ""]),
+  );
+  table(
+    "Pending invites",
+    ["email", "role", "expires"],
+    plan.pending.map((p) => [p.email, p.role, p.expiresAt.slice(0, 10)]),
+  );
+  table(
+    "Expiring within 14 days",
+    ["kind", "subject", "until", "reason"],
+    plan.expiring.map((e) => [e.kind, e.subject, e.until, e.reason ?? ""]),
+  );
   if (plan.notes.length > 0) out.push("", "**Notes**", "", ...plan.notes.map((n) => `- ${cell(n)}`));
   out.push("", `<sub>fingerprint \`${plan.fingerprint}\` · apply with \`sentry-rbac apply plan.json\`</sub>`);
   return `${out.join("\n")}\n`;
@@ -123,7 +190,9 @@ export function renderPlanMarkdown(plan: AccessPlan): string {
  * @example process.stdout.write(renderApplyText(await applyAccessPlan(sentry, plan)));
  */
 export function renderApplyText(report: AccessApplyReport): string {
-  const lines = [`Apply to ${clean(report.organization)}${report.dryRun ? " (dry run: nothing sent)" : ""}: ${report.applied.length} applied, ${report.failed.length} failed, ${report.skipped.length} skipped.`];
+  const lines = [
+    `Apply to ${clean(report.organization)}${report.dryRun ? " (dry run: nothing sent)" : ""}: ${report.applied.length} applied, ${report.failed.length} failed, ${report.skipped.length} skipped.`,
+  ];
   lines.push(...report.applied.map((c) => `  ✓ ${describeChange(c)}${c.note ? ` — ${clean(c.note)}` : ""}`));
   lines.push(...report.failed.map((f) => `  ✗ ${f.step ? describeChange(f.step) : "-"}: ${clean(f.message)}`));
   lines.push(...report.skipped.map((s) => `  · ${describeChange(s.change)}: ${clean(s.reason)}`));

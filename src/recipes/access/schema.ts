@@ -3,7 +3,10 @@
  * editors can complete and check the file. `parseAccessConfig` enforces the same rules with line and column.
  */
 
-const ORG_ROLE = { enum: ["member", "admin", "manager", "owner", "billing"], description: "Sentry org role (`admin` is retired: kept where it exists, never assigned)." } as const;
+const ORG_ROLE = {
+  enum: ["member", "admin", "manager", "owner", "billing"],
+  description: "Sentry org role (`admin` is retired: kept where it exists, never assigned).",
+} as const;
 const TEAM_ROLE = { enum: ["contributor", "admin"] } as const;
 const UNTIL = {
   type: "string",
@@ -38,8 +41,11 @@ export const accessConfigSchema = Object.freeze({
         minOwners: { type: "integer", minimum: 1, default: 2 },
         requiredOwners: { type: "array", items: { type: "string", format: "email" }, uniqueItems: true },
         maxRemovals: {
-          description: "A count (10) or a share of the live members or teams (\"25%\").",
-          oneOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^\\d{1,3}(\\.\\d+)?%$" }],
+          description: 'A count (10) or a share of the live members or teams ("25%").',
+          oneOf: [
+            { type: "integer", minimum: 0 },
+            { type: "string", pattern: "^\\d{1,3}(\\.\\d+)?%$" },
+          ],
           default: "25%",
         },
         ignore: {

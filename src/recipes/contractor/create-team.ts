@@ -155,7 +155,13 @@ function changeOf(step: ContractorStep, name: string): Change {
       return { kind: "team", action: "create", subject: step.team, team: step.team, name };
     case "add-project-team":
     case "remove-project-team":
-      return { kind: "project-team", action: step.action === "add-project-team" ? "add" : "remove", subject: `${step.team}/${step.project}`, team: step.team, project: step.project };
+      return {
+        kind: "project-team",
+        action: step.action === "add-project-team" ? "add" : "remove",
+        subject: `${step.team}/${step.project}`,
+        team: step.team,
+        project: step.project,
+      };
     case "invite-member":
       // Sentry saves the team membership of an invite but ignores its role (facts §5); contributor is the
       // floor of org role member, so the stored null already means contributor and no second call is needed.
@@ -169,7 +175,8 @@ function changeOf(step: ContractorStep, name: string): Change {
 function stepOf(change: Change): ContractorStep {
   const team = change.team ?? change.teamRoles?.[0]?.team ?? "";
   if (change.kind === "team") return { action: "create-team", team };
-  if (change.kind === "project-team") return { action: change.action === "add" ? "add-project-team" : "remove-project-team", project: change.project ?? "", team };
+  if (change.kind === "project-team")
+    return { action: change.action === "add" ? "add-project-team" : "remove-project-team", project: change.project ?? "", team };
   if (change.kind === "member") return { action: "invite-member", email: change.email ?? "", team };
   return { action: "add-member-team", email: change.email ?? "", memberId: change.memberId ?? "", team };
 }
@@ -195,18 +202,29 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
   progress({ phase: "plan", step: undefined, done: 0, total: 0 });
   const { steps, skipped, teamExists: teamExisted, found } = await plan(sentry, input);
   const report: ContractorTeamReport = {
-    manifest: undefined, planned: steps, applied: [], skipped, errors: [], rolledBack: [], leftBehind: [], dryRun,
+    manifest: undefined,
+    planned: steps,
+    applied: [],
+    skipped,
+    errors: [],
+    rolledBack: [],
+    leftBehind: [],
+    dryRun,
   };
   if (dryRun) return report;
 
   const changes = steps.map((step) => changeOf(step, input.name));
-  const run = await executePlan(sentry, { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
-    order: "as-given",
-    onFailure: options.rollback === false ? "stop" : "rollback",
-    onProgress: ({ phase, change, status, done, total }) => {
-      if (status === "started") progress({ phase, step: stepOf(change), done, total });
+  const run = await executePlan(
+    sentry,
+    { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" },
+    {
+      order: "as-given",
+      onFailure: options.rollback === false ? "stop" : "rollback",
+      onProgress: ({ phase, change, status, done, total }) => {
+        if (status === "started") progress({ phase, step: stepOf(change), done, total });
+      },
     },
-  });
+  );
   report.applied = run.applied.map(stepOf);
   report.errors = run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) }));
   report.rolledBack = run.rolledBack.map(stepOf);
@@ -220,15 +238,19 @@ export async function createContractorTeam(sentry: SentryClient, options: Contra
     if (existing) return { email, memberId: existing.id, invited: false };
     return { email, memberId: invitedIds.get(email) ?? "", invited: true };
   });
-  report.manifest = mergeManifest(options.previous, {
-    version: 1,
-    org: sentry.org.slug ?? "",
-    team: { slug: input.slug, name: input.name, created: !teamExisted },
-    projects: [...input.projects],
-    members,
-    expiresAt: input.expiresAt,
-    createdAt: now.toISOString(),
-  }, report.skipped);
+  report.manifest = mergeManifest(
+    options.previous,
+    {
+      version: 1,
+      org: sentry.org.slug ?? "",
+      team: { slug: input.slug, name: input.name, created: !teamExisted },
+      projects: [...input.projects],
+      members,
+      expiresAt: input.expiresAt,
+      createdAt: now.toISOString(),
+    },
+    report.skipped,
+  );
   return report;
 }
 
@@ -237,7 +259,10 @@ function checkPrevious(previous: ContractorManifest, org: string | undefined, sl
     throw ValidationError.forInput("previous", "is not a contractor-team manifest (version 1)");
   }
   if (previous.org !== org || previous.team?.slug !== slug) {
-    throw ValidationError.forInput("previous", `is the manifest of team ${String(previous.team?.slug)} in ${String(previous.org)}, not of ${slug} in ${String(org)}`);
+    throw ValidationError.forInput(
+      "previous",
+      `is the manifest of team ${String(previous.team?.slug)} in ${String(previous.org)}, not of ${slug} in ${String(org)}`,
+    );
   }
 }
 

@@ -49,7 +49,10 @@ function checkManifest(manifest: ContractorManifest, org: string | undefined): v
   if (Number.isNaN(Date.parse(manifest.expiresAt))) throw ValidationError.forInput("manifest.expiresAt", "is not a date");
   // The same team slug in another organization is someone else's team.
   if (manifest.org !== org) {
-    throw ValidationError.forInput("manifest.org", `the manifest is for organization ${String(manifest.org)}, the client is for ${org ?? "no organization"}; use sentry.withOrg(${JSON.stringify(String(manifest.org))})`);
+    throw ValidationError.forInput(
+      "manifest.org",
+      `the manifest is for organization ${String(manifest.org)}, the client is for ${org ?? "no organization"}; use sentry.withOrg(${JSON.stringify(String(manifest.org))})`,
+    );
   }
 }
 
@@ -102,7 +105,13 @@ function changeOf(step: OffboardStep): Change {
   switch (step.action) {
     case "scim-deactivate":
     case "remove-member":
-      return { kind: "member", action: step.action === "remove-member" ? "remove" : "deactivate", subject: step.email, email: step.email, memberId: step.memberId };
+      return {
+        kind: "member",
+        action: step.action === "remove-member" ? "remove" : "deactivate",
+        subject: step.email,
+        email: step.email,
+        memberId: step.memberId,
+      };
     case "remove-member-team":
       return { kind: "team-member", action: "remove", subject: `${step.team}/${step.email}`, team: step.team, email: step.email, memberId: step.memberId };
     case "remove-project-team":
@@ -145,13 +154,17 @@ export async function offboardContractors(sentry: SentryClient, manifest: Contra
   const report: OffboardReport = { planned: steps, applied: [], skipped, errors: [], dryRun };
   if (dryRun) return report;
   // Steps are independent (each cuts one piece of access): a failure is reported, the others go on.
-  const run = await executePlan(sentry, { changes: steps.map(changeOf), blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
-    order: "as-given",
-    onFailure: "continue",
-    onProgress: ({ phase, change, status, done, total }) => {
-      if (phase === "apply" && status === "started") progress({ phase, step: stepOf(change), done, total });
+  const run = await executePlan(
+    sentry,
+    { changes: steps.map(changeOf), blocked: [], idpOwned: [], violations: [], fingerprint: "" },
+    {
+      order: "as-given",
+      onFailure: "continue",
+      onProgress: ({ phase, change, status, done, total }) => {
+        if (phase === "apply" && status === "started") progress({ phase, step: stepOf(change), done, total });
+      },
     },
-  });
+  );
   report.applied = run.applied.map(stepOf);
   report.errors = run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) }));
   return report;

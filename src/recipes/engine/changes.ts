@@ -130,5 +130,8 @@ export function phaseOf(change: Change): number {
  * @example plan.changes = orderChanges(changes);
  */
 export function orderChanges<C extends Change>(changes: readonly C[]): C[] {
-  return changes.map((change, index) => ({ change, index })).sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index).map((x) => x.change);
+  return changes
+    .map((change, index) => ({ change, index }))
+    .sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index)
+    .map((x) => x.change);
 }

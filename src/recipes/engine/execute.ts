@@ -77,8 +77,11 @@ export interface ExecutionReport {
  */
 export function refuseBrokenRails(plan: Pick<ReconcilePlan, "violations">): void {
   if (plan.violations.length === 0) return;
-  throw new AccessPlanError("rails", `the plan breaks a safety rail: ${plan.violations.map((v) => `${v.rail}: ${v.message}`).join("; ")}`,
-    "Fix the file (or the policy) and plan again; nothing was changed.");
+  throw new AccessPlanError(
+    "rails",
+    `the plan breaks a safety rail: ${plan.violations.map((v) => `${v.rail}: ${v.message}`).join("; ")}`,
+    "Fix the file (or the policy) and plan again; nothing was changed.",
+  );
 }
 
 /** Which changes wait on which: a team's create, a project's new link. */
@@ -120,7 +123,11 @@ function batchesOf(changes: readonly Change[], order: ExecuteOptions["order"]): 
 export async function executePlan(sentry: SentryClient, plan: ReconcilePlan, options: ExecuteOptions = {}): Promise<ExecutionReport> {
   refuseBrokenRails(plan);
   if (options.currentFingerprint !== undefined && (await options.currentFingerprint()) !== plan.fingerprint) {
-    throw new AccessPlanError("stale-plan", "the organization changed since the plan was computed", "Run plan again and review the new plan; nothing was changed.");
+    throw new AccessPlanError(
+      "stale-plan",
+      "the organization changed since the plan was computed",
+      "Run plan again and review the new plan; nothing was changed.",
+    );
   }
   const report: ExecutionReport = { applied: [], failed: [], skipped: [], rolledBack: [], leftBehind: [], results: new Map(), aborted: false, writes: 0 };
   const emit = options.onProgress ?? (() => undefined);
@@ -141,7 +148,7 @@ export async function executePlan(sentry: SentryClient, plan: ReconcilePlan, opt
   const started = new Set<Change>();
   const order = options.order ?? "phased";
   for (const batch of batchesOf(plan.changes, order)) {
-    await pool(batch, order === "as-given" ? 1 : options.concurrency ?? 4, async (change) => {
+    await pool(batch, order === "as-given" ? 1 : (options.concurrency ?? 4), async (change) => {
       if (failure !== undefined && mode !== "continue") return;
       if (options.signal?.aborted) {
         report.aborted = true;
@@ -185,7 +192,11 @@ export async function executePlan(sentry: SentryClient, plan: ReconcilePlan, opt
 }
 
 async function rollBack(
-  sentry: SentryClient, report: ExecutionReport, made: Change[], failure: { change: Change; error: unknown } | undefined, emit: (p: ChangeProgress) => void,
+  sentry: SentryClient,
+  report: ExecutionReport,
+  made: Change[],
+  failure: { change: Change; error: unknown } | undefined,
+  emit: (p: ChangeProgress) => void,
 ): Promise<void> {
   // The failed change may have taken effect (the answer can be lost after Sentry acted): then it is undone too.
   // A refusal (409, "already invited") proves the object is not ours, and it stays.

@@ -30,7 +30,11 @@ export interface RailCaller {
 }
 
 function isOwnerLoss(change: Change): boolean {
-  return change.kind === "member" && change.from === "owner" && (change.action === "remove" || change.action === "deactivate" || (change.action === "update" && change.to !== "owner"));
+  return (
+    change.kind === "member" &&
+    change.from === "owner" &&
+    (change.action === "remove" || change.action === "deactivate" || (change.action === "update" && change.to !== "owner"))
+  );
 }
 
 function isMemberRemoval(change: Change): boolean {
@@ -47,7 +51,7 @@ function describeLimit(policy: RailPolicy): string {
 
 /** How to get under maxRemovals: in several applies of at most `limit`, or with the limit raised. */
 function splitHint(what: "members" | "teams", verb: "remove" | "delete", limit: number): string {
-  const raise = "raise policy.maxRemovals for this change (a count, 10, or a share, \"25%\") and set it back after";
+  const raise = 'raise policy.maxRemovals for this change (a count, 10, or a share, "25%") and set it back after';
   if (limit === 0) return `policy.maxRemovals allows no ${what} to be ${verb}d: ${raise}.`;
   return `Split the change into applies that ${verb} at most ${limit} ${what} each (keep the others in the file for now, apply, then take out the next ones); or ${raise}.`;
 }
@@ -58,7 +62,11 @@ function splitHint(what: "members" | "teams", verb: "remove" | "delete", limit: 
  * @example const violations = checkRails(changes, live, config.policy, caller.member);
  */
 export function checkRails(
-  changes: readonly Change[], live: RailState, policy: RailPolicy, caller: RailCaller | undefined, blocked: readonly Change[] = [],
+  changes: readonly Change[],
+  live: RailState,
+  policy: RailPolicy,
+  caller: RailCaller | undefined,
+  blocked: readonly Change[] = [],
 ): RailViolation[] {
   const violations: RailViolation[] = [];
   const finalRole = new Map<string, string | undefined>();
@@ -74,7 +82,8 @@ export function checkRails(
   const before = live.members.filter((m) => !m.pending && m.role === "owner").length;
   if (changes.some(isOwnerLoss) && owners < policy.minOwners) {
     violations.push({
-      rail: "minOwners", message: `the plan leaves ${owners} owner(s) (${before} now); policy.minOwners is ${policy.minOwners}`,
+      rail: "minOwners",
+      message: `the plan leaves ${owners} owner(s) (${before} now); policy.minOwners is ${policy.minOwners}`,
       hint: `Keep ${policy.minOwners} owners: make another member an owner in the same file (applied first), or lower policy.minOwners.`,
     });
   }
@@ -82,10 +91,12 @@ export function checkRails(
     const role = finalRole.get(email.toLowerCase());
     if (role !== "owner") {
       violations.push({
-        rail: "requiredOwners", message: `${email} must be an owner after the plan, but would be ${role === undefined ? "no (accepted) member" : `a ${role}`}`,
-        hint: role === undefined
-          ? `Owners count once they have accepted their invite: apply the invite first without ${email} in policy.requiredOwners, or take them out of it.`
-          : `Declare ${email} with role: owner, or take them out of policy.requiredOwners.`,
+        rail: "requiredOwners",
+        message: `${email} must be an owner after the plan, but would be ${role === undefined ? "no (accepted) member" : `a ${role}`}`,
+        hint:
+          role === undefined
+            ? `Owners count once they have accepted their invite: apply the invite first without ${email} in policy.requiredOwners, or take them out of it.`
+            : `Declare ${email} with role: owner, or take them out of policy.requiredOwners.`,
       });
     }
   }
@@ -93,7 +104,8 @@ export function checkRails(
   const memberLimit = limitOf(policy, live.members.length);
   if (memberRemovals > memberLimit) {
     violations.push({
-      rail: "maxRemovals", message: `the plan removes ${memberRemovals} of ${live.members.length} members; policy.maxRemovals allows ${describeLimit(policy)} (${memberLimit})`,
+      rail: "maxRemovals",
+      message: `the plan removes ${memberRemovals} of ${live.members.length} members; policy.maxRemovals allows ${describeLimit(policy)} (${memberLimit})`,
       hint: splitHint("members", "remove", memberLimit),
     });
   }
@@ -101,7 +113,8 @@ export function checkRails(
   const teamLimit = limitOf(policy, live.teams.size);
   if (teamDeletions > teamLimit) {
     violations.push({
-      rail: "maxRemovals", message: `the plan deletes ${teamDeletions} of ${live.teams.size} teams; policy.maxRemovals allows ${describeLimit(policy)} (${teamLimit})`,
+      rail: "maxRemovals",
+      message: `the plan deletes ${teamDeletions} of ${live.teams.size} teams; policy.maxRemovals allows ${describeLimit(policy)} (${teamLimit})`,
       hint: splitHint("teams", "delete", teamLimit),
     });
   }
@@ -112,12 +125,19 @@ export function checkRails(
       if (change.kind !== "member" || change.email?.toLowerCase() !== mine) continue;
       if (isMemberRemoval(change)) {
         violations.push({
-          rail: "self", message: `the plan removes the calling user ${caller.email}`,
+          rail: "self",
+          message: `the plan removes the calling user ${caller.email}`,
           hint: `Keep ${caller.email} in the file, or plan and apply with another owner's token.`,
         });
-      } else if (change.action === "update" && change.to !== undefined && isOrgRole(change.to) && orgRoleDefinition(change.to).priority < orgRoleDefinition(caller.role).priority) {
+      } else if (
+        change.action === "update" &&
+        change.to !== undefined &&
+        isOrgRole(change.to) &&
+        orgRoleDefinition(change.to).priority < orgRoleDefinition(caller.role).priority
+      ) {
         violations.push({
-          rail: "self", message: `the plan demotes the calling user ${caller.email} (${caller.role} → ${change.to})`,
+          rail: "self",
+          message: `the plan demotes the calling user ${caller.email} (${caller.role} → ${change.to})`,
           hint: `Sentry does not let a member change their own role: keep role: ${caller.role} for ${caller.email} in the file, or plan and apply with another owner's token.`,
         });
       }

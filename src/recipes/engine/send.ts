@@ -25,10 +25,12 @@ export interface SendChangeOptions {
 
 const MEMBER = "/api/0/organizations/{organization_id_or_slug}/members/{member_id}/";
 
-const gone = (note: string) => (error: unknown): ChangeResult => {
-  if (isNotFoundError(error)) return { note };
-  throw error;
-};
+const gone =
+  (note: string) =>
+  (error: unknown): ChangeResult => {
+    if (isNotFoundError(error)) return { note };
+    throw error;
+  };
 
 /**
  * Makes one change in the client's organization.
@@ -84,7 +86,12 @@ export async function sendChange(sentry: SentryClient, change: Change, options: 
       return sentry.scim.users.deactivate(id).then(() => ({}), gone("the member was gone already"));
     case "team-member:add": {
       const { status } = await org.members.addToTeam(id, team);
-      if (status === "requested") throw new AccessPlanError("token", `Sentry filed an access request for ${change.subject} instead of adding the member`, "Use a token whose user may add others to the team.");
+      if (status === "requested")
+        throw new AccessPlanError(
+          "token",
+          `Sentry filed an access request for ${change.subject} instead of adding the member`,
+          "Use a token whose user may add others to the team.",
+        );
       return status === "already-member" ? { note: "already on the team" } : {};
     }
     case "team-member:update":
@@ -148,6 +155,9 @@ export async function undoChange(sentry: SentryClient, change: Change, result: C
       }
       break;
   }
-  throw new AccessPlanError("irreversible", `${change.kind} ${change.action} ${change.subject} cannot be undone by the engine`,
-    "Restore it by hand (or from the plan's earlier state) and plan again.");
+  throw new AccessPlanError(
+    "irreversible",
+    `${change.kind} ${change.action} ${change.subject} cannot be undone by the engine`,
+    "Restore it by hand (or from the plan's earlier state) and plan again.",
+  );
 }

@@ -72,8 +72,15 @@ function validate(teams: Readonly<Record<string, readonly string[]>>, options: I
 
 /** The engine change of a step. */
 function changeOf(step: IsolationStep, names: Map<string, string>): Change {
-  if (step.action === "create-team") return { kind: "team", action: "create", subject: step.team, team: step.team, name: names.get(step.team) ?? teamNameFromSlug(step.team) };
-  return { kind: "project-team", action: step.action === "add-project-team" ? "add" : "remove", subject: `${step.team}/${step.project}`, team: step.team, project: step.project };
+  if (step.action === "create-team")
+    return { kind: "team", action: "create", subject: step.team, team: step.team, name: names.get(step.team) ?? teamNameFromSlug(step.team) };
+  return {
+    kind: "project-team",
+    action: step.action === "add-project-team" ? "add" : "remove",
+    subject: `${step.team}/${step.project}`,
+    team: step.team,
+    project: step.project,
+  };
 }
 
 /** The step of an engine change (the report speaks in steps). */
@@ -134,13 +141,17 @@ export async function isolateTeams(
   // `continue` mode: team creates are idempotent (an existing team is a note, not a failure), so a create whose
   // answer was lost has still made the team and a re-run does not fail on it.
   const changes = report.planned.map((step) => changeOf(step, input.names));
-  const run = await executePlan(sentry, { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" }, {
-    order: "as-given",
-    onFailure: "continue",
-    onProgress: ({ phase, change, status, done, total }) => {
-      if (phase === "apply" && status === "started") progress({ phase: "apply", step: stepOf(change), done, total });
+  const run = await executePlan(
+    sentry,
+    { changes, blocked: [], idpOwned: [], violations: [], fingerprint: "" },
+    {
+      order: "as-given",
+      onFailure: "continue",
+      onProgress: ({ phase, change, status, done, total }) => {
+        if (phase === "apply" && status === "started") progress({ phase: "apply", step: stepOf(change), done, total });
+      },
     },
-  });
+  );
   report.applied = run.applied.map(stepOf);
   report.errors.push(...run.failed.map((failure) => ({ ...failure, step: failure.step && stepOf(failure.step) })));
   for (const { change, reason } of run.skipped) {

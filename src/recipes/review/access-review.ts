@@ -97,7 +97,9 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
     teamCount += 1;
     if ((team.projects ?? []).length === 0) {
       findings.push({
-        kind: "team-without-projects", severity: "low", subject: team.slug,
+        kind: "team-without-projects",
+        severity: "low",
+        subject: team.slug,
         detail: `team ${team.slug} holds no project, so membership grants nothing`,
         fix: `assign its projects (sentry.org.projects.addTeam(project, "${team.slug}")) or delete the team`,
       });
@@ -110,7 +112,9 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
     projectCount += 1;
     if (project.teams.length === 0) {
       findings.push({
-        kind: "project-without-team", severity: "medium", subject: project.slug,
+        kind: "project-without-team",
+        severity: "medium",
+        subject: project.slug,
         detail: `project ${project.slug} has no team: only owners and managers can see it, and nobody owns its alerts`,
         fix: `give it an owning team (sentry.org.projects.addTeam("${project.slug}", team)) or remove the project`,
       });
@@ -127,13 +131,16 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
       const ageDays = Math.floor((now.getTime() - Date.parse(member.dateCreated)) / DAY_MS);
       if (member.expired) {
         findings.push({
-          kind: "expired-invite", severity: "low", subject: member.email,
+          kind: "expired-invite",
+          severity: "low",
+          subject: member.email,
           detail: `invite (${member.orgRole}) sent ${ageDays} days ago has expired`,
           fix: `remove it (sentry.org.members.remove(${member.id})) or resend it with a new link`,
         });
       } else if (ageDays > pendingInviteDays) {
         findings.push({
-          kind: "stale-invite", severity: member.orgRole === "owner" || member.orgRole === "manager" ? "medium" : "low",
+          kind: "stale-invite",
+          severity: member.orgRole === "owner" || member.orgRole === "manager" ? "medium" : "low",
           subject: member.email,
           detail: `invite (${member.orgRole}) pending for ${ageDays} days (threshold ${pendingInviteDays})`,
           fix: `confirm it is still wanted, else remove it (sentry.org.members.remove(${member.id}))`,
@@ -146,13 +153,17 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
     if (member.orgRole === "manager") managers += 1;
     if (sso.required && member.flags["sso:invalid"] === true) {
       findings.push({
-        kind: "sso-link-invalid", severity: "high", subject: member.email,
+        kind: "sso-link-invalid",
+        severity: "high",
+        subject: member.email,
         detail: `SSO is required but ${member.email}'s SSO identity link is no longer valid`,
         fix: "ask them to re-link through the identity provider, or remove them if they left",
       });
     } else if (sso.required && member.flags["sso:linked"] !== true) {
       findings.push({
-        kind: "sso-not-linked", severity: "high", subject: member.email,
+        kind: "sso-not-linked",
+        severity: "high",
+        subject: member.email,
         detail: `SSO is required but ${member.email} has not linked an SSO identity`,
         fix: `resend the SSO link email (a reinvite of member ${member.id}) or remove the member`,
       });
@@ -161,7 +172,9 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
     // Billing members cannot hold teams, and global roles see every project without one.
     if (!global && member.orgRole !== "billing" && !onSomeTeam.has(member.id)) {
       findings.push({
-        kind: "member-without-team", severity: "low", subject: member.email,
+        kind: "member-without-team",
+        severity: "low",
+        subject: member.email,
         detail: `${member.email} (${member.orgRole}) is on no team and so sees no project`,
         fix: `add them to the team they work with (sentry.org.members.addToTeam(${member.id}, team)) or remove them`,
       });
@@ -169,9 +182,11 @@ export async function accessReview(sentry: SentryClient, options: AccessReviewOp
   }
   if (owners + managers > maxPrivileged) {
     findings.push({
-      kind: "too-many-privileged", severity: "medium", subject: sentry.org.slug ?? "",
+      kind: "too-many-privileged",
+      severity: "medium",
+      subject: sentry.org.slug ?? "",
       detail: `${owners} owners and ${managers} managers hold org-wide access (more than ${maxPrivileged})`,
-      fix: "lower the roles of those who do not administer the organization (sentry.org.members.update(id, { orgRole: \"member\" }))",
+      fix: 'lower the roles of those who do not administer the organization (sentry.org.members.update(id, { orgRole: "member" }))',
     });
   }
 

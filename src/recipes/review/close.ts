@@ -11,9 +11,7 @@ import { callerOf, tokenKindOf } from "../access/preflight.js";
 import type { AccessChange, AccessPlan } from "../access/types.js";
 import { readDecisions, type ReviewDecision } from "./decisions.js";
 import { AccessReviewError } from "./errors.js";
-import {
-  manifestText, readCampaignFile, readManifest, REVIEW_FILES, sealOf, signManifest, writeSealed, type ReviewManifest,
-} from "./manifest.js";
+import { manifestText, readCampaignFile, readManifest, REVIEW_FILES, sealOf, signManifest, writeSealed, type ReviewManifest } from "./manifest.js";
 import { countOutcomes, judgeOutcomes, type ReviewOutcome, type ReviewOutcomeKind } from "./outcomes.js";
 import { planReviewDecisions, type ReviewRails } from "./plan.js";
 import { reportCsv, reportHtml } from "./report.js";
@@ -68,7 +66,11 @@ const HINT_TAMPERED = "Restore snapshot.json from the campaign's archive: decisi
 async function readCampaign(dir: string): Promise<{ manifest: ReviewManifest; snapshot: ReviewSnapshot; decisionsText: string }> {
   const { manifest } = await readManifest(dir);
   if (manifest.closedAt !== undefined) {
-    throw new AccessReviewError("invalid-campaign", `the campaign in ${dir} was closed at ${manifest.closedAt}`, "Start a new campaign; a closed one is evidence and is never rewritten.");
+    throw new AccessReviewError(
+      "invalid-campaign",
+      `the campaign in ${dir} was closed at ${manifest.closedAt}`,
+      "Start a new campaign; a closed one is evidence and is never rewritten.",
+    );
   }
   const snapshotBytes = await readCampaignFile(dir, REVIEW_FILES.snapshot);
   const sealed = manifest.files[REVIEW_FILES.snapshot];
@@ -83,7 +85,9 @@ async function readCampaign(dir: string): Promise<{ manifest: ReviewManifest; sn
   return { manifest, snapshot, decisionsText };
 }
 
-async function whoIsCalling(sentry: SentryClient): Promise<{ actor: ReviewActor; token: { kind: ReviewActor["tokenKind"]; scopes: string[]; userId: string | null } }> {
+async function whoIsCalling(
+  sentry: SentryClient,
+): Promise<{ actor: ReviewActor; token: { kind: ReviewActor["tokenKind"]; scopes: string[]; userId: string | null } }> {
   const [kind, index] = await Promise.all([sentry.transport.config.readToken("api").then(tokenKindOf), sentry.whoami()]);
   const userId = index.user?.id === undefined ? null : String(index.user.id);
   const scopes = [...(index.auth?.scopes ?? [])].sort();
@@ -113,19 +117,35 @@ export async function closeAccessReview(sentry: SentryClient, options: CloseAcce
   const { plan } = planned;
   options.onPlan?.(plan);
   const base = {
-    dir, campaign: manifest.campaign, organization: manifest.organization, dryRun: options.dryRun === true, declined: false, plan,
-    apply: undefined, outcomes: [], counts: countOutcomes([]), verified: false, manifest: undefined, signed: false,
+    dir,
+    campaign: manifest.campaign,
+    organization: manifest.organization,
+    dryRun: options.dryRun === true,
+    declined: false,
+    plan,
+    apply: undefined,
+    outcomes: [],
+    counts: countOutcomes([]),
+    verified: false,
+    manifest: undefined,
+    signed: false,
     requests: { reads: live.stats.requests + 1, writes: 0 },
   };
   if (plan.violations.length > 0) {
-    throw new AccessPlanError("rails", `the decisions break a safety rail: ${plan.violations.map((v) => `${v.rail}: ${v.message}`).join("; ")}`,
-      "Change the decisions (or the rail options) and close again; nothing was changed.");
+    throw new AccessPlanError(
+      "rails",
+      `the decisions break a safety rail: ${plan.violations.map((v) => `${v.rail}: ${v.message}`).join("; ")}`,
+      "Change the decisions (or the rail options) and close again; nothing was changed.",
+    );
   }
   if (options.dryRun === true) return base;
   const asked = plan.changes.length > 0 && options.confirm !== undefined;
   if (asked && options.confirm && !(await options.confirm(plan))) return { ...base, declined: true };
   const applied = await applyAccessPlan(org, plan, {
-    checkFingerprint: options.checkFingerprint ?? asked, concurrency: options.concurrency ?? 4, signal: options.signal, onProgress: options.onProgress,
+    checkFingerprint: options.checkFingerprint ?? asked,
+    concurrency: options.concurrency ?? 4,
+    signal: options.signal,
+    onProgress: options.onProgress,
   });
   const after = await takeReviewSnapshot(org, { campaign: snapshot.campaign, openMembership: snapshot.openMembership, now, signal: options.signal });
   const outcomes = judgeOutcomes(decisions, snapshot, after, planned, applied, isPrivileged);
@@ -137,13 +157,23 @@ export async function closeAccessReview(sentry: SentryClient, options: CloseAcce
   files[REVIEW_FILES.reportCsv] = await writeSealed(dir, REVIEW_FILES.reportCsv, reportCsv(outcomes));
   const closing: ReviewManifest = { ...manifest, closedAt, closedBy: caller.actor, files };
   // The page lists the hashes of every file before it (it cannot hold its own); the manifest then adds its hash.
-  files[REVIEW_FILES.reportHtml] = await writeSealed(dir, REVIEW_FILES.reportHtml, reportHtml({ manifest: closing, snapshot, after, outcomes, closedAt, closedBy: caller.actor }));
+  files[REVIEW_FILES.reportHtml] = await writeSealed(
+    dir,
+    REVIEW_FILES.reportHtml,
+    reportHtml({ manifest: closing, snapshot, after, outcomes, closedAt, closedBy: caller.actor }),
+  );
   const text = manifestText(closing);
   await writeSealed(dir, REVIEW_FILES.manifest, text);
   if (options.signKey !== undefined) await writeSealed(dir, REVIEW_FILES.signature, signManifest(Buffer.from(text, "utf8"), options.signKey));
   const counts = countOutcomes(outcomes);
   return {
-    ...base, apply: applied, outcomes, counts, verified: counts.failed === 0, manifest: closing, signed: options.signKey !== undefined,
+    ...base,
+    apply: applied,
+    outcomes,
+    counts,
+    verified: counts.failed === 0,
+    manifest: closing,
+    signed: options.signKey !== undefined,
     requests: { reads: base.requests.reads + applied.requests.reads + after.stats.requests, writes: applied.requests.writes },
   };
 }

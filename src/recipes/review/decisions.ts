@@ -12,7 +12,16 @@ import type { ReviewSnapshot, ReviewSubject } from "./snapshot.js";
 
 /** The header of `decisions.csv`, exactly. */
 export const DECISION_COLUMNS = Object.freeze([
-  "member_id", "email", "org_role", "teams", "projects", "reviewer", "decision", "new_org_role", "remove_teams", "note",
+  "member_id",
+  "email",
+  "org_role",
+  "teams",
+  "projects",
+  "reviewer",
+  "decision",
+  "new_org_role",
+  "remove_teams",
+  "note",
 ] as const);
 
 /** What a reviewer may decide. */
@@ -47,15 +56,27 @@ export function parseReviewers(text: string): ReviewerMap {
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new AccessReviewError("invalid-campaign", `the reviewers file is not YAML: ${(error as Error).message}`, "Write one `team-slug: reviewer@example.com` per line, `'*':` for everyone else.");
+    throw new AccessReviewError(
+      "invalid-campaign",
+      `the reviewers file is not YAML: ${(error as Error).message}`,
+      "Write one `team-slug: reviewer@example.com` per line, `'*':` for everyone else.",
+    );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new AccessReviewError("invalid-campaign", "the reviewers file must be a map of team slug (or '*') to reviewer email", "Write one `team-slug: reviewer@example.com` per line.");
+    throw new AccessReviewError(
+      "invalid-campaign",
+      "the reviewers file must be a map of team slug (or '*') to reviewer email",
+      "Write one `team-slug: reviewer@example.com` per line.",
+    );
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== "string" || !/^[^@\s]+@[^@\s]+$/.test(value.trim())) {
-      throw new AccessReviewError("invalid-campaign", `the reviewers file maps ${key} to something that is no email`, "Write one `team-slug: reviewer@example.com` per line.");
+      throw new AccessReviewError(
+        "invalid-campaign",
+        `the reviewers file maps ${key} to something that is no email`,
+        "Write one `team-slug: reviewer@example.com` per line.",
+      );
     }
     out[key] = value.trim();
   }
@@ -86,16 +107,29 @@ function projectsColumn(subject: ReviewSubject): string {
 export function decisionsCsv(snapshot: ReviewSnapshot, reviewers: ReviewerMap): string {
   const lines = [row(DECISION_COLUMNS)];
   for (const subject of snapshot.subjects) {
-    lines.push(row([
-      subject.memberId, subject.email, subject.orgRole, subject.teams.map((t) => t.team).join(";"), projectsColumn(subject),
-      reviewerFor(subject, reviewers), "", "", "", subject.pending ? `pending invite (${subject.dateJoined.slice(0, 10)})` : "",
-    ]));
+    lines.push(
+      row([
+        subject.memberId,
+        subject.email,
+        subject.orgRole,
+        subject.teams.map((t) => t.team).join(";"),
+        projectsColumn(subject),
+        reviewerFor(subject, reviewers),
+        "",
+        "",
+        "",
+        subject.pending ? `pending invite (${subject.dateJoined.slice(0, 10)})` : "",
+      ]),
+    );
   }
   return lines.join("");
 }
 
 function list(value: string): string[] {
-  return value.split(";").map((s) => s.trim()).filter((s) => s !== "");
+  return value
+    .split(";")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /**
@@ -113,7 +147,12 @@ export function readDecisions(text: string, snapshot: ReviewSnapshot): ReviewDec
   }
   const header = records[0];
   if (!header || header.fields.join(",") !== DECISION_COLUMNS.join(",")) {
-    throw new AccessReviewError("invalid-decision", `decisions.csv line ${header?.line ?? 1}: the header must be ${DECISION_COLUMNS.join(",")}`, HINT, header?.line ?? 1);
+    throw new AccessReviewError(
+      "invalid-decision",
+      `decisions.csv line ${header?.line ?? 1}: the header must be ${DECISION_COLUMNS.join(",")}`,
+      HINT,
+      header?.line ?? 1,
+    );
   }
   const subjects = new Map(snapshot.subjects.map((s) => [s.memberId, s]));
   const seen = new Map<string, number>();
@@ -137,7 +176,8 @@ export function readDecisions(text: string, snapshot: ReviewSnapshot): ReviewDec
     const kind = decision as ReviewDecisionKind;
     const entry: ReviewDecision = { line, memberId, email: subject.email, reviewer, decision: kind, removeTeams: [], note };
     if (kind === "set-role") {
-      if (!isOrgRole(newRole) || orgRoleDefinition(newRole).isRetired) refuse(`set-role needs a valid new_org_role (member, manager, owner, billing), not ${JSON.stringify(newRole)}`);
+      if (!isOrgRole(newRole) || orgRoleDefinition(newRole).isRetired)
+        refuse(`set-role needs a valid new_org_role (member, manager, owner, billing), not ${JSON.stringify(newRole)}`);
       entry.newOrgRole = newRole as OrgRole;
     } else if (newRole !== "") refuse(`new_org_role is only for set-role (the decision is ${kind})`);
     if (kind === "remove-teams") {
@@ -152,7 +192,12 @@ export function readDecisions(text: string, snapshot: ReviewSnapshot): ReviewDec
   const missing = snapshot.subjects.find((s) => !seen.has(s.memberId));
   if (missing) {
     const last = records.at(-1)?.line ?? 1;
-    throw new AccessReviewError("invalid-decision", `decisions.csv line ${last + 1}: no row for ${missing.email} (member ${missing.memberId}); every subject needs a decision`, HINT, last + 1);
+    throw new AccessReviewError(
+      "invalid-decision",
+      `decisions.csv line ${last + 1}: no row for ${missing.email} (member ${missing.memberId}); every subject needs a decision`,
+      HINT,
+      last + 1,
+    );
   }
   return out;
 }

@@ -21,8 +21,6 @@ export type { AccessReviewErrorCode } from "./errors.js";
 export type { FileSeal, ReviewManifest } from "./manifest.js";
 export type { ReviewOutcome, ReviewOutcomeKind } from "./outcomes.js";
 export type { ReviewRails } from "./plan.js";
-export type {
-  ReviewActor, ReviewMembership, ReviewProjectAccess, ReviewSnapshot, ReviewSubject, ReviewTeam, ReviewTokens,
-} from "./snapshot.js";
+export type { ReviewActor, ReviewMembership, ReviewProjectAccess, ReviewSnapshot, ReviewSubject, ReviewTeam, ReviewTokens } from "./snapshot.js";
 export type { StartAccessReviewOptions, StartAccessReviewReport } from "./start.js";
 export type { FileCheck, VerifyAccessReviewOptions, VerifyAccessReviewReport } from "./verify.js";

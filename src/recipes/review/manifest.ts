@@ -100,9 +100,15 @@ export async function readCampaignFile(dir: string, name: string): Promise<Buffe
 /** A new manifest for `start`. */
 export function newManifest(fields: Pick<ReviewManifest, "campaign" | "organization" | "startedAt" | "startedBy" | "files">): ReviewManifest {
   return {
-    kind: "sentry-rbac.access-review-manifest", version: 1, campaign: fields.campaign, organization: fields.organization,
-    tool: { name: "sentry-rbac", version: VERSION }, startedAt: fields.startedAt, startedBy: fields.startedBy,
-    files: fields.files, started: { ...fields.files },
+    kind: "sentry-rbac.access-review-manifest",
+    version: 1,
+    campaign: fields.campaign,
+    organization: fields.organization,
+    tool: { name: "sentry-rbac", version: VERSION },
+    startedAt: fields.startedAt,
+    startedBy: fields.startedBy,
+    files: fields.files,
+    started: { ...fields.files },
   };
 }
 
@@ -121,10 +127,18 @@ export function signManifest(manifestBytes: Uint8Array, privateKeyPem: string): 
   try {
     key = crypto.createPrivateKey(privateKeyPem);
   } catch {
-    throw new AccessReviewError("invalid-key", "the signing key is not a PEM private key", "Create one with `openssl genpkey -algorithm ed25519 -out review-key.pem`.");
+    throw new AccessReviewError(
+      "invalid-key",
+      "the signing key is not a PEM private key",
+      "Create one with `openssl genpkey -algorithm ed25519 -out review-key.pem`.",
+    );
   }
   if (key.asymmetricKeyType !== "ed25519") {
-    throw new AccessReviewError("invalid-key", `the signing key is ${key.asymmetricKeyType ?? "not asymmetric"}, not Ed25519`, "Create one with `openssl genpkey -algorithm ed25519 -out review-key.pem`.");
+    throw new AccessReviewError(
+      "invalid-key",
+      `the signing key is ${key.asymmetricKeyType ?? "not asymmetric"}, not Ed25519`,
+      "Create one with `openssl genpkey -algorithm ed25519 -out review-key.pem`.",
+    );
   }
   return `${crypto.sign(null, manifestBytes, key).toString("base64")}\n`;
 }
@@ -139,9 +153,18 @@ export function checkManifestSignature(manifestBytes: Uint8Array, signature: str
   try {
     key = crypto.createPublicKey(publicKeyPem);
   } catch {
-    throw new AccessReviewError("invalid-key", "the public key is not a PEM key", "Derive it with `openssl pkey -in review-key.pem -pubout -out review-key.pub.pem`.");
+    throw new AccessReviewError(
+      "invalid-key",
+      "the public key is not a PEM key",
+      "Derive it with `openssl pkey -in review-key.pem -pubout -out review-key.pub.pem`.",
+    );
   }
-  if (key.asymmetricKeyType !== "ed25519") throw new AccessReviewError("invalid-key", `the public key is ${key.asymmetricKeyType ?? "not asymmetric"}, not Ed25519`, "Pass the Ed25519 public key of the signing key.");
+  if (key.asymmetricKeyType !== "ed25519")
+    throw new AccessReviewError(
+      "invalid-key",
+      `the public key is ${key.asymmetricKeyType ?? "not asymmetric"}, not Ed25519`,
+      "Pass the Ed25519 public key of the signing key.",
+    );
   const raw = Buffer.from(signature.trim(), "base64");
   return raw.length === 64 && crypto.verify(null, manifestBytes, key, raw);
 }

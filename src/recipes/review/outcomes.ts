@@ -31,7 +31,11 @@ export interface ReviewOutcome {
 
 /** Outcomes in report order: privileged subjects (owners, managers) first, then by email. */
 export function judgeOutcomes(
-  decisions: readonly ReviewDecision[], snapshot: ReviewSnapshot, after: ReviewSnapshot, planned: ReviewPlan, applied: AccessApplyReport | undefined,
+  decisions: readonly ReviewDecision[],
+  snapshot: ReviewSnapshot,
+  after: ReviewSnapshot,
+  planned: ReviewPlan,
+  applied: AccessApplyReport | undefined,
   privileged: (subject: ReviewSubject) => boolean,
 ): ReviewOutcome[] {
   const was = new Map(snapshot.subjects.map((s) => [s.memberId, s]));
@@ -76,9 +80,15 @@ export function judgeOutcomes(
       }
     }
     out.push({
-      line: decision.line, memberId: decision.memberId, email: subject.email,
+      line: decision.line,
+      memberId: decision.memberId,
+      email: subject.email,
       before: { orgRole: subject.orgRole, teams: subject.teams.map((t) => t.team), pending: subject.pending, privileged: privileged(subject) },
-      decision: decision.decision, newOrgRole: decision.newOrgRole, removeTeams: decision.removeTeams, reviewer: decision.reviewer, note: decision.note,
+      decision: decision.decision,
+      newOrgRole: decision.newOrgRole,
+      removeTeams: decision.removeTeams,
+      reviewer: decision.reviewer,
+      note: decision.note,
       ...result,
     });
   }

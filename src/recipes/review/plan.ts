@@ -29,11 +29,16 @@ export interface ReviewPlan {
 }
 
 /** The team set a role change sends: every team the member is on, roles at the new org role's minimum as null. */
-function teamSetFor(teams: ReadonlyMap<string, TeamRole> | ReadonlyArray<string>, role: OrgRole, live: LiveState): Array<{ team: string; role: TeamRole | null }> {
+function teamSetFor(
+  teams: ReadonlyMap<string, TeamRole> | ReadonlyArray<string>,
+  role: OrgRole,
+  live: LiveState,
+): Array<{ team: string; role: TeamRole | null }> {
   const minimum = minimumTeamRole(role);
   const entries: Array<[string, TeamRole | null]> = Array.isArray(teams) ? teams.map((t) => [t, null]) : [...(teams as ReadonlyMap<string, TeamRole>)];
   return entries.map(([team, held]) => ({
-    team, role: held === null || held === minimum || minimum === "admin" || live.teams.get(team)?.idp ? null : held,
+    team,
+    role: held === null || held === minimum || minimum === "admin" || live.teams.get(team)?.idp ? null : held,
   }));
 }
 
@@ -42,7 +47,12 @@ function teamSetFor(teams: ReadonlyMap<string, TeamRole> | ReadonlyArray<string>
  * @example const { plan } = planReviewDecisions(decisions, snapshot, live, caller, {});
  */
 export function planReviewDecisions(
-  decisions: readonly ReviewDecision[], snapshot: ReviewSnapshot, live: LiveState, caller: Caller, rails: ReviewRails, now: Date,
+  decisions: readonly ReviewDecision[],
+  snapshot: ReviewSnapshot,
+  live: LiveState,
+  caller: Caller,
+  rails: ReviewRails,
+  now: Date,
 ): ReviewPlan {
   const byId = new Map(live.members.map((m) => [m.id, m]));
   const before = new Map(snapshot.subjects.map((s) => [s.memberId, s]));
@@ -63,7 +73,8 @@ export function planReviewDecisions(
     const reason = `review decision (line ${decision.line}, ${decision.reviewer})`;
     const wanted: AccessChange[] = [];
     if (decision.decision === "revoke") {
-      if (member.idpProvisioned) row.idp.push(`deprovision ${email} in the identity provider (SCIM owns this member; Sentry refuses to remove them through the API)`);
+      if (member.idpProvisioned)
+        row.idp.push(`deprovision ${email} in the identity provider (SCIM owns this member; Sentry refuses to remove them through the API)`);
       else wanted.push({ kind: "member", action: "remove", subject: email, email, memberId: member.id, from: member.role, reason });
     } else if (decision.decision === "set-role") {
       const to = decision.newOrgRole ?? member.role;
@@ -71,13 +82,32 @@ export function planReviewDecisions(
       else if (to !== member.role) {
         // An invite's teams are not in the team member lists: send the ones the snapshot read from its details.
         const teams = member.pending ? (before.get(member.id)?.teams.map((t) => t.team) ?? []) : member.teams;
-        wanted.push({ kind: "member", action: "update", subject: email, email, memberId: member.id, from: member.role, to, reason, teamRoles: teamSetFor(teams, to, live) });
+        wanted.push({
+          kind: "member",
+          action: "update",
+          subject: email,
+          email,
+          memberId: member.id,
+          from: member.role,
+          to,
+          reason,
+          teamRoles: teamSetFor(teams, to, live),
+        });
       }
     } else {
       for (const team of decision.removeTeams) {
         if (live.teams.get(team)?.idp) row.idp.push(`remove ${email} from the identity provider group of team ${team} (SCIM manages its members)`);
         else if (member.teams.has(team) || member.pending) {
-          wanted.push({ kind: "team-member", action: "remove", subject: `${team}/${email}`, team, email, memberId: member.id, from: member.teams.get(team), reason });
+          wanted.push({
+            kind: "team-member",
+            action: "remove",
+            subject: `${team}/${email}`,
+            team,
+            email,
+            memberId: member.id,
+            from: member.teams.get(team),
+            reason,
+          });
         }
       }
     }
@@ -93,10 +123,17 @@ export function planReviewDecisions(
       }
     }
   }
-  const ordered = changes.map((change, index) => ({ change, index })).sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index).map((x) => x.change);
+  const ordered = changes
+    .map((change, index) => ({ change, index }))
+    .sort((a, b) => phaseOf(a.change) - phaseOf(b.change) || a.index - b.index)
+    .map((x) => x.change);
   const policy: AccessPolicy = {
-    members: "additive", teams: "additive", minOwners: rails.minOwners ?? 1, requiredOwners: [],
-    maxRemovals: rails.maxRemovals ?? { percent: 25 }, ignore: { members: [], teams: [] },
+    members: "additive",
+    teams: "additive",
+    minOwners: rails.minOwners ?? 1,
+    requiredOwners: [],
+    maxRemovals: rails.maxRemovals ?? { percent: 25 },
+    ignore: { members: [], teams: [] },
   };
   const plan: AccessPlan = {
     kind: "sentry-rbac.access-plan",

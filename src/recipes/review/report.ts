@@ -9,9 +9,7 @@ import { countOutcomes, type ReviewOutcome, type ReviewOutcomeKind } from "./out
 import type { ReviewActor, ReviewSnapshot } from "./snapshot.js";
 
 /** The columns of `report.csv`. */
-export const REPORT_COLUMNS = Object.freeze([
-  "member_id", "email", "before", "decision", "reviewer", "outcome", "detail", "verified_at", "note",
-] as const);
+export const REPORT_COLUMNS = Object.freeze(["member_id", "email", "before", "decision", "reviewer", "outcome", "detail", "verified_at", "note"] as const);
 
 function decisionText(o: ReviewOutcome): string {
   if (o.decision === "set-role") return `set-role ${o.newOrgRole ?? ""}`;
@@ -30,7 +28,9 @@ function beforeText(o: ReviewOutcome): string {
 export function reportCsv(outcomes: readonly ReviewOutcome[]): string {
   const rows = [REPORT_COLUMNS.join(",")];
   for (const o of outcomes) {
-    rows.push([o.memberId, o.email, beforeText(o), decisionText(o), o.reviewer, o.outcome, o.detail, o.verifiedAt ?? "", o.note].map((f) => csvField(f)).join(","));
+    rows.push(
+      [o.memberId, o.email, beforeText(o), decisionText(o), o.reviewer, o.outcome, o.detail, o.verifiedAt ?? "", o.note].map((f) => csvField(f)).join(","),
+    );
   }
   return `${rows.join("\r\n")}\r\n`;
 }
@@ -44,7 +44,12 @@ export function escapeHtml(text: string): string {
 }
 
 const OUTCOME_COLOURS: Record<ReviewOutcomeKind, string> = {
-  kept: "#e6f4ea", revoked: "#fde7e9", "role-changed": "#fff4ce", "teams-removed": "#fff4ce", "pending-idp": "#e8eefc", failed: "#f8c5c5",
+  kept: "#e6f4ea",
+  revoked: "#fde7e9",
+  "role-changed": "#fff4ce",
+  "teams-removed": "#fff4ce",
+  "pending-idp": "#e8eefc",
+  failed: "#f8c5c5",
 };
 
 function actorText(actor: ReviewActor | undefined): string {
@@ -79,14 +84,24 @@ export function reportHtml(input: ReportInput): string {
     ["Closed", `${input.closedAt} by ${actorText(input.closedBy)}`],
     ["Re-read (after.json)", after.takenAt],
     ["Tool", `${snapshot.tool.name} ${snapshot.tool.version}`],
-    ["Subjects", `${outcomes.length} (${outcomes.filter((o) => o.before.privileged).length} privileged, ${outcomes.filter((o) => o.before.pending).length} invites)`],
+    [
+      "Subjects",
+      `${outcomes.length} (${outcomes.filter((o) => o.before.privileged).length} privileged, ${outcomes.filter((o) => o.before.pending).length} invites)`,
+    ],
     ["API tokens", snapshot.tokens.source === "inventory" ? `${snapshot.tokens.tokens.length} from an inventory file` : snapshot.tokens.note],
   ];
-  const rows = outcomes.map((o) => `<tr${o.before.privileged ? ' class="priv"' : ""}>` +
-    `<td>${e(o.email)}${o.before.privileged ? " <b>privileged</b>" : ""}</td><td>${e(beforeText(o))}</td><td>${e(decisionText(o))}</td>` +
-    `<td>${e(o.reviewer)}</td><td style="background:${OUTCOME_COLOURS[o.outcome]}">${e(o.outcome)}</td><td>${e(o.detail)}</td>` +
-    `<td>${e(o.verifiedAt ?? "")}</td><td>${e(o.note)}</td></tr>`).join("\n");
-  const hashes = Object.entries(manifest.files).map(([name, seal]) => `<tr><td>${e(name)}</td><td><code>${e(seal.sha256)}</code></td><td>${seal.bytes}</td></tr>`).join("\n");
+  const rows = outcomes
+    .map(
+      (o) =>
+        `<tr${o.before.privileged ? ' class="priv"' : ""}>` +
+        `<td>${e(o.email)}${o.before.privileged ? " <b>privileged</b>" : ""}</td><td>${e(beforeText(o))}</td><td>${e(decisionText(o))}</td>` +
+        `<td>${e(o.reviewer)}</td><td style="background:${OUTCOME_COLOURS[o.outcome]}">${e(o.outcome)}</td><td>${e(o.detail)}</td>` +
+        `<td>${e(o.verifiedAt ?? "")}</td><td>${e(o.note)}</td></tr>`,
+    )
+    .join("\n");
+  const hashes = Object.entries(manifest.files)
+    .map(([name, seal]) => `<tr><td>${e(name)}</td><td><code>${e(seal.sha256)}</code></td><td>${seal.bytes}</td></tr>`)
+    .join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -111,8 +126,12 @@ code { font-size: 12px; }
 ${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join("\n")}
 </dl>
 <h2>Outcomes</h2>
-<table id="counts"><tr>${Object.keys(counts).map((k) => `<th>${e(k)}</th>`).join("")}</tr>
-<tr>${Object.entries(counts).map(([k, n]) => `<td style="background:${OUTCOME_COLOURS[k as ReviewOutcomeKind]}">${n}</td>`).join("")}</tr></table>
+<table id="counts"><tr>${Object.keys(counts)
+    .map((k) => `<th>${e(k)}</th>`)
+    .join("")}</tr>
+<tr>${Object.entries(counts)
+    .map(([k, n]) => `<td style="background:${OUTCOME_COLOURS[k as ReviewOutcomeKind]}">${n}</td>`)
+    .join("")}</tr></table>
 <h2>Subjects (privileged first)</h2>
 <table id="subjects">
 <tr><th>Subject</th><th>Before</th><th>Decision</th><th>Reviewer</th><th>Outcome</th><th>Detail</th><th>Verified at</th><th>Note</th></tr>

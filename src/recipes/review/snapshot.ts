@@ -66,9 +66,7 @@ export interface ReviewActor {
 }
 
 /** API tokens as far as a review can see them. */
-export type ReviewTokens =
-  | { source: "not-readable"; note: string }
-  | { source: "inventory"; note: string; tokens: TokenRecord[] };
+export type ReviewTokens = { source: "not-readable"; note: string } | { source: "inventory"; note: string; tokens: TokenRecord[] };
 
 /** `snapshot.json` and `after.json`. */
 export interface ReviewSnapshot {
@@ -109,9 +107,12 @@ function tokensOf(records: readonly TokenRecord[] | undefined): ReviewTokens {
   if (records === undefined) return { source: "not-readable", note: NOT_READABLE };
   // Only the fields that describe a token are kept: an inventory file may hold more, and never a secret here.
   const tokens = records.map((r) => ({
-    id: r.id, name: r.name,
-    ...(r.kind ? { kind: r.kind } : {}), ...(r.scopes ? { scopes: [...r.scopes] } : {}),
-    ...(r.dateCreated ? { dateCreated: r.dateCreated } : {}), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
+    id: r.id,
+    name: r.name,
+    ...(r.kind ? { kind: r.kind } : {}),
+    ...(r.scopes ? { scopes: [...r.scopes] } : {}),
+    ...(r.dateCreated ? { dateCreated: r.dateCreated } : {}),
+    ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
   }));
   return { source: "inventory", note: "From a token inventory file given to the review (Sentry lists tokens to browser sessions only).", tokens };
 }
@@ -127,8 +128,14 @@ function subjectOf(member: LiveMember, live: LiveState, invitedTeams: readonly s
   }
   const definition = orgRoleDefinition(member.role);
   return {
-    memberId: member.id, email: member.email, orgRole: member.role, pending: member.pending, dateJoined: member.dateCreated,
-    ssoLinked: member.ssoLinked === true, idpProvisioned: member.idpProvisioned, idpRoleRestricted: member.idpRoleRestricted,
+    memberId: member.id,
+    email: member.email,
+    orgRole: member.role,
+    pending: member.pending,
+    dateJoined: member.dateCreated,
+    ssoLinked: member.ssoLinked === true,
+    idpProvisioned: member.idpProvisioned,
+    idpRoleRestricted: member.idpRoleRestricted,
     teams,
     globalAccess: definition.isGlobal || (openMembership && definition.isTeamRolesAllowed),
     projects: [...via].map(([project, teamsVia]) => ({ project, via: teamsVia })).sort((a, b) => a.project.localeCompare(b.project)),
@@ -152,10 +159,18 @@ export async function takeReviewSnapshot(sentry: SentryClient, options: Snapshot
   // Expired invites grant nothing and are left out of the subjects: their details are not read.
   const invites = live.members.filter((m) => m.pending && !m.expired);
   const invitedTeams = new Map<string, string[]>();
-  await pool(invites, options.concurrency ?? 16, async (invite) => {
-    const details = await sentry.org.members.get(invite.id);
-    invitedTeams.set(invite.id, (details.teamRoles ?? []).map((t) => t.teamSlug));
-  }, options.signal);
+  await pool(
+    invites,
+    options.concurrency ?? 16,
+    async (invite) => {
+      const details = await sentry.org.members.get(invite.id);
+      invitedTeams.set(
+        invite.id,
+        (details.teamRoles ?? []).map((t) => t.teamSlug),
+      );
+    },
+    options.signal,
+  );
   const openMembership = options.openMembership === true;
   const user = index.user;
   const takenAt = now().toISOString();
@@ -166,14 +181,20 @@ export async function takeReviewSnapshot(sentry: SentryClient, options: Snapshot
     organization: live.organization,
     takenAt,
     takenBy: {
-      tokenKind, userId: user?.id === undefined ? null : String(user.id), email: user?.email ?? null, name: user?.name ?? null,
+      tokenKind,
+      userId: user?.id === undefined ? null : String(user.id),
+      email: user?.email ?? null,
+      name: user?.name ?? null,
       scopes: [...(index.auth?.scopes ?? [])].sort(),
     },
     tool: { name: "sentry-rbac", version: VERSION },
     openMembership,
-    subjects: live.members.filter((m) => !m.expired).map((m) => subjectOf(m, live, invitedTeams.get(m.id), openMembership))
+    subjects: live.members
+      .filter((m) => !m.expired)
+      .map((m) => subjectOf(m, live, invitedTeams.get(m.id), openMembership))
       .sort((a, b) => a.email.localeCompare(b.email)),
-    teams: [...live.teams.values()].map((t) => ({ slug: t.slug, name: t.name, idpProvisioned: t.idp, projects: [...t.projects] }))
+    teams: [...live.teams.values()]
+      .map((t) => ({ slug: t.slug, name: t.name, idpProvisioned: t.idp, projects: [...t.projects] }))
       .sort((a, b) => a.slug.localeCompare(b.slug)),
     tokens: tokensOf(options.tokens),
     // The API root and the invite details on top of the list pages.

@@ -46,7 +46,10 @@ export interface StartAccessReviewReport {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -62,22 +65,43 @@ async function exists(path: string): Promise<boolean> {
 export async function startAccessReview(sentry: SentryClient, options: StartAccessReviewOptions): Promise<StartAccessReviewReport> {
   const { out } = options;
   if (await exists(join(out, REVIEW_FILES.manifest))) {
-    throw new AccessReviewError("invalid-campaign", `${out} already holds a review campaign`, "Start each campaign in a new folder; an old one is evidence and is never overwritten.");
+    throw new AccessReviewError(
+      "invalid-campaign",
+      `${out} already holds a review campaign`,
+      "Start each campaign in a new folder; an old one is evidence and is never overwritten.",
+    );
   }
   const now = options.now ?? (() => new Date());
   const snapshot: ReviewSnapshot = await takeReviewSnapshot(sentry, {
-    campaign: options.name, tokens: options.tokens, openMembership: options.openMembership, now, signal: options.signal, concurrency: options.concurrency,
+    campaign: options.name,
+    tokens: options.tokens,
+    openMembership: options.openMembership,
+    now,
+    signal: options.signal,
+    concurrency: options.concurrency,
   });
   const files = {
     [REVIEW_FILES.snapshot]: await writeSealed(out, REVIEW_FILES.snapshot, `${JSON.stringify(snapshot, null, 2)}\n`),
     [REVIEW_FILES.decisions]: await writeSealed(out, REVIEW_FILES.decisions, decisionsCsv(snapshot, options.reviewers ?? {})),
   };
-  const manifest = newManifest({ campaign: snapshot.campaign, organization: snapshot.organization, startedAt: snapshot.takenAt, startedBy: snapshot.takenBy, files });
+  const manifest = newManifest({
+    campaign: snapshot.campaign,
+    organization: snapshot.organization,
+    startedAt: snapshot.takenAt,
+    startedBy: snapshot.takenBy,
+    files,
+  });
   await writeSealed(out, REVIEW_FILES.manifest, manifestText(manifest));
   return {
-    dir: out, campaign: snapshot.campaign, organization: snapshot.organization, takenAt: snapshot.takenAt,
-    subjects: snapshot.subjects.length, invites: snapshot.subjects.filter((s) => s.pending).length,
-    privileged: snapshot.subjects.filter((s) => isPrivileged(s) && !s.pending).length, teams: snapshot.teams.length,
-    requests: snapshot.stats.requests, manifest,
+    dir: out,
+    campaign: snapshot.campaign,
+    organization: snapshot.organization,
+    takenAt: snapshot.takenAt,
+    subjects: snapshot.subjects.length,
+    invites: snapshot.subjects.filter((s) => s.pending).length,
+    privileged: snapshot.subjects.filter((s) => isPrivileged(s) && !s.pending).length,
+    teams: snapshot.teams.length,
+    requests: snapshot.stats.requests,
+    manifest,
   };
 }

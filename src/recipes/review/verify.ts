@@ -49,7 +49,11 @@ export async function verifyAccessReview(options: VerifyAccessReviewOptions): Pr
   for (const [file, seal] of Object.entries(manifest.files)) {
     // A manifest names files inside the folder only.
     if (file.includes("/") || file.includes("\\") || file.startsWith(".")) {
-      throw new AccessReviewError("invalid-campaign", `${REVIEW_FILES.manifest} names a file outside the folder: ${JSON.stringify(file)}`, "Restore the campaign folder from its archive.");
+      throw new AccessReviewError(
+        "invalid-campaign",
+        `${REVIEW_FILES.manifest} names a file outside the folder: ${JSON.stringify(file)}`,
+        "Restore the campaign folder from its archive.",
+      );
     }
     const data = await readFile(join(options.dir, file)).catch(() => null);
     const actual = data === null ? null : sealOf(data).sha256;
@@ -62,7 +66,13 @@ export async function verifyAccessReview(options: VerifyAccessReviewOptions): Pr
   }
   const firstDiffering = files.find((f) => !f.intact)?.file ?? (signature === "invalid" || signature === "missing" ? REVIEW_FILES.signature : undefined);
   return {
-    intact: firstDiffering === undefined, campaign: manifest.campaign, organization: manifest.organization, closed: manifest.closedAt !== undefined,
-    files, firstDiffering, signature, manifest,
+    intact: firstDiffering === undefined,
+    campaign: manifest.campaign,
+    organization: manifest.organization,
+    closed: manifest.closedAt !== undefined,
+    files,
+    firstDiffering,
+    signature,
+    manifest,
   };
 }

@@ -68,8 +68,7 @@ export function checkIdpMetadata(xml: string, options: CheckIdpMetadataOptions =
   };
   const parsed = parseUntrustedXml(typeof xml === "string" ? xml : "", options.maxLength ?? DEFAULT_MAX_LENGTH);
   if ("refused" in parsed) {
-    add("error", parsed.refused.code, parsed.refused.message,
-      "Download the metadata XML again from the IdP's SAML app and pass the file unchanged.");
+    add("error", parsed.refused.code, parsed.refused.message, "Download the metadata XML again from the IdP's SAML app and pass the file unchanged.");
     return report;
   }
   const entity = selectEntity(parsed.root, add);
@@ -85,18 +84,28 @@ function selectEntity(root: XmlElement, add: Add): XmlElement | undefined {
   if (isElement(root, MD, "EntitiesDescriptor")) {
     const entities = childrenNamed(root, MD, "EntityDescriptor");
     if (entities.length === 1) {
-      add("info", "entities-descriptor-unwrapped", "The EntitiesDescriptor wraps one EntityDescriptor; that one is checked.",
-        "Nothing to do: Sentry reads the single entity.");
+      add(
+        "info",
+        "entities-descriptor-unwrapped",
+        "The EntitiesDescriptor wraps one EntityDescriptor; that one is checked.",
+        "Nothing to do: Sentry reads the single entity.",
+      );
       return entities[0];
     }
-    add("error", "entities-descriptor-ambiguous",
+    add(
+      "error",
+      "entities-descriptor-ambiguous",
       `The EntitiesDescriptor holds ${entities.length} EntityDescriptor elements; Sentry needs exactly one IdP.`,
-      "Export the metadata of the one SAML app configured for Sentry, not a federation bundle.");
+      "Export the metadata of the one SAML app configured for Sentry, not a federation bundle.",
+    );
     return undefined;
   }
-  add("error", "not-saml-metadata",
+  add(
+    "error",
+    "not-saml-metadata",
     `The root element is ${root.localName} (${root.namespace ?? "no namespace"}), not a SAML 2.0 metadata EntityDescriptor.`,
-    "Use the IdP's \"SAML metadata\" / \"Federation Metadata XML\" download, not a certificate or an assertion.");
+    'Use the IdP\'s "SAML metadata" / "Federation Metadata XML" download, not a certificate or an assertion.',
+  );
   return undefined;
 }
 
@@ -107,22 +116,29 @@ function checkEntity(entity: XmlElement, now: Date, report: IdpMetadataReport, a
 
   const validUntil = entity.attributes.validUntil;
   if (validUntil !== undefined && Date.parse(validUntil) < now.getTime()) {
-    add("warning", "metadata-expired", `The metadata says it is valid until ${validUntil}, which has passed.`,
-      "Download fresh metadata from the IdP.");
+    add("warning", "metadata-expired", `The metadata says it is valid until ${validUntil}, which has passed.`, "Download fresh metadata from the IdP.");
   }
 
   const idp = childrenNamed(entity, MD, "IDPSSODescriptor")[0];
   if (!idp) {
     const isSp = childrenNamed(entity, MD, "SPSSODescriptor").length > 0;
-    add("error", isSp ? "sp-metadata-given" : "idp-descriptor-missing",
-      isSp ? "This is service-provider metadata (perhaps Sentry's own), not the IdP's."
+    add(
+      "error",
+      isSp ? "sp-metadata-given" : "idp-descriptor-missing",
+      isSp
+        ? "This is service-provider metadata (perhaps Sentry's own), not the IdP's."
         : "The entity has no IDPSSODescriptor, so it does not describe an identity provider.",
-      "Download the metadata from the IdP's SAML app for Sentry (Okta: \"Identity Provider metadata\"; Entra ID: \"Federation Metadata XML\").");
+      'Download the metadata from the IdP\'s SAML app for Sentry (Okta: "Identity Provider metadata"; Entra ID: "Federation Metadata XML").',
+    );
     return;
   }
   if (!(idp.attributes.protocolSupportEnumeration ?? "").split(/\s+/).includes(SAML2_PROTOCOL)) {
-    add("warning", "saml2-protocol-missing", "The IDPSSODescriptor does not list the SAML 2.0 protocol in protocolSupportEnumeration.",
-      "Make sure the IdP app is a SAML 2.0 app (not WS-Federation or SAML 1.1).");
+    add(
+      "warning",
+      "saml2-protocol-missing",
+      "The IDPSSODescriptor does not list the SAML 2.0 protocol in protocolSupportEnumeration.",
+      "Make sure the IdP app is a SAML 2.0 app (not WS-Federation or SAML 1.1).",
+    );
   }
   checkSsoServices(idp, report, add);
   checkCertificates(idp, now, report, add);
@@ -141,8 +157,12 @@ function checkSsoServices(idp: XmlElement, report: IdpMetadataReport, add: Add):
       url = undefined;
     }
     if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-      add("error", "sso-url-invalid", `The SingleSignOnService Location ${JSON.stringify(location)} is not an absolute http(s) URL.`,
-        "Re-export the metadata; the IdP's SSO URL must be absolute.");
+      add(
+        "error",
+        "sso-url-invalid",
+        `The SingleSignOnService Location ${JSON.stringify(location)} is not an absolute http(s) URL.`,
+        "Re-export the metadata; the IdP's SSO URL must be absolute.",
+      );
     } else if (url.protocol === "http:") {
       add("warning", "sso-url-not-https", `The SSO URL ${location} is not https.`, "Serve the IdP's SSO endpoint over https.");
     }
@@ -150,9 +170,12 @@ function checkSsoServices(idp: XmlElement, report: IdpMetadataReport, add: Add):
   if (report.ssoUrls.length === 0) {
     add("error", "sso-url-missing", "The IDPSSODescriptor has no SingleSignOnService.", "Re-export the metadata from the IdP's SAML app.");
   } else if (!report.ssoUrls.some((service) => SUPPORTED_BINDINGS.has(service.binding))) {
-    add("error", "sso-binding-unsupported",
+    add(
+      "error",
+      "sso-binding-unsupported",
       `No SingleSignOnService uses the HTTP-Redirect or HTTP-POST binding (found: ${report.ssoUrls.map((s) => s.binding).join(", ")}).`,
-      "Enable the HTTP-Redirect (or HTTP-POST) binding for the IdP's SSO endpoint.");
+      "Enable the HTTP-Redirect (or HTTP-POST) binding for the IdP's SSO endpoint.",
+    );
   }
 }
 
@@ -197,8 +220,12 @@ function checkCertificates(idp: XmlElement, now: Date, report: IdpMetadataReport
     for (const text of certificatesOf(keyDescriptor)) {
       const cert = describe(text, use, now);
       if (!cert) {
-        add("error", "certificate-invalid", "An X509Certificate in a KeyDescriptor is not a readable DER certificate.",
-          "Re-export the metadata; the certificate must be the base64 DER body without PEM headers.");
+        add(
+          "error",
+          "certificate-invalid",
+          "An X509Certificate in a KeyDescriptor is not a readable DER certificate.",
+          "Re-export the metadata; the certificate must be the base64 DER body without PEM headers.",
+        );
         continue;
       }
       const key = `${cert.fingerprint256}/${cert.use ?? ""}`;
@@ -209,25 +236,41 @@ function checkCertificates(idp: XmlElement, now: Date, report: IdpMetadataReport
   }
   const signing = report.certificates.filter((cert) => cert.use !== "encryption");
   if (signing.length === 0) {
-    add("error", "signing-certificate-missing", "No signing certificate: Sentry cannot verify the IdP's SAML responses.",
-      "Add the IdP's signing certificate (a KeyDescriptor with use=\"signing\" or no use) and re-export the metadata.");
+    add(
+      "error",
+      "signing-certificate-missing",
+      "No signing certificate: Sentry cannot verify the IdP's SAML responses.",
+      'Add the IdP\'s signing certificate (a KeyDescriptor with use="signing" or no use) and re-export the metadata.',
+    );
     return;
   }
-  const isCurrent = (cert: IdpCertificate) =>
-    Date.parse(cert.validFrom) <= now.getTime() && Date.parse(cert.validTo) > now.getTime();
+  const isCurrent = (cert: IdpCertificate) => Date.parse(cert.validFrom) <= now.getTime() && Date.parse(cert.validTo) > now.getTime();
   const usable = signing.filter(isCurrent);
   for (const cert of signing) {
     const name = `Signing certificate ${cert.subject} (SHA-256 ${cert.fingerprint256})`;
     if (Date.parse(cert.validTo) <= now.getTime()) {
-      add(usable.length === 0 ? "error" : "warning", "certificate-expired", `${name} expired on ${cert.validTo}.`,
-        usable.length === 0 ? "Rotate the signing certificate in the IdP, then upload the new metadata to Sentry."
-          : "Remove the expired certificate from the IdP app once the rollover is done.");
+      add(
+        usable.length === 0 ? "error" : "warning",
+        "certificate-expired",
+        `${name} expired on ${cert.validTo}.`,
+        usable.length === 0
+          ? "Rotate the signing certificate in the IdP, then upload the new metadata to Sentry."
+          : "Remove the expired certificate from the IdP app once the rollover is done.",
+      );
     } else if (Date.parse(cert.validFrom) > now.getTime()) {
-      add(usable.length === 0 ? "error" : "warning", "certificate-not-yet-valid", `${name} is not valid until ${cert.validFrom}.`,
-        "Check the IdP's clock and certificate dates; activate the certificate only when it is valid.");
+      add(
+        usable.length === 0 ? "error" : "warning",
+        "certificate-not-yet-valid",
+        `${name} is not valid until ${cert.validFrom}.`,
+        "Check the IdP's clock and certificate dates; activate the certificate only when it is valid.",
+      );
     } else if (Date.parse(cert.validTo) - now.getTime() <= EXPIRY_WARNING_DAYS * DAY_MS) {
-      add("warning", "certificate-expiring", `${name} expires in ${cert.daysLeft} days (${cert.validTo}).`,
-        "Create the next signing certificate in the IdP now and update Sentry's SAML settings before it expires.");
+      add(
+        "warning",
+        "certificate-expiring",
+        `${name} expires in ${cert.daysLeft} days (${cert.validTo}).`,
+        "Create the next signing certificate in the IdP now and update Sentry's SAML settings before it expires.",
+      );
     }
   }
 }

@@ -19,9 +19,7 @@ export interface XmlElement {
 
 /** Why a document was not parsed. */
 export type XmlRefusal =
-  | { code: "input-too-large"; message: string }
-  | { code: "xml-doctype-refused"; message: string }
-  | { code: "xml-malformed"; message: string };
+  { code: "input-too-large"; message: string } | { code: "xml-doctype-refused"; message: string } | { code: "xml-malformed"; message: string };
 
 const ATTRIBUTES_KEY = ":@";
 const TEXT_KEY = "#text";

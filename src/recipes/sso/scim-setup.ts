@@ -42,10 +42,25 @@ async function probeProvider(sentry: SentryClient, org: string): Promise<{ provi
   try {
     const { data, response } = await typedApi(sentry.transport).GET(AUTH_PROVIDER, { params: { path: { organization_id_or_slug: org } } });
     if (response.status === 204 || data === undefined) {
-      return { provider: undefined, check: { name: "sso-provider", ok: false, detail: "no SSO provider is configured", fix: `Configure SAML2 in ${SCIM_SETTINGS} first; SCIM needs an SSO provider (Business plan).` } };
+      return {
+        provider: undefined,
+        check: {
+          name: "sso-provider",
+          ok: false,
+          detail: "no SSO provider is configured",
+          fix: `Configure SAML2 in ${SCIM_SETTINGS} first; SCIM needs an SSO provider (Business plan).`,
+        },
+      };
     }
     const provider = data as AuthProvider;
-    return { provider, check: { name: "sso-provider", ok: true, detail: `SSO provider ${provider.provider_name ?? "(unnamed)"} configured${provider.require_link ? ", SSO required" : ""}` } };
+    return {
+      provider,
+      check: {
+        name: "sso-provider",
+        ok: true,
+        detail: `SSO provider ${provider.provider_name ?? "(unnamed)"} configured${provider.require_link ? ", SSO required" : ""}`,
+      },
+    };
   } catch (error) {
     const fix = isPermissionError(error) ? "Use a token with org:read to read the SSO provider." : "Check the main token and the organization slug.";
     return { provider: undefined, check: { name: "sso-provider", ok: false, detail: `could not read the SSO provider: ${describe(error)}`, fix } };
@@ -56,17 +71,25 @@ function scimFailure(name: "scim-users" | "scim-groups", error: unknown, scimEna
   const scope = name === "scim-users" ? "member:read" : "team:read";
   if (isAuthenticationError(error)) {
     return {
-      name, ok: false, detail: "401: the SCIM endpoint did not accept the token",
+      name,
+      ok: false,
+      detail: "401: the SCIM endpoint did not accept the token",
       fix: `Use the SCIM bearer token shown in ${SCIM_SETTINGS} > SCIM when SCIM was enabled, not an org auth token (sntrys_) or a personal token${usingScimToken ? "" : "; pass it as scimToken or SENTRY_SCIM_TOKEN"}.`,
     };
   }
   if (isPermissionError(error)) {
-    const fix = scimEnabled === false
-      ? `SCIM is not enabled: enable it in ${SCIM_SETTINGS} (needs SAML2 and the Business plan).`
-      : `The token lacks ${scope} (or SCIM is not enabled for the organization): use the SCIM token from ${SCIM_SETTINGS}, not an org auth token (sntrys_ tokens carry only org:ci).`;
+    const fix =
+      scimEnabled === false
+        ? `SCIM is not enabled: enable it in ${SCIM_SETTINGS} (needs SAML2 and the Business plan).`
+        : `The token lacks ${scope} (or SCIM is not enabled for the organization): use the SCIM token from ${SCIM_SETTINGS}, not an org auth token (sntrys_ tokens carry only org:ci).`;
     return { name, ok: false, detail: "403: SCIM refused the request", fix };
   }
-  return { name, ok: false, detail: `could not list SCIM ${name === "scim-users" ? "Users" : "Groups"}: ${describe(error)}`, fix: "Retry later; check the base URL and network." };
+  return {
+    name,
+    ok: false,
+    detail: `could not list SCIM ${name === "scim-users" ? "Users" : "Groups"}: ${describe(error)}`,
+    fix: "Retry later; check the base URL and network.",
+  };
 }
 
 async function countScim(sentry: SentryClient, org: string, path: typeof USERS | typeof GROUPS): Promise<number> {
@@ -91,15 +114,27 @@ export async function checkScimSetup(sentry: SentryClient): Promise<ScimSetupRep
   const checks: ScimSetupCheck[] = [
     usingScimToken
       ? { name: "scim-token", ok: true, detail: "a SCIM token is configured; SCIM probes use it" }
-      : { name: "scim-token", ok: false, detail: "no SCIM token configured; SCIM probes use the main token, unlike the identity provider", fix: "Pass scimToken (or set SENTRY_SCIM_TOKEN) to the bearer token shown when SCIM was enabled." },
+      : {
+          name: "scim-token",
+          ok: false,
+          detail: "no SCIM token configured; SCIM probes use the main token, unlike the identity provider",
+          fix: "Pass scimToken (or set SENTRY_SCIM_TOKEN) to the bearer token shown when SCIM was enabled.",
+        },
   ];
   const { provider, check } = await probeProvider(sentry, slug);
   checks.push(check);
   const scimEnabled = provider?.scim_enabled;
   if (provider !== undefined) {
-    checks.push(scimEnabled
-      ? { name: "scim-enabled", ok: true, detail: "SCIM provisioning is enabled" }
-      : { name: "scim-enabled", ok: false, detail: "SCIM provisioning is not enabled", fix: `Enable SCIM in ${SCIM_SETTINGS} and copy the token it shows into your identity provider.` });
+    checks.push(
+      scimEnabled
+        ? { name: "scim-enabled", ok: true, detail: "SCIM provisioning is enabled" }
+        : {
+            name: "scim-enabled",
+            ok: false,
+            detail: "SCIM provisioning is not enabled",
+            fix: `Enable SCIM in ${SCIM_SETTINGS} and copy the token it shows into your identity provider.`,
+          },
+    );
   }
   const counts: ScimSetupReport["counts"] = { users: undefined, groups: undefined };
   try {

@@ -73,10 +73,7 @@ function normaliseBaseUrl(baseUrl: string): string {
  * // "https://sentry.example.com/sentry/saml/metadata/acme/"
  * @throws ValidationError (`field` "org", "baseUrl" or "region") for bad input.
  */
-export function samlServiceProviderUrls(
-  org: string,
-  options: SamlServiceProviderUrlOptions = {},
-): SamlServiceProviderUrls {
+export function samlServiceProviderUrls(org: string, options: SamlServiceProviderUrlOptions = {}): SamlServiceProviderUrls {
   if (typeof org !== "string" || !isSlug(org)) {
     throw ValidationError.forInput("org", `${JSON.stringify(org)} is not a Sentry organization slug (a-z, 0-9, _ and -; not all digits; ≤ 50)`);
   }

@@ -105,11 +105,19 @@ class Carrier {
       this.subjects.set(email.toLowerCase(), item.address);
       const listed = item.attributes.teams;
       if (Array.isArray(listed) && listed.length > 0) {
-        this.pitfall("deprecated-teams", item.address, `the deprecated \`teams\` list (provider #343: ${listed.map(String).join(", ")}) is not carried over: team memberships come from sentry_team_member resources`);
+        this.pitfall(
+          "deprecated-teams",
+          item.address,
+          `the deprecated \`teams\` list (provider #343: ${listed.map(String).join(", ")}) is not carried over: team memberships come from sentry_team_member resources`,
+        );
       }
       if (item.attributes.expired === true) {
         member.dropped = { code: "expired-invite", why: "its invite expired" };
-        this.pitfall("expired-invite", item.address, `the invite of ${email} expired (provider #755: Sentry removes expired invites): left out, so plan does not invite them again; declare them to re-invite`);
+        this.pitfall(
+          "expired-invite",
+          item.address,
+          `the invite of ${email} expired (provider #755: Sentry removes expired invites): left out, so plan does not invite them again; declare them to re-invite`,
+        );
         continue;
       }
       const role = item.attributes.role;
@@ -156,9 +164,13 @@ class Carrier {
   private memberOutsideState(memberId: string, item: StateInstance): StateMember | undefined {
     const found = this.live?.members.find((m) => m.id === memberId);
     if (found === undefined) {
-      this.pitfall("unknown-member", item.address, this.live
-        ? `member ${memberId} is neither in this state nor in Sentry: not carried over`
-        : `member ${memberId} is not a sentry_organization_member of this state: not carried over (import with a token to resolve it)`);
+      this.pitfall(
+        "unknown-member",
+        item.address,
+        this.live
+          ? `member ${memberId} is neither in this state nor in Sentry: not carried over`
+          : `member ${memberId} is not a sentry_organization_member of this state: not carried over (import with a token to resolve it)`,
+      );
       return undefined;
     }
     const member: StateMember = { email: found.email, address: item.address };
@@ -167,7 +179,11 @@ class Carrier {
     else {
       this.members[found.email] = { role: found.role };
       this.subjects.set(found.email.toLowerCase(), item.address);
-      this.pitfall("unknown-member", item.address, `member ${memberId} (${found.email}) is not in this state: declared with the role Sentry has (${found.role}) so the membership can be`);
+      this.pitfall(
+        "unknown-member",
+        item.address,
+        `member ${memberId} (${found.email}) is not in this state: declared with the role Sentry has (${found.role}) so the membership can be`,
+      );
     }
     return member;
   }
@@ -187,7 +203,10 @@ export function carryOver(organization: string, instances: readonly StateInstanc
   const { teams, members, notes, pitfalls, subjects } = carrier;
   carryProjects(of("sentry_project"), teams, subjects, live, notes);
   if (live) keepLiveMemberships(members, carrier.managedTeams, live, notes);
-  else if (carrier.managedTeams.size > 0) notes.push("not compared with Sentry: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them");
+  else if (carrier.managedTeams.size > 0)
+    notes.push(
+      "not compared with Sentry: a member's teams are their whole set, so plan removes memberships outside this state; import with a token to keep them",
+    );
   pitfalls.sort((a, b) => compareText(a.address, b.address));
   return { config: sorted(organization, teams, members), pitfalls, notes, subjects };
 }
@@ -197,7 +216,11 @@ function membershipOf(item: StateInstance, pitfall: Report): DeclaredMembership 
   const role = item.attributes.role;
   const effective = item.attributes.effective_role;
   if (role === "") {
-    pitfall("empty-role", item.address, `role empty in state (provider #364: Sentry stores none when the org role already grants it): carried over as ${isTeamRole(effective) ? `its effective_role, ${effective}` : "the minimum the org role gives"}`);
+    pitfall(
+      "empty-role",
+      item.address,
+      `role empty in state (provider #364: Sentry stores none when the org role already grants it): carried over as ${isTeamRole(effective) ? `its effective_role, ${effective}` : "the minimum the org role gives"}`,
+    );
     return isTeamRole(effective) ? { role: effective } : {};
   }
   if (role === null || role === undefined) return {};
@@ -206,13 +229,23 @@ function membershipOf(item: StateInstance, pitfall: Report): DeclaredMembership 
     return {};
   }
   if (effective === "admin" && role === "contributor") {
-    pitfall("effective-role", item.address, "effective_role admin is above role contributor: the org role makes them admin of every team they are on; the file keeps contributor, which Sentry applies as admin");
+    pitfall(
+      "effective-role",
+      item.address,
+      "effective_role admin is above role contributor: the org role makes them admin of every team they are on; the file keeps contributor, which Sentry applies as admin",
+    );
   }
   return { role };
 }
 
 /** Each team's `projects`: the state's projects linked to it, plus (with the live state) its links to others. */
-function carryProjects(projects: readonly StateInstance[], teams: Record<string, DeclaredTeam>, subjects: Map<string, string>, live: LiveState | undefined, notes: string[]): void {
+function carryProjects(
+  projects: readonly StateInstance[],
+  teams: Record<string, DeclaredTeam>,
+  subjects: Map<string, string>,
+  live: LiveState | undefined,
+  notes: string[],
+): void {
   if (projects.length === 0) return;
   const slugs = new Unique("project");
   const inState = new Set<string>();
@@ -242,7 +275,10 @@ function carryProjects(projects: readonly StateInstance[], teams: Record<string,
     team.projects = [...new Set([...fromState, ...others])].sort(compareText);
   }
   if (kept > 0) notes.push(`${kept} project link(s) Terraform did not manage are declared as Sentry has them, so plan keeps them`);
-  if (!live) notes.push("not compared with Sentry: a team's projects list is its whole set, so plan removes links to projects outside this state; import with a token to keep them");
+  if (!live)
+    notes.push(
+      "not compared with Sentry: a team's projects list is its whole set, so plan removes links to projects outside this state; import with a token to keep them",
+    );
 }
 
 /** A member's teams are a whole set: the memberships Terraform did not manage are declared as Sentry has them. */
@@ -261,7 +297,8 @@ function keepLiveMemberships(members: Record<string, DeclaredMember>, managed: M
 }
 
 function sorted(organization: string, teams: Record<string, DeclaredTeam>, members: Record<string, DeclaredMember>): AccessConfig {
-  const byKey = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b)));
+  const byKey = <T>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b)));
   for (const member of Object.values(members)) if (member.teams) member.teams = byKey(member.teams);
   return { version: 1, organization, policy: defaultPolicy(), teams: byKey(teams), members: byKey(members) };
 }

@@ -32,7 +32,11 @@ function chooseOrganization(carried: readonly StateInstance[], wanted: string | 
     if (!orgs.has(wanted)) throw refuse(`${first[1].address}.organization`, `this state is for organization ${[...orgs.keys()].join(", ")}, not ${wanted}`);
     return wanted;
   }
-  if (orgs.size > 1) throw refuse(`${[...orgs.values()][1]?.address ?? first[1].address}.organization`, `this state manages ${orgs.size} organizations (${[...orgs.keys()].join(", ")}): name the one to import`);
+  if (orgs.size > 1)
+    throw refuse(
+      `${[...orgs.values()][1]?.address ?? first[1].address}.organization`,
+      `this state manages ${orgs.size} organizations (${[...orgs.keys()].join(", ")}): name the one to import`,
+    );
   return first[0];
 }
 
@@ -48,10 +52,14 @@ function driftOf(change: AccessChange, subjects: Map<string, string>): Terraform
   const address = subjects.get(change.subject.toLowerCase()) ?? (change.team === undefined ? undefined : subjects.get(change.team));
   const what = describeChange(change).replace(/^[+~-] /, "");
   let message = `the state and Sentry differ: plan will ${change.action} (${what}); edit the file if Sentry is right`;
-  if (change.kind === "member" && change.action === "invite") message = `${change.subject} is in the state but not in Sentry (removed outside Terraform?): plan invites them again; delete them from the file if that removal was meant`;
-  else if (change.kind === "team" && change.action === "create") message = `team ${change.subject} is in the state but not in Sentry (deleted outside Terraform?): plan creates it again; delete it from the file if that was meant`;
-  else if (change.kind === "team-member" && change.action === "add") message = `${change.subject} is in the state but not in Sentry (removed outside Terraform?): plan adds the membership again; delete it from the file if that was meant`;
-  else if (change.action === "remove") message = `Sentry has ${change.subject}, the state does not (added outside Terraform?): plan removes it; add it to the file to keep it`;
+  if (change.kind === "member" && change.action === "invite")
+    message = `${change.subject} is in the state but not in Sentry (removed outside Terraform?): plan invites them again; delete them from the file if that removal was meant`;
+  else if (change.kind === "team" && change.action === "create")
+    message = `team ${change.subject} is in the state but not in Sentry (deleted outside Terraform?): plan creates it again; delete it from the file if that was meant`;
+  else if (change.kind === "team-member" && change.action === "add")
+    message = `${change.subject} is in the state but not in Sentry (removed outside Terraform?): plan adds the membership again; delete it from the file if that was meant`;
+  else if (change.action === "remove")
+    message = `Sentry has ${change.subject}, the state does not (added outside Terraform?): plan removes it; add it to the file to keep it`;
   return { ...(address === undefined ? {} : { address }), change: `${change.kind} ${change.action} ${change.subject}`, message };
 }
 
@@ -70,7 +78,10 @@ function driftOf(change: AccessChange, subjects: Map<string, string>): Terraform
  */
 export async function importTerraform(input: unknown, options: ImportTerraformOptions = {}): Promise<TerraformImport> {
   const instances = readTerraformState(input).filter((i) => i.mode === "managed");
-  const organization = chooseOrganization(instances.filter((i) => CARRIED.includes(i.type)), options.organization);
+  const organization = chooseOrganization(
+    instances.filter((i) => CARRIED.includes(i.type)),
+    options.organization,
+  );
   const ours = instances.filter((i) => CARRIED.includes(i.type) && organizationOf(i) === organization);
   const taken = new Set(ours);
   const leftToTerraform = instances.filter((i) => !taken.has(i)).map((i) => i.address);
@@ -95,7 +106,11 @@ export async function importTerraform(input: unknown, options: ImportTerraformOp
     for (const entry of diff.idpOwned) {
       const address = carried.subjects.get(entry.subject.toLowerCase());
       if (address === undefined) continue; // an IdP-owned object Terraform did not manage: not a difference
-      drift.push({ address, change: `${entry.kind} ${entry.subject} (IdP-owned)`, message: `the state and Sentry differ where the identity provider decides: ${entry.reason}` });
+      drift.push({
+        address,
+        change: `${entry.kind} ${entry.subject} (IdP-owned)`,
+        message: `the state and Sentry differ where the identity provider decides: ${entry.reason}`,
+      });
     }
   }
   return {

@@ -2,6 +2,12 @@
 export { importTerraform } from "./import.js";
 export { readTerraformState } from "./state.js";
 export type {
-  ImportTerraformOptions, StateInstance, TerraformDrift, TerraformImport, TerraformPitfall, TerraformPitfallCode, TerraformSentryType,
+  ImportTerraformOptions,
+  StateInstance,
+  TerraformDrift,
+  TerraformImport,
+  TerraformPitfall,
+  TerraformPitfallCode,
+  TerraformSentryType,
 } from "./types.js";
 export type { InstanceKey, ModuleStep } from "./address.js";

@@ -14,8 +14,15 @@ import type { StateInstance } from "./types.js";
  */
 export function refuse(field: string, message: string): ValidationError {
   return new ValidationError({
-    status: 400, method: "", path: "", url: "", detail: `${field}: ${message}`, body: undefined,
-    fieldErrors: { [field]: [message] }, requestSent: false, field,
+    status: 400,
+    method: "",
+    path: "",
+    url: "",
+    detail: `${field}: ${message}`,
+    body: undefined,
+    fieldErrors: { [field]: [message] },
+    requestSent: false,
+    field,
   });
 }
 
@@ -53,7 +60,10 @@ function keyOf(where: string, key: unknown): InstanceKey {
 /** `resources[]` of a raw state, version 4. */
 function readRaw(state: Json): StateInstance[] {
   if (state.version !== 4) {
-    throw refuse("version", `state format version ${JSON.stringify(state.version)}: only version 4 (Terraform 0.12 and later) is read; run \`terraform state pull\` with a current Terraform`);
+    throw refuse(
+      "version",
+      `state format version ${JSON.stringify(state.version)}: only version 4 (Terraform 0.12 and later) is read; run \`terraform state pull\` with a current Terraform`,
+    );
   }
   const resources = state.resources ?? [];
   if (!Array.isArray(resources)) throw refuse("resources", "must be a list");

@@ -7,9 +7,7 @@ export { TOKEN_ENVIRONMENTS, parseTokenName } from "./naming.js";
 export { requiredScopes } from "./required-scopes.js";
 export type { FailureSummary } from "./rotation-error.js";
 export type { MintRequest, MintedToken, RotateTokenOptions } from "./rotate.js";
-export type {
-  RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord,
-} from "./types.js";
+export type { RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord } from "./types.js";
 export type { LintTokensOptions, TokenFinding, TokenFindingCode, TokenLintReport, TokenPurpose } from "./lint.js";
 export type { ParsedTokenName, TokenEnvironment } from "./naming.js";
 export type { ScopePlan } from "./required-scopes.js";

@@ -4,7 +4,11 @@ import { isSessionRequiredError } from "../../http/errors/errors.js";
 import type { RotatableTokenKind, TokenInventory, TokenRecord } from "./types.js";
 
 /** Reads the inventory, or the SDK's list endpoints when none is given (undefined when those need a session). */
-export async function readInventory(sentry: SentryClient, kind: RotatableTokenKind, inventory: TokenInventory | undefined): Promise<readonly TokenRecord[] | undefined> {
+export async function readInventory(
+  sentry: SentryClient,
+  kind: RotatableTokenKind,
+  inventory: TokenInventory | undefined,
+): Promise<readonly TokenRecord[] | undefined> {
   if (inventory !== undefined) return typeof inventory === "function" ? await inventory() : inventory;
   try {
     const list = kind === "user" ? sentry.apiTokens.list() : sentry.org.authTokens.list();

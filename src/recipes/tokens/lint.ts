@@ -78,7 +78,10 @@ async function listTokens(sentry: SentryClient): Promise<TokenRecord[]> {
 function nameFinding(token: TokenRecord): TokenFinding | undefined {
   if (parseTokenName(token.name)) return undefined;
   return {
-    code: "name-convention", severity: "low", tokenId: token.id, tokenName: token.name,
+    code: "name-convention",
+    severity: "low",
+    tokenId: token.id,
+    tokenName: token.name,
     message: `"${token.name}" does not follow {purpose}-{environment} (lowercase, dash-separated, ending in ${TOKEN_ENVIRONMENTS.join("|")})`,
     fix: `Rename it, e.g. to "${conventionalName(token.name)}" (sentry.apiTokens.rename / sentry.org.authTokens.rename).`,
   };
@@ -95,7 +98,10 @@ function scopeFinding(token: TokenRecord): TokenFinding | undefined {
   if (extra.length === 0) return undefined;
   const admin = extra.some((scope) => scope.endsWith(":admin"));
   return {
-    code: "scopes-too-broad", severity: admin ? "high" : "medium", tokenId: token.id, tokenName: token.name,
+    code: "scopes-too-broad",
+    severity: admin ? "high" : "medium",
+    tokenId: token.id,
+    tokenName: token.name,
     message: `a ${purpose === "ci" ? "CI" : "monitoring"} token needs only ${needed.join(" + ")}, but also holds ${extra.join(" ")}`,
     fix: `Rotate it with narrower scopes: rotateToken(sentry, { kind: "user", current: { id: "${token.id}" }, scopes: [${needed.map((s) => `"${s}"`).join(", ")}], mint, publish }).`,
   };
@@ -104,28 +110,41 @@ function scopeFinding(token: TokenRecord): TokenFinding | undefined {
 function ageFindings(token: TokenRecord, now: number, maxAgeDays: number): TokenFinding[] {
   const expires = token.expiresAt ? Date.parse(token.expiresAt) : Number.NaN;
   if (!Number.isNaN(expires) && expires <= now) {
-    return [{
-      code: "expired", severity: "low", tokenId: token.id, tokenName: token.name,
-      message: `expired on ${new Date(expires).toISOString().slice(0, 10)}`,
-      fix: `Delete it (sentry.${token.kind === "org" ? "org.authTokens" : "apiTokens"}.delete("${token.id}")) and replace it if still needed.`,
-    }];
+    return [
+      {
+        code: "expired",
+        severity: "low",
+        tokenId: token.id,
+        tokenName: token.name,
+        message: `expired on ${new Date(expires).toISOString().slice(0, 10)}`,
+        fix: `Delete it (sentry.${token.kind === "org" ? "org.authTokens" : "apiTokens"}.delete("${token.id}")) and replace it if still needed.`,
+      },
+    ];
   }
   const created = token.dateCreated ? Date.parse(token.dateCreated) : Number.NaN;
   if (Number.isNaN(created)) return [];
   const ageDays = Math.floor((now - created) / DAY_MS);
   if (ageDays <= maxAgeDays) return [];
-  return [{
-    code: "rotation-due", severity: "medium", tokenId: token.id, tokenName: token.name,
-    message: `${ageDays} days old (rotation due after ${maxAgeDays})`,
-    fix: `Rotate it: rotateToken(sentry, { kind: "${token.kind ?? "user"}", current: { id: "${token.id}" }, mint, publish }).`,
-  }];
+  return [
+    {
+      code: "rotation-due",
+      severity: "medium",
+      tokenId: token.id,
+      tokenName: token.name,
+      message: `${ageDays} days old (rotation due after ${maxAgeDays})`,
+      fix: `Rotate it: rotateToken(sentry, { kind: "${token.kind ?? "user"}", current: { id: "${token.id}" }, mint, publish }).`,
+    },
+  ];
 }
 
 function adminFindings(tokens: readonly TokenRecord[], maxAdminTokens: number): TokenFinding[] {
   const holders = tokens.filter((t) => (t.scopes ?? []).some((scope) => scope.endsWith(":admin")));
   if (holders.length <= maxAdminTokens) return [];
   return holders.map((token) => ({
-    code: "admin-scopes-widespread" as const, severity: "high" as const, tokenId: token.id, tokenName: token.name,
+    code: "admin-scopes-widespread" as const,
+    severity: "high" as const,
+    tokenId: token.id,
+    tokenName: token.name,
     message: `one of ${holders.length} tokens holding *:admin scopes (at most ${maxAdminTokens} advised)`,
     fix: "Keep admin scopes on one or two owners' tokens; rotate the others to the scopes their job needs, or delete them.",
   }));

@@ -52,7 +52,11 @@ export function isSuccessorName(name: string, base: string): boolean {
 
 /** A best-effort conventional spelling of a free-form name (lowercase, dash-separated), for lint fixes. */
 export function conventionalName(name: string, environment: TokenEnvironment = "prod"): string {
-  const base = stripRotationStamp(name).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "token";
+  const base =
+    stripRotationStamp(name)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "token";
   const parsed = parseTokenName(base);
   return parsed ? base : `${base}-${environment}`;
 }

@@ -39,8 +39,7 @@ function breadth(scope: string): number {
 }
 
 function compareScopes(a: string, b: string): number {
-  return privilege(a) - privilege(b) || breadth(a) - breadth(b) ||
-    (SCOPE_INDEX.get(a) ?? 0) - (SCOPE_INDEX.get(b) ?? 0);
+  return privilege(a) - privilege(b) || breadth(a) - breadth(b) || (SCOPE_INDEX.get(a) ?? 0) - (SCOPE_INDEX.get(b) ?? 0);
 }
 
 function resolveName(name: string): readonly OperationId[] | undefined {
@@ -122,13 +121,15 @@ function minimumCover(ops: readonly PlannedOperation[]): string[] {
   const full = (1n << BigInt(ops.length)) - 1n;
   // Scopes the table names but SCOPES lacks (a newer server's) still count as candidates.
   const universe = new Set<string>([...SCOPES, ...ops.flatMap((op) => op.accepted)]);
-  let candidates: Candidate[] = [...universe].map((scope) => {
-    let mask = 0n;
-    ops.forEach((op, index) => {
-      if (covers(scope, op.accepted)) mask |= 1n << BigInt(index);
-    });
-    return { scope, mask, cost: privilege(scope) };
-  }).filter((candidate) => candidate.mask !== 0n);
+  let candidates: Candidate[] = [...universe]
+    .map((scope) => {
+      let mask = 0n;
+      ops.forEach((op, index) => {
+        if (covers(scope, op.accepted)) mask |= 1n << BigInt(index);
+      });
+      return { scope, mask, cost: privilege(scope) };
+    })
+    .filter((candidate) => candidate.mask !== 0n);
   candidates = withoutDominated(candidates);
 
   for (let size = 1; size <= candidates.length; size += 1) {
@@ -153,20 +154,27 @@ function betterThan(a: readonly Candidate[], b: readonly Candidate[]): boolean {
   const maxA = Math.max(...a.map((c) => c.cost));
   const maxB = Math.max(...b.map((c) => c.cost));
   if (maxA !== maxB) return maxA < maxB;
-  const key = (combo: readonly Candidate[]) => combo.map((c) => breadth(c.scope)).sort((x, y) => x - y).join(",");
+  const key = (combo: readonly Candidate[]) =>
+    combo
+      .map((c) => breadth(c.scope))
+      .sort((x, y) => x - y)
+      .join(",");
   return key(a) < key(b);
 }
 
 /** Drops a scope when another covers everything it covers at no more privilege; that never loses the optimum. */
 function withoutDominated(candidates: readonly Candidate[]): Candidate[] {
-  return candidates.filter((candidate, index) => !candidates.some((other, otherIndex) => {
-    if (otherIndex === index) return false;
-    const coversAll = (candidate.mask & other.mask) === candidate.mask;
-    if (!coversAll || other.cost > candidate.cost) return false;
-    // Between two equivalent scopes keep the preferred one, so exactly one survives.
-    const equivalent = other.mask === candidate.mask && other.cost === candidate.cost;
-    return !equivalent || compareScopes(other.scope, candidate.scope) < 0;
-  }));
+  return candidates.filter(
+    (candidate, index) =>
+      !candidates.some((other, otherIndex) => {
+        if (otherIndex === index) return false;
+        const coversAll = (candidate.mask & other.mask) === candidate.mask;
+        if (!coversAll || other.cost > candidate.cost) return false;
+        // Between two equivalent scopes keep the preferred one, so exactly one survives.
+        const equivalent = other.mask === candidate.mask && other.cost === candidate.cost;
+        return !equivalent || compareScopes(other.scope, candidate.scope) < 0;
+      }),
+  );
 }
 
 function* combinations<T>(items: readonly T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {

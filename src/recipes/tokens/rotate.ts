@@ -12,15 +12,11 @@ import { resolveNow, type NowOption } from "../shared/clock.js";
 import { expandScopes } from "../../vocabulary/roles.js";
 import { readInventory } from "./inventory.js";
 import { summarise, TokenRotationError } from "./rotation-error.js";
-import type {
-  RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord,
-} from "./types.js";
+import type { RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord } from "./types.js";
 import { verifyByCall } from "./verify.js";
 import { isSuccessorName, parseTokenName, rotationStamp, stripRotationStamp } from "./naming.js";
 
-export type {
-  RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord,
-} from "./types.js";
+export type { RotatableTokenKind, RotationReport, RotationStep, RotationStepRecord, SuccessorSecret, TokenInventory, TokenRecord } from "./types.js";
 export { TokenRotationError, isTokenRotationError } from "./rotation-error.js";
 
 /** What `mint` is asked to create. */
@@ -74,7 +70,8 @@ function checkOptions(sentry: SentryClient, options: RotateTokenOptions): string
   }
   if (options.scopes !== undefined) {
     const scopes = options.kind === "org" ? options.scopes : assertScopes("scopes", options.scopes);
-    if (options.kind === "org" && (scopes.length !== 1 || scopes[0] !== "org:ci")) throw ValidationError.forInput("scopes", "org auth tokens always carry exactly org:ci");
+    if (options.kind === "org" && (scopes.length !== 1 || scopes[0] !== "org:ci"))
+      throw ValidationError.forInput("scopes", "org auth tokens always carry exactly org:ci");
   }
   // Sentry creates tokens only for a browser session, so without a minting step nothing can be rotated.
   if (options.mint === undefined && options.dryRun !== true) throw mintGuidance(sentry, options.kind);
@@ -130,7 +127,15 @@ export async function rotateToken(sentry: SentryClient, options: RotateTokenOpti
   const currentId = checkOptions(sentry, options);
   const { kind } = options;
   const dryRun = options.dryRun === true;
-  const report: RotationReport = { kind, current: { id: currentId, name: undefined }, steps: [], successor: undefined, revoked: false, rolledBack: false, dryRun };
+  const report: RotationReport = {
+    kind,
+    current: { id: currentId, name: undefined },
+    steps: [],
+    successor: undefined,
+    revoked: false,
+    rolledBack: false,
+    dryRun,
+  };
   const secrets: string[] = [];
   const record = (step: RotationStep, status: RotationStepRecord["status"], detail: string) => {
     const entry = { step, status, detail };
@@ -148,7 +153,9 @@ export async function rotateToken(sentry: SentryClient, options: RotateTokenOpti
     current = await lookup(sentry, kind, currentId);
   } catch (error) {
     if (!isNotFoundError(error) && !isAuthenticationError(error)) throw failure("lookup", error);
-    return finishedEarlier(sentry, options, report, record, () => failure("lookup", error, "The current token is gone: pass `name` and an `inventory` to confirm an earlier run finished, or mint a new token."));
+    return finishedEarlier(sentry, options, report, record, () =>
+      failure("lookup", error, "The current token is gone: pass `name` and an `inventory` to confirm an earlier run finished, or mint a new token."),
+    );
   }
   report.current.name = current.name;
   record("lookup", "done", `current token "${current.name}" found`);

@@ -34,11 +34,13 @@ export class TokenRotationError extends SentryError {
   override readonly hint: string;
 
   constructor(step: RotationStep, failure: FailureSummary, report: RotationReport, cause: unknown, hintOverride?: string) {
-    const hint = hintOverride ?? (report.revoked
-      ? "The successor is published and the old token is revoked; fix the cause, then re-run to clean up."
-      : report.rolledBack
-        ? "Nothing changed: the successor was deleted again and the current token still works. Fix the cause and re-run."
-        : "The current token still works. Re-run to finish: a leftover successor is found by name and replaced.");
+    const hint =
+      hintOverride ??
+      (report.revoked
+        ? "The successor is published and the old token is revoked; fix the cause, then re-run to clean up."
+        : report.rolledBack
+          ? "Nothing changed: the successor was deleted again and the current token still works. Fix the cause and re-run."
+          : "The current token still works. Re-run to finish: a leftover successor is found by name and replaced.");
     super("token-rotation", `token rotation failed at ${step}: ${failure.message}. ${hint}`, { cause: isSentryError(cause) ? cause : undefined, hint });
     this.name = "TokenRotationError";
     this.kind = "token-rotation";

@@ -2,8 +2,15 @@
 // Fetching members and projects is the stateful recipes' job; these functions take plain data.
 import { ValidationError } from "../../http/errors/index.js";
 import {
-  SCOPES, expandScopes, isOrgRole, isTeamRole, minimumTeamRole, orgRoleDefinition, teamRoleDefinition,
-  type OrgRole, type TeamRole,
+  SCOPES,
+  expandScopes,
+  isOrgRole,
+  isTeamRole,
+  minimumTeamRole,
+  orgRoleDefinition,
+  teamRoleDefinition,
+  type OrgRole,
+  type TeamRole,
 } from "../../vocabulary/roles.js";
 
 /** Why a member holds a scope: their org role, or their role on one team. */
@@ -127,10 +134,7 @@ export function computeEffectiveAccess(member: MemberRoles, options: EffectiveAc
 }
 
 /** One reason a member can see a project. */
-export type ProjectAccessReason =
-  | { kind: "globalOrgRole"; role: OrgRole }
-  | { kind: "openMembership" }
-  | { kind: "team"; team: string; role: TeamRole };
+export type ProjectAccessReason = { kind: "globalOrgRole"; role: OrgRole } | { kind: "openMembership" } | { kind: "team"; team: string; role: TeamRole };
 
 /** Whether a member can see a project, and every reason why. */
 export interface ProjectVisibility {

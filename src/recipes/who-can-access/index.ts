@@ -4,5 +4,11 @@ export { effectiveAccess, whoCanAccess } from "./who-can-access.js";
 export { canSeeProject, computeEffectiveAccess, projectScopes } from "./effective-access.js";
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access.js";
 export type {
-  AccessGrant, EffectiveAccess, EffectiveAccessOptions, EffectiveTeamMembership, MemberRoles, ProjectAccessReason, ProjectVisibility,
+  AccessGrant,
+  EffectiveAccess,
+  EffectiveAccessOptions,
+  EffectiveTeamMembership,
+  MemberRoles,
+  ProjectAccessReason,
+  ProjectVisibility,
 } from "./effective-access.js";

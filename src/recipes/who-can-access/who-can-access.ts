@@ -5,8 +5,12 @@ import { NotFoundError } from "../../http/errors/index.js";
 import type { SentryClient } from "../../client.js";
 import type { MemberDetails } from "../../resources/types.js";
 import {
-  canSeeProject, computeEffectiveAccess, projectScopes,
-  type EffectiveAccess, type EffectiveAccessOptions, type ProjectAccessReason,
+  canSeeProject,
+  computeEffectiveAccess,
+  projectScopes,
+  type EffectiveAccess,
+  type EffectiveAccessOptions,
+  type ProjectAccessReason,
 } from "./effective-access.js";
 
 /** A project a member can see, every reason why, and the scopes they hold on it. */
@@ -57,8 +61,12 @@ async function resolveMember(sentry: SentryClient, memberIdOrEmail: string | num
     const found = await sentry.org.members.findByEmail(memberIdOrEmail);
     if (found === undefined) {
       throw new NotFoundError({
-        status: 404, method: "GET", path: "/api/0/organizations/{organization_id_or_slug}/members/", url: "",
-        detail: `no member or invite with email ${memberIdOrEmail}`, body: undefined,
+        status: 404,
+        method: "GET",
+        path: "/api/0/organizations/{organization_id_or_slug}/members/",
+        url: "",
+        detail: `no member or invite with email ${memberIdOrEmail}`,
+        body: undefined,
       });
     }
     return sentry.org.members.get(found.id);
@@ -155,8 +163,12 @@ export async function whoCanAccess(sentry: SentryClient, projectSlug: string, op
     const visibility = canSeeProject(access, teams);
     if (!visibility.canSee) continue;
     members.push({
-      memberId: candidate.memberId, email: candidate.email, orgRole: candidate.orgRole, pending: candidate.pending,
-      reasons: visibility.reasons, scopes: projectScopes(access, teams),
+      memberId: candidate.memberId,
+      email: candidate.email,
+      orgRole: candidate.orgRole,
+      pending: candidate.pending,
+      reasons: visibility.reasons,
+      scopes: projectScopes(access, teams),
     });
   }
   members.sort((a, b) => a.email.localeCompare(b.email));

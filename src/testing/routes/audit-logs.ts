@@ -71,7 +71,9 @@ function dateRange(params: URLSearchParams, now: number): { from: number; to: nu
   const periodEnd = lastParam(params, "statsPeriodEnd");
   const startText = lastParam(params, "start");
   const endText = lastParam(params, "end");
-  const crash = (): never => { throw new AnswerError(INTERNAL_ERROR); };
+  const crash = (): never => {
+    throw new AnswerError(INTERNAL_ERROR);
+  };
   let from: number;
   let to = now;
   if (period !== null) {

@@ -12,6 +12,12 @@ import { teamRoutes } from "./teams.js";
 import { tokenRoutes } from "./tokens.js";
 
 export const allRoutes: RouteSpec[] = [
-  ...teamRoutes, ...memberRoutes, ...memberTeamRoutes, ...projectRoutes,
-  ...scimUserRoutes, ...scimGroupRoutes, ...tokenRoutes, ...auditRoutes,
+  ...teamRoutes,
+  ...memberRoutes,
+  ...memberTeamRoutes,
+  ...projectRoutes,
+  ...scimUserRoutes,
+  ...scimGroupRoutes,
+  ...tokenRoutes,
+  ...auditRoutes,
 ];

@@ -75,7 +75,8 @@ function setTeamRole(ctx: RouteContext): EmuAnswer {
   }
   target.teams.set(team.id, normaliseTeamRole(target.orgRole, role));
   ctx.audit("member.edit", {
-    targetObject: target.id, targetUserId: target.userId,
+    targetObject: target.id,
+    targetUserId: target.userId,
     data: { email: target.email, role: target.orgRole, team_slug: team.slug, team_role: role },
   });
   // Sentry answers with the stored role, which is null at or below the org role's minimum.

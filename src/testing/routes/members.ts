@@ -22,33 +22,40 @@ function matchesToken(ctx: RouteContext, member: Member, key: string, values: st
   const user = member.userId === null ? undefined : ctx.world.users.get(member.userId);
   const lower = values.map((v) => v.toLowerCase());
   switch (key) {
-    case "email": return lower.includes(member.email.toLowerCase());
-    case "id": return values.includes(String(member.id));
-    case "user.id": return member.userId !== null && values.includes(String(member.userId));
-    case "role": return values.includes(member.orgRole);
+    case "email":
+      return lower.includes(member.email.toLowerCase());
+    case "id":
+      return values.includes(String(member.id));
+    case "user.id":
+      return member.userId !== null && values.includes(String(member.userId));
+    case "role":
+      return values.includes(member.orgRole);
     case "scope": {
       const scopes = expandScopes(ORG_ROLES[member.orgRole].scopes);
       return values.some((v) => scopes.has(v));
     }
-    case "isInvited": return values.some((v) => asBool(v) === isPending(member));
-    case "ssoLinked": return values.some((v) => asBool(v) === member.flags["sso:linked"]);
+    case "isInvited":
+      return values.some((v) => asBool(v) === isPending(member));
+    case "ssoLinked":
+      return values.some((v) => asBool(v) === member.flags["sso:linked"]);
     // Both branches filter `user_id__in` a list of users (organization_member_index.py): a pending invite has no
     // user, so it matches neither has2fa:true nor has2fa:false (test_2fa_enabled_query).
-    case "has2fa": return user !== undefined && values.some((v) => asBool(v) === user.has2fa);
-    case "hasExternalUsers": return values.some((v) => asBool(v) === false);
+    case "has2fa":
+      return user !== undefined && values.some((v) => asBool(v) === user.has2fa);
+    case "hasExternalUsers":
+      return values.some((v) => asBool(v) === false);
     case "query": {
       const text = values.join(" ").toLowerCase();
       return member.email.toLowerCase().includes(text) || (user?.name.toLowerCase().includes(text) ?? false);
     }
-    default: return false; // Sentry answers an unknown key with an empty result.
+    default:
+      return false; // Sentry answers an unknown key with an empty result.
   }
 }
 
 function listMembers(ctx: RouteContext): EmuAnswer {
   const tokens = [...tokenizeQuery(ctx.req.url.searchParams.get("query") ?? "")];
-  const members = [...ctx.org.members.values()]
-    .filter((m) => tokens.every(([key, values]) => matchesToken(ctx, m, key, values)))
-    .sort(byKey((m) => m.id));
+  const members = [...ctx.org.members.values()].filter((m) => tokens.every(([key, values]) => matchesToken(ctx, m, key, values))).sort(byKey((m) => m.id));
   // OffsetPaginator (organization_member_index.py): Sentry's `per_page:page:is_prev` cursors.
   return offsetAnswer(ctx.req, members, (m) => serializeMember(ctx.world, m, ctx.now));
 }
@@ -128,7 +135,8 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   // AllowedEmailField: Django's EmailField (whose domain allowlist admits `localhost`) plus `is_valid_email_address`,
   // which refuses the addresses matching INVALID_EMAIL_ADDRESS_PATTERNS (src/sentry/conf/server.py: `@qq.com`).
   // test_forbid_qq.
-  else if (typeof email !== "string" || !/^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$/i.test(email) || /@qq\.com$/i.test(email)) errors.email = ["Enter a valid email address."];
+  else if (typeof email !== "string" || !/^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$/i.test(email) || /@qq\.com$/i.test(email))
+    errors.email = ["Enter a valid email address."];
   else if (email.length > 75) errors.email = ["Ensure this field has no more than 75 characters."];
   else {
     const existing = findMemberByEmail(ctx.org, email);
@@ -150,8 +158,15 @@ function inviteMember(ctx: RouteContext): EmuAnswer {
   }
   const inviter = ctx.member?.userId != null ? ctx.world.users.get(ctx.member.userId) : undefined;
   const member: Member = {
-    id: ctx.world.nextId("member"), email: address, name: address, userId: null, orgRole: assigned, flags: { ...NO_FLAGS },
-    dateCreated: ctx.now, inviterName: inviter?.name ?? null, inviterUserId: inviter?.id ?? null,
+    id: ctx.world.nextId("member"),
+    email: address,
+    name: address,
+    userId: null,
+    orgRole: assigned,
+    flags: { ...NO_FLAGS },
+    dateCreated: ctx.now,
+    inviterName: inviter?.name ?? null,
+    inviterUserId: inviter?.id ?? null,
     // "Do not set team-roles when inviting members": only membership is saved.
     teams: new Map(teamRoles.map((t) => [t.team.id, null] as const)),
   };
@@ -173,8 +188,13 @@ export function inviteActorKey(ctx: RouteContext): string {
 /** `OrganizationMember.get_audit_log_data()`. */
 export function memberAuditData(ctx: RouteContext, member: Member): Record<string, unknown> {
   return {
-    email: member.email, user: member.userId, teams: [...member.teams.keys()], teams_slugs: teamSlugsOf(ctx.org, member),
-    has_global_access: ORG_ROLES[member.orgRole].isGlobal || ctx.org.openMembership, role: member.orgRole, invite_status: 0,
+    email: member.email,
+    user: member.userId,
+    teams: [...member.teams.keys()],
+    teams_slugs: teamSlugsOf(ctx.org, member),
+    has_global_access: ORG_ROLES[member.orgRole].isGlobal || ctx.org.openMembership,
+    role: member.orgRole,
+    invite_status: 0,
   };
 }
 

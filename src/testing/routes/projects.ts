@@ -31,13 +31,28 @@ function listProjects(ctx: RouteContext): EmuAnswer {
     }
   }
   projects.sort(byKey((p) => p.slug));
-  return pagedAnswer(ctx.req, projects, (p) => p.slug, false, (p) => serializeProjectSummary(ctx.org, p, ctx.member));
+  return pagedAnswer(
+    ctx.req,
+    projects,
+    (p) => p.slug,
+    false,
+    (p) => serializeProjectSummary(ctx.org, p, ctx.member),
+  );
 }
 
 function listProjectTeams(ctx: RouteContext): EmuAnswer {
   const project = requireProject(ctx);
-  const teams = project.teamIds.map((id) => ctx.org.teams.get(id)).filter((t) => t !== undefined).sort(byKey((t) => t.slug));
-  return pagedAnswer(ctx.req, teams, (t) => t.slug, false, (t) => serializeTeam(ctx, t));
+  const teams = project.teamIds
+    .map((id) => ctx.org.teams.get(id))
+    .filter((t) => t !== undefined)
+    .sort(byKey((t) => t.slug));
+  return pagedAnswer(
+    ctx.req,
+    teams,
+    (t) => t.slug,
+    false,
+    (t) => serializeTeam(ctx, t),
+  );
 }
 
 function addProjectTeam(ctx: RouteContext): EmuAnswer {

@@ -14,7 +14,10 @@ const MEMBER_CAP = 10_000;
 
 function serializeGroup(ctx: RouteContext, team: Team, withMembers = true): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    schemas: [GROUP_SCHEMA], id: String(team.id), displayName: team.name, meta: { resourceType: "Group" },
+    schemas: [GROUP_SCHEMA],
+    id: String(team.id),
+    displayName: team.name,
+    meta: { resourceType: "Group" },
   };
   if (withMembers) {
     body.members = [...ctx.org.members.values()]
@@ -123,10 +126,22 @@ function patchGroup(ctx: RouteContext): EmuAnswer {
     if (typeof op.path !== "string") return INTERNAL_ERROR;
     if (op.path.includes("members")) removeTarget(op);
   }
-  const saved = { name: team.name, slug: team.slug, idp: team.idpProvisioned, auditLength: ctx.org.audit.length,
-    teams: [...ctx.org.members.values()].map((m) => [m, new Map(m.teams)] as const) };
-  const add = (m: Member) => { if (!m.teams.has(team.id)) { m.teams.set(team.id, null); auditTeamChange(ctx, "member.join-team", m, team); } };
-  const remove = (m: Member) => { if (m.teams.delete(team.id)) auditTeamChange(ctx, "member.leave-team", m, team); };
+  const saved = {
+    name: team.name,
+    slug: team.slug,
+    idp: team.idpProvisioned,
+    auditLength: ctx.org.audit.length,
+    teams: [...ctx.org.members.values()].map((m) => [m, new Map(m.teams)] as const),
+  };
+  const add = (m: Member) => {
+    if (!m.teams.has(team.id)) {
+      m.teams.set(team.id, null);
+      auditTeamChange(ctx, "member.join-team", m, team);
+    }
+  };
+  const remove = (m: Member) => {
+    if (m.teams.delete(team.id)) auditTeamChange(ctx, "member.leave-team", m, team);
+  };
   try {
     team.idpProvisioned = true;
     for (const op of ops) {
@@ -176,6 +191,9 @@ export const scimGroupRoutes: RouteSpec[] = [
   { operationId: "getOrganizationScimV2Group", refusedMethod: "PUT", handler: () => detail(403, NO_PERMISSION) },
   {
     operationId: "deleteOrganizationScimV2Group",
-    handler: (ctx) => { deleteTeamRecord(ctx, requireGroup(ctx)); return noContent(); },
+    handler: (ctx) => {
+      deleteTeamRecord(ctx, requireGroup(ctx));
+      return noContent();
+    },
   },
 ];

@@ -69,9 +69,7 @@ function listUsers(ctx: RouteContext): EmuAnswer {
     if (isPending(a) && a.email !== b.email) return a.email < b.email ? -1 : 1;
     return a.id - b.id;
   };
-  const rows = [...ctx.org.members.values()]
-    .filter((m) => wanted === undefined || m.email.toLowerCase() === wanted)
-    .sort(byEmailThenId);
+  const rows = [...ctx.org.members.values()].filter((m) => wanted === undefined || m.email.toLowerCase() === wanted).sort(byEmailThenId);
   return scimList(query, rows, (m) => serializeScimUser(ctx, m));
 }
 
@@ -89,15 +87,25 @@ function provisionUser(ctx: RouteContext): EmuAnswer {
   if (roleGiven && typeof sentryOrgRole !== "string") return INTERNAL_ERROR;
   const orgRole = roleGiven ? scimRole(sentryOrgRole) : scimRole(ORG_DEFAULT_ROLE);
   if (typeof userName !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName)) {
-    return scimError(400, sentryJson({ email: [userName === undefined || userName === null ? "This field may not be null." : "Enter a valid email address."] }));
+    return scimError(
+      400,
+      sentryJson({ email: [userName === undefined || userName === null ? "This field may not be null." : "Enter a valid email address."] }),
+    );
   }
   const existing = findMemberByEmail(ctx.org, userName);
   if (existing && !isPending(existing)) return scimError(409, "User already exists in the database.");
   if (existing) return scimError(400, sentryJson({ email: [`The user ${userName} has already been invited`] }));
   const member: Member = {
-    id: ctx.world.nextId("member"), email: userName, name: userName, userId: null, orgRole,
+    id: ctx.world.nextId("member"),
+    email: userName,
+    name: userName,
+    userId: null,
+    orgRole,
     flags: { ...NO_FLAGS, "idp:provisioned": true, "idp:role-restricted": roleGiven },
-    dateCreated: ctx.now, inviterName: null, inviterUserId: null, teams: new Map(),
+    dateCreated: ctx.now,
+    inviterName: null,
+    inviterUserId: null,
+    teams: new Map(),
   };
   ctx.org.members.set(member.id, member);
   ctx.audit("member.invite", { targetObject: member.id, data: memberAuditData(ctx, member) });
@@ -126,7 +134,9 @@ function activeValue(value: unknown): boolean | null {
 function patchUser(ctx: RouteContext): EmuAnswer {
   const member = requireScimUser(ctx);
   const ops = patchOperations(parseJsonBody(ctx.req), {
-    ops: ["replace"], requireSchemas: false, maxOps: 100,
+    ops: ["replace"],
+    requireSchemas: false,
+    maxOps: 100,
     checkValue: (op) => {
       if (op.value === undefined) return "This field is required.";
       return typeof op.value === "boolean" || isRecord(op.value) || activeValue(op.value) !== null ? null : "value must be a boolean or object";

@@ -124,7 +124,8 @@ export function patchOperations(
   const record = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const errors: Record<string, unknown> = {};
   if (options.requireSchemas && record.schemas === undefined) errors.schemas = ["This field is required."];
-  else if (record.schemas !== undefined && !Array.isArray(record.schemas)) errors.schemas = [`Expected a list of items but got type "${typeof record.schemas}".`];
+  else if (record.schemas !== undefined && !Array.isArray(record.schemas))
+    errors.schemas = [`Expected a list of items but got type "${typeof record.schemas}".`];
   const ops = record.Operations;
   if (ops === undefined) errors.Operations = ["This field is required."];
   else if (!Array.isArray(ops)) errors.Operations = [`Expected a list of items but got type "${typeof ops}".`];
@@ -134,7 +135,10 @@ export function patchOperations(
     ops.forEach((raw, i) => {
       const op = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
       const found: Record<string, string[]> = {};
-      if (!op) { perOp[String(i)] = { non_field_errors: ["Invalid data. Expected a dictionary, but got " + typeof raw + "."] }; return; }
+      if (!op) {
+        perOp[String(i)] = { non_field_errors: ["Invalid data. Expected a dictionary, but got " + typeof raw + "."] };
+        return;
+      }
       if (typeof op.op !== "string") found.op = [op.op === undefined ? "This field is required." : "Not a valid string."];
       else if (!options.ops.includes(op.op.toLowerCase())) found.op = [`"${op.op.toLowerCase()}" is not a valid choice`];
       if (op.path !== undefined && typeof op.path !== "string") found.path = ["Not a valid string."];
@@ -145,5 +149,5 @@ export function patchOperations(
     if (Object.keys(perOp).length) errors.Operations = perOp;
   }
   if (Object.keys(errors).length) serializerError(errors);
-  return (ops as Array<Record<string, unknown>>);
+  return ops as Array<Record<string, unknown>>;
 }

@@ -90,13 +90,21 @@ function asBooleanField(value: unknown): boolean | undefined {
  */
 function generatedSlug(ctx: RouteContext, name: string, teamId: number): string {
   const MAX = 30;
-  let base = djangoSlugify(name).slice(0, MAX).replace(/^-+|-+$/g, "").trim();
+  let base = djangoSlugify(name)
+    .slice(0, MAX)
+    .replace(/^-+|-+$/g, "")
+    .trim();
   if (!base) base = suffixHex(teamId, ctx.now).slice(0, 12);
   const taken = (slug: string) => [...ctx.org.teams.values()].some((t) => t.slug.toLowerCase() === slug.toLowerCase());
   if (!taken(base) && !/^\d+$/.test(base)) return base;
   const chars = "abcdefghijklmnopqrstuvwxyz0123456790";
   const random = createRandom(teamId);
-  for (const [attempts, size] of [[1, 2], [5, 3], [20, 5], [1, 12]] as const) {
+  for (const [attempts, size] of [
+    [1, 2],
+    [5, 3],
+    [20, 5],
+    [1, 12],
+  ] as const) {
     for (let i = 0; i < attempts; i++) {
       const end = Array.from({ length: size }, () => random.pick([...chars])).join("");
       const value = `${base.slice(0, MAX - size - 1)}-${end}`;
@@ -207,7 +215,8 @@ function deleteTeam(ctx: RouteContext): EmuAnswer {
 function listTeamMembers(ctx: RouteContext): EmuAnswer {
   const team = requireTeam(ctx);
   const emailColumn = (m: Member) => (isPending(m) ? m.email : null);
-  const members = [...ctx.org.members.values()].filter((m) => m.teams.has(team.id))
+  const members = [...ctx.org.members.values()]
+    .filter((m) => m.teams.has(team.id))
     .sort((a, b) => {
       const ea = emailColumn(a);
       const eb = emailColumn(b);
@@ -221,7 +230,13 @@ function listTeamMembers(ctx: RouteContext): EmuAnswer {
 function listTeamProjects(ctx: RouteContext): EmuAnswer {
   const team = requireTeam(ctx);
   const projects = [...ctx.org.projects.values()].filter((p) => p.teamIds.includes(team.id)).sort(byKey((p) => p.slug));
-  return pagedAnswer(ctx.req, projects, (p) => p.slug, false, (p) => serializeProjectSummary(ctx.org, p, ctx.member));
+  return pagedAnswer(
+    ctx.req,
+    projects,
+    (p) => p.slug,
+    false,
+    (p) => serializeProjectSummary(ctx.org, p, ctx.member),
+  );
 }
 
 export const teamRoutes: RouteSpec[] = [

@@ -8,19 +8,22 @@
  */
 import { addToken } from "../build.js";
 import type { Caller } from "../auth.js";
-import {
-  detail, type EmuAnswer, type EmuRequest, fail, isRecord, json, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND, noContent,
-  parseJsonBody,
-} from "../http.js";
+import { detail, type EmuAnswer, type EmuRequest, fail, isRecord, json, NO_CREDENTIALS, NO_PERMISSION, NOT_FOUND, noContent, parseJsonBody } from "../http.js";
 import { iso, type Token, type World } from "../model.js";
 import { createRandom } from "../random.js";
 import type { RouteContext, RouteSpec } from "../router.js";
 
 function serializeApiToken(token: Token, includeValue: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    id: String(token.id), name: token.name, scopes: [...token.scopes], application: null,
-    expiresAt: token.expiresAt === null ? null : iso(token.expiresAt), dateCreated: iso(token.dateCreated),
-    state: null, tokenLastCharacters: token.value.slice(-4), refreshToken: null,
+    id: String(token.id),
+    name: token.name,
+    scopes: [...token.scopes],
+    application: null,
+    expiresAt: token.expiresAt === null ? null : iso(token.expiresAt),
+    dateCreated: iso(token.dateCreated),
+    state: null,
+    tokenLastCharacters: token.value.slice(-4),
+    refreshToken: null,
   };
   if (includeValue) body.token = token.value;
   return body;
@@ -28,8 +31,12 @@ function serializeApiToken(token: Token, includeValue: boolean): Record<string, 
 
 function serializeOrgToken(token: Token, includeValue: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    id: String(token.id), name: token.name, scopes: ["org:ci"], tokenLastCharacters: token.value.slice(-4),
-    dateCreated: iso(token.dateCreated), dateLastUsed: token.dateLastUsed === null ? null : iso(token.dateLastUsed),
+    id: String(token.id),
+    name: token.name,
+    scopes: ["org:ci"],
+    tokenLastCharacters: token.value.slice(-4),
+    dateCreated: iso(token.dateCreated),
+    dateLastUsed: token.dateLastUsed === null ? null : iso(token.dateLastUsed),
     projectLastUsedId: null,
   };
   if (includeValue) body.token = token.value;
@@ -73,15 +80,23 @@ function validName(body: unknown): string {
 
 function listOrgTokens(ctx: RouteContext): EmuAnswer {
   const tokens = [...ctx.world.tokens.values()].filter((t) => t.kind === "org" && t.active && t.orgId === ctx.org.id);
-  tokens.sort((a, b) => (b.dateLastUsed ?? -Infinity) - (a.dateLastUsed ?? -Infinity)
-    || a.name.localeCompare(b.name) || b.dateCreated - a.dateCreated);
-  return json(200, tokens.map((t) => serializeOrgToken(t, false)));
+  tokens.sort((a, b) => (b.dateLastUsed ?? -Infinity) - (a.dateLastUsed ?? -Infinity) || a.name.localeCompare(b.name) || b.dateCreated - a.dateCreated);
+  return json(
+    200,
+    tokens.map((t) => serializeOrgToken(t, false)),
+  );
 }
 
 function createOrgToken(ctx: RouteContext): EmuAnswer {
   const name = validName(parseJsonBody(ctx.req));
   const token = addToken(ctx.world, createRandom((ctx.now + ctx.world.tokens.size * 7919) >>> 0), {
-    kind: "org", name, scopes: ["org:ci"], userId: null, orgId: ctx.org.id, dateCreated: ctx.now, expiresAt: null,
+    kind: "org",
+    name,
+    scopes: ["org:ci"],
+    userId: null,
+    orgId: ctx.org.id,
+    dateCreated: ctx.now,
+    expiresAt: null,
   });
   ctx.audit("org-auth-token.create", { targetObject: token.id, data: { name } });
   return json(201, serializeOrgToken(token, true));
@@ -99,9 +114,13 @@ function authProvider(ctx: RouteContext): EmuAnswer {
   if (!p) return noContent();
   const pending = [...ctx.org.members.values()].filter((m) => m.userId !== null && !m.flags["sso:linked"]).length;
   return json(200, {
-    id: String(p.id), provider_name: p.provider, pending_links_count: pending,
+    id: String(p.id),
+    provider_name: p.provider,
+    pending_links_count: pending,
     login_url: `${ctx.req.url.origin}/organizations/${ctx.org.slug}/issues/`,
-    default_role: p.defaultRole, require_link: p.requireLink, scim_enabled: p.scimEnabled,
+    default_role: p.defaultRole,
+    require_link: p.requireLink,
+    scim_enabled: p.scimEnabled,
   });
 }
 
@@ -124,13 +143,23 @@ export const tokenRoutes: RouteSpec[] = [
   { operationId: "deleteApiTokenByBody", handler: sessionOnly },
   { operationId: "getApiToken", handler: (ctx) => json(200, serializeApiToken(ownUserToken(ctx), false)) },
   { operationId: "updateApiToken", handler: renameApiToken },
-  { operationId: "deleteApiToken", handler: (ctx) => { ownUserToken(ctx).active = false; return noContent(); } },
+  {
+    operationId: "deleteApiToken",
+    handler: (ctx) => {
+      ownUserToken(ctx).active = false;
+      return noContent();
+    },
+  },
   { operationId: "listOrganizationAuthTokens", handler: listOrgTokens },
   { operationId: "createOrganizationAuthToken", handler: createOrgToken },
   { operationId: "getOrganizationAuthToken", handler: (ctx) => json(200, serializeOrgToken(orgToken(ctx), false)) },
   {
     operationId: "updateOrganizationAuthToken",
-    handler: (ctx) => { const t = orgToken(ctx); t.name = validName(parseJsonBody(ctx.req)); return noContent(); },
+    handler: (ctx) => {
+      const t = orgToken(ctx);
+      t.name = validName(parseJsonBody(ctx.req));
+      return noContent();
+    },
   },
   { operationId: "deleteOrganizationAuthToken", handler: deleteOrgToken },
   { operationId: "getOrganizationAuthProvider", handler: authProvider },

@@ -57,7 +57,9 @@ describe("a reference to something that does not exist is an error of the file (
     const run = await runWith(["plan", "acme.yaml"], cli.options({ files: { "acme.yaml": text } }));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`line ${team.line}, column ${team.column}: there is no team "identty" in the file or in acme (did you mean "identity"?)`);
-    expect(run.stderr).toContain(`line ${owner.line}, column ${owner.column}: there is no member "ada.smth@acme.test" in the file or in acme (did you mean "ada.smith@acme.test"?)`);
+    expect(run.stderr).toContain(
+      `line ${owner.line}, column ${owner.column}: there is no member "ada.smth@acme.test" in the file or in acme (did you mean "ada.smith@acme.test"?)`,
+    );
     expect(writesOf(cli.emu)).toEqual([]);
   });
 
@@ -66,7 +68,9 @@ describe("a reference to something that does not exist is an error of the file (
     const text = (await dumpText(cli)).replace("  teams: additive", "  teams: authoritative").replace(/^ {2}notifications:\n(?: {4}.*\n)+/m, "");
     const run = await runWith(["plan", "acme.yaml"], cli.options({ files: { "acme.yaml": text } }));
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`line ${positionOf(text, "notifications: contributor").line}, column 7: team "notifications" is not in the file, so the plan deletes it (teams: authoritative)`);
+    expect(run.stderr).toContain(
+      `line ${positionOf(text, "notifications: contributor").line}, column 7: team "notifications" is not in the file, so the plan deletes it (teams: authoritative)`,
+    );
   });
 
   it("a team declared in the file counts as existing", async () => {
@@ -118,7 +122,10 @@ describe("a rail refusal says which rail, the numbers and the next step", () => 
     const cli = demoCli();
     const text = (await dumpText(cli)).replace(/(ben\.garcia@acme\.test:\n {4}role:) owner/, "$1 manager");
     const files = { "acme.yaml": text };
-    for (const argv of [["plan", "acme.yaml"], ["apply", "acme.yaml", "--yes"]]) {
+    for (const argv of [
+      ["plan", "acme.yaml"],
+      ["apply", "acme.yaml", "--yes"],
+    ]) {
       const run = await runWith(argv, cli.options({ files }));
       expect(run.code).toBe(6);
       expect(run.stderr).toMatch(/error: refused by the safety rails \(acme\): minOwners: the plan leaves 1 owner\(s\) \(2 now\); policy\.minOwners is 2/);
@@ -130,14 +137,15 @@ describe("a rail refusal says which rail, the numbers and the next step", () => 
   it("maxRemovals: stderr says how to split the change", async () => {
     const cli = demoCli();
     let text = (await dumpText(cli)).replace("  members: additive", "  members: authoritative\n  maxRemovals: 2");
-    for (const email of ["alex.nguyen", "dev.kim", "kai.rossi"]) text = text.replace(new RegExp(`  ${email.replace(".", "\\.")}@acme\\.test:\\n(?: {4}.*\\n)+`), "");
+    for (const email of ["alex.nguyen", "dev.kim", "kai.rossi"])
+      text = text.replace(new RegExp(`  ${email.replace(".", "\\.")}@acme\\.test:\\n(?: {4}.*\\n)+`), "");
     const run = await runWith(["plan", "acme.yaml"], cli.options({ files: { "acme.yaml": text } }));
     expect(run.code).toBe(6);
     expect(run.stderr).toMatch(/maxRemovals: the plan removes \d+ of \d+ members; policy\.maxRemovals allows 2 \(2\)/);
     expect(run.stderr).toMatch(/hint: .*(split|at most 2)/);
   });
 
-  it("a refused self-demotion does not also print \"No changes\"", async () => {
+  it('a refused self-demotion does not also print "No changes"', async () => {
     const cli = demoCli();
     const text = (await dumpText(cli)).replace(/(ada\.smith@acme\.test:\n {4}role:) owner/, "$1 manager");
     const run = await runWith(["plan", "acme.yaml"], cli.options({ files: { "acme.yaml": text } }));

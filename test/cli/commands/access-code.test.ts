@@ -120,7 +120,10 @@ describe("sentry-rbac schema | dump | plan | apply", () => {
 
   it("an invalid file exits 2 naming the file, line and column; nothing is read from Sentry", async () => {
     const cli = demoCli();
-    const run = await runWith(["plan", "bad.yaml"], cli.options({ files: { "bad.yaml": "version: 1\norganization: acme\nmembers:\n  a@acme.test: { role: admn }\n" } }));
+    const run = await runWith(
+      ["plan", "bad.yaml"],
+      cli.options({ files: { "bad.yaml": "version: 1\norganization: acme\nmembers:\n  a@acme.test: { role: admn }\n" } }),
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bad\.yaml: invalid access file[\s\S]*line 4, column 24: unknown org role "admn" \(did you mean "admin"\?\)/);
     expect(cli.emu.state.requests).toEqual([]);

@@ -62,7 +62,10 @@ describe("sentry-rbac audit export", () => {
     const { emu, options } = setup();
     const weak = emu.issueToken({ name: "ci-prod", scopes: ["project:releases"] });
     const out = join(await tempDir(), "a.json");
-    const denied = await run(["audit", "export", "--out", out], options({ env: { SENTRY_AUTH_TOKEN: weak, SENTRY_ORG: "acme", SENTRY_URL: "https://sentry.test" } }));
+    const denied = await run(
+      ["audit", "export", "--out", out],
+      options({ env: { SENTRY_AUTH_TOKEN: weak, SENTRY_ORG: "acme", SENTRY_URL: "https://sentry.test" } }),
+    );
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(/^error: audit export stopped after 0 row\(s\)/);
     expect(denied.stderr).not.toContain(weak);
@@ -79,7 +82,10 @@ describe("sentry-rbac audit export", () => {
     expect(cursor).toBeDefined();
     const second = await run(["audit", "export", "--out", out, "--resume", cursor ?? ""], options());
     expect(second.code).toBe(0);
-    const ids = (await readFile(out, "utf8")).trim().split("\n").map((line) => (JSON.parse(line) as { id: string }).id);
+    const ids = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     const cutoff = Date.now() - 90 * 86_400_000;
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= cutoff).length);
@@ -89,7 +95,10 @@ describe("sentry-rbac audit export", () => {
     const { options } = setup();
     const { code, stdout, stderr } = await run(["audit", "export", "--out", "-", "--format", "ndjson", "--days", "30"], options());
     expect(code).toBe(0);
-    const rows = stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: string });
+    const rows = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string });
     expect(rows.length).toBeGreaterThan(0);
     expect(stderr).toContain(`Exported ${rows.length} audit entries to stdout`);
     const json = await run(["audit", "export", "--out", "-", "--days", "30"], options());
@@ -113,7 +122,10 @@ describe("sentry-rbac audit export", () => {
     const { emu, options } = setup();
     const weak = emu.issueToken({ name: "ci-prod", scopes: ["project:releases"] });
     const out = join(await tempDir(), "denied.json");
-    const denied = await run(["audit", "export", "--out", out], options({ env: { SENTRY_AUTH_TOKEN: weak, SENTRY_ORG: "acme", SENTRY_URL: "https://sentry.test" } }));
+    const denied = await run(
+      ["audit", "export", "--out", out],
+      options({ env: { SENTRY_AUTH_TOKEN: weak, SENTRY_ORG: "acme", SENTRY_URL: "https://sentry.test" } }),
+    );
     expect(denied.code).toBe(3);
     expect(denied.stderr).not.toMatch(/Resume/);
     await expect(stat(out)).rejects.toMatchObject({ code: "ENOENT" });
@@ -135,7 +147,10 @@ describe("sentry-rbac audit export", () => {
     const until = new Date(dates[dates.length - 10] as number).toISOString();
     const { code } = await run(["audit", "export", "--since", since, "--until", until, "--out", out], options());
     expect(code).toBe(0);
-    const rows = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const expected = emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= Date.parse(since) && Date.parse(e.dateCreated) < Date.parse(until));
     expect(rows.map((r) => r.id).sort()).toEqual(expected.map((e) => String(e.id)).sort());
     expect(Object.keys(rows[0] ?? {})).toEqual(["id", "dateCreated", "event", "actor", "targetObject", "targetUser", "ipAddress", "note"]);

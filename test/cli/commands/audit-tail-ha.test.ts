@@ -26,14 +26,21 @@ async function until(condition: () => boolean | Promise<boolean>, ms: number): P
 
 /** Audit row ids printed on a run's stdout (alerts left out). */
 function rowIds(io: FakeIo): string[] {
-  return io.stdoutText().split("\n").filter((line) => line !== "" && !line.includes('"type":"alert"')).map((line) => String((JSON.parse(line) as { id: string }).id));
+  return io
+    .stdoutText()
+    .split("\n")
+    .filter((line) => line !== "" && !line.includes('"type":"alert"'))
+    .map((line) => String((JSON.parse(line) as { id: string }).id));
 }
 
 /** Several emulated organizations behind one fetch, as Sentry serves them behind one URL. */
 function twoOrgs(rows: number) {
-  const emus: Record<string, Emulator> = Object.fromEntries(["acme", "acme-labs"].map((slug, i) => [
-    slug, createEmulator({ fixture: { ...demoFixture(), org: { slug } }, rateLimit: false, auditRows: rows + i * 7, seed: i + 1, baseUrl: "https://sentry.test" }),
-  ]));
+  const emus: Record<string, Emulator> = Object.fromEntries(
+    ["acme", "acme-labs"].map((slug, i) => [
+      slug,
+      createEmulator({ fixture: { ...demoFixture(), org: { slug } }, rateLimit: false, auditRows: rows + i * 7, seed: i + 1, baseUrl: "https://sentry.test" }),
+    ]),
+  );
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const emu = emus[/\/organizations\/([^/]+)\//.exec(url)?.[1] ?? ""];
@@ -45,7 +52,9 @@ function twoOrgs(rows: number) {
 
 describe("sentry-rbac audit tail: one writer per checkpoint", () => {
   const dirs: string[] = [];
-  afterEach(async () => { for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
   const tempDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), "audit-tail-ha-"));
     dirs.push(dir);
@@ -84,7 +93,10 @@ describe("sentry-rbac audit tail: one writer per checkpoint", () => {
     const noRedis = await runWith(["audit", "tail", "--org", "acme", "--org", "acme-labs", "--follow"], { env, fetch });
     expect(noRedis.code).toBe(2);
     expect(noRedis.stderr).toMatch(/several organizations.*redis:\/\//);
-    const shared = await runWith(["audit", "tail", "--org", "acme", "--org", "acme-labs", "--follow", "--checkpoint", "redis://127.0.0.1:1", "--sink", `file:${join(dir, "all.ndjson")}`], { env, fetch });
+    const shared = await runWith(
+      ["audit", "tail", "--org", "acme", "--org", "acme-labs", "--follow", "--checkpoint", "redis://127.0.0.1:1", "--sink", `file:${join(dir, "all.ndjson")}`],
+      { env, fetch },
+    );
     expect(shared.code).toBe(2);
     expect(shared.stderr).toContain("{org}");
     // Other commands still take one organization.
@@ -93,54 +105,87 @@ describe("sentry-rbac audit tail: one writer per checkpoint", () => {
     expect(other.stderr).toMatch(/--org/);
   });
 
-  needsRedis("a second process waits as a standby, says so once, and takes over when the first stops: every row once", async () => {
-    if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
-    const { emu, options } = demoCli({ auditRows: 40 });
-    const live = emu.liveAudit({ ratePerSecond: 1, maxRows: 0 });
-    const checkpoint = `${REDIS_URL}?prefix=sentry-rbac-test-${randomUUID()}`;
-    const argv = ["audit", "tail", "--follow", "--since", "200d", "--checkpoint", checkpoint, "--interval", "50ms", "--lease", "600ms", "--lookback", "1s"];
-    const a = createFakeIo(options());
-    const runningA = runCli(argv, a);
-    expect(await until(() => rowIds(a).length === 40, 10_000)).toBe(true);
-    const b = createFakeIo(options());
-    const runningB = runCli(argv, b);
-    expect(await until(() => b.stderrText().includes("standby"), 10_000)).toBe(true);
-    live.burst(5);
-    expect(await until(() => rowIds(a).length === 45, 10_000)).toBe(true);
-    // Several lease rounds later B has still printed nothing, and said "standby" once.
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(b.stdoutText()).toBe("");
-    expect(b.stderrText().match(/standby/g)).toHaveLength(1);
-    expect(b.stderrText()).toMatch(/standby for acme: another process holds its lease; taking over within 600 ms of it stopping/);
-    a.shutdown();
-    expect(await runningA).toBe(0);
-    live.burst(7);
-    expect(await until(() => b.stderrText().includes("took over acme"), 10_000)).toBe(true);
-    expect(await until(() => rowIds(b).length === 7, 10_000)).toBe(true);
-    b.shutdown();
-    expect(await runningB).toBe(0);
-    const union = [...rowIds(a), ...rowIds(b)];
-    expect(new Set(union).size).toBe(union.length);
-    expect(union.sort()).toEqual(emu.state.auditLog.map((e) => String(e.id)).sort());
-  }, 40_000);
-
-  needsRedis("follows several organizations as a fleet: --org repeated, or --orgs-file", async () => {
-    if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
-    const { emus, env, fetch } = twoOrgs(30);
-    const dir = await tempDir();
-    await writeFile(join(dir, "orgs.txt"), "# organizations\nacme\n\nacme-labs\n");
-    for (const orgArgs of [["--org", "acme", "--org", "acme-labs"], ["--orgs-file", join(dir, "orgs.txt")]]) {
-      const out = join(dir, randomUUID());
+  needsRedis(
+    "a second process waits as a standby, says so once, and takes over when the first stops: every row once",
+    async () => {
+      if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
+      const { emu, options } = demoCli({ auditRows: 40 });
+      const live = emu.liveAudit({ ratePerSecond: 1, maxRows: 0 });
       const checkpoint = `${REDIS_URL}?prefix=sentry-rbac-test-${randomUUID()}`;
-      const io = createFakeIo({ env, fetch, files: { [join(dir, "orgs.txt")]: await readFile(join(dir, "orgs.txt"), "utf8") } });
-      const running = runCli(["audit", "tail", ...orgArgs, "--follow", "--since", "200d", "--checkpoint", checkpoint, "--interval", "50ms", "--lease", "1s", "--sink", `file:${out}-{org}.ndjson`], io);
-      const ids = async (org: string) => (await readFile(`${out}-${org}.ndjson`, "utf8").catch(() => "")).split("\n").filter((l) => l !== "" && !l.includes('"type":"alert"')).map((l) => String((JSON.parse(l) as { id: string }).id));
-      expect(await until(async () => (await ids("acme")).length === 30 && (await ids("acme-labs")).length === 37, 15_000)).toBe(true);
-      io.shutdown();
-      expect(await running).toBe(0);
-      for (const [org, emu] of Object.entries(emus)) expect((await ids(org)).sort()).toEqual(emu.state.auditLog.map((e) => String(e.id)).sort());
-      expect(io.stderrText()).toMatch(/Delivered 30 audit row\(s\) .* for acme;/);
-      expect(io.stderrText()).toMatch(/Delivered 37 audit row\(s\) .* for acme-labs;/);
-    }
-  }, 40_000);
+      const argv = ["audit", "tail", "--follow", "--since", "200d", "--checkpoint", checkpoint, "--interval", "50ms", "--lease", "600ms", "--lookback", "1s"];
+      const a = createFakeIo(options());
+      const runningA = runCli(argv, a);
+      expect(await until(() => rowIds(a).length === 40, 10_000)).toBe(true);
+      const b = createFakeIo(options());
+      const runningB = runCli(argv, b);
+      expect(await until(() => b.stderrText().includes("standby"), 10_000)).toBe(true);
+      live.burst(5);
+      expect(await until(() => rowIds(a).length === 45, 10_000)).toBe(true);
+      // Several lease rounds later B has still printed nothing, and said "standby" once.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(b.stdoutText()).toBe("");
+      expect(b.stderrText().match(/standby/g)).toHaveLength(1);
+      expect(b.stderrText()).toMatch(/standby for acme: another process holds its lease; taking over within 600 ms of it stopping/);
+      a.shutdown();
+      expect(await runningA).toBe(0);
+      live.burst(7);
+      expect(await until(() => b.stderrText().includes("took over acme"), 10_000)).toBe(true);
+      expect(await until(() => rowIds(b).length === 7, 10_000)).toBe(true);
+      b.shutdown();
+      expect(await runningB).toBe(0);
+      const union = [...rowIds(a), ...rowIds(b)];
+      expect(new Set(union).size).toBe(union.length);
+      expect(union.sort()).toEqual(emu.state.auditLog.map((e) => String(e.id)).sort());
+    },
+    40_000,
+  );
+
+  needsRedis(
+    "follows several organizations as a fleet: --org repeated, or --orgs-file",
+    async () => {
+      if (!REDIS_URL) throw new Error("SENTRY_RBAC_TEST_REDIS_URL is not set: CI must provide a redis-server for this test");
+      const { emus, env, fetch } = twoOrgs(30);
+      const dir = await tempDir();
+      await writeFile(join(dir, "orgs.txt"), "# organizations\nacme\n\nacme-labs\n");
+      for (const orgArgs of [
+        ["--org", "acme", "--org", "acme-labs"],
+        ["--orgs-file", join(dir, "orgs.txt")],
+      ]) {
+        const out = join(dir, randomUUID());
+        const checkpoint = `${REDIS_URL}?prefix=sentry-rbac-test-${randomUUID()}`;
+        const io = createFakeIo({ env, fetch, files: { [join(dir, "orgs.txt")]: await readFile(join(dir, "orgs.txt"), "utf8") } });
+        const running = runCli(
+          [
+            "audit",
+            "tail",
+            ...orgArgs,
+            "--follow",
+            "--since",
+            "200d",
+            "--checkpoint",
+            checkpoint,
+            "--interval",
+            "50ms",
+            "--lease",
+            "1s",
+            "--sink",
+            `file:${out}-{org}.ndjson`,
+          ],
+          io,
+        );
+        const ids = async (org: string) =>
+          (await readFile(`${out}-${org}.ndjson`, "utf8").catch(() => ""))
+            .split("\n")
+            .filter((l) => l !== "" && !l.includes('"type":"alert"'))
+            .map((l) => String((JSON.parse(l) as { id: string }).id));
+        expect(await until(async () => (await ids("acme")).length === 30 && (await ids("acme-labs")).length === 37, 15_000)).toBe(true);
+        io.shutdown();
+        expect(await running).toBe(0);
+        for (const [org, emu] of Object.entries(emus)) expect((await ids(org)).sort()).toEqual(emu.state.auditLog.map((e) => String(e.id)).sort());
+        expect(io.stderrText()).toMatch(/Delivered 30 audit row\(s\) .* for acme;/);
+        expect(io.stderrText()).toMatch(/Delivered 37 audit row\(s\) .* for acme-labs;/);
+      }
+    },
+    40_000,
+  );
 });

@@ -17,7 +17,10 @@ describe("sentry-rbac audit list", () => {
     const { emu, run, secrets } = setupEmulator();
     const ndjson = await run(["audit", "list", "--limit", "5", "--ndjson"]);
     expect(ndjson.code).toBe(0);
-    const rows = ndjson.stdout.trim().split("\n").map((l) => JSON.parse(l) as { dateCreated: string; event: string });
+    const rows = ndjson.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { dateCreated: string; event: string });
     expect(rows).toHaveLength(5);
     expect([...rows].sort((a, b) => b.dateCreated.localeCompare(a.dateCreated))).toEqual(rows);
     expect(leaked(ndjson, secrets)).toEqual([]);

@@ -4,7 +4,11 @@ import { runWith } from "../helpers.js";
 
 function complete(script: string, words: string[]): string[] {
   const array = words.map((w) => `'${w}'`).join(" ");
-  const out = execFileSync("bash", ["-c", `${script}\nCOMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _sentry_rbac; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: "utf8" });
+  const out = execFileSync(
+    "bash",
+    ["-c", `${script}\nCOMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _sentry_rbac; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    { encoding: "utf8" },
+  );
   return out.split("\n").filter((line) => line !== "");
 }
 
@@ -26,7 +30,9 @@ describe("completion", () => {
     expect(zsh.stdout).toContain("complete -o default -F _sentry_rbac sentry-rbac");
     const fish = await runWith(["completion", "fish"]);
     expect(fish.stdout).toContain("complete -c sentry-rbac -n '__fish_use_subcommand' -a 'members'");
-    expect(fish.stdout).toMatch(/complete -c sentry-rbac -n '__fish_seen_subcommand_from scim; and __fish_seen_subcommand_from users; and not __fish_seen_subcommand_from [a-z ]+' -a 'deactivate'/);
+    expect(fish.stdout).toMatch(
+      /complete -c sentry-rbac -n '__fish_seen_subcommand_from scim; and __fish_seen_subcommand_from users; and not __fish_seen_subcommand_from [a-z ]+' -a 'deactivate'/,
+    );
     expect((await runWith(["completion", "tcsh"])).code).toBe(2);
   });
 });

@@ -12,8 +12,20 @@ function setup() {
 }
 
 const CREATE = [
-  "contractor", "create", "--slug", "contractors-q1", "--name", "Q1 Contractors", "--project", "mobile-redesign",
-  "--member", "ana.contractor@vendor.test", "--member", "carla.contractor@vendor.test", "--expires", "+90d",
+  "contractor",
+  "create",
+  "--slug",
+  "contractors-q1",
+  "--name",
+  "Q1 Contractors",
+  "--project",
+  "mobile-redesign",
+  "--member",
+  "ana.contractor@vendor.test",
+  "--member",
+  "carla.contractor@vendor.test",
+  "--expires",
+  "+90d",
 ];
 
 describe("sentry-rbac contractor", () => {
@@ -129,8 +141,18 @@ describe("sentry-rbac contractor", () => {
     const { options, snapshot } = setup();
     const before = snapshot();
     expect((await runWith([...CREATE.slice(0, -1), "someday"], options())).code).toBe(2);
-    expect((await runWith(CREATE.filter((a) => a !== "--slug" && a !== "contractors-q1"), options())).code).toBe(2);
-    const unknown = await runWith(CREATE.map((a) => (a === "mobile-redesign" ? "no-such-project" : a)), options());
+    expect(
+      (
+        await runWith(
+          CREATE.filter((a) => a !== "--slug" && a !== "contractors-q1"),
+          options(),
+        )
+      ).code,
+    ).toBe(2);
+    const unknown = await runWith(
+      CREATE.map((a) => (a === "mobile-redesign" ? "no-such-project" : a)),
+      options(),
+    );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no-such-project");
     expect(snapshot()).toBe(before);

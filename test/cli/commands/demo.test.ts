@@ -25,7 +25,8 @@ describe("sentry-rbac demo", () => {
       "== 4. Token lint ==",
       "== 5. Access review ==",
       "== 6. Access as code ==",
-    ]) expect(stdout).toContain(heading);
+    ])
+      expect(stdout).toContain(heading);
     expect(stdout).toMatch(/sentry-rbac apply --yes: \d+ applied, 0 failed/);
     expect(stdout).toContain("sentry-rbac plan again: 0 change(s)");
     expect(stdout).toContain("+ team sre create");
@@ -53,7 +54,13 @@ describe("sentry-rbac demo", () => {
     dirs.push(dir);
     const now = new Date();
     let text = "";
-    const result = await runDemo({ write: (chunk) => { text += chunk; }, outDir: dir, now });
+    const result = await runDemo({
+      write: (chunk) => {
+        text += chunk;
+      },
+      outDir: dir,
+      now,
+    });
     const rows = JSON.parse(await readFile(join(dir, "sentry-audit-90d.json"), "utf8")) as Array<{ dateCreated: string }>;
     expect(result.failures).toBe(0);
     expect(text).toContain(`Exported ${rows.length} audit entries`);

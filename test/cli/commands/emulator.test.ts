@@ -7,7 +7,12 @@ import { createFakeIo } from "../helpers.js";
 /** The banner as a POSIX shell sees it after `eval`: every SENTRY_* variable it exports. */
 function banner(stdout: string): Record<string, string> {
   const out = execFileSync("sh", ["-c", 'eval "$1"; env', "sh", stdout], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
-  return Object.fromEntries(out.split("\n").filter((line) => line.startsWith("SENTRY_")).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+  return Object.fromEntries(
+    out
+      .split("\n")
+      .filter((line) => line.startsWith("SENTRY_"))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
 }
 
 describe("sentry-rbac emulator", () => {
@@ -32,8 +37,11 @@ describe("sentry-rbac emulator", () => {
   });
 
   it("quotes exported values so any value survives eval", () => {
-    const value = "it's $HOME `id` \\ \"x\"";
-    const out = execFileSync("sh", ["-c", 'eval "$1"; printf %s "$X"', "sh", shellExport("X", value)], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const value = 'it\'s $HOME `id` \\ "x"';
+    const out = execFileSync("sh", ["-c", 'eval "$1"; printf %s "$X"', "sh", shellExport("X", value)], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
     expect(out).toBe(value);
     expect(shellExport("SENTRY_ORG", "acme")).toBe("export SENTRY_ORG='acme'");
   });
@@ -48,7 +56,11 @@ describe("sentry-rbac emulator", () => {
   });
 
   it("exits 2 for a bad port or fixture before starting anything", async () => {
-    for (const argv of [["emulator", "--port", "http"], ["emulator", "--port", "70000"], ["emulator", "--fixture", "prod"]]) {
+    for (const argv of [
+      ["emulator", "--port", "http"],
+      ["emulator", "--port", "70000"],
+      ["emulator", "--fixture", "prod"],
+    ]) {
       const io = createFakeIo();
       expect(await runCli(argv, io)).toBe(2);
       expect(io.stdoutText()).toBe("");

@@ -61,12 +61,20 @@ describe("sentry-rbac import terraform", () => {
 
   it("refuses a state for another organization with exit 2, naming the field, and writes nothing", async () => {
     const cli = demoCli();
-    const run = await runWith(["--org", "globex", "import", "terraform", "--state", "demo.tfstate", "--out", join(dir, "a.yaml"), "--terraform-out", join(dir, "tf")], cli.options({ files }));
+    const run = await runWith(
+      ["--org", "globex", "import", "terraform", "--state", "demo.tfstate", "--out", join(dir, "a.yaml"), "--terraform-out", join(dir, "tf")],
+      cli.options({ files }),
+    );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/demo\.tfstate: module\.squads\["mobile"\]\.sentry_organization_member\.contractor\["carla"\]\.organization: this state is for organization acme, not globex/);
+    expect(run.stderr).toMatch(
+      /demo\.tfstate: module\.squads\["mobile"\]\.sentry_organization_member\.contractor\["carla"\]\.organization: this state is for organization acme, not globex/,
+    );
     expect(await readdir(dir)).toEqual([]);
     expect(cli.emu.state.requests).toEqual([]);
-    const notState = await runWith(["import", "terraform", "--state", "x.json", "--out", join(dir, "a.yaml")], cli.options({ files: { "x.json": '{"version": 3, "resources": []}' } }));
+    const notState = await runWith(
+      ["import", "terraform", "--state", "x.json", "--out", join(dir, "a.yaml")],
+      cli.options({ files: { "x.json": '{"version": 3, "resources": []}' } }),
+    );
     expect(notState.code).toBe(2);
     expect(notState.stderr).toMatch(/x\.json: version: state format version 3/);
     expect(await readdir(dir)).toEqual([]);
@@ -74,7 +82,10 @@ describe("sentry-rbac import terraform", () => {
 
   it("without a token reads the state alone and says that nothing was compared; --json prints the whole result", async () => {
     const out = join(dir, "a.json");
-    const run = await runWith(["--json", "import", "terraform", "--state", "-", "--out", out, "--format", "json", "--terraform-out", dir], { stdin: fixture("demo.show.json"), env: {} });
+    const run = await runWith(["--json", "import", "terraform", "--state", "-", "--out", out, "--format", "json", "--terraform-out", dir], {
+      stdin: fixture("demo.show.json"),
+      env: {},
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^note: not compared with Sentry \(no auth token configured\)/m);
     const result = JSON.parse(run.stdout) as { organization: string; imported: unknown[]; drift: unknown[] };

@@ -4,7 +4,11 @@ import { demoCli, runWith } from "../helpers.js";
 
 function setup() {
   const { emu, options } = demoCli();
-  const teamsOf = (project: string) => emu.state.projects.find((p) => p.slug === project)?.teams.slice().sort();
+  const teamsOf = (project: string) =>
+    emu.state.projects
+      .find((p) => p.slug === project)
+      ?.teams.slice()
+      .sort();
   return { emu, options, teamsOf };
 }
 

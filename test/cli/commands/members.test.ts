@@ -19,7 +19,10 @@ describe("sentry-rbac members", () => {
     expect((JSON.parse(all.stdout) as unknown[]).length).toBe(emu.state.members.length);
     expect(leaked(all, secrets)).toEqual([]);
     const owners = await run(["members", "list", "--query", "role:owner", "--csv"]);
-    const rows = owners.stdout.split("\r\n").filter((l) => l !== "").slice(1);
+    const rows = owners.stdout
+      .split("\r\n")
+      .filter((l) => l !== "")
+      .slice(1);
     expect(rows.length).toBe(emu.state.members.filter((m) => m.orgRole === "owner").length);
     expect(rows.every((r) => r.includes(",owner,"))).toBe(true);
 
@@ -40,7 +43,13 @@ describe("sentry-rbac members", () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toEqual({
       dryRun: true,
-      requests: [{ method: "POST", path: "/api/0/organizations/acme/members/", body: { email: "fresh.hire@acme.test", orgRole: "member", teamRoles: [{ teamSlug: "payments", role: "contributor" }] } }],
+      requests: [
+        {
+          method: "POST",
+          path: "/api/0/organizations/acme/members/",
+          body: { email: "fresh.hire@acme.test", orgRole: "member", teamRoles: [{ teamSlug: "payments", role: "contributor" }] },
+        },
+      ],
     });
     const dryUpdate = await run(["members", "update", "3", "--org-role", "admin", "--dry-run"]);
     expect(dryUpdate.stdout).toContain("would send: PUT /api/0/organizations/acme/members/3/");

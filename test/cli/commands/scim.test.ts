@@ -6,7 +6,10 @@ describe("sentry-rbac scim users", () => {
     const { emu, run, secrets } = setupEmulator();
     const list = await run(["scim", "users", "list", "--ndjson"]);
     expect(list.code).toBe(0);
-    const users = list.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; userName: string });
+    const users = list.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; userName: string });
     expect(users.length).toBeGreaterThan(10);
     expect(leaked(list, secrets)).toEqual([]);
     const one = await run(["scim", "users", "list", "--user-name", "carla.contractor@vendor.test", "--json"]);
@@ -48,7 +51,9 @@ describe("sentry-rbac scim groups", () => {
     const { emu, run, snapshot } = setupEmulator();
     const before = snapshot();
     const dry = await run(["scim", "groups", "add-members", "2", "3", "4", "--dry-run"]);
-    expect(dry.stdout).toContain('would send: PATCH /api/0/organizations/acme/scim/v2/Groups/2 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"3"},{"value":"4"}]}]}');
+    expect(dry.stdout).toContain(
+      'would send: PATCH /api/0/organizations/acme/scim/v2/Groups/2 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"3"},{"value":"4"}]}]}',
+    );
     expect((await run(["scim", "groups", "create", "Data", "--dry-run"])).code).toBe(0);
     expect((await run(["scim", "groups", "rename", "2", "Identity Team", "--dry-run"])).code).toBe(0);
     expect((await run(["scim", "groups", "remove-members", "2", "3", "--dry-run"])).code).toBe(0);

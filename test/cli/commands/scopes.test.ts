@@ -22,13 +22,16 @@ describe("sentry-rbac scopes", () => {
 
   it("prints one operation per line with --ndjson and per record with --csv", async () => {
     const ndjson = await runWith(["--ndjson", "scopes", "org.teams.create", "org.members.invite"]);
-    const rows = ndjson.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { operationId: string });
+    const rows = ndjson.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { operationId: string });
     expect(rows.map((row) => row.operationId)).toEqual(["createOrganizationTeam", "addOrganizationMember"]);
 
     const csv = await runWith(["scopes", "org.teams.create", "--csv"]);
     expect(csv.stdout).toBe(
       "name,operationId,chosen,acceptedScopes\r\n" +
-      `org.teams.create,createOrganizationTeam,team:write,"${requiredScopes(["org.teams.create"]).perOperation[0]?.acceptedScopes.join(", ")}"\r\n`,
+        `org.teams.create,createOrganizationTeam,team:write,"${requiredScopes(["org.teams.create"]).perOperation[0]?.acceptedScopes.join(", ")}"\r\n`,
     );
   });
 

@@ -53,7 +53,12 @@ describe("sentry-rbac sso check-metadata", () => {
   it("keeps exit 0 for warnings, judged at --at", async () => {
     const { code, stdout } = await runWith(["sso", "check-metadata", "okta.xml", "--at", "2026-12-20", "--ndjson"], { files });
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split("\n").map((line) => JSON.parse(line).code)).toEqual(["certificate-expiring"]);
+    expect(
+      stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line).code),
+    ).toEqual(["certificate-expiring"]);
   });
 
   it("exits 1 when the metadata has errors, printing the findings first", async () => {

@@ -4,8 +4,7 @@ import { createEmulator } from "../../../src/testing/index.js";
 import { demoCli, runWith, type FakeIoOptions } from "../helpers.js";
 
 // The CLI as users run it, with the rotate hooks answered by `runner` instead of the shell.
-const run = (argv: string[], options: FakeIoOptions, runner?: HookRunner) =>
-  runWith(argv, runner ? { ...options, runHook: runner } : options);
+const run = (argv: string[], options: FakeIoOptions, runner?: HookRunner) => runWith(argv, runner ? { ...options, runHook: runner } : options);
 
 const setup = () => demoCli();
 
@@ -26,7 +25,9 @@ describe("sentry-rbac tokens lint", () => {
   });
 
   it("reads stdin with --file -, honours --max-age-days, and exits 0 when clean", async () => {
-    const clean = JSON.stringify([{ id: "1", name: "ci-cd-pipeline-prod", scopes: ["project:releases"], dateCreated: new Date(Date.now() - 40 * 86_400_000).toISOString() }]);
+    const clean = JSON.stringify([
+      { id: "1", name: "ci-cd-pipeline-prod", scopes: ["project:releases"], dateCreated: new Date(Date.now() - 40 * 86_400_000).toISOString() },
+    ]);
     expect((await run(["tokens", "lint", "--file", "-"], { stdin: clean })).code).toBe(0);
     const strict = await run(["tokens", "lint", "--file", "-", "--max-age-days", "30", "--json"], { stdin: clean });
     expect(strict.code).toBe(1);
@@ -44,7 +45,7 @@ describe("sentry-rbac tokens lint", () => {
 
   it("exits 2 for a file that is not a list of token records", async () => {
     expect((await run(["tokens", "lint", "--file", "t.json"], { files: { "t.json": "{}" } })).code).toBe(2);
-    expect((await run(["tokens", "lint", "--file", "t.json"], { files: { "t.json": "[{\"name\":1}]" } })).code).toBe(2);
+    expect((await run(["tokens", "lint", "--file", "t.json"], { files: { "t.json": '[{"name":1}]' } })).code).toBe(2);
   });
 });
 
@@ -69,7 +70,8 @@ describe("sentry-rbac tokens rotate", () => {
     const calls: Array<{ command: string; input: unknown }> = [];
     const { code, stdout, stderr } = await run(
       ["tokens", "rotate", "--kind", "user", "--id", current, "--mint-command", "mint", "--publish-command", "publish"],
-      options(), mintingRunner(emu, calls),
+      options(),
+      mintingRunner(emu, calls),
     );
     expect(stderr).toContain("Rotated: successor ci-cd-pipeline-prod-");
     expect(code).toBe(0);
@@ -97,7 +99,8 @@ describe("sentry-rbac tokens rotate", () => {
     const calls: Array<{ command: string; input: unknown }> = [];
     const failed = await run(
       ["tokens", "rotate", "--kind", "user", "--id", current, "--mint-command", "mint", "--publish-command", "publish-fails"],
-      options(), mintingRunner(emu, calls),
+      options(),
+      mintingRunner(emu, calls),
     );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("token rotation failed at publish");
@@ -120,7 +123,16 @@ describe("sentry-rbac tokens rotate", () => {
     const pasted = `${env.SENTRY_AUTH_TOKEN} `;
     const { code } = await run(
       ["tokens", "rotate", "--kind", "user", "--id", current, "--mint-command", "mint", "--publish-command", "publish"],
-      options({ env: { ...env, SENTRY_SCIM_TOKEN: "scim-secret-value-123456", VAULT_ADDR: "https://vault.internal", PATH: "/usr/bin", COPY_OF_TOKEN: pasted, OTHER_SENTRY: "sntrys_eyJvcmciOiJhY21lIn0abcdef" } }),
+      options({
+        env: {
+          ...env,
+          SENTRY_SCIM_TOKEN: "scim-secret-value-123456",
+          VAULT_ADDR: "https://vault.internal",
+          PATH: "/usr/bin",
+          COPY_OF_TOKEN: pasted,
+          OTHER_SENTRY: "sntrys_eyJvcmciOiJhY21lIn0abcdef",
+        },
+      }),
       spy,
     );
     expect(code).toBe(0);
@@ -143,9 +155,14 @@ describe("sentry-rbac tokens rotate", () => {
   it("the shell runner passes input on stdin (not argv or env) and masks secrets in the child's stderr", async () => {
     let forwarded = "";
     const secret = "sntryu_abcdefghijklmnop";
-    const script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{process.stdout.write(JSON.stringify({argv:process.argv.slice(1),got:JSON.parse(s),env:JSON.stringify(process.env).includes('abcdefghijklmnop')}));process.stderr.write('leak '+JSON.parse(s).token)})";
+    const script =
+      "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{process.stdout.write(JSON.stringify({argv:process.argv.slice(1),got:JSON.parse(s),env:JSON.stringify(process.env).includes('abcdefghijklmnop')}));process.stderr.write('leak '+JSON.parse(s).token)})";
     const result = await runShellHook(`node -e "${script}"`, JSON.stringify({ token: secret }), {
-      env: { PATH: process.env.PATH }, stderr: (text) => { forwarded += text; }, secrets: () => [secret],
+      env: { PATH: process.env.PATH },
+      stderr: (text) => {
+        forwarded += text;
+      },
+      secrets: () => [secret],
     });
     expect(result.exitCode).toBe(0);
     const seen = JSON.parse(result.stdout) as { argv: string[]; got: { token: string }; env: boolean };

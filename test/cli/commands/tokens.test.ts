@@ -5,8 +5,14 @@ import { leaked, setupEmulator } from "./resource-setup.js";
 describe("tokenView", () => {
   it("keeps metadata and drops any value field", () => {
     const record = {
-      id: "7", name: "ci", scopes: ["org:read"], dateCreated: "2026-01-01T00:00:00Z", expiresAt: null,
-      tokenLastCharacters: "ab12", token: "sntryu_deadbeef", refreshToken: "r",
+      id: "7",
+      name: "ci",
+      scopes: ["org:read"],
+      dateCreated: "2026-01-01T00:00:00Z",
+      expiresAt: null,
+      tokenLastCharacters: "ab12",
+      token: "sntryu_deadbeef",
+      refreshToken: "r",
     };
     const view = tokenView(record);
     expect(view).toEqual({ id: "7", name: "ci", scopes: ["org:read"], dateCreated: "2026-01-01T00:00:00Z", expiresAt: null, lastCharacters: "ab12" });
@@ -35,7 +41,12 @@ describe("sentry-rbac tokens", () => {
     const json = await run(["tokens", "get", id, "--json"], { env });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
-      id, name: "deploy-bot-prod", scopes: ["org:read"], dateCreated: mine?.dateCreated, expiresAt: null, lastCharacters: value.slice(-4),
+      id,
+      name: "deploy-bot-prod",
+      scopes: ["org:read"],
+      dateCreated: mine?.dateCreated,
+      expiresAt: null,
+      lastCharacters: value.slice(-4),
     });
     const table = await run(["tokens", "get", id], { env });
     expect(table.stdout).toMatch(/^ID\s+NAME\s+SCOPES\s+CREATED\s+EXPIRES\s+ENDS IN/);

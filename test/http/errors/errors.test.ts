@@ -2,8 +2,18 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createApiError } from "../../../src/http/errors/api-error.js";
 import {
-  AuthenticationError, ConflictError, isRateLimitError, isSentryApiError, isSentryError, isValidationError,
-  NotFoundError, PermissionError, RateLimitError, SentryApiError, ServerError, ValidationError,
+  AuthenticationError,
+  ConflictError,
+  isRateLimitError,
+  isSentryApiError,
+  isSentryError,
+  isValidationError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  SentryApiError,
+  ServerError,
+  ValidationError,
 } from "../../../src/http/errors/errors.js";
 
 const ORG = "https://sentry.io/api/0/organizations/acme";
@@ -12,9 +22,15 @@ const err = (status: number, body: unknown, extra: Partial<Parameters<typeof cre
 
 describe("createApiError picks the class by status", () => {
   it.each([
-    [401, AuthenticationError, "authentication"], [403, PermissionError, "permission"], [404, NotFoundError, "not-found"],
-    [409, ConflictError, "conflict"], [400, ValidationError, "validation"], [429, RateLimitError, "rate-limit"],
-    [500, ServerError, "server"], [503, ServerError, "server"], [418, SentryApiError, "api"],
+    [401, AuthenticationError, "authentication"],
+    [403, PermissionError, "permission"],
+    [404, NotFoundError, "not-found"],
+    [409, ConflictError, "conflict"],
+    [400, ValidationError, "validation"],
+    [429, RateLimitError, "rate-limit"],
+    [500, ServerError, "server"],
+    [503, ServerError, "server"],
+    [418, SentryApiError, "api"],
   ] as const)("%i → %o", (status, cls, kind) => {
     const error = err(status, { detail: "x" });
     expect(error).toBeInstanceOf(cls);
@@ -34,16 +50,36 @@ describe("createApiError picks the class by status", () => {
 describe("body shapes (facts §7)", () => {
   it.each<[unknown, string, Record<string, string[]> | undefined]>([
     [{ detail: "Invalid token" }, "Invalid token", undefined],
-    [{ detail: { code: "sso-required", message: "Must login via SSO", extra: { loginUrl: "https://sentry.io/auth/login/acme/" } } }, "Must login via SSO", undefined],
+    [
+      { detail: { code: "sso-required", message: "Must login via SSO", extra: { loginUrl: "https://sentry.io/auth/login/acme/" } } },
+      "Must login via SSO",
+      undefined,
+    ],
     [{ email: ["Enter a valid email address."] }, "email: Enter a valid email address.", { email: ["Enter a valid email address."] }],
-    [{ non_field_errors: ["A team with this slug already exists."] }, "A team with this slug already exists.", { non_field_errors: ["A team with this slug already exists."] }],
+    [
+      { non_field_errors: ["A team with this slug already exists."] },
+      "A team with this slug already exists.",
+      { non_field_errors: ["A team with this slug already exists."] },
+    ],
     [{ teamRoles: [{ role: ["Not a valid choice."] }] }, "teamRoles.0.role: Not a valid choice.", { "teamRoles.0.role": ["Not a valid choice."] }],
     [["You can only invite members with the member role"], "You can only invite members with the member role", undefined],
-    ["You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", undefined],
-    [{ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "409", detail: "User already exists in the database." }, "User already exists in the database.", undefined],
+    [
+      "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds",
+      "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds",
+      undefined,
+    ],
+    [
+      { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "409", detail: "User already exists in the database." },
+      "User already exists in the database.",
+      undefined,
+    ],
     [{ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], scimType: "invalidFilter" }, "SCIM error: invalidFilter", undefined],
     [{ error: "Only auth token name can be edited after creation" }, "Only auth token name can be edited after creation", undefined],
-    [{ role: "You do not have permission to assign the given role." }, "role: You do not have permission to assign the given role.", { role: ["You do not have permission to assign the given role."] }],
+    [
+      { role: "You do not have permission to assign the given role." },
+      "role: You do not have permission to assign the given role.",
+      { role: ["You do not have permission to assign the given role."] },
+    ],
     ["<html><body>Bad Gateway</body></html>", "HTTP 400 (non-JSON response)", undefined],
     [undefined, "HTTP 400", undefined],
   ])("%j", (body, detail, fieldErrors) => {
@@ -72,7 +108,10 @@ describe("body shapes (facts §7)", () => {
     const now = 1_700_000_000_000;
     const window = err(429, "limited", { now, headers: new Headers({ "X-Sentry-Rate-Limit-Reset": "1700000003", "X-Sentry-Rate-Limit-Remaining": "0" }) });
     expect(window).toMatchObject({ retryAfterMs: 3000, concurrent: false });
-    const concurrent = err(429, "limited", { now, headers: new Headers({ "X-Sentry-Rate-Limit-Remaining": "5", "X-Sentry-Rate-Limit-ConcurrentRemaining": "0" }) });
+    const concurrent = err(429, "limited", {
+      now,
+      headers: new Headers({ "X-Sentry-Rate-Limit-Remaining": "5", "X-Sentry-Rate-Limit-ConcurrentRemaining": "0" }),
+    });
     expect(concurrent).toMatchObject({ concurrent: true });
     expect(concurrent.hint).toMatch(/maxConcurrent/);
     expect(err(429, "x", { now, headers: new Headers({ "Retry-After": "2" }) })).toMatchObject({ retryAfterMs: 2000 });
@@ -81,7 +120,13 @@ describe("body shapes (facts §7)", () => {
 
 describe("scopes and hints", () => {
   it("403 carries the operation's accepted scopes and, with known token scopes, the missing ones", () => {
-    const error = createApiError({ status: 403, method: "POST", url: `${ORG}/teams/`, body: { detail: "You do not have permission to perform this action." }, tokenScopes: ["org:read"] });
+    const error = createApiError({
+      status: 403,
+      method: "POST",
+      url: `${ORG}/teams/`,
+      body: { detail: "You do not have permission to perform this action." },
+      tokenScopes: ["org:read"],
+    });
     expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ requiredScopes: ["org:admin", "org:write", "team:write"], missingScopes: ["org:admin", "org:write", "team:write"] });
     expect(error.hint).toMatch(/org:admin, org:write, team:write/);
@@ -104,7 +149,12 @@ describe("scopes and hints", () => {
   });
 
   it("role-change 400/403 on member PUT needs a user token and a high enough role", () => {
-    const error = createApiError({ status: 403, method: "PUT", url: `${ORG}/members/42/`, body: { role: "You do not have permission to assign the given role." } });
+    const error = createApiError({
+      status: 403,
+      method: "PUT",
+      url: `${ORG}/members/42/`,
+      body: { role: "You do not have permission to assign the given role." },
+    });
     expect(error.hint).toMatch(/user auth token.*at least as high/);
   });
 });
@@ -129,10 +179,15 @@ describe("brand, guards and redaction", () => {
     const token = "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";
     const custom = "my-self-hosted-secret-token-value";
     const error = createApiError({
-      status: 400, method: "POST", url: `https://sentry.io/api/0/api-tokens/?token=${token}`, secrets: [custom],
+      status: 400,
+      method: "POST",
+      url: `https://sentry.io/api/0/api-tokens/?token=${token}`,
+      secrets: [custom],
       body: { detail: `Authorization: Bearer ${token} rejected`, token, refreshToken: custom, echo: `header was ${custom}` },
     });
-    const everything = [error.message, error.url, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error.body)].join("\n");
+    const everything = [error.message, error.url, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error.body)].join(
+      "\n",
+    );
     expect(everything).not.toContain(token.slice(7));
     expect(everything).not.toContain(custom);
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: "ValidationError", kind: "validation", status: 400 });

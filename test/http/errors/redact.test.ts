@@ -32,9 +32,19 @@ describe("redaction", () => {
   });
 
   it("masks token fields of bodies deeply without touching the input", () => {
-    const input = { id: "1", token: "abc", items: [{ refreshToken: "r", name: "sntrys_secretvalue" }], nested: { Authorization: "x", tokenLastCharacters: "abcd" } };
+    const input = {
+      id: "1",
+      token: "abc",
+      items: [{ refreshToken: "r", name: "sntrys_secretvalue" }],
+      nested: { Authorization: "x", tokenLastCharacters: "abcd" },
+    };
     const out = redactValue(input);
-    expect(out).toEqual({ id: "1", token: REDACTED, items: [{ refreshToken: REDACTED, name: REDACTED }], nested: { Authorization: REDACTED, tokenLastCharacters: "abcd" } });
+    expect(out).toEqual({
+      id: "1",
+      token: REDACTED,
+      items: [{ refreshToken: REDACTED, name: REDACTED }],
+      nested: { Authorization: REDACTED, tokenLastCharacters: "abcd" },
+    });
     expect(input.token).toBe("abc");
     expect(redactValue({ token: null })).toEqual({ token: null });
   });

@@ -23,7 +23,12 @@ function headers(h: { limit?: number; remaining?: number; reset?: number; climit
 
 /** Schedules `n` jobs that record when they start and finish immediately. */
 function scheduleMany(limiter: LocalRateLimiter, key: string, n: number, started: number[], clock: { now(): number }) {
-  return Array.from({ length: n }, (_, i) => limiter.schedule(key, async () => { started.push(clock.now()); return i; }));
+  return Array.from({ length: n }, (_, i) =>
+    limiter.schedule(key, async () => {
+      started.push(clock.now());
+      return i;
+    }),
+  );
 }
 
 const KEY = "GET /api/0/organizations/{organization_id_or_slug}/teams/";
@@ -72,11 +77,15 @@ describe("LocalRateLimiter defaults (no headers, as on self-hosted)", () => {
     const releases: (() => void)[] = [];
     let running = 0;
     let peak = 0;
-    const job = () => new Promise<void>((resolve) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      releases.push(() => { running -= 1; resolve(); });
-    });
+    const job = () =>
+      new Promise<void>((resolve) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        releases.push(() => {
+          running -= 1;
+          resolve();
+        });
+      });
     const all = [limiter.schedule("GET /a/", job), limiter.schedule("GET /b/", job), limiter.schedule("GET /c/", job)];
     await settle();
     expect(running).toBe(2);
@@ -196,7 +205,13 @@ describe("LocalRateLimiter cancellation", () => {
     limiter.observe(KEY, { status: 429, headers: headers({ limit: 1, remaining: 0, reset: T0 / 1000 + 60 }) });
     const controller = new AbortController();
     let ran = false;
-    const job = limiter.schedule(KEY, async () => { ran = true; }, controller.signal);
+    const job = limiter.schedule(
+      KEY,
+      async () => {
+        ran = true;
+      },
+      controller.signal,
+    );
     await settle();
     controller.abort(new Error("caller gave up"));
     await expect(job).rejects.toThrow("caller gave up");
@@ -208,7 +223,13 @@ describe("LocalRateLimiter cancellation", () => {
     const clock = fakeClock(T0);
     const limiter = new LocalRateLimiter(settings({ maxConcurrent: 1, burst: 2, requestsPerSecond: 0.001 }), { clock });
     let release!: () => void;
-    const first = limiter.schedule(KEY, () => new Promise<void>((r) => { release = r; }));
+    const first = limiter.schedule(
+      KEY,
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    );
     const controller = new AbortController();
     const second = limiter.schedule(KEY, async () => "second", controller.signal);
     await settle();

@@ -14,13 +14,27 @@ async function run(method: string, script: Outcome[], options: { headers?: Recor
   const clock = fakeClock(T0);
   const events: RetryEvent[] = [];
   let attempts = 0;
-  const promise = withRetry(async () => {
-    const next = script[Math.min(attempts, script.length - 1)]!;
-    attempts += 1;
-    if (next instanceof Error) throw next;
-    return new Response(`{"n":${attempts}}`, { status: next, headers: options.headers });
-  }, { method, url: "https://sentry.io/api/0/x/", policy: options.policy ?? policy, clock, onRetry: (e) => { events.push(e); } });
-  const outcome = promise.then((r) => r.status, (e: unknown) => e);
+  const promise = withRetry(
+    async () => {
+      const next = script[Math.min(attempts, script.length - 1)]!;
+      attempts += 1;
+      if (next instanceof Error) throw next;
+      return new Response(`{"n":${attempts}}`, { status: next, headers: options.headers });
+    },
+    {
+      method,
+      url: "https://sentry.io/api/0/x/",
+      policy: options.policy ?? policy,
+      clock,
+      onRetry: (e) => {
+        events.push(e);
+      },
+    },
+  );
+  const outcome = promise.then(
+    (r) => r.status,
+    (e: unknown) => e,
+  );
   for (let i = 0; i < 10; i++) await clock.advance(60_000);
   return { result: await outcome, attempts, events, sleeps: clock.sleeps };
 }
@@ -47,8 +61,13 @@ describe("retry matrix", () => {
   });
 
   it.each([
-    ["GET", reset, 2], ["PUT", reset, 2], ["DELETE", timeout, 2],
-    ["POST", refused, 2], ["PATCH", refused, 2], ["POST", reset, 1], ["POST", timeout, 1],
+    ["GET", reset, 2],
+    ["PUT", reset, 2],
+    ["DELETE", timeout, 2],
+    ["POST", refused, 2],
+    ["PATCH", refused, 2],
+    ["POST", reset, 1],
+    ["POST", timeout, 1],
   ] as const)("%s after %o makes %i attempts", async (method, makeError, expected) => {
     const { result, attempts } = await run(method, [makeError(), 200]);
     expect(attempts).toBe(expected);
@@ -60,7 +79,11 @@ describe("retry matrix", () => {
     const { result, attempts, events } = await run("GET", [503]);
     expect(attempts).toBe(4);
     expect(result).toBe(503);
-    expect(events.map((e) => [e.attempt, e.reason, e.status])).toEqual([[1, "status", 503], [2, "status", 503], [3, "status", 503]]);
+    expect(events.map((e) => [e.attempt, e.reason, e.status])).toEqual([
+      [1, "status", 503],
+      [2, "status", 503],
+      [3, "status", 503],
+    ]);
   });
 
   it("throws the last network error once retries are spent", async () => {
@@ -130,8 +153,13 @@ describe("cancellation", () => {
     const clock = fakeClock(T0);
     const controller = new AbortController();
     let attempts = 0;
-    const promise = withRetry(async () => { attempts += 1; return new Response(null, { status: 503, headers: { "Retry-After": "3" } }); },
-      { method: "GET", url: "u", policy, clock, signal: controller.signal });
+    const promise = withRetry(
+      async () => {
+        attempts += 1;
+        return new Response(null, { status: 503, headers: { "Retry-After": "3" } });
+      },
+      { method: "GET", url: "u", policy, clock, signal: controller.signal },
+    );
     const outcome = promise.catch((e: unknown) => e);
     await settle();
     expect(clock.pending()).toBe(1);
@@ -145,7 +173,13 @@ describe("cancellation", () => {
     const controller = new AbortController();
     controller.abort(new Error("gone"));
     let attempts = 0;
-    const result = withRetry(async () => { attempts += 1; throw reset(); }, { method: "GET", url: "u", policy, clock, signal: controller.signal });
+    const result = withRetry(
+      async () => {
+        attempts += 1;
+        throw reset();
+      },
+      { method: "GET", url: "u", policy, clock, signal: controller.signal },
+    );
     await expect(result).rejects.toThrow("gone");
     expect(attempts).toBe(1);
   });

@@ -23,7 +23,8 @@ function transportWith(answer: (n: number) => Response, options: SentryClientOpt
   const transport = createTransport(resolveConfig({ token: TOKEN, org: "acme", fetch, ...options }, {}));
   return { transport, calls: () => n };
 }
-const limited = (headers: Record<string, string>) => new Response(JSON.stringify("limited"), { status: 429, headers: { "content-type": "application/json", ...headers } });
+const limited = (headers: Record<string, string>) =>
+  new Response(JSON.stringify("limited"), { status: 429, headers: { "content-type": "application/json", ...headers } });
 const ok = (headers: Record<string, string> = {}) => new Response("[]", { status: 200, headers: { "content-type": "application/json", ...headers } });
 
 describe("server-directed waits are capped by maxPauseMs", () => {
@@ -60,7 +61,9 @@ describe("server-directed waits are capped by maxPauseMs", () => {
     const { transport, calls } = transportWith((n) => (n === 1 ? limited({ "retry-after": TEN_YEARS_S }) : ok()), { clock, retry: false, maxPauseMs: 10_000 });
     await transport.api.GET(TEAMS, org).catch(() => undefined);
     let done = false;
-    const later = transport.api.GET(TEAMS, org).then(() => { done = true; });
+    const later = transport.api.GET(TEAMS, org).then(() => {
+      done = true;
+    });
     await clock.advance(9_999);
     expect(done).toBe(false);
     await clock.advance(1);
@@ -73,9 +76,18 @@ describe("server-directed waits are capped by maxPauseMs", () => {
     const clock = fakeClock(T0);
     const limiter = new LocalRateLimiter(settings, { clock, maxPauseMs: 5_000 });
     await limiter.schedule(KEY, async () => undefined);
-    limiter.observe(KEY, { status: 200, headers: new Headers({ "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": String(T0 / 1000 + 10 * 365 * 86400) }) });
+    limiter.observe(KEY, {
+      status: 200,
+      headers: new Headers({
+        "x-sentry-rate-limit-limit": "40",
+        "x-sentry-rate-limit-remaining": "0",
+        "x-sentry-rate-limit-reset": String(T0 / 1000 + 10 * 365 * 86400),
+      }),
+    });
     let started = 0;
-    const next = limiter.schedule(KEY, async () => { started = clock.now(); });
+    const next = limiter.schedule(KEY, async () => {
+      started = clock.now();
+    });
     await settle();
     await clock.advance(5_000);
     await next;
@@ -87,9 +99,19 @@ describe("server-directed waits are capped by maxPauseMs", () => {
     const limiter = new LocalRateLimiter(settings, { clock });
     await limiter.schedule(KEY, async () => undefined);
     const serverNow = T0 + 3_600_000;
-    limiter.observe(KEY, { status: 200, headers: new Headers({ date: new Date(serverNow).toUTCString(), "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": String(serverNow / 1000 + 1) }) });
+    limiter.observe(KEY, {
+      status: 200,
+      headers: new Headers({
+        date: new Date(serverNow).toUTCString(),
+        "x-sentry-rate-limit-limit": "40",
+        "x-sentry-rate-limit-remaining": "0",
+        "x-sentry-rate-limit-reset": String(serverNow / 1000 + 1),
+      }),
+    });
     let started = 0;
-    const next = limiter.schedule(KEY, async () => { started = clock.now(); });
+    const next = limiter.schedule(KEY, async () => {
+      started = clock.now();
+    });
     await clock.advance(1_000);
     await next;
     expect(started).toBe(T0 + 1_000);
@@ -108,7 +130,14 @@ describe("server-directed waits are capped by maxPauseMs", () => {
 /** The outcome of `promise` once pending work has settled, without moving the clock: undefined if still pending. */
 async function outcomeNow(promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown } | undefined> {
   let outcome: { value?: unknown; error?: unknown } | undefined;
-  promise.then((value) => { outcome = { value }; }, (error: unknown) => { outcome = { error }; });
+  promise.then(
+    (value) => {
+      outcome = { value };
+    },
+    (error: unknown) => {
+      outcome = { error };
+    },
+  );
   await settle();
   return outcome;
 }
@@ -117,7 +146,9 @@ describe("a wait is bounded by the caller's budget, not only by maxPauseMs", () 
   it("a 429 paused the endpoint past the retry budget: this call and the next fail at once with RateLimitError naming resumesAt", async () => {
     const clock = fakeClock(T0);
     const { transport, calls } = transportWith((n) => (n === 1 ? limited({ "retry-after": TEN_YEARS_S }) : ok()), {
-      clock, timeoutMs: 2_000, retry: { budgetMs: 5_000 },
+      clock,
+      timeoutMs: 2_000,
+      retry: { budgetMs: 5_000 },
     });
     const first = await outcomeNow(transport.api.GET(TEAMS, org));
     expect(isRateLimitError(first?.error)).toBe(true);
@@ -136,9 +167,14 @@ describe("a wait is bounded by the caller's budget, not only by maxPauseMs", () 
     for (const options of [{ retry: { budgetMs: 5_000 } }, { retry: false as const, timeoutMs: 2_000 }]) {
       const clock = fakeClock(T0);
       const reset = String(T0 / 1000 + 600);
-      const { transport, calls } = transportWith(() => ok({ "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset }), {
-        clock, maxPauseMs: 3_600_000, ...options,
-      });
+      const { transport, calls } = transportWith(
+        () => ok({ "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset }),
+        {
+          clock,
+          maxPauseMs: 3_600_000,
+          ...options,
+        },
+      );
       await transport.api.GET(TEAMS, org);
       const next = await outcomeNow(transport.api.GET(TEAMS, org));
       expect(isRateLimitError(next?.error), JSON.stringify(options)).toBe(true);
@@ -151,9 +187,13 @@ describe("a wait is bounded by the caller's budget, not only by maxPauseMs", () 
   it("a caller whose budget covers the pause waits for it, as before", async () => {
     const clock = fakeClock(T0);
     const reset = String(T0 / 1000 + 4);
-    const { transport, calls } = transportWith((n) => ok(n === 1 ? { "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset } : {}), {
-      clock, retry: { budgetMs: 5_000 },
-    });
+    const { transport, calls } = transportWith(
+      (n) => ok(n === 1 ? { "x-sentry-rate-limit-limit": "40", "x-sentry-rate-limit-remaining": "0", "x-sentry-rate-limit-reset": reset } : {}),
+      {
+        clock,
+        retry: { budgetMs: 5_000 },
+      },
+    );
     await transport.api.GET(TEAMS, org);
     const next = transport.api.GET(TEAMS, org);
     expect(await outcomeNow(next)).toBeUndefined();

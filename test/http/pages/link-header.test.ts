@@ -263,13 +263,16 @@ describe("nextCursor over a real Sentry-style server", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("follows cursors against its own base URL only", async () => {
-    const teams = new Paginator<number>(async ({ cursor, perPage, signal }) => {
-      const url = new URL("/api/0/organizations/acme/teams/", base);
-      url.searchParams.set("per_page", String(perPage));
-      if (cursor) url.searchParams.set("cursor", cursor);
-      const response = await fetch(url, signal ? { signal } : {});
-      return { items: (await response.json()) as number[], nextCursor: nextCursor(response.headers.get("link"), base) };
-    }, { perPage: 3 });
+    const teams = new Paginator<number>(
+      async ({ cursor, perPage, signal }) => {
+        const url = new URL("/api/0/organizations/acme/teams/", base);
+        url.searchParams.set("per_page", String(perPage));
+        if (cursor) url.searchParams.set("cursor", cursor);
+        const response = await fetch(url, signal ? { signal } : {});
+        return { items: (await response.json()) as number[], nextCursor: nextCursor(response.headers.get("link"), base) };
+      },
+      { perPage: 3 },
+    );
     expect(await teams.toArray()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(seen).toEqual([
       "/api/0/organizations/acme/teams/?per_page=3",

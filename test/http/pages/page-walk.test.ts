@@ -25,8 +25,7 @@ interface PendingCall<T> {
 /** A fetcher whose pages arrive only when the test says so. */
 function controlledFetcher<T>() {
   const calls: PendingCall<T>[] = [];
-  const fetchPage = (request: PageRequest): Promise<Page<T>> =>
-    new Promise<Page<T>>((resolve, reject) => calls.push({ request, resolve, reject }));
+  const fetchPage = (request: PageRequest): Promise<Page<T>> => new Promise<Page<T>>((resolve, reject) => calls.push({ request, resolve, reject }));
   return { calls, fetchPage };
 }
 

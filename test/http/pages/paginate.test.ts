@@ -259,7 +259,10 @@ describe("scimPageFetcher", () => {
     const scim = scimList(30);
     const paginator = new Paginator(scimPageFetcher(scim.fetch), { cursor: "21", perPage: 5 });
     expect((await paginator.toArray()).map((u) => u.id)).toEqual(["21", "22", "23", "24", "25", "26", "27", "28", "29", "30"]);
-    expect(scim.requests.map((r) => [r.startIndex, r.count])).toEqual([[21, 5], [26, 5]]);
+    expect(scim.requests.map((r) => [r.startIndex, r.count])).toEqual([
+      [21, 5],
+      [26, 5],
+    ]);
   });
 
   it("hands the page request's signal to the SCIM call", async () => {
@@ -286,4 +289,3 @@ describe("scimPageFetcher", () => {
     expect(scim.requests).toHaveLength(0);
   });
 });
-

@@ -63,7 +63,9 @@ describe("the resources' api client (transport.api)", () => {
   });
 
   it("returns no data for a 204, and throws the typed error (with the path template) for a non-2xx", async () => {
-    const { transport } = recording((req) => (req.method === "DELETE" ? new Response(null, { status: 204 }) : Response.json({ detail: "The requested resource does not exist" }, { status: 404 })));
+    const { transport } = recording((req) =>
+      req.method === "DELETE" ? new Response(null, { status: 204 }) : Response.json({ detail: "The requested resource does not exist" }, { status: 404 }),
+    );
     const team = "/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/" as const;
     const params = { params: { path: { organization_id_or_slug: "acme", team_id_or_slug: "gone" } } };
     expect((await transport.api.DELETE(team, params)).data).toBeUndefined();

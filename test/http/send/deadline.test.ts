@@ -79,12 +79,15 @@ describe("DeadlinePool", () => {
 
   it("makes no signal for an attempt that never asks for one, and cancels its target on time-out or abort", async () => {
     let made = 0;
-    vi.stubGlobal("AbortController", class extends AbortController {
-      constructor() {
-        super();
-        made += 1;
-      }
-    });
+    vi.stubGlobal(
+      "AbortController",
+      class extends AbortController {
+        constructor() {
+          super();
+          made += 1;
+        }
+      },
+    );
     const pool = new DeadlinePool();
     try {
       pool.start(60_000, undefined).clear();
@@ -96,7 +99,14 @@ describe("DeadlinePool", () => {
     }
     const reasons: unknown[] = [];
     const timed = pool.start(5, undefined);
-    await new Promise<void>((resolve) => timed.cancelOnAbort({ cancel: async (reason) => { reasons.push(reason); resolve(); } }));
+    await new Promise<void>((resolve) =>
+      timed.cancelOnAbort({
+        cancel: async (reason) => {
+          reasons.push(reason);
+          resolve();
+        },
+      }),
+    );
     expect(timed.timedOut).toBe(true);
     expect((reasons[0] as DOMException).name).toBe("TimeoutError");
     // A signal asked for after the time-out is already aborted, with the same reason.

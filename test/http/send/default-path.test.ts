@@ -47,14 +47,18 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, seen: 
 }
 
 function transportFor(baseUrl: string, options: SentryClientOptions = {}): Transport {
-  const transport = createTransport(resolveConfig({ token: TOKEN, org: "acme", baseUrl, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}));
+  const transport = createTransport(
+    resolveConfig({ token: TOKEN, org: "acme", baseUrl, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}),
+  );
   transports.push(transport);
   return transport;
 }
 
 const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
   const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-sentry-request-id": REQUEST_ID, ...headers }).end(body);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-sentry-request-id": REQUEST_ID, ...headers })
+    .end(body);
 };
 
 describe("requests without a fetch option go through the platform fetch, against a real server", () => {
@@ -92,7 +96,12 @@ describe("requests without a fetch option go through the platform fetch, against
       else res.writeHead(204).end();
     });
     const transport = transportFor(baseUrl);
-    const result = await call(transport.api.PUT("/api/0/organizations/{organization_id_or_slug}/members/{member_id}/teams/{team_id_or_slug}/" as never, { params: { path: { organization_id_or_slug: "acme", member_id: "7", team_id_or_slug: "payments" } }, body: { teamRole: "admin" } } as never));
+    const result = await call(
+      transport.api.PUT(
+        "/api/0/organizations/{organization_id_or_slug}/members/{member_id}/teams/{team_id_or_slug}/" as never,
+        { params: { path: { organization_id_or_slug: "acme", member_id: "7", team_id_or_slug: "payments" } }, body: { teamRole: "admin" } } as never,
+      ),
+    );
     expect(result.data).toBeUndefined();
     expect(seen.map((s) => [s.method, s.body, s.headers["content-type"]])).toEqual([
       ["PUT", '{"teamRole":"admin"}', "application/json"],
@@ -103,11 +112,23 @@ describe("requests without a fetch option go through the platform fetch, against
   it("decodes gzip, deflate (zlib and raw) and brotli bodies", async () => {
     const value = [{ slug: "payments", name: "x".repeat(2000) }];
     const raw = Buffer.from(JSON.stringify(value));
-    const encodings: Record<string, Buffer> = { gzip: gzipSync(raw), deflate: deflateSync(raw), "deflate-raw": deflateRawSync(raw), br: brotliCompressSync(raw), "gzip, br": brotliCompressSync(gzipSync(raw)) };
+    const encodings: Record<string, Buffer> = {
+      gzip: gzipSync(raw),
+      deflate: deflateSync(raw),
+      "deflate-raw": deflateRawSync(raw),
+      br: brotliCompressSync(raw),
+      "gzip, br": brotliCompressSync(gzipSync(raw)),
+    };
     const { baseUrl } = await serve((req, res) => {
       const name = decodeURIComponent(new URL(req.url ?? "", "http://x").searchParams.get("e") ?? "");
       const body = encodings[name]!;
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": name === "deflate-raw" ? "deflate" : name, "content-length": body.byteLength }).end(body);
+      res
+        .writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": name === "deflate-raw" ? "deflate" : name,
+          "content-length": body.byteLength,
+        })
+        .end(body);
     });
     const transport = transportFor(baseUrl);
     for (const name of Object.keys(encodings)) {
@@ -121,7 +142,9 @@ describe("requests without a fetch option go through the platform fetch, against
     const { baseUrl, seen } = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.byteLength }).end(bomb);
     });
-    const error = await transportFor(baseUrl, { maxResponseBytes: 64 * 1024 }).api.GET(TEAMS, org).catch((e: unknown) => e);
+    const error = await transportFor(baseUrl, { maxResponseBytes: 64 * 1024 })
+      .api.GET(TEAMS, org)
+      .catch((e: unknown) => e);
     expect(bomb.byteLength).toBeLessThan(64 * 1024);
     expect(error).toMatchObject({ kind: "response", reason: "too-large", status: 200 });
     expect(seen).toHaveLength(1);
@@ -140,7 +163,10 @@ describe("requests without a fetch option go through the platform fetch, against
       res.on("close", () => clearInterval(timer));
     });
     const transport = transportFor(baseUrl, { maxResponseBytes: 100 * 1024 });
-    await expect(transport.api.GET(TEAMS, { params: { ...org.params, query: { declared: "1" } } } as never)).rejects.toMatchObject({ reason: "too-large", requestId: REQUEST_ID });
+    await expect(transport.api.GET(TEAMS, { params: { ...org.params, query: { declared: "1" } } } as never)).rejects.toMatchObject({
+      reason: "too-large",
+      requestId: REQUEST_ID,
+    });
     await expect(transport.api.GET(TEAMS, org)).rejects.toMatchObject({ reason: "too-large", requestId: REQUEST_ID });
   });
 
@@ -148,7 +174,12 @@ describe("requests without a fetch option go through the platform fetch, against
     const { baseUrl, seen } = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "x-sentry-request-id": REQUEST_ID }).end('[{"slug": "pay');
     });
-    await expect(transportFor(baseUrl).api.GET(TEAMS, org)).rejects.toMatchObject({ kind: "response", reason: "malformed", status: 200, requestId: REQUEST_ID });
+    await expect(transportFor(baseUrl).api.GET(TEAMS, org)).rejects.toMatchObject({
+      kind: "response",
+      reason: "malformed",
+      status: 200,
+      requestId: REQUEST_ID,
+    });
     expect(seen).toHaveLength(3);
   });
 
@@ -174,7 +205,15 @@ describe("requests without a fetch option go through the platform fetch, against
     });
     // Attempts counted where they start (a loaded machine may time one out before the server sees it).
     let attempts = 0;
-    const transport = transportFor(baseUrl, { timeoutMs: 400, retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 }, hooks: { onRequest: () => { attempts += 1; } } });
+    const transport = transportFor(baseUrl, {
+      timeoutMs: 400,
+      retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 },
+      hooks: {
+        onRequest: () => {
+          attempts += 1;
+        },
+      },
+    });
     const silent = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
     expect(silent).toBeInstanceOf(SentryTimeoutError);
     expect(silent).toMatchObject({ kind: "timeout", phase: "headers", timeoutMs: 400 });
@@ -199,7 +238,9 @@ describe("requests without a fetch option go through the platform fetch, against
     for (const query of [{}, { body: "1" }]) {
       const controller = new AbortController();
       // The abort comes once the server holds the request (and, for the second, has started the body).
-      const atServer = new Promise<void>((resolve) => { arrived = resolve; });
+      const atServer = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
       const pending = transport.api.GET(TEAMS, { params: { ...org.params, query }, signal: controller.signal } as never);
       void atServer.then(() => setTimeout(() => controller.abort(new Error("caller gave up")), 10));
       await expect(pending).rejects.toThrow("caller gave up");
@@ -230,7 +271,9 @@ describe("requests without a fetch option go through the platform fetch, against
     const { baseUrl } = await serve(() => undefined);
     servers[0]!.closeAllConnections();
     await new Promise((r) => servers.splice(0)[0]!.close(r));
-    const error = await transportFor(baseUrl, { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } }).api.POST(TEAMS, { ...org, body: { slug: "x" } } as never).catch((e: unknown) => e);
+    const error = await transportFor(baseUrl, { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } })
+      .api.POST(TEAMS, { ...org, body: { slug: "x" } } as never)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SentryNetworkError);
     expect(error).toMatchObject({ code: "ECONNREFUSED", requestSent: false });
   });
@@ -264,7 +307,10 @@ describe("a replaced fetch is the one called", () => {
       const created = await sentry.org.teams.create({ slug: "via-msw" });
       expect(created.slug).toBe("via-msw");
       expect((await sentry.org.teams.list().toArray()).map((team) => team.slug)).toContain("via-msw");
-      expect(emu.state.requests.map((r) => [r.method, r.status])).toEqual([["POST", 201], ["GET", 200]]);
+      expect(emu.state.requests.map((r) => [r.method, r.status])).toEqual([
+        ["POST", 201],
+        ["GET", 200],
+      ]);
     } finally {
       server.close();
       await sentry.close();
@@ -274,7 +320,7 @@ describe("a replaced fetch is the one called", () => {
   it("uses the fetch option when one is given", async () => {
     const { baseUrl, seen } = await serve((_req, res) => json(res, 200, []));
     let given = 0;
-    await call(transportFor(baseUrl, { fetch: (input, init) => (given += 1, globalThis.fetch(input, init)) }).api.GET(TEAMS, org));
+    await call(transportFor(baseUrl, { fetch: (input, init) => ((given += 1), globalThis.fetch(input, init)) }).api.GET(TEAMS, org));
     expect(given).toBe(1);
     expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
   });

@@ -26,7 +26,12 @@ describe("connection failures name the cause and the URL", () => {
     expect(describeNetworkCode("CERT_HAS_EXPIRED").retryable).toBe(false);
     expect(describeNetworkCode("ERR_TLS_CERT_ALTNAME_INVALID").reason).toMatch(/^TLS error/);
     expect(describeNetworkCode("UND_ERR_CONNECT_TIMEOUT").reason).toBe("connection timed out");
-    const error = new SentryNetworkError({ method: "GET", url: "https://sentry.example.com/api/0/organizations/acme/teams/", code: "ENOTFOUND", requestSent: false });
+    const error = new SentryNetworkError({
+      method: "GET",
+      url: "https://sentry.example.com/api/0/organizations/acme/teams/",
+      code: "ENOTFOUND",
+      requestSent: false,
+    });
     expect(error.message).toBe("GET https://sentry.example.com/api/0/organizations/acme/teams/ failed: DNS lookup failed: host not found (ENOTFOUND)");
     expect(error.hint).toContain("https://sentry.example.com");
   });
@@ -34,7 +39,13 @@ describe("connection failures name the cause and the URL", () => {
   it("an unknown host and a bad certificate fail at once, without retries", async () => {
     for (const code of ["ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT"]) {
       const calls = { n: 0 };
-      const sentry = createSentryClient({ token: "t".repeat(20), org: "acme", baseUrl: "https://sentry.example.com", fetch: failingFetch(code, calls), retry: { retries: 3, minDelayMs: 1, maxDelayMs: 1 } });
+      const sentry = createSentryClient({
+        token: "t".repeat(20),
+        org: "acme",
+        baseUrl: "https://sentry.example.com",
+        fetch: failingFetch(code, calls),
+        retry: { retries: 3, minDelayMs: 1, maxDelayMs: 1 },
+      });
       const error = await caught(sentry.org.teams.list().toArray());
       expect(isSentryNetworkError(error) && error.code).toBe(code);
       expect(calls.n).toBe(1);
@@ -50,10 +61,17 @@ describe("connection failures name the cause and the URL", () => {
         server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
       });
     });
-    const sentry = createSentryClient({ token: "t".repeat(20), org: "acme", baseUrl: `http://127.0.0.1:${port}`, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 } });
+    const sentry = createSentryClient({
+      token: "t".repeat(20),
+      org: "acme",
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
+    });
     const error = await caught(sentry.org.teams.list().toArray());
     expect(isSentryNetworkError(error)).toBe(true);
-    expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/api/0/organizations/acme/teams/?per_page=100 failed: connection refused (ECONNREFUSED)`);
+    expect((error as Error).message).toBe(
+      `GET http://127.0.0.1:${port}/api/0/organizations/acme/teams/?per_page=100 failed: connection refused (ECONNREFUSED)`,
+    );
     await sentry.close();
   });
 });

@@ -4,7 +4,9 @@ import { expandScopes, isScimPath, matchOperation, missingScopes } from "../../.
 describe("matchOperation", () => {
   it("maps concrete paths to operation ids, templates and scopes", () => {
     expect(matchOperation("post", "/api/0/organizations/acme/teams/")).toEqual({
-      operationId: "createOrganizationTeam", path: "/api/0/organizations/{organization_id_or_slug}/teams/", scopes: ["org:admin", "org:write", "team:write"],
+      operationId: "createOrganizationTeam",
+      path: "/api/0/organizations/{organization_id_or_slug}/teams/",
+      scopes: ["org:admin", "org:write", "team:write"],
     });
     expect(matchOperation("GET", "/api/0/organizations/acme/audit-logs/")?.operationId).toBe("listOrganizationAuditLogs");
     expect(matchOperation("PATCH", "/api/0/organizations/acme/scim/v2/Users/42")?.operationId).toBe("updateOrganizationScimV2User");

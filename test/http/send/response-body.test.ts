@@ -24,7 +24,9 @@ function client(fetch: (req: Request) => Response | Promise<Response>, options: 
     calls += 1;
     return fetch(new Request(input, init));
   };
-  const transport = createTransport(resolveConfig({ token: TOKEN, org: "acme", fetch: counting, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}));
+  const transport = createTransport(
+    resolveConfig({ token: TOKEN, org: "acme", fetch: counting, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}),
+  );
   transports.push(transport);
   return { transport, calls: () => calls };
 }
@@ -33,10 +35,18 @@ const jsonHeaders = { "content-type": "application/json", "x-sentry-request-id":
 
 /** A body that sends `first` and then never ends (or ends only when its reader cancels). */
 function endless(first: Uint8Array, repeat: boolean): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) { controller.enqueue(first); },
-    pull(controller) { if (repeat) controller.enqueue(first); else return new Promise<void>(() => undefined); },
-  }, { highWaterMark: 0 });
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(first);
+      },
+      pull(controller) {
+        if (repeat) controller.enqueue(first);
+        else return new Promise<void>(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 describe("the body is read and parsed inside the retried attempt", () => {
@@ -71,7 +81,9 @@ describe("the body is read and parsed inside the retried attempt", () => {
   });
 
   it("fails a body that stalls past timeoutMs with SentryTimeoutError (phase body) carrying the status, after retrying a GET", async () => {
-    const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('[{"slug":'), false), { status: 200, headers: jsonHeaders }), { timeoutMs: 30 });
+    const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('[{"slug":'), false), { status: 200, headers: jsonHeaders }), {
+      timeoutMs: 30,
+    });
     const error = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
     expect(isSentryTimeoutError(error)).toBe(true);
     expect(isSentryResponseError(error)).toBe(false);
@@ -81,7 +93,9 @@ describe("the body is read and parsed inside the retried attempt", () => {
   });
 
   it("does not retry a POST whose body stalled past timeoutMs: the server acted", async () => {
-    const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('{"slug":'), false), { status: 201, headers: jsonHeaders }), { timeoutMs: 30 });
+    const { transport, calls } = client(() => new Response(endless(new TextEncoder().encode('{"slug":'), false), { status: 201, headers: jsonHeaders }), {
+      timeoutMs: 30,
+    });
     const error = await transport.api.POST(TEAMS, { ...org, body: { slug: "x" } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "timeout", phase: "body", status: 201 });
     expect(calls()).toBe(1);
@@ -118,10 +132,20 @@ describe("maxResponseBytes", () => {
   it("stops reading a body that never ends once it passes maxResponseBytes, with a typed error and no retry", async () => {
     let cancelled = false;
     const chunk = new Uint8Array(64 * 1024).fill(0x20);
-    const { transport, calls } = client(() => {
-      const body = new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(chunk); }, cancel() { cancelled = true; } });
-      return new Response(body, { status: 200, headers: jsonHeaders });
-    }, { maxResponseBytes: 1024 * 1024 });
+    const { transport, calls } = client(
+      () => {
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            c.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        });
+        return new Response(body, { status: 200, headers: jsonHeaders });
+      },
+      { maxResponseBytes: 1024 * 1024 },
+    );
     const error = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "response", reason: "too-large", status: 200, requestId: REQUEST_ID });
     expect((error as SentryResponseError).hint).toMatch(/maxResponseBytes/);
@@ -131,10 +155,18 @@ describe("maxResponseBytes", () => {
 
   it("refuses a declared Content-Length above the limit before reading", async () => {
     let pulled = 0;
-    const { transport } = client(() => {
-      const body = new ReadableStream<Uint8Array>({ pull(c) { pulled += 1; c.enqueue(new Uint8Array(10)); } });
-      return new Response(body, { status: 200, headers: { ...jsonHeaders, "content-length": String(10 * 1024 * 1024) } });
-    }, { maxResponseBytes: 1024 });
+    const { transport } = client(
+      () => {
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            pulled += 1;
+            c.enqueue(new Uint8Array(10));
+          },
+        });
+        return new Response(body, { status: 200, headers: { ...jsonHeaders, "content-length": String(10 * 1024 * 1024) } });
+      },
+      { maxResponseBytes: 1024 },
+    );
     await expect(transport.api.GET(TEAMS, org)).rejects.toMatchObject({ reason: "too-large" });
     expect(pulled).toBeLessThanOrEqual(1);
   });

@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig, type SentryClientOptions } from "../../../src/config.js";
-import { isNotFoundError, isPermissionError, NotFoundError, PermissionError, RateLimitError, SentryNetworkError, SentryTimeoutError } from "../../../src/http/errors/errors.js";
+import {
+  isNotFoundError,
+  isPermissionError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  SentryNetworkError,
+  SentryTimeoutError,
+} from "../../../src/http/errors/errors.js";
 import { call, createTransport, type Transport } from "../../../src/http/send/transport.js";
 import { VERSION } from "../../../src/version.js";
 import { fakeClock, settle } from "../fake-clock.js";
@@ -78,7 +86,8 @@ describe("attempt headers and URLs", () => {
 
   it("never sends the token to another origin, even when redirected there", async () => {
     const { transport, seen } = setup((req) =>
-      new URL(req.url).hostname === "sentry.io" ? new Response(null, { status: 302, headers: { location: "https://collector.example/steal" } }) : json([]));
+      new URL(req.url).hostname === "sentry.io" ? new Response(null, { status: 302, headers: { location: "https://collector.example/steal" } }) : json([]),
+    );
     const result = await transport.raw.GET(TEAMS, org);
     expect(result.response.status).toBe(302);
     expect(seen.map((r) => new URL(r.url).hostname)).toEqual(["sentry.io"]);
@@ -86,7 +95,8 @@ describe("attempt headers and URLs", () => {
 
   it("follows a same-origin redirect with the token", async () => {
     const { transport, seen } = setup((req) =>
-      req.url.endsWith("/teams/") ? new Response(null, { status: 301, headers: { location: "/api/0/organizations/acme/teams2/" } }) : json([{ slug: "a" }]));
+      req.url.endsWith("/teams/") ? new Response(null, { status: 301, headers: { location: "/api/0/organizations/acme/teams2/" } }) : json([{ slug: "a" }]),
+    );
     const { data } = await call(transport.api.GET(TEAMS, org));
     expect(data).toEqual([{ slug: "a" }]);
     expect(seen[1]?.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
@@ -99,7 +109,13 @@ describe("api, raw and call", () => {
     const error = await transport.api.POST(TEAMS, { ...org, body: { slug: "payments" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(isPermissionError(error)).toBe(true);
-    expect(error).toMatchObject({ status: 403, method: "POST", path: TEAMS, operationId: "createOrganizationTeam", requiredScopes: ["org:admin", "org:write", "team:write"] });
+    expect(error).toMatchObject({
+      status: 403,
+      method: "POST",
+      path: TEAMS,
+      operationId: "createOrganizationTeam",
+      requiredScopes: ["org:admin", "org:write", "team:write"],
+    });
   });
 
   it("raw returns { error, response } and call() turns it into the error", async () => {
@@ -113,14 +129,21 @@ describe("api, raw and call", () => {
 
   it("re-sends the same body on every attempt", async () => {
     let n = 0;
-    const { transport, bodies } = setup(() => (++n === 1 ? json("You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", 429) : json({ slug: "payments" }, 201)), { rateLimit: false });
+    const { transport, bodies } = setup(
+      () =>
+        ++n === 1 ? json("You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", 429) : json({ slug: "payments" }, 201),
+      { rateLimit: false },
+    );
     const { data } = await call(transport.api.POST(TEAMS, { ...org, body: { slug: "payments", name: "Payments" } }));
     expect(data).toMatchObject({ slug: "payments" });
     expect(bodies).toEqual(['{"slug":"payments","name":"Payments"}', '{"slug":"payments","name":"Payments"}']);
   });
 
   it("surfaces a 429 that outlives the retries as RateLimitError with the bare-string detail", async () => {
-    const { transport, seen } = setup(() => json("You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", 429), { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 }, rateLimit: false });
+    const { transport, seen } = setup(() => json("You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds", 429), {
+      retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 },
+      rateLimit: false,
+    });
     const error = await transport.api.GET(TEAMS, org).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).detail).toMatch(/too frequently/);
@@ -200,8 +223,10 @@ describe("timeouts and aborts", () => {
   it("cancels a wait in the limiter (endpoint paused by a 429)", async () => {
     const clock = fakeClock(1_700_000_000_000);
     const reset = String(1_700_000_000 + 30);
-    const { transport, seen } = setup(() => json("limited", 429, { "X-Sentry-Rate-Limit-Remaining": "0", "X-Sentry-Rate-Limit-Limit": "40", "X-Sentry-Rate-Limit-Reset": reset }),
-      { clock, retry: false });
+    const { transport, seen } = setup(
+      () => json("limited", 429, { "X-Sentry-Rate-Limit-Remaining": "0", "X-Sentry-Rate-Limit-Limit": "40", "X-Sentry-Rate-Limit-Reset": reset }),
+      { clock, retry: false },
+    );
     await transport.api.GET(TEAMS, org).catch(() => undefined);
     const controller = new AbortController();
     const pending = transport.api.GET(TEAMS, { ...org, signal: controller.signal });
@@ -229,18 +254,30 @@ describe("hooks and logger never see a token", () => {
     const events: unknown[] = [];
     const logs: string[] = [];
     let n = 0;
-    const { transport } = setup(() => (++n === 1
-      ? json("limited", 429, { "X-Sentry-Rate-Limit-Remaining": "0", "X-Sentry-Rate-Limit-Limit": "40", "X-Sentry-Rate-Limit-Reset": "1700000000" })
-      : json({ id: "1", name: "ci", token: TOKEN, refreshToken: "sntryu_refresh0123456789", note: `made with ${TOKEN}` }, 201)), {
-      clock: fakeClock(1_700_000_000_000),
-      hooks: {
-        onRequest: (e) => { events.push(["request", e]); },
-        onResponse: async (e) => { events.push(["response", { ...e, body: await e.body() }]); },
-        onRetry: (e) => { events.push(["retry", e]); },
-        onRateLimit: (e) => { events.push(["rateLimit", e]); },
+    const { transport } = setup(
+      () =>
+        ++n === 1
+          ? json("limited", 429, { "X-Sentry-Rate-Limit-Remaining": "0", "X-Sentry-Rate-Limit-Limit": "40", "X-Sentry-Rate-Limit-Reset": "1700000000" })
+          : json({ id: "1", name: "ci", token: TOKEN, refreshToken: "sntryu_refresh0123456789", note: `made with ${TOKEN}` }, 201),
+      {
+        clock: fakeClock(1_700_000_000_000),
+        hooks: {
+          onRequest: (e) => {
+            events.push(["request", e]);
+          },
+          onResponse: async (e) => {
+            events.push(["response", { ...e, body: await e.body() }]);
+          },
+          onRetry: (e) => {
+            events.push(["retry", e]);
+          },
+          onRateLimit: (e) => {
+            events.push(["rateLimit", e]);
+          },
+        },
+        logger: { debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
       },
-      logger: { debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
-    });
+    );
     await call(transport.api.PUT("/api/0/api-tokens/{token_id}/" as never, { params: { path: { token_id: "1" } }, body: { name: "ci" } } as never));
     expect(events.map((e) => (e as [string])[0])).toEqual(["request", "rateLimit", "response", "retry", "request", "response"]);
     const lastResponse = events[5] as [string, { body: Record<string, unknown>; status: number }];
@@ -260,7 +297,9 @@ describe("hooks and logger never see a token", () => {
 
 describe("real sockets", () => {
   const servers: Server[] = [];
-  afterEach(() => { for (const s of servers.splice(0)) s.close(); });
+  afterEach(() => {
+    for (const s of servers.splice(0)) s.close();
+  });
 
   async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
     const server = createServer(handler);
@@ -274,7 +313,21 @@ describe("real sockets", () => {
     const server = servers.pop()!;
     await new Promise((resolve) => server.close(resolve));
     const retries: unknown[] = [];
-    const transport = createTransport(resolveConfig({ token: TOKEN, baseUrl: url, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, hooks: { onRetry: (e) => { retries.push(e.reason); } } }, {}));
+    const transport = createTransport(
+      resolveConfig(
+        {
+          token: TOKEN,
+          baseUrl: url,
+          retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 },
+          hooks: {
+            onRetry: (e) => {
+              retries.push(e.reason);
+            },
+          },
+        },
+        {},
+      ),
+    );
     transports.push(transport);
     const error = await transport.api.POST(TEAMS, { ...org, body: { slug: "x" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SentryNetworkError);
@@ -286,7 +339,10 @@ describe("real sockets", () => {
     const hits: string[] = [];
     const url = await listen((req, res) => {
       hits.push(req.method!);
-      if (hits.length % 2 === 1) { req.socket.destroy(); return; }
+      if (hits.length % 2 === 1) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(200, { "content-type": "application/json" }).end("[]");
     });
     const transport = createTransport(resolveConfig({ token: TOKEN, baseUrl: url, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 } }, {}));

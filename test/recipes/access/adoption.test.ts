@@ -35,7 +35,11 @@ describe("memberships of a team the file does not declare are unmanaged too", ()
     const { sentry, emu } = harness();
     const config = await dumped(sentry);
     await outsideTeam(emu, "skunkworks", ["alex.nguyen@acme.test"]);
-    const plan = await planAccess(sentry, { ...config, policy: { ...config.policy, teams: "authoritative", ignore: { members: [], teams: ["skunk*"] } } }, opts);
+    const plan = await planAccess(
+      sentry,
+      { ...config, policy: { ...config.policy, teams: "authoritative", ignore: { members: [], teams: ["skunk*"] } } },
+      opts,
+    );
     expect(summary(plan).filter((line) => line.includes("skunkworks"))).toEqual([]);
   });
 
@@ -44,7 +48,11 @@ describe("memberships of a team the file does not declare are unmanaged too", ()
     const config = await dumped(sentry);
     await outsideTeam(emu, "skunkworks", ["chen.nguyen@acme.test"]);
     const chen = config.members["chen.nguyen@acme.test"];
-    const plan = await planAccess(sentry, { ...config, members: { ...config.members, "chen.nguyen@acme.test": { role: "member", teams: chen?.teams ?? {} } } }, opts);
+    const plan = await planAccess(
+      sentry,
+      { ...config, members: { ...config.members, "chen.nguyen@acme.test": { role: "member", teams: chen?.teams ?? {} } } },
+      opts,
+    );
     expect(summary(plan)).toContain("member update chen.nguyen@acme.test");
     expect(summary(plan).filter((line) => line.includes("skunkworks"))).toEqual([]);
     const report = await applyAccessPlan(sentry, plan);
@@ -72,7 +80,9 @@ describe("team roles implied by the org role", () => {
     const promoted = { ...config, members: { ...config.members, "alex.nguyen@acme.test": { ...alex, role: "manager" as const } } };
     const plan = await planAccess(sentry, promoted, opts);
     expect(summary(plan)).toEqual(["member update alex.nguyen@acme.test"]);
-    expect(plan.changes[0]?.note).toBe("team role admin on identity comes with the manager org role (Sentry's minimum team role for it), not a step of its own");
+    expect(plan.changes[0]?.note).toBe(
+      "team role admin on identity comes with the manager org role (Sentry's minimum team role for it), not a step of its own",
+    );
     // The file says contributor, which Sentry cannot keep for a manager: the plan says so.
     expect(plan.notes.join("\n")).toMatch(/members\.alex\.nguyen@acme\.test\.teams\.identity says contributor/);
     const markdown = renderPlanMarkdown(plan);

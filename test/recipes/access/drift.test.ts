@@ -52,7 +52,10 @@ async function driftByAnotherAdmin(emu: Emulator): Promise<void> {
   const kai = await memberId(emu, "kai.rossi@acme.test");
   const lena = await memberId(emu, "lena.kim@acme.test");
   expect((await call(emu, ben, "POST", `/api/0/organizations/acme/members/${kai}/teams/notifications/`)).status).toBe(201);
-  expect((await call(emu, ben, "PUT", `/api/0/organizations/acme/members/${lena}/`, { orgRole: "manager", teamRoles: [{ teamSlug: "identity", role: null }] })).status).toBe(200);
+  expect(
+    (await call(emu, ben, "PUT", `/api/0/organizations/acme/members/${lena}/`, { orgRole: "manager", teamRoles: [{ teamSlug: "identity", role: null }] }))
+      .status,
+  ).toBe(200);
   expect((await call(emu, ben, "DELETE", "/api/0/projects/acme/notification-hub/teams/notifications/")).status).toBe(200);
   expect((await call(emu, ben, "POST", "/api/0/organizations/acme/teams/", { slug: "incident-room" })).status).toBe(201);
   const omar = await memberId(emu, "omar.nguyen@acme.test");
@@ -77,12 +80,14 @@ describe("sentry-rbac drift", () => {
     expect(run.code).toBe(5);
     const drift = JSON.parse(run.stdout) as DriftJson;
     const seen = drift.drift.map((d) => ({ kind: d.kind, subject: d.subject, event: d.cause?.event, actor: d.cause?.actor, via: d.cause?.via }));
-    expect(seen).toEqual(expect.arrayContaining([
-      { kind: "team-member", subject: "notifications/kai.rossi@acme.test", event: "member.join-team", actor: "ben.garcia@acme.test", via: "user" },
-      { kind: "member", subject: "lena.kim@acme.test", event: "member.edit", actor: "ben.garcia@acme.test", via: "user" },
-      { kind: "project-team", subject: "notifications/notification-hub", event: "project-team.remove", actor: "ben.garcia@acme.test", via: "user" },
-      { kind: "team", subject: "incident-room", event: "team.create", actor: "ben.garcia@acme.test", via: "user" },
-    ]));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { kind: "team-member", subject: "notifications/kai.rossi@acme.test", event: "member.join-team", actor: "ben.garcia@acme.test", via: "user" },
+        { kind: "member", subject: "lena.kim@acme.test", event: "member.edit", actor: "ben.garcia@acme.test", via: "user" },
+        { kind: "project-team", subject: "notifications/notification-hub", event: "project-team.remove", actor: "ben.garcia@acme.test", via: "user" },
+        { kind: "team", subject: "incident-room", event: "team.create", actor: "ben.garcia@acme.test", via: "user" },
+      ]),
+    );
     expect(seen).toHaveLength(4);
     const scim = drift.managedElsewhere.find((e) => e.subject === "omar.nguyen@acme.test");
     expect(scim).toMatchObject({ kind: "member", cause: { event: "member.remove", via: "scim" } });
@@ -97,8 +102,12 @@ describe("sentry-rbac drift", () => {
     await driftByAnotherAdmin(cli.emu);
     const run = await runWith(["drift", file], cli.options({ files: { [file]: text } }));
     expect(run.code).toBe(5);
-    expect(run.stdout).toMatch(/- team-member notifications\/kai\.rossi@acme\.test remove[^\n]*\n\s+cause: member\.join-team by ben\.garcia@acme\.test \(user\)/);
-    expect(run.stdout).toMatch(/Managed elsewhere[\s\S]*omar\.nguyen@acme\.test[\s\S]*cause: member\.remove by SCIM Internal Integration \([0-9a-f]+\) \(scim\)/);
+    expect(run.stdout).toMatch(
+      /- team-member notifications\/kai\.rossi@acme\.test remove[^\n]*\n\s+cause: member\.join-team by ben\.garcia@acme\.test \(user\)/,
+    );
+    expect(run.stdout).toMatch(
+      /Managed elsewhere[\s\S]*omar\.nguyen@acme\.test[\s\S]*cause: member\.remove by SCIM Internal Integration \([0-9a-f]+\) \(scim\)/,
+    );
     expect(run.stdout).not.toMatch(/omar\.nguyen@acme\.test invite/);
     const md = await runWith(["drift", file, "--format", "markdown"], cli.options({ files: { [file]: text } }));
     expect(md.stdout).toMatch(/\| ~ member lena\.kim@acme\.test update role manager → member \| change \| member\.edit \| ben\.garcia@acme\.test \| user \|/);
@@ -149,14 +158,22 @@ describe("time-bound grants", () => {
     const file = join(dir, "acme.yaml");
     const text = await dumpTo(cli, file);
     const files = { [file]: text };
-    const ok = await runWith(["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--team-role", "admin", "--for", "2h", "--reason", "INC-4211"], cli.options({ files }));
+    const ok = await runWith(
+      ["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--team-role", "admin", "--for", "2h", "--reason", "INC-4211"],
+      cli.options({ files }),
+    );
     expect(ok.stderr).toMatch(/Granted kai\.rossi@acme\.test on platform as admin until/);
     expect(ok.code).toBe(0);
     const granted = await readFile(file, "utf8");
     const added = granted.split("\n").filter((line) => !text.split("\n").includes(line));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatch(/^ {6}platform: \{ role: "admin", until: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", reason: "INC-4211" \}$/);
-    expect(granted.split("\n").filter((line) => line !== added[0]).join("\n")).toBe(text.split("\n").join("\n"));
+    expect(
+      granted
+        .split("\n")
+        .filter((line) => line !== added[0])
+        .join("\n"),
+    ).toBe(text.split("\n").join("\n"));
     await writeFile(file, text, "utf8");
     const refusals: Array<[string[], RegExp]> = [
       [["--member", "nobody@acme.test", "--team", "platform", "--for", "1h", "--reason", "x"], /nobody@acme\.test is not declared/],
@@ -179,7 +196,14 @@ describe("time-bound grants", () => {
     const cli = demoCli({ now: () => Date.now() });
     const file = join(dir, "acme.yaml");
     const text = await dumpTo(cli, file);
-    expect((await runWith(["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--for", "1m", "--reason", "INC-1"], cli.options({ files: { [file]: text } }))).code).toBe(0);
+    expect(
+      (
+        await runWith(
+          ["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--for", "1m", "--reason", "INC-1"],
+          cli.options({ files: { [file]: text } }),
+        )
+      ).code,
+    ).toBe(0);
     const granted = await readFile(file, "utf8");
     const applied = await runWith(["apply", file, "--yes"], cli.options({ files: { [file]: granted } }));
     expect(applied.code).toBe(0);
@@ -211,7 +235,10 @@ describe("time-bound grants", () => {
   it("expire cut off after Sentry acted (the connection dropped after the commit, as a kill would leave it): the re-run converges to the same end state", async () => {
     vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
     vi.setSystemTime(new Date("2026-12-07T10:00:00Z"));
-    const cli = demoCli({ now: () => Date.now(), faults: { script: [{ method: "DELETE", path: "/teams/platform/", nth: 1, fault: "drop", after: "commit" }] } });
+    const cli = demoCli({
+      now: () => Date.now(),
+      faults: { script: [{ method: "DELETE", path: "/teams/platform/", nth: 1, fault: "drop", after: "commit" }] },
+    });
     const file = join(dir, "acme.yaml");
     const text = await dumpTo(cli, file);
     const granted = grantInFile(text, { member: "kai.rossi@acme.test", team: "platform", durationMs: 60_000, reason: "INC-2", now: new Date() }).text;
@@ -230,7 +257,10 @@ describe("time-bound grants", () => {
     const cli = demoCli({ now: () => Date.now() });
     const file = join(dir, "acme.yaml");
     const text = await dumpTo(cli, file);
-    const run = await runWith(["grant", file, "--member", "kai.rossi@acme.test", "--org-role", "manager", "--for", "1h", "--reason", "audit prep"], cli.options({ files: { [file]: text } }));
+    const run = await runWith(
+      ["grant", file, "--member", "kai.rossi@acme.test", "--org-role", "manager", "--for", "1h", "--reason", "audit prep"],
+      cli.options({ files: { [file]: text } }),
+    );
     expect(run.code).toBe(0);
     const granted = await readFile(file, "utf8");
     expect(granted).toMatch(/\n {4}elevated: \{ role: "manager", until: "2026-12-07T11:00:00Z", reason: "audit prep" \}\n/);
@@ -246,7 +276,10 @@ describe("time-bound grants", () => {
     const cli = demoCli();
     const file = join(dir, "acme.yaml");
     const text = await dumpTo(cli, file);
-    const run = await runWith(["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--for", "2h", "--reason", "INC-9", "--now"], cli.options({ files: { [file]: text } }));
+    const run = await runWith(
+      ["grant", file, "--member", "kai.rossi@acme.test", "--team", "platform", "--for", "2h", "--reason", "INC-9", "--now"],
+      cli.options({ files: { [file]: text } }),
+    );
     expect(run.code).toBe(0);
     expect((await readBack(cli.emu)).members["kai.rossi@acme.test"]?.teams.platform).toBeDefined();
     const granted = await readFile(file, "utf8");

@@ -41,16 +41,25 @@ describe("parseAccessConfig", () => {
   it("reads the issue's example with defaults filled in", () => {
     const config = parseAccessConfig(GOOD);
     expect(config.policy).toEqual({
-      members: "additive", teams: "additive", minOwners: 2, requiredOwners: ["ada@acme.test"], maxRemovals: { percent: 25 },
+      members: "additive",
+      teams: "additive",
+      minOwners: 2,
+      requiredOwners: ["ada@acme.test"],
+      maxRemovals: { percent: 25 },
       ignore: { members: ["*@vendor.test"], teams: ["legacy-*"] },
     });
     expect(config.teams.empty).toEqual({});
-    expect(config.members["ana@vendor.test"]).toEqual({ role: "member", teams: { "contractors-q1": { role: "contributor" } }, until: "2027-03-01", reason: "Q1 mobile redesign contract" });
+    expect(config.members["ana@vendor.test"]).toEqual({
+      role: "member",
+      teams: { "contractors-q1": { role: "contributor" } },
+      until: "2027-03-01",
+      reason: "Q1 mobile redesign contract",
+    });
     expect(config.members["kai@acme.test"]?.teams?.payments).toEqual({ role: "admin", until: "2026-12-08", reason: "INC-4411 on-call" });
   });
 
   it("names line and column of unknown keys and roles, with a did-you-mean", async () => {
-    const text = GOOD.replace("role: owner", "role: ownr").replace("    reason: \"Q1", "    reasn: \"Q1").replace("payments: admin", "payments: admn");
+    const text = GOOD.replace("role: owner", "role: ownr").replace('    reason: "Q1', '    reasn: "Q1').replace("payments: admin", "payments: admn");
     expect(await issues(text)).toEqual([
       '13:26 unknown org role "ownr" (did you mean "owner"?)',
       '13:51 unknown team role "admn" (did you mean "admin"?)',
@@ -64,7 +73,9 @@ describe("parseAccessConfig", () => {
       '4:39 not a date: use YYYY-MM-DD (through that UTC day) or an ISO 8601 date-time, got "2026-02-30"',
     ]);
     expect(await issues("organization: Acme Corp\nmembers:\n  bob: {}\n")).toEqual([
-      '1:1 missing "version: 1"', '1:15 not an organization slug: "Acme Corp"', '3:3 not an email: "bob"',
+      '1:1 missing "version: 1"',
+      '1:15 not an organization slug: "Acme Corp"',
+      '3:3 not an email: "bob"',
       '3:3 missing "role" (member, manager, owner, billing, or the retired admin)',
     ]);
     expect(await issues("version: 1\norganization: acme\nmembers:\n  A@acme.test: { role: member }\n  a@acme.test: { role: member }\n")).toEqual([

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyAccessPlan, dumpAccess, formatAccessConfig, isAccessFileError, isAccessPlanError, parseAccessConfig, planAccess } from "../../../src/recipes/index.js";
+import {
+  applyAccessPlan,
+  dumpAccess,
+  formatAccessConfig,
+  isAccessFileError,
+  isAccessPlanError,
+  parseAccessConfig,
+  planAccess,
+} from "../../../src/recipes/index.js";
 import type { AccessConfig, AccessPlan } from "../../../src/recipes/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";
 import { NOW, outside, readBack, writesOf } from "./helpers.js";
@@ -52,7 +60,15 @@ describe("drift made outside", () => {
     const config = await dumped(sentry);
     const before = await readBack(emu);
     expect(await outside(emu, "DELETE", `/api/0/organizations/acme/members/${idOf(emu, "carla.contractor@vendor.test")}/`)).toBe(204);
-    expect(await outside(emu, "PUT", `/api/0/organizations/acme/members/${idOf(emu, "chen.nguyen@acme.test")}/`, { orgRole: "member", teamRoles: [{ teamSlug: "mobile", role: null }, { teamSlug: "notifications", role: null }] })).toBe(200);
+    expect(
+      await outside(emu, "PUT", `/api/0/organizations/acme/members/${idOf(emu, "chen.nguyen@acme.test")}/`, {
+        orgRole: "member",
+        teamRoles: [
+          { teamSlug: "mobile", role: null },
+          { teamSlug: "notifications", role: null },
+        ],
+      }),
+    ).toBe(200);
     expect(await outside(emu, "DELETE", "/api/0/teams/acme/payments/")).toBe(204);
     expect(await outside(emu, "POST", "/api/0/organizations/acme/members/", { email: "intruder@elsewhere.test", orgRole: "member" })).toBe(201);
     const plan = await planAccess(sentry, config, opts);
@@ -84,7 +100,10 @@ describe("drift made outside", () => {
     const plan = await planAccess(sentry, { ...config, policy: { ...config.policy, members: "authoritative" } }, opts);
     // Expired invites are not in a dump either: authoritative mode withdraws them too.
     expect(summary(plan).sort()).toEqual([
-      "member remove expired.one@acme.test", "member remove expired.two@vendor.test", "member remove stale.invite@acme.test", "member remove tom.garcia@acme.test",
+      "member remove expired.one@acme.test",
+      "member remove expired.two@vendor.test",
+      "member remove stale.invite@acme.test",
+      "member remove tom.garcia@acme.test",
     ]);
     const report = await applyAccessPlan(sentry, plan);
     expect(report.failed).toEqual([]);
@@ -108,9 +127,9 @@ describe("IdP-owned objects", () => {
     const policy = { ...config.policy, members: "authoritative" as const, teams: "authoritative" as const, ignore: { members: ["expired.*"], teams: [] } };
     const plan = await planAccess(sentry, { ...config, policy }, opts);
     expect(summary(plan)).toEqual(["project-team add okta-engineering/infra-monitoring"]);
-    expect(plan.idpOwned.map((e) => `${e.kind} ${e.subject}`).sort()).toEqual([
-      `member ${idpMember}`, "member scim.user2@acme.test", "team okta-engineering", "team-member okta-engineering/tom.garcia@acme.test",
-    ].sort());
+    expect(plan.idpOwned.map((e) => `${e.kind} ${e.subject}`).sort()).toEqual(
+      [`member ${idpMember}`, "member scim.user2@acme.test", "team okta-engineering", "team-member okta-engineering/tom.garcia@acme.test"].sort(),
+    );
     const report = await applyAccessPlan(sentry, plan);
     expect(report.failed).toEqual([]);
     expect(writesOf(emu)).toEqual(["POST /api/0/projects/acme/infra-monitoring/teams/okta-engineering/"]);
@@ -130,7 +149,10 @@ describe("safety rails", () => {
   };
 
   it("minOwners: demoting one of the two owners is refused", async () => {
-    const plan = await refused((c) => ({ ...c, members: { ...c.members, "ben.garcia@acme.test": { role: "manager", teams: c.members["ben.garcia@acme.test"]?.teams ?? {} } } }), "minOwners");
+    const plan = await refused(
+      (c) => ({ ...c, members: { ...c.members, "ben.garcia@acme.test": { role: "manager", teams: c.members["ben.garcia@acme.test"]?.teams ?? {} } } }),
+      "minOwners",
+    );
     expect(plan.violations[0]?.message).toMatch(/leaves 1 owner/);
   });
 
@@ -140,17 +162,26 @@ describe("safety rails", () => {
 
   it("maxRemovals as a share and as a count", async () => {
     const drop = (c: AccessConfig, n: number) => {
-      const emails = Object.keys(c.members).filter((e) => e.endsWith("@acme.test") && c.members[e]?.role !== "owner" && !e.startsWith("scim")).slice(0, n);
+      const emails = Object.keys(c.members)
+        .filter((e) => e.endsWith("@acme.test") && c.members[e]?.role !== "owner" && !e.startsWith("scim"))
+        .slice(0, n);
       for (const e of emails) delete c.members[e];
       return { ...c, policy: { ...c.policy, members: "authoritative" as const, ignore: { members: ["*@vendor.test", "expired.*"], teams: [] } } };
     };
     const share = await refused((c) => drop(c, 12), "maxRemovals");
     expect(share.violations[0]?.message).toMatch(/removes 1\d of 41 members; policy.maxRemovals allows 25% \(10\)/);
-    await refused((c) => { const out = drop(c, 3); return { ...out, policy: { ...out.policy, maxRemovals: { count: 2 } } }; }, "maxRemovals");
+    await refused((c) => {
+      const out = drop(c, 3);
+      return { ...out, policy: { ...out.policy, maxRemovals: { count: 2 } } };
+    }, "maxRemovals");
   });
 
   it("never removes or demotes the calling user", async () => {
-    await refused((c) => { const m = { ...c.members }; delete m["ada.smith@acme.test"]; return { ...c, members: m, policy: { ...c.policy, members: "authoritative" } }; }, "self");
+    await refused((c) => {
+      const m = { ...c.members };
+      delete m["ada.smith@acme.test"];
+      return { ...c, members: m, policy: { ...c.policy, members: "authoritative" } };
+    }, "self");
     await refused((c) => ({ ...c, members: { ...c.members, "ada.smith@acme.test": { role: "manager", teams: {} } } }), "self");
   });
 });
@@ -169,7 +200,9 @@ describe("projects and tokens", () => {
     // Built in code, the config has no line numbers: the issue names the path.
     config.teams.platform = { ...config.teams.platform, projects: [...(config.teams.platform?.projects ?? []), "no-such-project"] };
     const error = await thrown(() => planAccess(sentry, config, opts));
-    expect(isAccessFileError(error) && error.body).toEqual({ issues: [{ path: "teams.platform.projects[3]", line: 0, column: 0, message: "there is no project \"no-such-project\" in acme" }] });
+    expect(isAccessFileError(error) && error.body).toEqual({
+      issues: [{ path: "teams.platform.projects[3]", line: 0, column: 0, message: 'there is no project "no-such-project" in acme' }],
+    });
   });
 
   it("refuses an org auth token before reading anything else", async () => {
@@ -187,7 +220,9 @@ describe("saved plans", () => {
     const config = await dumped(sentry);
     config.teams["contractors-q1"] = { name: "Q1 Contractors", projects: ["mobile-redesign"] };
     const saved = JSON.parse(JSON.stringify(await planAccess(sentry, config, opts))) as AccessPlan;
-    expect(await outside(emu, "PUT", `/api/0/organizations/acme/members/${idOf(emu, "tom.garcia@acme.test")}/`, { orgRole: "manager", teamRoles: [] })).toBe(200);
+    expect(await outside(emu, "PUT", `/api/0/organizations/acme/members/${idOf(emu, "tom.garcia@acme.test")}/`, { orgRole: "manager", teamRoles: [] })).toBe(
+      200,
+    );
     const writes = writesOf(emu).length;
     const error = await thrown(() => applyAccessPlan(sentry, saved));
     expect(isAccessPlanError(error) && error.code).toBe("stale-plan");
@@ -211,15 +246,33 @@ describe("saved plans", () => {
 
 describe("team roles set by an integration token (organization_member_utils.py can_admin_team)", () => {
   it("plans and applies a team-role change with member:write alone: the integration is a member of every team", async () => {
-    const { emu, clientWith } = harness({ fixture: {
-      org: { slug: "acme" }, teams: [{ slug: "web" }],
-      members: [{ email: "owner@acme.test", orgRole: "owner" as const }, { email: "dev@acme.test", orgRole: "member" as const, teams: [{ team: "web" }] }],
-    } });
+    const { emu, clientWith } = harness({
+      fixture: {
+        org: { slug: "acme" },
+        teams: [{ slug: "web" }],
+        members: [
+          { email: "owner@acme.test", orgRole: "owner" as const },
+          { email: "dev@acme.test", orgRole: "member" as const, teams: [{ team: "web" }] },
+        ],
+      },
+    });
     const sentry = clientWith(emu.issueToken({ kind: "integration", scopes: ["org:read", "member:write", "team:read", "project:read"] }));
-    const plan = await planAccess(sentry, parseAccessConfig([
-      "version: 1", "organization: acme", "teams:", "  web: {}", "members:",
-      "  owner@acme.test: { role: owner }", "  dev@acme.test: { role: member, teams: { web: admin } }", "",
-    ].join("\n")), opts);
+    const plan = await planAccess(
+      sentry,
+      parseAccessConfig(
+        [
+          "version: 1",
+          "organization: acme",
+          "teams:",
+          "  web: {}",
+          "members:",
+          "  owner@acme.test: { role: owner }",
+          "  dev@acme.test: { role: member, teams: { web: admin } }",
+          "",
+        ].join("\n"),
+      ),
+      opts,
+    );
     expect(summary(plan)).toEqual(["team-member update web/dev@acme.test"]);
     expect(plan.blocked).toEqual([]);
     expect((await applyAccessPlan(sentry, plan)).failed).toEqual([]);
@@ -240,12 +293,14 @@ describe("open membership (Sentry's allow_joinleave)", () => {
     ],
   });
   const config = (yaml: string) => parseAccessConfig(`version: 1\norganization: acme\nteams:\n  web: {}\n  api: {}\nmembers:\n${yaml}`);
-  const declared = config([
-    "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
-    "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
-    "  ops@acme.test: { role: member, teams: { api: contributor } }",
-    "",
-  ].join("\n"));
+  const declared = config(
+    [
+      "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+      "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+      "  ops@acme.test: { role: member, teams: { api: contributor } }",
+      "",
+    ].join("\n"),
+  );
 
   it("lets a member-role token add another member to any team, and the apply lands", async () => {
     const { emu, clientWith } = harness({ fixture: fixture(true) });
@@ -261,14 +316,22 @@ describe("open membership (Sentry's allow_joinleave)", () => {
 
   it("lets a member-role token invite someone into a team it is not on (test_organization_member_index.py test_member_invites)", async () => {
     const { emu, clientWith } = harness({ fixture: fixture(true) });
-    const sentry = clientWith(emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"], userEmail: "dev@acme.test" }));
-    const plan = await planAccess(sentry, config([
-      "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
-      "  dev@acme.test: { role: member, teams: { web: contributor } }",
-      "  ops@acme.test: { role: member, teams: { api: contributor } }",
-      "  new@acme.test: { role: member, teams: { api: contributor } }",
-      "",
-    ].join("\n")), opts);
+    const sentry = clientWith(
+      emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"], userEmail: "dev@acme.test" }),
+    );
+    const plan = await planAccess(
+      sentry,
+      config(
+        [
+          "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+          "  dev@acme.test: { role: member, teams: { web: contributor } }",
+          "  ops@acme.test: { role: member, teams: { api: contributor } }",
+          "  new@acme.test: { role: member, teams: { api: contributor } }",
+          "",
+        ].join("\n"),
+      ),
+      opts,
+    );
     expect(plan.blocked).toEqual([]);
     expect((await applyAccessPlan(sentry, plan)).failed).toEqual([]);
     expect((await readBack(emu)).members["new@acme.test"]).toMatchObject({ pending: true, teams: { api: expect.anything() } });
@@ -279,12 +342,18 @@ describe("open membership (Sentry's allow_joinleave)", () => {
     closed.members[2] = { email: "ops@acme.test", orgRole: "member", teams: [{ team: "web" }, { team: "api" }] };
     const { emu, clientWith } = harness({ fixture: closed });
     const sentry = clientWith(emu.issueToken({ kind: "user", scopes: ["org:read", "member:read", "team:read", "project:read"], userEmail: "ops@acme.test" }));
-    const plan = await planAccess(sentry, config([
-      "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
-      "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
-      "  ops@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
-      "",
-    ].join("\n")), opts);
+    const plan = await planAccess(
+      sentry,
+      config(
+        [
+          "  owner@acme.test: { role: owner, teams: { web: contributor, api: contributor } }",
+          "  dev@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+          "  ops@acme.test: { role: member, teams: { web: contributor, api: contributor } }",
+          "",
+        ].join("\n"),
+      ),
+      opts,
+    );
     expect(plan.changes).toEqual([]);
     expect(plan.blocked).toEqual([expect.objectContaining({ subject: "api/dev@acme.test", reason: expect.stringMatching(/access request/) })]);
   });

@@ -22,7 +22,10 @@ describe("time-bound access", () => {
     config.members["carla.contractor@vendor.test"] = { ...config.members["carla.contractor@vendor.test"]!, until: "2026-02-28", reason: "Q1 mobile contract" };
     const tom = config.members["tom.garcia@acme.test"]!;
     const [tomTeam] = Object.keys(tom.teams ?? {});
-    config.members["tom.garcia@acme.test"] = { ...tom, teams: { ...tom.teams, [tomTeam!]: { role: "contributor", until: "2026-03-01T06:00:00Z", reason: "INC-4411 on-call" } } };
+    config.members["tom.garcia@acme.test"] = {
+      ...tom,
+      teams: { ...tom.teams, [tomTeam!]: { role: "contributor", until: "2026-03-01T06:00:00Z", reason: "INC-4411 on-call" } },
+    };
     config.members["dmitri.contractor@vendor.test"] = { ...config.members["dmitri.contractor@vendor.test"]!, until: "2026-03-10" };
     const plan = await planAccess(sentry, config, opts);
     expect(summary(plan)).toEqual([`team-member remove ${tomTeam}/tom.garcia@acme.test`, "member remove carla.contractor@vendor.test"]);
@@ -60,8 +63,16 @@ async function everyKind(sentry: Sentry): Promise<AccessConfig> {
 }
 
 const OPERATIONS = [
-  "createOrganizationTeam", "updateTeam", "deleteTeam", "addProjectTeam", "deleteProjectTeam", "addOrganizationMember",
-  "updateOrganizationMember", "deleteOrganizationMember", "addOrganizationMemberTeam", "updateOrganizationMemberTeam",
+  "createOrganizationTeam",
+  "updateTeam",
+  "deleteTeam",
+  "addProjectTeam",
+  "deleteProjectTeam",
+  "addOrganizationMember",
+  "updateOrganizationMember",
+  "deleteOrganizationMember",
+  "addOrganizationMemberTeam",
+  "updateOrganizationMemberTeam",
   "deleteOrganizationMemberTeam",
 ];
 
@@ -70,8 +81,20 @@ describe("faults during apply", () => {
     const { sentry, emu } = harness();
     const plan = await planAccess(sentry, await everyKind(sentry), opts);
     const kinds = plan.changes.map((c) => `${c.kind}:${c.action}`);
-    for (const k of ["team:create", "team:update", "team:delete", "project-team:add", "project-team:remove", "member:invite",
-      "member:update", "member:remove", "team-member:add", "team-member:update", "team-member:remove"]) expect(kinds).toContain(k);
+    for (const k of [
+      "team:create",
+      "team:update",
+      "team:delete",
+      "project-team:add",
+      "project-team:remove",
+      "member:invite",
+      "member:update",
+      "member:remove",
+      "team-member:add",
+      "team-member:update",
+      "team-member:remove",
+    ])
+      expect(kinds).toContain(k);
     // An expired invite Sentry still lists is re-sent with a new link; one it has removed is invited again.
     const expired = emu.state.members.find((m) => m.email === "expired.one@acme.test");
     expect(summary(plan)).toContain(`member ${expired?.expired ? "reinvite" : "invite"} expired.one@acme.test`);
@@ -125,8 +148,15 @@ describe("capability preflight", () => {
   // test_admin_without_team_membership): without open membership, a team's member list needs access to the team.
   it("a member-role user token that cannot read every team's members is refused with the reason, before any change", async () => {
     const { emu, clientWith } = harness();
-    const token = emu.issueToken({ kind: "user", userEmail: "tom.garcia@acme.test", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"] });
-    const error = await planAccess(clientWith(token), await dumped(harness().sentry), opts).then(() => undefined, (e: unknown) => e);
+    const token = emu.issueToken({
+      kind: "user",
+      userEmail: "tom.garcia@acme.test",
+      scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"],
+    });
+    const error = await planAccess(clientWith(token), await dumped(harness().sentry), opts).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isAccessPlanError(error) && error.code).toBe("token");
     expect((error as Error).message).toMatch(/cannot read the members of team [a-z0-9-]+/);
     expect((error as { hint: string }).hint).toMatch(/open membership|manager or owner/);
@@ -139,12 +169,21 @@ describe("capability preflight", () => {
     const tom = await admin.org.members.findByEmail("tom.garcia@acme.test");
     for (const team of emu.state.teams) {
       if (!team.idpProvisioned) await admin.org.members.addToTeam(tom!.id, team.slug);
-      else await emu.fetch(`${emu.baseUrl}/api/0/organizations/acme/scim/v2/Groups/${team.id}`, {
-        method: "PATCH", headers: { Authorization: `Bearer ${emu.scimToken}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: tom!.id }] }] }),
-      });
+      else
+        await emu.fetch(`${emu.baseUrl}/api/0/organizations/acme/scim/v2/Groups/${team.id}`, {
+          method: "PATCH",
+          headers: { Authorization: `Bearer ${emu.scimToken}`, "Content-Type": "application/json" },
+          body: JSON.stringify({
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            Operations: [{ op: "add", path: "members", value: [{ value: tom!.id }] }],
+          }),
+        });
     }
-    const token = emu.issueToken({ kind: "user", userEmail: "tom.garcia@acme.test", scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"] });
+    const token = emu.issueToken({
+      kind: "user",
+      userEmail: "tom.garcia@acme.test",
+      scopes: ["org:read", "member:read", "member:invite", "team:read", "project:read"],
+    });
     const sentry = clientWith(token);
     const setupWrites = writesOf(emu).length;
     const config = await dumped(sentry);

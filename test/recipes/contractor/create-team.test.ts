@@ -43,11 +43,16 @@ describe("createContractorTeam", () => {
     if (!manifest) return;
     expect(JSON.parse(JSON.stringify(manifest))).toEqual(manifest);
     expect(manifest).toMatchObject({
-      org: "acme", team: { slug: "contractors-q1", name: "Q1 Contractors", created: true }, projects: ["mobile-redesign"],
-      expiresAt: "2026-06-30T00:00:00.000Z", createdAt: NOW.toISOString(),
+      org: "acme",
+      team: { slug: "contractors-q1", name: "Q1 Contractors", created: true },
+      projects: ["mobile-redesign"],
+      expiresAt: "2026-06-30T00:00:00.000Z",
+      createdAt: NOW.toISOString(),
     });
     expect(manifest.members.map((m) => [m.email, m.invited])).toEqual([
-      ["ana@vendor.test", true], ["bo@vendor.test", true], ["carla.contractor@vendor.test", false],
+      ["ana@vendor.test", true],
+      ["bo@vendor.test", true],
+      ["carla.contractor@vendor.test", false],
     ]);
     const state = emu.state;
     expect(state.projects.filter((p) => p.teams.includes("contractors-q1")).map((p) => p.slug)).toEqual(["mobile-redesign"]);
@@ -85,8 +90,11 @@ describe("createContractorTeam", () => {
   it("rejects bad input without any request", async () => {
     const { sentry, emu } = harness();
     for (const [patch, field] of [
-      [{ slug: "Bad Slug" }, "slug"], [{ members: ["not-an-email"] }, "members[0]"], [{ projects: [] }, "projects"],
-      [{ expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt"], [{ expiresAt: "soon" }, "expiresAt"],
+      [{ slug: "Bad Slug" }, "slug"],
+      [{ members: ["not-an-email"] }, "members[0]"],
+      [{ projects: [] }, "projects"],
+      [{ expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt"],
+      [{ expiresAt: "soon" }, "expiresAt"],
     ] as const) {
       const error = await thrown(() => createContractorTeam(sentry, { ...INPUT, ...patch }));
       expect(isValidationError(error) && error.field, field).toBe(field);
@@ -101,7 +109,11 @@ describe("createContractorTeam", () => {
     ["second invite", "addOrganizationMember", 2],
     ["add existing member to team", "addOrganizationMemberTeam", 1],
   ];
-  const TIMINGS: Array<[FaultTiming, FaultKind]> = [["before", 503], ["commit", 503], ["commit", "drop"]];
+  const TIMINGS: Array<[FaultTiming, FaultKind]> = [
+    ["before", 503],
+    ["commit", 503],
+    ["commit", "drop"],
+  ];
   for (const [label, operation, nth] of STEPS) {
     for (const [after, fault] of TIMINGS) {
       it(`a fault at "${label}" (${String(fault)}, ${after}) is rolled back completely`, async () => {
@@ -151,10 +163,12 @@ describe("createContractorTeam", () => {
 
   it("when the rollback itself fails, it says what is left behind and a re-run converges", async () => {
     const { sentry, emu } = harness({
-      faults: { script: [
-        { operation: "addOrganizationMember", nth: 1, fault: 503, after: "before" },
-        { operation: "deleteTeam", nth: 1, fault: 503, after: "before" },
-      ] },
+      faults: {
+        script: [
+          { operation: "addOrganizationMember", nth: 1, fault: 503, after: "before" },
+          { operation: "deleteTeam", nth: 1, fault: 503, after: "before" },
+        ],
+      },
     });
     const report = await createContractorTeam(sentry, INPUT);
     expect(report.errors.map((e) => e.phase)).toEqual(["apply", "rollback"]);

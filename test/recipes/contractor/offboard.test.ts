@@ -88,8 +88,11 @@ describe("offboardContractors", () => {
   });
 
   for (const [label, operation] of [
-    ["member removal", "deleteOrganizationMember"], ["SCIM deactivation", "updateOrganizationScimV2User"],
-    ["team leave", "deleteOrganizationMemberTeam"], ["project unlink", "deleteProjectTeam"], ["team deletion", "deleteTeam"],
+    ["member removal", "deleteOrganizationMember"],
+    ["SCIM deactivation", "updateOrganizationScimV2User"],
+    ["team leave", "deleteOrganizationMemberTeam"],
+    ["project unlink", "deleteProjectTeam"],
+    ["team deletion", "deleteTeam"],
   ] as const) {
     it(`a fault at ${label} is reported, the other steps go on, and a re-run finishes`, async () => {
       const h = harness({ faults: { script: [{ operation, nth: 1, fault: 503, after: "before" }] } });

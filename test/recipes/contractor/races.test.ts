@@ -33,13 +33,22 @@ function racing(emu: ReturnType<typeof harness>["emu"], when: (method: string, p
 }
 
 const asAdmin = (emu: ReturnType<typeof harness>["emu"], method: string, path: string, body: unknown) =>
-  emu.fetch(new Request(`${BASE_URL}${path}`, { method, headers: { authorization: `Bearer ${emu.adminToken}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+  emu.fetch(
+    new Request(`${BASE_URL}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${emu.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 
 describe("rollback undoes only what this run did", () => {
   it("keeps a team another admin created between our plan and our create (409 proves it is not ours)", async () => {
     const h = harness();
-    const fetch = racing(h.emu, (m, p) => m === "POST" && p.endsWith("/organizations/acme/teams/"),
-      () => asAdmin(h.emu, "POST", "/api/0/organizations/acme/teams/", { slug: "contractors-q1", name: "Someone else's team" }));
+    const fetch = racing(
+      h.emu,
+      (m, p) => m === "POST" && p.endsWith("/organizations/acme/teams/"),
+      () => asAdmin(h.emu, "POST", "/api/0/organizations/acme/teams/", { slug: "contractors-q1", name: "Someone else's team" }),
+    );
     const sentry = h.clientWith(h.emu.adminToken, { fetch });
     const report = await createContractorTeam(sentry, INPUT);
     expect(report.errors).toHaveLength(1);
@@ -49,8 +58,11 @@ describe("rollback undoes only what this run did", () => {
 
   it("keeps an invite another admin sent in a race ('already invited' proves nothing of ours exists)", async () => {
     const h = harness();
-    const fetch = racing(h.emu, (m, p) => m === "POST" && p.endsWith("/organizations/acme/members/"),
-      () => asAdmin(h.emu, "POST", "/api/0/organizations/acme/members/", { email: "ana@vendor.test", orgRole: "member" }));
+    const fetch = racing(
+      h.emu,
+      (m, p) => m === "POST" && p.endsWith("/organizations/acme/members/"),
+      () => asAdmin(h.emu, "POST", "/api/0/organizations/acme/members/", { email: "ana@vendor.test", orgRole: "member" }),
+    );
     const sentry = h.clientWith(h.emu.adminToken, { fetch });
     const report = await createContractorTeam(sentry, INPUT);
     expect(report.errors).toHaveLength(1);
@@ -77,7 +89,12 @@ describe("re-running creation keeps what the first run recorded", () => {
     const h = harness();
     const first = await createContractorTeam(h.sentry, INPUT);
     if (!first.manifest) throw new Error("setup failed");
-    const second = await createContractorTeam(h.sentry, { ...INPUT, expiresAt: "2026-09-30T00:00:00Z", now: new Date("2026-03-02T12:00:00Z"), previous: first.manifest });
+    const second = await createContractorTeam(h.sentry, {
+      ...INPUT,
+      expiresAt: "2026-09-30T00:00:00Z",
+      now: new Date("2026-03-02T12:00:00Z"),
+      previous: first.manifest,
+    });
     expect(second.manifest).toMatchObject({ team: { created: true }, expiresAt: first.manifest.expiresAt, createdAt: first.manifest.createdAt });
     expect(second.manifest?.members.map((m) => [m.email, m.invited, m.memberId])).toEqual(first.manifest.members.map((m) => [m.email, true, m.memberId]));
     expect(second.skipped.map((s) => s.subject)).toContain("manifest expiresAt");

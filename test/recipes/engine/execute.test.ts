@@ -9,9 +9,22 @@ import { closeClients, harness, thrown } from "../../resources/helpers.js";
 
 afterEach(closeClients);
 
-const plan = (changes: Change[], extra: Partial<ReconcilePlan> = {}): ReconcilePlan => ({ changes, blocked: [], idpOwned: [], violations: [], fingerprint: "", ...extra });
+const plan = (changes: Change[], extra: Partial<ReconcilePlan> = {}): ReconcilePlan => ({
+  changes,
+  blocked: [],
+  idpOwned: [],
+  violations: [],
+  fingerprint: "",
+  ...extra,
+});
 const team = (slug: string): Change => ({ kind: "team", action: "create", subject: slug, team: slug, name: slug });
-const link = (slug: string, project: string, action: "add" | "remove" = "add"): Change => ({ kind: "project-team", action, subject: `${slug}/${project}`, team: slug, project });
+const link = (slug: string, project: string, action: "add" | "remove" = "add"): Change => ({
+  kind: "project-team",
+  action,
+  subject: `${slug}/${project}`,
+  team: slug,
+  project,
+});
 const invite = (email: string): Change => ({ kind: "member", action: "invite", subject: email, email, to: "member", teamRoles: [] });
 const writes = (seen: Array<{ method: string; path: string }>) => seen.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
 
@@ -36,7 +49,11 @@ describe("executePlan", () => {
 
   it("skips the changes that need a team whose creation failed, and goes on with the others", async () => {
     const { sentry, emu } = harness({ faults: { script: [{ operation: "createOrganizationTeam", nth: 1, fault: 500, after: "before" }] } });
-    const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend"), link("ops", "web-frontend", "remove"), link("mobile", "legacy-reports")]), { order: "as-given" });
+    const report = await executePlan(
+      sentry,
+      plan([team("ops"), link("ops", "web-frontend"), link("ops", "web-frontend", "remove"), link("mobile", "legacy-reports")]),
+      { order: "as-given" },
+    );
     expect(report.failed.map((f) => f.step?.subject)).toEqual(["ops"]);
     expect(report.skipped.map((s) => [s.change.subject, s.reason])).toEqual([
       ["ops/web-frontend", "team ops could not be created"],
@@ -49,7 +66,10 @@ describe("executePlan", () => {
   it("rollback undoes what this run made, newest first, and leaves what a refusal proves is someone else's", async () => {
     const { sentry, emu } = harness();
     // carla is a member already: the exclusive invite is refused (not ours), so only the team and link are undone.
-    const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend"), invite("carla.contractor@vendor.test")]), { order: "as-given", onFailure: "rollback" });
+    const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend"), invite("carla.contractor@vendor.test")]), {
+      order: "as-given",
+      onFailure: "rollback",
+    });
     expect(report.failed.map((f) => [f.phase, f.step?.subject])).toEqual([["apply", "carla.contractor@vendor.test"]]);
     expect(report.rolledBack.map((c) => c.subject)).toEqual(["ops/web-frontend", "ops"]);
     expect(report.leftBehind).toEqual([]);
@@ -67,7 +87,10 @@ describe("executePlan", () => {
 
   it("stop leaves what it made for a re-run to finish", async () => {
     const { sentry } = harness({ faults: { script: [{ operation: "addProjectTeam", nth: 1, fault: 503, after: "before" }] } });
-    const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend"), link("ops", "auth-service")]), { order: "as-given", onFailure: "stop" });
+    const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend"), link("ops", "auth-service")]), {
+      order: "as-given",
+      onFailure: "stop",
+    });
     expect(report.leftBehind.map((c) => c.subject)).toEqual(["ops"]);
     expect(report.skipped.map((s) => [s.change.subject, s.reason])).toEqual([["ops/auth-service", "not started: an earlier change failed"]]);
   });
@@ -77,7 +100,10 @@ describe("executePlan", () => {
     const events: ChangeProgress[] = [];
     await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend")]), { onProgress: (p) => events.push(p) });
     expect(events.map((e) => `${e.phase}:${e.status}:${e.change.subject}:${e.done}/${e.total}`)).toEqual([
-      "apply:started:ops:0/2", "apply:applied:ops:1/2", "apply:started:ops/web-frontend:1/2", "apply:applied:ops/web-frontend:2/2",
+      "apply:started:ops:0/2",
+      "apply:applied:ops:1/2",
+      "apply:started:ops/web-frontend:1/2",
+      "apply:applied:ops/web-frontend:2/2",
     ]);
   });
 
@@ -85,8 +111,12 @@ describe("executePlan", () => {
     const { sentry, emu } = harness();
     const controller = new AbortController();
     const report = await executePlan(sentry, plan([team("ops"), link("ops", "web-frontend")]), {
-      order: "as-given", onFailure: "rollback", signal: controller.signal,
-      onProgress: (p) => { if (p.status === "applied") controller.abort(); },
+      order: "as-given",
+      onFailure: "rollback",
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.status === "applied") controller.abort();
+      },
     });
     expect(report.aborted).toBe(true);
     expect(report.skipped.map((s) => [s.change.subject, s.reason])).toEqual([["ops/web-frontend", "aborted"]]);

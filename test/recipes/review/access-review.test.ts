@@ -8,7 +8,10 @@ afterEach(closeClients);
 const NOW = new Date("2026-03-01T12:00:00Z");
 
 function subjects(findings: Array<{ kind: string; subject: string }>, kind: string): string[] {
-  return findings.filter((f) => f.kind === kind).map((f) => f.subject).sort();
+  return findings
+    .filter((f) => f.kind === kind)
+    .map((f) => f.subject)
+    .sort();
 }
 
 describe("accessReview", () => {
@@ -35,7 +38,10 @@ describe("accessReview", () => {
     expect(subjects(findings, "stale-invite")).toEqual(["forgotten@vendor.test", "old.manager@acme.test", "stale.invite@acme.test"]);
     expect(subjects(findings, "expired-invite")).toEqual(["expired.one@acme.test", "expired.two@vendor.test"]);
     expect(subjects(findings, "sso-link-invalid")).toContain("dmitri.contractor@vendor.test");
-    const unlinked = active.filter((m) => !m.flags["sso:linked"]).map((m) => m.email).sort();
+    const unlinked = active
+      .filter((m) => !m.flags["sso:linked"])
+      .map((m) => m.email)
+      .sort();
     expect(subjects(findings, "sso-not-linked")).toEqual(unlinked);
     expect(subjects(findings, "member-without-team")).toEqual([]);
     // High severity first.

@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  DECISION_COLUMNS, closeAccessReview, isAccessPlanError, isAccessReviewError, parseCsv, parseReviewers, startAccessReview, verifyAccessReview,
+  DECISION_COLUMNS,
+  closeAccessReview,
+  isAccessPlanError,
+  isAccessReviewError,
+  parseCsv,
+  parseReviewers,
+  startAccessReview,
+  verifyAccessReview,
 } from "../../../src/recipes/index.js";
 import type { ReviewSnapshot } from "../../../src/recipes/index.js";
 import { closeClients, harness, thrown } from "../../resources/helpers.js";
@@ -49,11 +56,18 @@ describe("review start", () => {
     expect(report.subjects).toBe(snapshot.subjects.length);
     const jo = snapshot.subjects.find((s) => s.email === "jo.okafor@acme.test");
     expect(jo).toMatchObject({ orgRole: "member", ssoLinked: true, idpProvisioned: false, globalAccess: false, pending: false });
-    expect(jo?.teams).toEqual([{ team: "mobile", teamRole: "contributor" }, { team: "okta-engineering", teamRole: "contributor" }]);
+    expect(jo?.teams).toEqual([
+      { team: "mobile", teamRole: "contributor" },
+      { team: "okta-engineering", teamRole: "contributor" },
+    ]);
     expect(jo?.projects).toEqual([{ project: "mobile-redesign", via: ["mobile"] }]);
     const quinn = snapshot.subjects.find((s) => s.email === "quinn.rossi@acme.test");
     expect(quinn?.projects.find((p) => p.project === "web-frontend")?.via).toEqual(["identity", "platform"]);
-    expect(snapshot.subjects.find((s) => s.email === "scim.user1@acme.test")).toMatchObject({ pending: true, idpProvisioned: true, teams: [{ team: "okta-engineering" }] });
+    expect(snapshot.subjects.find((s) => s.email === "scim.user1@acme.test")).toMatchObject({
+      pending: true,
+      idpProvisioned: true,
+      teams: [{ team: "okta-engineering" }],
+    });
     expect(snapshot.subjects.find((s) => s.email === "ada.smith@acme.test")?.globalAccess).toBe(true);
     expect(snapshot.teams.find((t) => t.slug === "okta-engineering")?.idpProvisioned).toBe(true);
     // Never a secret.
@@ -68,7 +82,11 @@ describe("review start", () => {
     expect(byEmail.get("jo.okafor@acme.test")?.slice(3, 7)).toEqual(["mobile;okta-engineering", "mobile-redesign", "eli.rossi@acme.test", ""]);
     expect(byEmail.get("ada.smith@acme.test")?.[4]?.startsWith("*")).toBe(true);
 
-    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as { files: Record<string, { sha256: string }>; organization: string; campaign: string };
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as {
+      files: Record<string, { sha256: string }>;
+      organization: string;
+      campaign: string;
+    };
     expect(manifest.organization).toBe("acme");
     expect(manifest.campaign).toBe("2026 Q1 <review>");
     expect(Object.keys(manifest.files)).toEqual(["snapshot.json", "decisions.csv"]);
@@ -106,7 +124,14 @@ describe("review close", () => {
     });
     const before = seen.length;
     let asked = 0;
-    const closed = await closeAccessReview(sentry, { dir, now, confirm: () => { asked++; return true; } });
+    const closed = await closeAccessReview(sentry, {
+      dir,
+      now,
+      confirm: () => {
+        asked++;
+        return true;
+      },
+    });
     expect(asked).toBe(1);
     const outcome = (email: string) => closed.outcomes.find((o) => o.email === email);
     expect(outcome("kai.rossi@acme.test")).toMatchObject({ outcome: "revoked", verifiedAt: "2026-03-01T12:00:00.000Z" });
@@ -140,8 +165,11 @@ describe("review close", () => {
     const writes = requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
     expect(writes).toHaveLength(closed.plan.changes.length);
     expect(closed.plan.changes.map((c) => `${c.kind} ${c.action} ${c.subject}`).sort()).toEqual([
-      "member remove kai.rossi@acme.test", "member remove stale.invite@acme.test", "member update lena.kim@acme.test",
-      "team-member remove platform/quinn.rossi@acme.test", "team-member remove platform/sara.smith@acme.test",
+      "member remove kai.rossi@acme.test",
+      "member remove stale.invite@acme.test",
+      "member update lena.kim@acme.test",
+      "team-member remove platform/quinn.rossi@acme.test",
+      "team-member remove platform/sara.smith@acme.test",
     ]);
     const after = JSON.parse(await readFile(join(dir, "after.json"), "utf8")) as ReviewSnapshot;
     const memberGets = requests.filter((r) => r.method === "GET" && /\/members\/\d+\/$/.test(r.path));
@@ -201,7 +229,13 @@ describe("review close", () => {
   it("stops at the plan on a dry run and when the confirmation is declined: nothing sent, nothing written", async () => {
     const { dir, sentry, emu } = await started();
     await decide(dir, { "kai.rossi@acme.test": { decision: "revoke" } });
-    const dry = await closeAccessReview(sentry, { dir, dryRun: true, confirm: () => { throw new Error("a dry run never asks"); } });
+    const dry = await closeAccessReview(sentry, {
+      dir,
+      dryRun: true,
+      confirm: () => {
+        throw new Error("a dry run never asks");
+      },
+    });
     expect(dry.plan.changes.map((c) => c.subject)).toEqual(["kai.rossi@acme.test"]);
     const declined = await closeAccessReview(sentry, { dir, confirm: () => false });
     expect(declined.declined).toBe(true);
@@ -211,7 +245,10 @@ describe("review close", () => {
 
   it("refuses, before any write, decisions that would remove the last owners", async () => {
     const { dir, sentry, emu } = await started();
-    await decide(dir, { "ben.garcia@acme.test": { decision: "revoke" }, "ada.smith@acme.test": { decision: "set-role", new_org_role: "member", reviewer: "security@acme.test" } });
+    await decide(dir, {
+      "ben.garcia@acme.test": { decision: "revoke" },
+      "ada.smith@acme.test": { decision: "set-role", new_org_role: "member", reviewer: "security@acme.test" },
+    });
     const error = await thrown(() => closeAccessReview(sentry, { dir }));
     expect(isAccessPlanError(error) && error.code).toBe("rails");
     expect(writesOf(emu)).toEqual([]);

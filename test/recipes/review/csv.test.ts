@@ -15,9 +15,15 @@ describe("parseCsv", () => {
   });
 
   it("drops a UTF-8 byte-order mark and reads LF, CRLF and lone CR line ends alike", () => {
-    expect(fields("\uFEFFa,b\n1,2")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(fields("a,b\r1,2\r")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(parseCsv("\uFEFF\"a\"\r\n\r\n\"b\"\r\n").map((r) => r.line)).toEqual([1, 3]);
+    expect(fields("\uFEFFa,b\n1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(fields("a,b\r1,2\r")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(parseCsv('\uFEFF"a"\r\n\r\n"b"\r\n').map((r) => r.line)).toEqual([1, 3]);
   });
 
   it("keeps an empty quoted field and a last record without a line end", () => {
@@ -26,7 +32,14 @@ describe("parseCsv", () => {
 
   it("refuses a quote never closed, and text after a closing quote, naming the line", () => {
     expect(() => parseCsv('a\n"open,\nstill')).toThrow(new CsvSyntaxError(2, "a quoted field is never closed"));
-    const error = (() => { try { parseCsv('ok\n"x"y,z'); } catch (e) { return e; } return undefined; })();
+    const error = (() => {
+      try {
+        parseCsv('ok\n"x"y,z');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
     expect(error).toBeInstanceOf(CsvSyntaxError);
     expect((error as CsvSyntaxError).line).toBe(2);
   });

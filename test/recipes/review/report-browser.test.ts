@@ -76,37 +76,48 @@ afterAll(async () => {
 });
 
 describe("report.html in headless chromium", () => {
-  it.skipIf(!available && !inCi)("shows every subject without script or network, and renders a page that is not blank", async () => {
-    expect(available, `chromium is required in CI (set SENTRY_RBAC_TEST_CHROMIUM or install Debian's chromium)`).toBe(true);
-    const { sentry } = harness();
-    const root = await mkdtemp(join(tmpdir(), "review-browser-"));
-    dirs.push(root);
-    const dir = join(root, "campaign");
-    await startAccessReview(sentry, { out: dir, name: "Q1 <b>bold</b>", reviewers: { "*": "security@acme.test" } });
-    await decide(dir, { "kai.rossi@acme.test": { decision: "revoke" }, "omar.nguyen@acme.test": { decision: "revoke" } });
-    const closed = await closeAccessReview(sentry, { dir });
-    const page = pathToFileURL(join(dir, "report.html")).href;
-    const flags = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", `--user-data-dir=${join(root, "profile")}`,
-    ];
-    const dom = await run(CHROMIUM, [...flags, "--dump-dom", page]);
-    expect(dom.code, dom.stderr).toBe(0);
-    // No script to run (its CSP would refuse one anyway): what the browser shows is the file's own markup.
-    expect(dom.stdout).not.toMatch(/<script/i);
-    for (const outcome of closed.outcomes) expect(dom.stdout).toContain(outcome.email);
-    expect(dom.stdout).toContain("Q1 &lt;b&gt;bold&lt;/b&gt;");
-    expect(dom.stdout).not.toContain("<b>bold</b>");
-    expect(dom.stdout).toMatch(/kai\.rossi@acme\.test<\/td>.*revoked/);
+  it.skipIf(!available && !inCi)(
+    "shows every subject without script or network, and renders a page that is not blank",
+    async () => {
+      expect(available, `chromium is required in CI (set SENTRY_RBAC_TEST_CHROMIUM or install Debian's chromium)`).toBe(true);
+      const { sentry } = harness();
+      const root = await mkdtemp(join(tmpdir(), "review-browser-"));
+      dirs.push(root);
+      const dir = join(root, "campaign");
+      await startAccessReview(sentry, { out: dir, name: "Q1 <b>bold</b>", reviewers: { "*": "security@acme.test" } });
+      await decide(dir, { "kai.rossi@acme.test": { decision: "revoke" }, "omar.nguyen@acme.test": { decision: "revoke" } });
+      const closed = await closeAccessReview(sentry, { dir });
+      const page = pathToFileURL(join(dir, "report.html")).href;
+      const flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${join(root, "profile")}`,
+      ];
+      const dom = await run(CHROMIUM, [...flags, "--dump-dom", page]);
+      expect(dom.code, dom.stderr).toBe(0);
+      // No script to run (its CSP would refuse one anyway): what the browser shows is the file's own markup.
+      expect(dom.stdout).not.toMatch(/<script/i);
+      for (const outcome of closed.outcomes) expect(dom.stdout).toContain(outcome.email);
+      expect(dom.stdout).toContain("Q1 &lt;b&gt;bold&lt;/b&gt;");
+      expect(dom.stdout).not.toContain("<b>bold</b>");
+      expect(dom.stdout).toMatch(/kai\.rossi@acme\.test<\/td>.*revoked/);
 
-    const shot = join(root, "report.png");
-    const screenshot = await run(CHROMIUM, [...flags, "--hide-scrollbars", "--window-size=1280,1600", `--screenshot=${shot}`, page]);
-    expect(screenshot.code, screenshot.stderr).toBe(0);
-    const png = await readFile(shot);
-    expect(png.length).toBeGreaterThan(10_000);
-    // White page, dark text, the purple header rows and the outcome colours: a blank page has one colour.
-    const colours = pngColours(png);
-    expect(colours).toBeGreaterThan(8);
-    if (process.env.SENTRY_RBAC_TEST_KEEP_SCREENSHOT) await copyFile(shot, process.env.SENTRY_RBAC_TEST_KEEP_SCREENSHOT);
-  }, 180_000);
+      const shot = join(root, "report.png");
+      const screenshot = await run(CHROMIUM, [...flags, "--hide-scrollbars", "--window-size=1280,1600", `--screenshot=${shot}`, page]);
+      expect(screenshot.code, screenshot.stderr).toBe(0);
+      const png = await readFile(shot);
+      expect(png.length).toBeGreaterThan(10_000);
+      // White page, dark text, the purple header rows and the outcome colours: a blank page has one colour.
+      const colours = pngColours(png);
+      expect(colours).toBeGreaterThan(8);
+      if (process.env.SENTRY_RBAC_TEST_KEEP_SCREENSHOT) await copyFile(shot, process.env.SENTRY_RBAC_TEST_KEEP_SCREENSHOT);
+    },
+    180_000,
+  );
 });

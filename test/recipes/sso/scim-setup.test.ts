@@ -16,7 +16,11 @@ describe("checkScimSetup", () => {
     expect(report.counts).toEqual({ users: emu.state.members.length, groups: emu.state.teams.length });
     expect(byName(report.checks)["sso-provider"]?.detail).toContain("okta");
     expect(emu.state.requests.every((r) => r.method === "GET")).toBe(true);
-    expect(emu.state.requests.map((r) => r.operationId)).toEqual(["getOrganizationAuthProvider", "listOrganizationScimV2Users", "listOrganizationScimV2Groups"]);
+    expect(emu.state.requests.map((r) => r.operationId)).toEqual([
+      "getOrganizationAuthProvider",
+      "listOrganizationScimV2Users",
+      "listOrganizationScimV2Groups",
+    ]);
   });
 
   // Sentry answers an org auth token on SCIM with 403 from the scope check (scim/utils.py

@@ -5,7 +5,11 @@ import { isValidationError } from "../../../src/http/errors/errors.js";
 import { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls, type IdpMetadataReport } from "../../../src/recipes/sso/index.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/idp/${name}`, import.meta.url), "utf8");
-const pemBody = (name: string) => fixture(name).split("\n").filter((line) => line && !line.startsWith("-----")).join("");
+const pemBody = (name: string) =>
+  fixture(name)
+    .split("\n")
+    .filter((line) => line && !line.startsWith("-----"))
+    .join("");
 const SIGNING = new X509Certificate(fixture("test-only-signing-2026.pem"));
 const ROLLOVER = new X509Certificate(fixture("test-only-rollover-2026.pem"));
 const MID_2026 = new Date("2026-06-01T00:00:00Z");
@@ -16,15 +20,18 @@ function metadata(parts: { entityId?: string | null; keys?: string; sso?: string
   const entityAttr = parts.entityId === null ? "" : ` entityID="${parts.entityId ?? "https://idp.example.test/metadata"}"`;
   const keys = parts.keys ?? keyDescriptor(pemBody("test-only-signing-2026.pem"), "signing");
   const sso = parts.sso ?? '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.test/sso"/>';
-  const inner = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"${entityAttr}>` +
+  const inner =
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"${entityAttr}>` +
     `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}${sso}</md:IDPSSODescriptor></md:EntityDescriptor>`;
   return parts.root ? parts.root(inner) : inner;
 }
 
 function keyDescriptor(base64: string, use?: string): string {
   const useAttr = use ? ` use="${use}"` : "";
-  return `<md:KeyDescriptor${useAttr}><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>` +
-    `<ds:X509Certificate>${base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
+  return (
+    `<md:KeyDescriptor${useAttr}><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>` +
+    `<ds:X509Certificate>${base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+  );
 }
 
 describe("samlServiceProviderUrls", () => {
@@ -92,15 +99,17 @@ describe("checkIdpMetadata on IdP-shaped documents", () => {
       { binding: "HTTP-POST", location: "https://example.okta.com/app/example_sentry_1/exk1test0000example/sso/saml" },
       { binding: "HTTP-Redirect", location: "https://example.okta.com/app/example_sentry_1/exk1test0000example/sso/saml" },
     ]);
-    expect(report.certificates).toEqual([{
-      subject: "CN=test-idp-signing-2026 (test only), O=sentry-rbac tests",
-      issuer: "CN=test-idp-signing-2026 (test only), O=sentry-rbac tests",
-      validFrom: "2026-01-01T00:00:00.000Z",
-      validTo: "2027-01-01T00:00:00.000Z",
-      daysLeft: 214,
-      fingerprint256: SIGNING.fingerprint256,
-      use: "signing",
-    }]);
+    expect(report.certificates).toEqual([
+      {
+        subject: "CN=test-idp-signing-2026 (test only), O=sentry-rbac tests",
+        issuer: "CN=test-idp-signing-2026 (test only), O=sentry-rbac tests",
+        validFrom: "2026-01-01T00:00:00.000Z",
+        validTo: "2027-01-01T00:00:00.000Z",
+        daysLeft: 214,
+        fingerprint256: SIGNING.fingerprint256,
+        use: "signing",
+      },
+    ]);
   });
 
   it("reads Azure-style metadata in the default namespace, ignoring the metadata signature and WS-Fed keys", () => {
@@ -121,8 +130,7 @@ describe("checkIdpMetadata on IdP-shaped documents", () => {
   });
 
   it("resolves namespaces, not prefixes: any prefix bound to the metadata namespace works", () => {
-    const xml = metadata().replaceAll("md:", "meta:").replaceAll("xmlns:md=", "xmlns:meta=")
-      .replaceAll("ds:", "sig:").replaceAll("xmlns:ds=", "xmlns:sig=");
+    const xml = metadata().replaceAll("md:", "meta:").replaceAll("xmlns:md=", "xmlns:meta=").replaceAll("ds:", "sig:").replaceAll("xmlns:ds=", "xmlns:sig=");
     expect(xml).not.toMatch(/\bmd:|\bds:/);
     const report = checkIdpMetadata(xml, { now: MID_2026 });
     expect(report.ok).toBe(true);
@@ -166,8 +174,7 @@ describe("checkIdpMetadata certificate checks", () => {
   });
 
   it("only warns about an expired certificate while a valid one is published beside it (rollover)", () => {
-    const keys = keyDescriptor(pemBody("test-only-signing-2026.pem"), "signing") +
-      keyDescriptor(pemBody("test-only-rollover-2026.pem"), "signing");
+    const keys = keyDescriptor(pemBody("test-only-signing-2026.pem"), "signing") + keyDescriptor(pemBody("test-only-rollover-2026.pem"), "signing");
     const report = checkIdpMetadata(metadata({ keys }), { now: new Date("2027-02-01T00:00:00Z") });
     expect(report.ok).toBe(true);
     expect(codes(report)).toEqual(["warning:certificate-expired"]);
@@ -216,13 +223,16 @@ describe("checkIdpMetadata structure checks", () => {
   });
 
   it("recognises service-provider metadata pasted by mistake", () => {
-    const sp = '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sentry.io/saml/metadata/acme/">' +
+    const sp =
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sentry.io/saml/metadata/acme/">' +
       '<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/></md:EntityDescriptor>';
     expect(codes(checkIdpMetadata(sp, { now: MID_2026 }))).toEqual(["error:sp-metadata-given"]);
   });
 
   it("fails an EntitiesDescriptor with several entities", () => {
-    const two = metadata({ root: (inner) => `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${inner}${inner}</md:EntitiesDescriptor>` });
+    const two = metadata({
+      root: (inner) => `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${inner}${inner}</md:EntitiesDescriptor>`,
+    });
     expect(codes(checkIdpMetadata(two, { now: MID_2026 }))).toEqual(["error:entities-descriptor-ambiguous"]);
   });
 
@@ -240,7 +250,7 @@ describe("checkIdpMetadata structure checks", () => {
 
 describe("checkIdpMetadata on hostile or broken input", () => {
   it.each([
-    ["unclosed tags", "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"><md:IDPSSODescriptor>"],
+    ["unclosed tags", '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><md:IDPSSODescriptor>'],
     ["mismatched tags", "<a><b></a></b>"],
     ["plain text", "this is not xml"],
     ["an empty string", ""],
@@ -251,16 +261,14 @@ describe("checkIdpMetadata on hostile or broken input", () => {
   });
 
   it("refuses an external entity (XXE) without reading it", () => {
-    const xxe = '<?xml version="1.0"?><!DOCTYPE md [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' +
-      metadata({ entityId: "&xxe;" });
+    const xxe = '<?xml version="1.0"?><!DOCTYPE md [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + metadata({ entityId: "&xxe;" });
     const report = checkIdpMetadata(xxe, { now: MID_2026 });
     expect(codes(report)).toEqual(["error:xml-doctype-refused"]);
     expect(report.entityId).toBeUndefined();
   });
 
   it("refuses a billion-laughs document", () => {
-    const levels = Array.from({ length: 10 }, (_, i) =>
-      `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
+    const levels = Array.from({ length: 10 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${levels}]><lolz>&lol10;</lolz>`;
     expect(codes(checkIdpMetadata(bomb, { now: MID_2026 }))).toEqual(["error:xml-doctype-refused"]);
   });
@@ -281,8 +289,10 @@ describe("checkIdpMetadata on hostile or broken input", () => {
   });
 
   it("checks a large but legitimate document (long comment and attribute values)", () => {
-    const padded = metadata({ root: (inner) => `<!--${"x".repeat(500_000)}-->${inner}` })
-      .replace('protocolSupportEnumeration="', `protocolSupportEnumeration="${"urn:example:p ".repeat(20_000)}`);
+    const padded = metadata({ root: (inner) => `<!--${"x".repeat(500_000)}-->${inner}` }).replace(
+      'protocolSupportEnumeration="',
+      `protocolSupportEnumeration="${"urn:example:p ".repeat(20_000)}`,
+    );
     expect(checkIdpMetadata(padded, { now: MID_2026 }).ok).toBe(true);
   });
 

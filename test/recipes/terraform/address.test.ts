@@ -10,7 +10,21 @@ function addressSeenBySh(line: string): string {
 }
 
 // Keys as users write them in for_each maps, with every character Terraform's quoting treats specially.
-const KEYS = ["it's", 'say "hi"', "back\\slash", "line\nbreak\ttab\rcr", "${var.x}", "%{ if x }", "$5 and 100%", "bell\u0007", "sep\u2028", "tag\u{E0001}", "émoji 🦀", "", "a b"];
+const KEYS = [
+  "it's",
+  'say "hi"',
+  "back\\slash",
+  "line\nbreak\ttab\rcr",
+  "${var.x}",
+  "%{ if x }",
+  "$5 and 100%",
+  "bell\u0007",
+  "sep\u2028",
+  "tag\u{E0001}",
+  "émoji 🦀",
+  "",
+  "a b",
+];
 
 describe("Terraform addresses", () => {
   it("quotes for_each keys as Terraform does", () => {
@@ -32,11 +46,16 @@ describe("Terraform addresses", () => {
     for (const key of KEYS) {
       const path = `module.a[${hclQuote(key)}].module.b[2].module.c`;
       const steps = parseModulePath(path);
-      expect(steps).toEqual([{ name: "a", key }, { name: "b", key: 2 }, { name: "c", key: undefined }]);
+      expect(steps).toEqual([
+        { name: "a", key },
+        { name: "b", key: 2 },
+        { name: "c", key: undefined },
+      ]);
       expect(formatModulePath(steps ?? [], true)).toBe(path);
       expect(formatModulePath(steps ?? [], false)).toBe("module.a.module.b.module.c");
     }
-    for (const bad of ['module.a["x', "module.a[x]", "modules.a", "module.", 'module.a["\\q"]', "module.a.", "module.a[1"]) expect(parseModulePath(bad)).toBeUndefined();
+    for (const bad of ['module.a["x', "module.a[x]", "modules.a", "module.", 'module.a["\\q"]', "module.a.", "module.a[1"])
+      expect(parseModulePath(bad)).toBeUndefined();
   });
 
   it("parses a module path of 10,000 steps (about 90,000 characters)", () => {
@@ -57,7 +76,11 @@ describe("Terraform addresses", () => {
     const people = state.resources.find((r) => r.name === "people");
     const template = people?.instances.find((i) => i.index_key === "kai");
     if (!people || !template) throw new Error("fixture changed");
-    people.instances = KEYS.map((key, i) => ({ ...structuredClone(template), index_key: key, attributes: { ...template.attributes, email: `p${i}@acme.test`, internal_id: String(900 + i) } }));
+    people.instances = KEYS.map((key, i) => ({
+      ...structuredClone(template),
+      index_key: key,
+      attributes: { ...template.attributes, email: `p${i}@acme.test`, internal_id: String(900 + i) },
+    }));
     state.resources = state.resources.filter((r) => r.type !== "sentry_team_member");
     const result = await importTerraform(state);
     const lines = commands(result.stateRm).filter((l) => l.includes(".people["));

@@ -12,7 +12,10 @@ export function fixture(name: "demo.tfstate" | "demo.show.json"): string {
 }
 
 /** The raw demo state as an object to change. */
-export function demoState(): { version: unknown; resources: Array<Record<string, unknown> & { instances: Array<Record<string, unknown> & { attributes: Record<string, unknown> }> }> } {
+export function demoState(): {
+  version: unknown;
+  resources: Array<Record<string, unknown> & { instances: Array<Record<string, unknown> & { attributes: Record<string, unknown> }> }>;
+} {
   return JSON.parse(fixture("demo.tfstate")) as ReturnType<typeof demoState>;
 }
 

@@ -41,8 +41,14 @@ describe("import of the hand-written demo states (root module, a module, for_eac
     expect(config.teams["okta-engineering"]).toBeUndefined();
     expect(config.teams.platform).toEqual({ name: "Platform", projects: ["infra-monitoring", "web-frontend"] });
     expect(Object.keys(config.members)).toEqual([
-      "ada.smith@acme.test", "carla.contractor@vendor.test", "chen.nguyen@acme.test", "dara.okafor@acme.test",
-      "dmitri.contractor@vendor.test", "kai.rossi@acme.test", "lena.kim@acme.test", "mo.smith@acme.test",
+      "ada.smith@acme.test",
+      "carla.contractor@vendor.test",
+      "chen.nguyen@acme.test",
+      "dara.okafor@acme.test",
+      "dmitri.contractor@vendor.test",
+      "kai.rossi@acme.test",
+      "lena.kim@acme.test",
+      "mo.smith@acme.test",
     ]);
     // No sentry_team_member for ada: her memberships were not Terraform's, so no `teams` key.
     expect(config.members["ada.smith@acme.test"]).toEqual({ role: "owner" });
@@ -96,11 +102,13 @@ describe("a state that disagrees with Sentry", () => {
     expect(await outside(emu, "DELETE", `/api/0/organizations/acme/members/${kai}/`)).toBe(204);
     const result = await importTerraform(fixture("demo.tfstate"), { sentry, ...opts });
     expect(result.config.members["kai.rossi@acme.test"]).toEqual({ role: "member", teams: { payments: {} } });
-    expect(result.drift).toEqual([{
-      address: 'sentry_organization_member.people["kai"]',
-      change: "member invite kai.rossi@acme.test",
-      message: expect.stringMatching(/in the state but not in Sentry .*plan invites them again/),
-    }]);
+    expect(result.drift).toEqual([
+      {
+        address: 'sentry_organization_member.people["kai"]',
+        change: "member invite kai.rossi@acme.test",
+        message: expect.stringMatching(/in the state but not in Sentry .*plan invites them again/),
+      },
+    ]);
     const plan = await planAccess(sentry, result.config, opts);
     expect(summary(plan.changes)).toEqual(["member invite kai.rossi@acme.test"]);
     expect(plan.changes[0]?.teamRoles).toEqual([{ team: "payments", role: null }]);
@@ -114,11 +122,13 @@ describe("a state that disagrees with Sentry", () => {
     if (!memberships || !kai) throw new Error("fixture changed");
     memberships.instances.push({ ...structuredClone(kai), index_key: "kai/okta", attributes: { ...kai.attributes, team: "okta-engineering" } });
     const result = await importTerraform(state, { sentry, ...opts });
-    expect(result.drift).toEqual([{
-      address: 'sentry_team_member.memberships["kai/okta"]',
-      change: "team-member okta-engineering/kai.rossi@acme.test (IdP-owned)",
-      message: expect.stringMatching(/identity provider decides: SCIM manages this team's members/),
-    }]);
+    expect(result.drift).toEqual([
+      {
+        address: 'sentry_team_member.memberships["kai/okta"]',
+        change: "team-member okta-engineering/kai.rossi@acme.test (IdP-owned)",
+        message: expect.stringMatching(/identity provider decides: SCIM manages this team's members/),
+      },
+    ]);
     const plan = await planAccess(sentry, result.config, opts);
     expect(plan.changes).toEqual([]);
     expect(plan.idpOwned.map((e) => e.subject)).toContain("okta-engineering/kai.rossi@acme.test");
@@ -152,13 +162,17 @@ describe("a state that disagrees with Sentry", () => {
     expect(result.config.members["mo.smith@acme.test"]?.role).toBe("member");
     expect(result.config.members["kai.rossi@acme.test"]).toEqual({ role: "member", teams: { payments: {} } });
     expect(result.pitfalls.filter((p) => p.code === "empty-role" || p.code === "unknown-member").map((p) => p.address)).toEqual([
-      'sentry_organization_member.people["mo"]', 'sentry_team_member.memberships["dara/platform"]', 'sentry_team_member.memberships["kai/payments"]',
+      'sentry_organization_member.people["mo"]',
+      'sentry_team_member.memberships["dara/platform"]',
+      'sentry_team_member.memberships["kai/payments"]',
     ]);
     // Offline, neither can be carried over: left out and said so.
     const offline = await importTerraform(state, opts);
     expect(offline.config.members["mo.smith@acme.test"]).toBeUndefined();
     expect(offline.config.members["kai.rossi@acme.test"]).toBeUndefined();
-    expect(offline.pitfalls.find((p) => p.address === 'sentry_team_member.memberships["kai/payments"]')?.message).toMatch(/member 11 is not a sentry_organization_member/);
+    expect(offline.pitfalls.find((p) => p.address === 'sentry_team_member.memberships["kai/payments"]')?.message).toMatch(
+      /member 11 is not a sentry_organization_member/,
+    );
   });
 });
 
@@ -173,7 +187,7 @@ describe("refused input: a ValidationError naming the field or address, nothing 
   };
 
   it("not JSON, not a state, a plan instead of a state", async () => {
-    expect(await refusal("resource \"sentry_team\" \"x\" {}")).toMatchObject({ field: "(file)", detail: expect.stringMatching(/not JSON/) });
+    expect(await refusal('resource "sentry_team" "x" {}')).toMatchObject({ field: "(file)", detail: expect.stringMatching(/not JSON/) });
     expect(await refusal({ hello: "world" })).toMatchObject({ field: "(file)", detail: expect.stringMatching(/not a Terraform state/) });
     expect(await refusal({ format_version: "1.2", planned_values: {} })).toMatchObject({ field: "values", detail: expect.stringMatching(/this is a plan/) });
     expect(await refusal({ version: 4, resources: [] })).toMatchObject({ detail: expect.stringMatching(/nothing to import/) });
@@ -222,7 +236,7 @@ describe("refused input: a ValidationError naming the field or address, nothing 
   it("a module path that is not one, a missing key attribute", async () => {
     const bad = demoState();
     const moduled = bad.resources.find((r) => r.module !== undefined);
-    if (moduled) moduled.module = "module.squads[\"mobile";
+    if (moduled) moduled.module = 'module.squads["mobile';
     expect(await refusal(bad)).toMatchObject({ field: expect.stringMatching(/\.module$/) });
     const missing = demoState();
     const kai = missing.resources.find((r) => r.name === "memberships")?.instances.find((i) => i.index_key === "kai/payments");

@@ -17,7 +17,10 @@ function demoTokens() {
 }
 
 const codesOf = (findings: Array<{ tokenName: string; code: string }>, name: string) =>
-  findings.filter((f) => f.tokenName === name).map((f) => f.code).sort();
+  findings
+    .filter((f) => f.tokenName === name)
+    .map((f) => f.code)
+    .sort();
 
 describe("lintTokens", () => {
   it("flags the demo org's tokens by the seed's hygiene rules, each finding with a fix, without any request", async () => {
@@ -44,7 +47,11 @@ describe("lintTokens", () => {
     const two = await lintTokens(sentry, { tokens: [admin("1"), admin("2")], now: new Date(NOW) });
     expect(two.findings).toEqual([]);
     const three = await lintTokens(sentry, { tokens: [admin("1"), admin("2"), admin("3")], now: new Date(NOW) });
-    expect(three.findings.map((f) => [f.code, f.tokenId])).toEqual([["admin-scopes-widespread", "1"], ["admin-scopes-widespread", "2"], ["admin-scopes-widespread", "3"]]);
+    expect(three.findings.map((f) => [f.code, f.tokenId])).toEqual([
+      ["admin-scopes-widespread", "1"],
+      ["admin-scopes-widespread", "2"],
+      ["admin-scopes-widespread", "3"],
+    ]);
   });
 
   it("measures age against maxAgeDays and treats CI tokens' needed scopes as enough", async () => {

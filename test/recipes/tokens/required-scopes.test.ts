@@ -23,9 +23,7 @@ function* subsets(items: readonly string[], size: number, start = 0, prefix: str
 }
 
 function tokenCallableOps(names: readonly string[]): OperationId[] {
-  return names
-    .flatMap((name) => METHOD_OPERATIONS[name] ?? [name as OperationId])
-    .filter((id) => !operationTable[id].sessionOnly);
+  return names.flatMap((name) => METHOD_OPERATIONS[name] ?? [name as OperationId]).filter((id) => !operationTable[id].sessionOnly);
 }
 
 describe("requiredScopes", () => {
@@ -34,7 +32,10 @@ describe("requiredScopes", () => {
     [["org.teams.create"], ["team:write"]],
     [["createOrganizationTeam"], ["team:write"]],
     [["org.teams.list", "org.teams.create"], ["org:write"]],
-    [["org.teams.create", "org.members.invite"], ["member:invite", "team:write"]],
+    [
+      ["org.teams.create", "org.members.invite"],
+      ["member:invite", "team:write"],
+    ],
     [["org.members.list", "org.members.invite"], ["member:write"]],
     [["scim.groups.list", "scim.groups.delete"], ["team:admin"]],
     [["auditLogs.list"], ["org:write"]],
@@ -66,10 +67,13 @@ describe("requiredScopes", () => {
   it("explains each operation: accepted scopes and the chosen one", () => {
     const plan = requiredScopes(["org.members.addToTeam"]);
     expect(plan.perOperation).toEqual([
-      { name: "org.members.addToTeam", operationId: "addOrganizationMemberTeam",
-        acceptedScopes: ["org:read", "org:write", "team:write"], chosen: "org:read" },
-      { name: "org.members.addToTeam", operationId: "updateOrganizationMemberTeam",
-        acceptedScopes: [...operationTable.updateOrganizationMemberTeam.scopes], chosen: "org:read" },
+      { name: "org.members.addToTeam", operationId: "addOrganizationMemberTeam", acceptedScopes: ["org:read", "org:write", "team:write"], chosen: "org:read" },
+      {
+        name: "org.members.addToTeam",
+        operationId: "updateOrganizationMemberTeam",
+        acceptedScopes: [...operationTable.updateOrganizationMemberTeam.scopes],
+        chosen: "org:read",
+      },
     ]);
     expect(plan.scopes).toEqual(["org:read"]);
   });
@@ -168,8 +172,12 @@ describe("METHOD_OPERATIONS", () => {
     // Beyond DESIGN.md: whoami (the API root, which names a token's scopes), scim.users.setRole (Sentry's
     // experimental SCIM Users PUT, the IdP-managed org role) and org.members.getTeamRole (Sentry's private
     // member-team GET).
-    const expected = [...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)), "whoami", "scim.users.setRole",
-      "org.members.getTeamRole"];
+    const expected = [
+      ...Object.entries(designMethods).flatMap(([ns, methods]) => methods.map((m) => `${ns}.${m}`)),
+      "whoami",
+      "scim.users.setRole",
+      "org.members.getTeamRole",
+    ];
     expect([...SDK_METHODS].sort()).toEqual(expected.sort());
   });
 

@@ -29,8 +29,14 @@ function setup(kind: Kind, faults?: FaultSpec, emulator: EmulatorOptions = {}) {
   /** Tokens of this rotation (current and every successor) that still work. */
   const working = () => h.emu.state.tokens.filter((t) => t.active && t.name.startsWith(name)).map((t) => t.id);
   const options = (extra: Partial<RotateTokenOptions> = {}): RotateTokenOptions => ({
-    kind, current: { id: currentId }, mint, inventory, now: new Date(NOW),
-    publish: async ({ token }) => { published.push(token); },
+    kind,
+    current: { id: currentId },
+    mint,
+    inventory,
+    now: new Date(NOW),
+    publish: async ({ token }) => {
+      published.push(token);
+    },
     ...extra,
   });
   const mutations = () => h.emu.state.requests.filter((r) => r.method !== "GET");
@@ -60,7 +66,14 @@ describe("rotateToken", () => {
       expect(s.active(s.currentId)).toBe(false);
       expect(s.published).toEqual(s.values);
       expect(report).toMatchObject({ kind, revoked: true, rolledBack: false, dryRun: false, successor: { id: successor?.id, name: `${s.name}-20260301` } });
-      expect(report.steps.map((step) => `${step.step}:${step.status}`)).toEqual(["lookup:done", "find-successors:done", "mint:done", "verify:done", "publish:done", "revoke:done"]);
+      expect(report.steps.map((step) => `${step.step}:${step.status}`)).toEqual([
+        "lookup:done",
+        "find-successors:done",
+        "mint:done",
+        "verify:done",
+        "publish:done",
+        "revoke:done",
+      ]);
       expect(steps).toEqual(report.steps);
       if (kind === "org") expect(report.steps[3]?.detail).toMatch(/org:ci/);
       assertNoSecret(s.values, report);
@@ -155,7 +168,9 @@ describe("rotateToken", () => {
   for (const failing of ["mint", "publish"] as const) {
     it(`a ${failing} callback failure leaves only the current token and never leaks the value it mentions`, async () => {
       const s = setup("user");
-      const boom = async (secret?: { token: string }) => { throw new Error(`store refused ${secret?.token ?? "sntryu_" + "a".repeat(64)}`); };
+      const boom = async (secret?: { token: string }) => {
+        throw new Error(`store refused ${secret?.token ?? "sntryu_" + "a".repeat(64)}`);
+      };
       const error = await thrown(() => rotateToken(s.sentry, s.options(failing === "mint" ? { mint: () => boom() } : { publish: boom })));
       expect(isTokenRotationError(error) && error.step).toBe(failing);
       expect(isTokenRotationError(error) && error.report.rolledBack).toBe(failing === "publish");
@@ -166,7 +181,16 @@ describe("rotateToken", () => {
 
   it("a rollback that fails is reported, and the re-run revokes the leftover successor by name", async () => {
     const s = setup("user", { script: [{ operation: "deleteApiToken", nth: 1, fault: 500 }] });
-    const error = await thrown(() => rotateToken(s.sentry, s.options({ publish: async () => { throw new Error("vault down"); } })));
+    const error = await thrown(() =>
+      rotateToken(
+        s.sentry,
+        s.options({
+          publish: async () => {
+            throw new Error("vault down");
+          },
+        }),
+      ),
+    );
     expect(isTokenRotationError(error) && error.report).toMatchObject({ rolledBack: false, revoked: false });
     expect(isTokenRotationError(error) && error.report.steps.at(-1)).toMatchObject({ step: "rollback", status: "failed" });
     expect(s.working()).toHaveLength(2);

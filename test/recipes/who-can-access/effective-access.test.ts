@@ -20,8 +20,17 @@ describe("computeEffectiveAccess", () => {
   it("lists scopes once, in Sentry's order, with the hierarchy applied", () => {
     const access = computeEffectiveAccess({ orgRole: "member", teamRoles: [] });
     expect(access.scopes).toEqual([
-      "org:read", "member:invite", "member:read", "team:read", "project:read", "project:releases",
-      "event:read", "event:write", "event:admin", "alerts:read", "alerts:write",
+      "org:read",
+      "member:invite",
+      "member:read",
+      "team:read",
+      "project:read",
+      "project:releases",
+      "event:read",
+      "event:write",
+      "event:admin",
+      "alerts:read",
+      "alerts:write",
     ]);
   });
 
@@ -59,8 +68,7 @@ describe("computeEffectiveAccess", () => {
     expect(member.scopes).not.toContain("alerts:write");
     expect(member.scopes).not.toContain("member:invite");
     expect(member.scopes).toContain("event:write");
-    const teamAdmin = computeEffectiveAccess({ orgRole: "member", teamRoles: [{ team: "web", role: "admin" }] },
-      { memberRoleSettings: settings });
+    const teamAdmin = computeEffectiveAccess({ orgRole: "member", teamRoles: [{ team: "web", role: "admin" }] }, { memberRoleSettings: settings });
     expect(teamAdmin.grants).toContainEqual({ scope: "event:admin", via: { kind: "teamRole", team: "web", role: "admin" } });
     const manager = computeEffectiveAccess({ orgRole: "manager", teamRoles: [] }, { memberRoleSettings: settings });
     expect(manager.scopes).toEqual(expect.arrayContaining(["event:admin", "alerts:write", "member:invite"]));
@@ -68,14 +76,16 @@ describe("computeEffectiveAccess", () => {
 
   it("gives only the owner org:admin", () => {
     expect(computeEffectiveAccess({ orgRole: "owner", teamRoles: [] }).scopes).toContain("org:admin");
-    expect(computeEffectiveAccess({ orgRole: "manager", teamRoles: [{ team: "a", role: "admin" }] }).scopes)
-      .not.toContain("org:admin");
+    expect(computeEffectiveAccess({ orgRole: "manager", teamRoles: [{ team: "a", role: "admin" }] }).scopes).not.toContain("org:admin");
   });
 
   it("keeps the higher role when a team is listed twice", () => {
     const access = computeEffectiveAccess({
       orgRole: "member",
-      teamRoles: [{ team: "web", role: "admin" }, { team: "web", role: "contributor" }],
+      teamRoles: [
+        { team: "web", role: "admin" },
+        { team: "web", role: "contributor" },
+      ],
     });
     expect(access.teams).toEqual([{ team: "web", role: "admin", explicit: true }]);
   });
@@ -100,7 +110,13 @@ describe("computeEffectiveAccess", () => {
 
 describe("canSeeProject", () => {
   it("gives the team and role for a member on one of the project's teams", () => {
-    const access = computeEffectiveAccess({ orgRole: "member", teamRoles: [{ team: "payments", role: null }, { team: "web", role: null }] });
+    const access = computeEffectiveAccess({
+      orgRole: "member",
+      teamRoles: [
+        { team: "payments", role: null },
+        { team: "web", role: null },
+      ],
+    });
     expect(canSeeProject(access, ["payments", "platform"])).toEqual({
       canSee: true,
       reasons: [{ kind: "team", team: "payments", role: "contributor" }],
@@ -137,7 +153,10 @@ describe("projectScopes", () => {
   it("adds a team role's scopes only on that team's projects", () => {
     const access = computeEffectiveAccess({
       orgRole: "member",
-      teamRoles: [{ team: "payments", role: "admin" }, { team: "web", role: null }],
+      teamRoles: [
+        { team: "payments", role: "admin" },
+        { team: "web", role: null },
+      ],
     });
     expect(projectScopes(access, ["payments"])).toContain("project:admin");
     expect(projectScopes(access, ["web"])).not.toContain("project:admin");

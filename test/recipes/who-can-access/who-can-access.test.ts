@@ -45,7 +45,8 @@ describe("whoCanAccess", () => {
     expect(report.teams).toEqual(["payments"]);
     const expected = emu.state.members
       .filter((m) => !m.pending && (m.orgRole === "owner" || m.orgRole === "manager" || m.teams.some((t) => t.team === "payments")))
-      .map((m) => m.email).sort();
+      .map((m) => m.email)
+      .sort();
     expect(report.members.map((m) => m.email)).toEqual(expected);
     expect(report.members.every((m) => !m.pending)).toBe(true);
     const teamMember = emu.state.members.find((m) => m.orgRole === "member" && m.teams.some((t) => t.team === "payments"));
@@ -63,7 +64,8 @@ describe("whoCanAccess", () => {
     expect(without.members.map((m) => m.email)).not.toContain("newbie@acme.test");
     const withPending = await whoCanAccess(sentry, "billing-worker", { includePending: true });
     expect(withPending.members.find((m) => m.email === "newbie@acme.test")).toMatchObject({
-      pending: true, reasons: [{ kind: "team", team: "payments", role: "contributor" }],
+      pending: true,
+      reasons: [{ kind: "team", team: "payments", role: "contributor" }],
     });
     // The pending manager invite in the fixture sees everything once accepted.
     expect(withPending.members.find((m) => m.email === "old.manager@acme.test")?.pending).toBe(true);
@@ -72,7 +74,10 @@ describe("whoCanAccess", () => {
   it("with open membership every member can see the project", async () => {
     const { sentry, emu } = harness();
     const report = await whoCanAccess(sentry, "legacy-reports", { openMembership: true });
-    const expected = emu.state.members.filter((m) => !m.pending && m.orgRole !== "billing").map((m) => m.email).sort();
+    const expected = emu.state.members
+      .filter((m) => !m.pending && m.orgRole !== "billing")
+      .map((m) => m.email)
+      .sort();
     expect(report.members.map((m) => m.email)).toEqual(expected);
   });
 

@@ -14,10 +14,22 @@ const AUDIT = `${ORG}/audit-logs/`;
 function clocked(): { emu: Emulator; at: (ms: number) => void } {
   let now = NOW;
   const emu = createEmulator({
-    fixture: { org: { slug: "baz" }, members: [{ email: OWNER, orgRole: "owner" }, { email: "user2@x.test", orgRole: "manager" }] },
-    rateLimit: false, now: () => now,
+    fixture: {
+      org: { slug: "baz" },
+      members: [
+        { email: OWNER, orgRole: "owner" },
+        { email: "user2@x.test", orgRole: "manager" },
+      ],
+    },
+    rateLimit: false,
+    now: () => now,
   });
-  return { emu, at: (ms) => { now = ms; } };
+  return {
+    emu,
+    at: (ms) => {
+      now = ms;
+    },
+  };
 }
 const rows = async (emu: Emulator, query = "") => asArray(asObject((await call(emu, "GET", `${AUDIT}${query}`)).body).rows);
 const ids = (list: Array<Record<string, unknown>>) => list.map((r) => r.id);
@@ -68,7 +80,8 @@ describe("test_organization_auditlogs.py", () => {
   it("OrganizationAuditLogsTest.test_user_out_of_bounds", async () => {
     const { emu } = clocked();
     expect(await call(emu, "GET", `${AUDIT}?actor=111111111111`)).toMatchObject({
-      status: 400, body: { actor: ["Ensure this value is less than or equal to 2147483647."] },
+      status: 400,
+      body: { actor: ["Ensure this value is less than or equal to 2147483647."] },
     });
   });
 
@@ -108,8 +121,15 @@ describe("test_ratelimits.py", () => {
   /** RELAXED_CONFIG: 5 per inviting user, 5 per org, 2 per email per org (per day). */
   function capped(caps: { perUser?: number; perOrg?: number; perEmail?: number }): Emulator {
     return createEmulator({
-      fixture: { org: { slug: "baz" }, members: [{ email: OWNER, orgRole: "owner" }, { email: "biz@example.com", orgRole: "manager" }] },
-      rateLimit: { invites: { perUser: 100, perOrg: 100, perEmail: 100, ...caps } }, now: () => NOW,
+      fixture: {
+        org: { slug: "baz" },
+        members: [
+          { email: OWNER, orgRole: "owner" },
+          { email: "biz@example.com", orgRole: "manager" },
+        ],
+      },
+      rateLimit: { invites: { perUser: 100, perOrg: 100, perEmail: 100, ...caps } },
+      now: () => NOW,
     });
   }
   const invite = (emu: Emulator, email: string, token?: string) => call(emu, "POST", `${ORG}/members/`, { token, body: { email, orgRole: "member" } });

@@ -55,7 +55,12 @@ describe("test_organization_member_details.py", () => {
   });
 
   it("GetOrganizationMemberTest.test_member_cannot_get_invite_link", async () => {
-    const emu = sentryOrg({ members: [{ email: "bar@example.com", orgRole: "member", pending: true, daysAgo: 1 }, { email: "baz@example.com", orgRole: "member" }] });
+    const emu = sentryOrg({
+      members: [
+        { email: "bar@example.com", orgRole: "member", pending: true, daysAgo: 1 },
+        { email: "baz@example.com", orgRole: "member" },
+      ],
+    });
     const answer = await get(emu, memberId(emu, "bar@example.com"), loginAs(emu, "baz@example.com"));
     expect(answer.status).toBe(200);
     expect("invite_link" in asObject(answer.body)).toBe(false);
@@ -109,8 +114,10 @@ describe("test_organization_member_details.py", () => {
     const token = loginAs(on, "member@example.com");
     expect((await put(on, memberId(on, "member_invite@example.com"), { reinvite: 1 }, token)).status).toBe(200);
     expect(audits(on, "member.reinvite")).toHaveLength(1);
-    expect(await put(on, memberId(on, "other_invite@example.com"), { reinvite: 1 }, token))
-      .toMatchObject({ status: 403, body: { detail: "You cannot modify invitations sent by someone else." } });
+    expect(await put(on, memberId(on, "other_invite@example.com"), { reinvite: 1 }, token)).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot modify invitations sent by someone else." },
+    });
   });
 
   it("UpdateOrganizationMemberTest.test_member_can_only_reinvite", async () => {
@@ -132,12 +139,16 @@ describe("test_organization_member_details.py", () => {
   it("UpdateOrganizationMemberTest.test_cannot_reinvite_and_modify_member", async () => {
     const emu = updateSetup(true, { members: [{ email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1 }] });
     expect(await put(emu, memberId(emu, "foo@example.com"), { reinvite: 1, role: "manager" })).toMatchObject({
-      status: 403, body: { detail: "You cannot modify member details when resending an invitation. Separate requests are required." },
+      status: 403,
+      body: { detail: "You cannot modify member details when resending an invitation. Separate requests are required." },
     });
   });
 
   it("UpdateOrganizationMemberTest.test_member_details_not_modified_after_reinviting", async () => {
-    const emu = updateSetup(true, { teams: [{ slug: "moo-deng" }], members: [{ email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1, teams: [{ team: "moo-deng" }] }] });
+    const emu = updateSetup(true, {
+      teams: [{ slug: "moo-deng" }],
+      members: [{ email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1, teams: [{ team: "moo-deng" }] }],
+    });
     expect((await put(emu, memberId(emu, "foo@example.com"), { reinvite: 1 })).status).toBe(200);
     expect(audits(emu, "member.reinvite")).toHaveLength(1);
     expect(member(emu, "foo@example.com")).toMatchObject({ orgRole: "member", teams: [{ team: "moo-deng", role: null }] });
@@ -145,8 +156,15 @@ describe("test_organization_member_details.py", () => {
 
   it("UpdateOrganizationMemberTest.test_rate_limited", async () => {
     const emu = createEmulator({
-      fixture: { org: { slug: "baz" }, members: [{ email: OWNER, orgRole: "owner" }, { email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1 }] },
-      rateLimit: { invites: { perEmail: 1 } }, now: () => NOW,
+      fixture: {
+        org: { slug: "baz" },
+        members: [
+          { email: OWNER, orgRole: "owner" },
+          { email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1 },
+        ],
+      },
+      rateLimit: { invites: { perEmail: 1 } },
+      now: () => NOW,
     });
     const id = memberId(emu, "foo@example.com");
     expect((await put(emu, id, { reinvite: 1 })).status).toBe(200);
@@ -158,10 +176,14 @@ describe("test_organization_member_details.py", () => {
     const emu = updateSetup(true, { members: [{ email: "foo@example.com", orgRole: "member", pending: true, daysAgo: 1 }] });
     expect((await put(emu, memberId(emu, "foo@example.com"), { reinvite: 1, regenerate: 1 }, loginAs(emu, "other@example.com"))).status).toBe(403);
     const off = updateSetup(false);
-    expect(await put(off, memberId(off, "member_invite@example.com"), { reinvite: 1, regenerate: 1 }, loginAs(off, "member@example.com")))
-      .toMatchObject({ status: 403, body: { detail: NO_PERMISSION } });
-    expect(await put(emu, memberId(emu, "member_invite@example.com"), { reinvite: 1, regenerate: 1 }, loginAs(emu, "member@example.com")))
-      .toMatchObject({ status: 400, body: { detail: "You are missing the member:admin scope." } });
+    expect(await put(off, memberId(off, "member_invite@example.com"), { reinvite: 1, regenerate: 1 }, loginAs(off, "member@example.com"))).toMatchObject({
+      status: 403,
+      body: { detail: NO_PERMISSION },
+    });
+    expect(await put(emu, memberId(emu, "member_invite@example.com"), { reinvite: 1, regenerate: 1 }, loginAs(emu, "member@example.com"))).toMatchObject({
+      status: 400,
+      body: { detail: "You are missing the member:admin scope." },
+    });
   });
 
   it("UpdateOrganizationMemberTest.test_admin_can_regenerate_pending_invite", async () => {
@@ -207,15 +229,28 @@ describe("test_organization_member_details.py", () => {
     it(`UpdateOrganizationMemberTest.${name}`, async () => {
       const emu = updateSetup(true, { members: [{ email: "baz@example.com", orgRole: "member" }] });
       expect((await put(emu, memberId(emu, "baz@example.com"), { teams: ["team-foo", "team-bar"] })).status).toBe(200);
-      expect(teamsOf(emu, "baz@example.com").map((t) => t.team).sort()).toEqual(["team-bar", "team-foo"]);
+      expect(
+        teamsOf(emu, "baz@example.com")
+          .map((t) => t.team)
+          .sort(),
+      ).toEqual(["team-bar", "team-foo"]);
     });
   }
 
   it("UpdateOrganizationMemberTest.test_can_update_teams_using_teamRoles", async () => {
     const emu = updateSetup(true, { members: [{ email: "baz@example.com", orgRole: "member" }] });
-    const body = { teamRoles: [{ teamSlug: "team-foo", role: null }, { teamSlug: "team-bar", role: null }] };
+    const body = {
+      teamRoles: [
+        { teamSlug: "team-foo", role: null },
+        { teamSlug: "team-bar", role: null },
+      ],
+    };
     expect((await put(emu, memberId(emu, "baz@example.com"), body)).status).toBe(200);
-    expect(teamsOf(emu, "baz@example.com").map((t) => t.team).sort()).toEqual(["team-bar", "team-foo"]);
+    expect(
+      teamsOf(emu, "baz@example.com")
+        .map((t) => t.team)
+        .sort(),
+    ).toEqual(["team-bar", "team-foo"]);
   });
 
   it("UpdateOrganizationMemberTest.test_cannot_update_with_invalid_team", async () => {
@@ -257,7 +292,12 @@ describe("test_organization_member_details.py", () => {
   });
 
   it("UpdateOrganizationMemberTest.test_cannot_lower_superior_role", async () => {
-    const emu = updateSetup(true, { members: [{ email: "baz@example.com", orgRole: "owner" }, { email: "foo@example.com", orgRole: "manager" }] });
+    const emu = updateSetup(true, {
+      members: [
+        { email: "baz@example.com", orgRole: "owner" },
+        { email: "foo@example.com", orgRole: "manager" },
+      ],
+    });
     expect((await put(emu, memberId(emu, "baz@example.com"), { role: "member" }, loginAs(emu, "foo@example.com"))).status).toBe(403);
     expect(member(emu, "baz@example.com")?.orgRole).toBe("owner");
   });
@@ -276,14 +316,18 @@ describe("test_organization_member_details.py", () => {
 
   it("UpdateOrganizationMemberTest.test_cannot_add_to_team_when_team_roles_disabled (the billing role has no team roles)", async () => {
     const emu = updateSetup(true, { members: [{ email: "bill@example.com", orgRole: "billing" }] });
-    expect(await put(emu, memberId(emu, "bill@example.com"), { teamRoles: [{ teamSlug: "team-foo", role: null }] }))
-      .toMatchObject({ status: 400, body: { detail: "The user with a 'billing' role cannot have team-level permissions." } });
+    expect(await put(emu, memberId(emu, "bill@example.com"), { teamRoles: [{ teamSlug: "team-foo", role: null }] })).toMatchObject({
+      status: 400,
+      body: { detail: "The user with a 'billing' role cannot have team-level permissions." },
+    });
   });
 
   it("UpdateOrganizationMemberTest.test_cannot_demote_team_member_to_role_where_team_roles_disabled (to billing)", async () => {
     const emu = updateSetup(true, { members: [{ email: "mgr@example.com", orgRole: "manager", teams: [{ team: "team-foo" }] }] });
-    expect(await put(emu, memberId(emu, "mgr@example.com"), { orgRole: "billing" }))
-      .toMatchObject({ status: 400, body: { detail: "The user with a 'billing' role cannot have team-level permissions." } });
+    expect(await put(emu, memberId(emu, "mgr@example.com"), { orgRole: "billing" })).toMatchObject({
+      status: 400,
+      body: { detail: "The user with a 'billing' role cannot have team-level permissions." },
+    });
     expect(member(emu, "mgr@example.com")?.orgRole).toBe("manager");
   });
 
@@ -322,7 +366,10 @@ describe("test_organization_member_details.py", () => {
   it("DeleteOrganizationMemberTest.test_cannot_delete_only_owner", async () => {
     // A pending owner invite does not count.
     const emu = deleteSetup({ members: [{ email: "bar@example.com", orgRole: "owner", pending: true, daysAgo: 1 }] });
-    expect(await del(emu, memberId(emu, OWNER))).toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner or manager of the organization." } });
+    expect(await del(emu, memberId(emu, OWNER))).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot remove the only remaining owner or manager of the organization." },
+    });
     expect(member(emu, OWNER)).toBeDefined();
   });
 
@@ -331,7 +378,10 @@ describe("test_organization_member_details.py", () => {
     const emu = sentryOrg({ members: [{ email: "manager@example.com", orgRole: "manager" }] });
     const token = loginAs(emu, "manager@example.com");
     expect((await del(emu, "me")).status).toBe(204);
-    expect(await del(emu, "me", token)).toMatchObject({ status: 403, body: { detail: "You cannot remove the only remaining owner or manager of the organization." } });
+    expect(await del(emu, "me", token)).toMatchObject({
+      status: 403,
+      body: { detail: "You cannot remove the only remaining owner or manager of the organization." },
+    });
     expect(member(emu, "manager@example.com")).toBeDefined();
   });
 
@@ -342,7 +392,12 @@ describe("test_organization_member_details.py", () => {
   });
 
   it("DeleteOrganizationMemberTest.test_missing_scope", async () => {
-    const emu = deleteSetup({ members: [{ email: "bar@example.com", orgRole: "member" }, { email: "baz@example.com", orgRole: "member" }] });
+    const emu = deleteSetup({
+      members: [
+        { email: "bar@example.com", orgRole: "member" },
+        { email: "baz@example.com", orgRole: "member" },
+      ],
+    });
     expect((await del(emu, memberId(emu, "baz@example.com"), loginAs(emu, "bar@example.com"))).status).toBe(400);
     expect(member(emu, "baz@example.com")).toBeDefined();
   });
@@ -397,7 +452,13 @@ describe("test_organization_member_details.py", () => {
   });
 
   it("DeleteOrganizationMemberTest.test_invitations_dont_get_deleted_on_invite_detetion", async () => {
-    const emu = deleteSetup({ teams: [{ slug: "team" }], members: [{ email: "manager@localhost", orgRole: "manager" }, { email: "user@org.com", orgRole: "member" }] });
+    const emu = deleteSetup({
+      teams: [{ slug: "team" }],
+      members: [
+        { email: "manager@localhost", orgRole: "manager" },
+        { email: "user@org.com", orgRole: "member" },
+      ],
+    });
     const token = loginAs(emu, "manager@localhost");
     expect((await call(emu, "POST", MEMBERS, { token, body: { email: "bar@example.com", role: "member", teams: ["team"] } })).status).toBe(201);
     const before = emu.state.members.length;
@@ -407,7 +468,12 @@ describe("test_organization_member_details.py", () => {
   });
 
   it("ResetOrganizationMember2faTest.test_owner_must_have_org_membership (the member-details part)", async () => {
-    const emu = sentryOrg({ members: [{ email: "member@example.com", orgRole: "member" }, { email: "elsewhere@example.com", orgRole: "owner" }] });
+    const emu = sentryOrg({
+      members: [
+        { email: "member@example.com", orgRole: "member" },
+        { email: "elsewhere@example.com", orgRole: "owner" },
+      ],
+    });
     const token = await outsiderToken(emu, "elsewhere@example.com");
     expect((await get(emu, memberId(emu, "member@example.com"), token)).status).toBe(403);
   });

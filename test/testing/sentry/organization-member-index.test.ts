@@ -49,15 +49,22 @@ describe("test_organization_member_index.py", () => {
 
   it("OrganizationMemberRequestSerializerTest.test_invalid_email", async () => {
     const emu = listSetup({ members: [{ email: "invited@x.test", orgRole: "member", pending: true, daysAgo: 1 }] });
-    expect(await invite(emu, { email: "invited@x.test", orgRole: "member", teamRoles: [] }))
-      .toMatchObject({ status: 400, body: { email: ["The user invited@x.test has already been invited"] } });
-    expect(await invite(emu, { email: "bar@localhost", orgRole: "member", teamRoles: [] }))
-      .toMatchObject({ status: 400, body: { email: ["The user bar@localhost is already a member"] } });
+    expect(await invite(emu, { email: "invited@x.test", orgRole: "member", teamRoles: [] })).toMatchObject({
+      status: 400,
+      body: { email: ["The user invited@x.test has already been invited"] },
+    });
+    expect(await invite(emu, { email: "bar@localhost", orgRole: "member", teamRoles: [] })).toMatchObject({
+      status: 400,
+      body: { email: ["The user bar@localhost is already a member"] },
+    });
   });
 
   it("OrganizationMemberRequestSerializerTest.test_invalid_team_invites", async () => {
     const emu = listSetup();
-    expect(await invite(emu, { email: "eric@localhost.test", orgRole: "member", teams: ["faketeam"] })).toMatchObject({ status: 400, body: { teams: ["Invalid teams"] } });
+    expect(await invite(emu, { email: "eric@localhost.test", orgRole: "member", teams: ["faketeam"] })).toMatchObject({
+      status: 400,
+      body: { teams: ["Invalid teams"] },
+    });
   });
 
   it("OrganizationMemberRequestSerializerTest.test_invalid_org_role", async () => {
@@ -148,7 +155,12 @@ describe("test_organization_member_index.py", () => {
 
   it("OrganizationMemberListTest.test_2fa_enabled_query", async () => {
     expect(await emails(listSetup(), "has2fa:true")).toEqual([]);
-    const emu = listSetup({ members: [{ email: "morty@localhost", orgRole: "member", has2fa: true }, { email: "pending@localhost", orgRole: "member", pending: true, daysAgo: 1 }] });
+    const emu = listSetup({
+      members: [
+        { email: "morty@localhost", orgRole: "member", has2fa: true },
+        { email: "pending@localhost", orgRole: "member", pending: true, daysAgo: 1 },
+      ],
+    });
     expect(await emails(emu, "has2fa:true")).toEqual(["morty@localhost"]);
     // Both filters go through user ids: a pending invite matches neither.
     expect(await emails(emu, "has2fa:false")).toEqual([OWNER, "bar@localhost"]);
@@ -156,7 +168,10 @@ describe("test_organization_member_index.py", () => {
 
   it("OrganizationMemberListTest.test_owner_invites", async () => {
     const emu = listSetup();
-    expect(await invite(emu, { email: "eric@localhost.test", role: "owner", teams: ["team"] })).toMatchObject({ status: 201, body: { email: "eric@localhost.test" } });
+    expect(await invite(emu, { email: "eric@localhost.test", role: "owner", teams: ["team"] })).toMatchObject({
+      status: 201,
+      body: { email: "eric@localhost.test" },
+    });
   });
 
   it("OrganizationMemberListTest.test_valid_for_invites", async () => {
@@ -181,8 +196,10 @@ describe("test_organization_member_index.py", () => {
 
   it("OrganizationMemberListTest.test_cannot_invite_retired_role_with_flag", async () => {
     const emu = listSetup();
-    expect(await invite(emu, { email: "baz@example.com", role: "admin", teams: ["team"] }))
-      .toMatchObject({ status: 400, body: { role: ["The role 'admin' is deprecated and may no longer be assigned."] } });
+    expect(await invite(emu, { email: "baz@example.com", role: "admin", teams: ["team"] })).toMatchObject({
+      status: 400,
+      body: { role: ["The role 'admin' is deprecated and may no longer be assigned."] },
+    });
   });
 
   it("OrganizationMemberListTest.test_does_not_include_secondary_emails", async () => {
@@ -194,12 +211,21 @@ describe("test_organization_member_index.py", () => {
 
   /** invite_all_helper: who may invite which role, with member invites off and then on. */
   async function inviteAll(role: "owner" | "manager" | "admin" | "member") {
-    const allowed: Record<typeof role, string[]> = { owner: ["owner", "manager", "member"], manager: ["manager", "member"], admin: ["member"], member: ["member"] };
+    const allowed: Record<typeof role, string[]> = {
+      owner: ["owner", "manager", "member"],
+      manager: ["manager", "member"],
+      admin: ["member"],
+      member: ["member"],
+    };
     for (const enabled of [false, true]) {
       const emu = listSetup({ memberInvites: enabled, members: [{ email: "user@localhost", orgRole: role }] });
       const token = loginAs(emu, "user@localhost");
       for (const inviteRole of ["owner", "manager", "member"]) {
-        const answer = await invite(emu, { email: `${inviteRole}_${enabled}@localhost.test`, role: inviteRole, teamRoles: [{ teamSlug: "team", role: "contributor" }] }, token);
+        const answer = await invite(
+          emu,
+          { email: `${inviteRole}_${enabled}@localhost.test`, role: inviteRole, teamRoles: [{ teamSlug: "team", role: "contributor" }] },
+          token,
+        );
         const expected = !enabled && (role === "member" || role === "admin") ? 403 : allowed[role].includes(inviteRole) ? 201 : 400;
         expect(answer.status, `${role} invites ${inviteRole}, member invites ${enabled ? "on" : "off"}`).toBe(expected);
         if (expected === 403) expect(answer.body).toEqual({ detail: "You do not have permission to perform this action." });
@@ -210,10 +236,18 @@ describe("test_organization_member_index.py", () => {
   /** invite_to_other_team_helper: invite-only roles and the teams they may assign. */
   async function inviteToOtherTeam(role: "admin" | "member") {
     const outcome = async (open: boolean, enabled: boolean, otherTeam: boolean, teamRoles: boolean) => {
-      const emu = listSetup({ openMembership: open, memberInvites: enabled, teams: [{ slug: "moo-dengs-team", name: "Moo Deng's Team" }],
-        members: [{ email: "inviter@localhost", orgRole: role, teams: [{ team: "team" }] }] });
+      const emu = listSetup({
+        openMembership: open,
+        memberInvites: enabled,
+        teams: [{ slug: "moo-dengs-team", name: "Moo Deng's Team" }],
+        members: [{ email: "inviter@localhost", orgRole: role, teams: [{ team: "team" }] }],
+      });
       const slug = otherTeam ? "moo-dengs-team" : "team";
-      const body = { email: "foo@localhost.test", role: "member", ...(teamRoles ? { teamRoles: [{ teamSlug: slug, role: "contributor" }] } : { teams: [slug] }) };
+      const body = {
+        email: "foo@localhost.test",
+        role: "member",
+        ...(teamRoles ? { teamRoles: [{ teamSlug: slug, role: "contributor" }] } : { teams: [slug] }),
+      };
       return invite(emu, body, loginAs(emu, "inviter@localhost"));
     };
     const refused = { detail: "You do not have permission to perform this action." };
@@ -224,13 +258,22 @@ describe("test_organization_member_index.py", () => {
     expect(await outcome(false, true, true, true)).toMatchObject({ status: 400, body: notMine });
     expect((await outcome(false, true, false, false)).status).toBe(201);
     expect(await outcome(false, true, true, false)).toMatchObject({ status: 400, body: notMine });
-    for (const [otherTeam, teamRoles] of [[false, true], [true, true], [false, false], [true, false]] as const) {
+    for (const [otherTeam, teamRoles] of [
+      [false, true],
+      [true, true],
+      [false, false],
+      [true, false],
+    ] as const) {
       expect((await outcome(true, true, otherTeam, teamRoles)).status).toBe(201);
     }
   }
 
-  it("OrganizationMemberPermissionRoleTest.test_owner_invites", async () => { await inviteAll("owner"); });
-  it("OrganizationMemberPermissionRoleTest.test_manager_invites", async () => { await inviteAll("manager"); });
+  it("OrganizationMemberPermissionRoleTest.test_owner_invites", async () => {
+    await inviteAll("owner");
+  });
+  it("OrganizationMemberPermissionRoleTest.test_manager_invites", async () => {
+    await inviteAll("manager");
+  });
   it("OrganizationMemberPermissionRoleTest.test_admin_invites", async () => {
     await inviteAll("admin");
     await inviteToOtherTeam("admin");
@@ -242,19 +285,30 @@ describe("test_organization_member_index.py", () => {
 
   it("OrganizationMemberPermissionRoleTest.test_no_team_invites", async () => {
     const emu = listSetup();
-    expect(await invite(emu, { email: "eric@localhost.test", role: "owner", teams: [] })).toMatchObject({ status: 201, body: { email: "eric@localhost.test" } });
+    expect(await invite(emu, { email: "eric@localhost.test", role: "owner", teams: [] })).toMatchObject({
+      status: 201,
+      body: { email: "eric@localhost.test" },
+    });
   });
 
   it("OrganizationMemberListPostTest.test_forbid_qq", async () => {
     const emu = listSetup();
-    expect(await invite(emu, { email: "1234@qq.com", role: "member", teams: ["team"] })).toMatchObject({ status: 400, body: { email: ["Enter a valid email address."] } });
+    expect(await invite(emu, { email: "1234@qq.com", role: "member", teams: ["team"] })).toMatchObject({
+      status: 400,
+      body: { email: ["Enter a valid email address."] },
+    });
   });
 
   it("OrganizationMemberListPostTest.test_simple", async () => {
     const emu = listSetup();
     const answer = await invite(emu, { email: "jane@gmail.com", role: "member", teams: ["team"] });
     expect(answer.status).toBe(201);
-    expect(emu.state.members.find((m) => m.id === asObject(answer.body).id)).toMatchObject({ userId: null, email: "jane@gmail.com", orgRole: "member", teams: [{ team: "team", role: null }] });
+    expect(emu.state.members.find((m) => m.id === asObject(answer.body).id)).toMatchObject({
+      userId: null,
+      email: "jane@gmail.com",
+      orgRole: "member",
+      teams: [{ team: "team", role: null }],
+    });
     expect(asObject(answer.body).inviterName).toBe(OWNER);
   });
 
@@ -283,13 +337,18 @@ describe("test_organization_member_index.py", () => {
     }
     const created = await invite(emu, { email: "jane@gmail.com", role: "member", teams: ["team"] }, token);
     expect(created.status).toBe(201);
-    expect(emu.state.members.find((m) => m.email === "jane@gmail.com")).toMatchObject({ userId: null, orgRole: "member", teams: [{ team: "team", role: null }] });
+    expect(emu.state.members.find((m) => m.email === "jane@gmail.com")).toMatchObject({
+      userId: null,
+      orgRole: "member",
+      teams: [{ team: "team", role: null }],
+    });
   });
 
   it("OrganizationMemberListPostTest.test_rate_limited", async () => {
     const emu = createEmulator({
       fixture: { org: { slug: "baz" }, teams: [{ slug: "team" }], members: [{ email: OWNER, orgRole: "owner" }] },
-      rateLimit: { invites: { perEmail: 1 } }, now: () => NOW,
+      rateLimit: { invites: { perEmail: 1 } },
+      now: () => NOW,
     });
     // The emulator's caps stand in for `ratelimits.for_organization_member_invite` (mocked to True in Sentry's test):
     // one invite per email, so a second attempt for the same address (after revoking the first) is refused.

@@ -289,8 +289,12 @@ describe("test_organization_member_team_details.py", () => {
   });
 
   it("DeleteOrganizationMemberTeamTest.test_access_revoked_after_leaving_team", async () => {
-    const emu = sentryOrg({ openMembership: false, teams: [{ slug: "team" }], projects: [{ slug: "proj", teams: ["team"] }],
-      members: [{ email: "user@x.test", orgRole: "member", teams: [{ team: "team" }] }] });
+    const emu = sentryOrg({
+      openMembership: false,
+      teams: [{ slug: "team" }],
+      projects: [{ slug: "proj", teams: ["team"] }],
+      members: [{ email: "user@x.test", orgRole: "member", teams: [{ team: "team" }] }],
+    });
     const token = loginAs(emu, "user@x.test");
     expect((await call(emu, "GET", "/api/0/teams/baz/team/", { token })).status).toBe(200);
     expect((await call(emu, "GET", "/api/0/projects/baz/proj/", { token })).status).toBe(200);
@@ -302,22 +306,28 @@ describe("test_organization_member_team_details.py", () => {
   });
 
   it("DeleteOrganizationMemberTeamTest.test_cannot_leave_idp_provisioned_team", async () => {
-    const emu = sentryOrg({ openMembership: false, teams: [{ slug: "idp-team", idpProvisioned: true }],
-      members: [{ email: "user@x.test", orgRole: "member", teams: [{ team: "idp-team" }] }] });
+    const emu = sentryOrg({
+      openMembership: false,
+      teams: [{ slug: "idp-team", idpProvisioned: true }],
+      members: [{ email: "user@x.test", orgRole: "member", teams: [{ team: "idp-team" }] }],
+    });
     expect((await del(emu, "user@x.test", "user@x.test", "idp-team")).status).toBe(403);
     expect(onTeam(emu, "user@x.test", "idp-team")).toBe(true);
   });
 
   it("ReadOrganizationMemberTeamTest.test_get", async () => {
     const emu = cast();
-    expect(await call(emu, "GET", path(emu, "member-on-team@x.test"), { token: loginAs(emu, OWNER) }))
-      .toMatchObject({ status: 200, body: { isActive: true, teamRole: null } });
+    expect(await call(emu, "GET", path(emu, "member-on-team@x.test"), { token: loginAs(emu, OWNER) })).toMatchObject({
+      status: 200,
+      body: { isActive: true, teamRole: null },
+    });
   });
 
   it("ReadOrganizationMemberTeamTest.test_get_role", async () => {
     const emu = cast();
-    expect(await call(emu, "GET", path(emu, "team-admin@x.test"), { token: loginAs(emu, OWNER) }))
-      .toEqual(expect.objectContaining({ status: 200, body: { isActive: true, teamRole: "admin" } }));
+    expect(await call(emu, "GET", path(emu, "team-admin@x.test"), { token: loginAs(emu, OWNER) })).toEqual(
+      expect.objectContaining({ status: 200, body: { isActive: true, teamRole: "admin" } }),
+    );
   });
 
   it("ReadOrganizationMemberTeamTest.test_not_found", async () => {
@@ -344,8 +354,11 @@ describe("test_organization_member_team_details.py", () => {
     expect((await put(emu, OWNER, "member@x.test", "admin")).status).toBe(404);
   });
 
-  for (const [name, as] of [["test_owner_can_promote_member", OWNER], ["test_team_admin_can_promote_member", "team-admin@x.test"],
-    ["test_admin_can_promote_member", "admin-on-team@x.test"]] as const) {
+  for (const [name, as] of [
+    ["test_owner_can_promote_member", OWNER],
+    ["test_team_admin_can_promote_member", "team-admin@x.test"],
+    ["test_admin_can_promote_member", "admin-on-team@x.test"],
+  ] as const) {
     it(`UpdateOrganizationMemberTeamTest.${name}`, async () => {
       const emu = cast();
       expect((await put(emu, as, "member-on-team@x.test", "admin")).status).toBe(200);

@@ -7,16 +7,23 @@ import { asArray, asObject, call, loginAs, ORG, OWNER, outsiderToken, sentryOrg,
 const SLUG_ERROR = "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.";
 
 describe("test_organization_teams.py", () => {
-  const listSetup = () => sentryOrg({
-    teams: [{ slug: "foo", name: "foo" }, { slug: "bar", name: "bar" }],
-    members: [{ email: "user@localhost", orgRole: "member", teams: [{ team: "foo" }] }],
-  });
+  const listSetup = () =>
+    sentryOrg({
+      teams: [
+        { slug: "foo", name: "foo" },
+        { slug: "bar", name: "bar" },
+      ],
+      members: [{ email: "user@localhost", orgRole: "member", teams: [{ team: "foo" }] }],
+    });
 
   it("OrganizationTeamsListTest.test_simple", async () => {
     const emu = listSetup();
     const rows = asArray((await call(emu, "GET", `${ORG}/teams/`, { token: loginAs(emu, "user@localhost") })).body);
     // Ordered by slug; isMember is the caller's membership.
-    expect(rows.map((r) => [r.id, r.isMember])).toEqual([[teamIdOf(emu, "bar"), false], [teamIdOf(emu, "foo"), true]]);
+    expect(rows.map((r) => [r.id, r.isMember])).toEqual([
+      [teamIdOf(emu, "bar"), false],
+      [teamIdOf(emu, "foo"), true],
+    ]);
   });
 
   it("OrganizationTeamsListTest.test_simple_results_no_projects", async () => {
@@ -93,8 +100,10 @@ describe("test_organization_teams.py", () => {
     const created = await call(emu, "POST", `${ORG}/teams/`, { body: { name: "hello world", idp_provisioned: true } });
     expect(created.status).toBe(201);
     expect(emu.state.teams.find((t) => t.id === asObject(created.body).id)?.idpProvisioned).toBe(true);
-    expect(await call(emu, "POST", `${ORG}/teams/`, { body: { name: "x", idp_provisioned: "maybe" } }))
-      .toMatchObject({ status: 400, body: { idp_provisioned: ["Must be a valid boolean."] } });
+    expect(await call(emu, "POST", `${ORG}/teams/`, { body: { name: "x", idp_provisioned: "maybe" } })).toMatchObject({
+      status: 400,
+      body: { idp_provisioned: ["Must be a valid boolean."] },
+    });
   });
 
   it("OrganizationTeamsCreateTest.test_duplicate", async () => {

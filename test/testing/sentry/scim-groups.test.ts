@@ -17,9 +17,20 @@ function scimOrg(teams: Array<{ slug: string; name?: string; idpProvisioned?: bo
 }
 const scim = (emu: Emulator, method: string, path: string, body?: unknown) => call(emu, method, path, { token: emu.scimToken, body });
 const filter = (value: string) => `filter=${encodeURIComponent(value)}`;
-const listOf = (resources: unknown[]) => ({ schemas: [LIST], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
-const group = (id: string, displayName: string, members?: Array<{ value: string; display: string }>) =>
-  ({ schemas: [GROUP], id, displayName, ...(members ? { members } : {}), meta: { resourceType: "Group" } });
+const listOf = (resources: unknown[]) => ({
+  schemas: [LIST],
+  totalResults: resources.length,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
+const group = (id: string, displayName: string, members?: Array<{ value: string; display: string }>) => ({
+  schemas: [GROUP],
+  id,
+  displayName,
+  ...(members ? { members } : {}),
+  meta: { resourceType: "Group" },
+});
 const teamOf = (emu: Emulator, id: string) => emu.state.teams.find((t) => t.id === id);
 const onTeam = (emu: Emulator, email: string, slug: string) => emu.state.members.find((m) => m.email === email)?.teams.some((t) => t.team === slug) ?? false;
 
@@ -35,13 +46,21 @@ describe("test_scim_team_index.py", () => {
   });
 
   it("SCIMIndexListTest.test_scim_team_index_basic", async () => {
-    const emu = scimOrg([{ slug: "team", name: "Team" }], [
-      { email: "one@x.test", orgRole: "member", teams: [{ team: "team" }] },
-      { email: "two@x.test", orgRole: "member", teams: [{ team: "team" }] },
-    ]);
-    expect((await scim(emu, "GET", `${GROUPS}?startIndex=1&count=100`)).body).toEqual(listOf([group(teamIdOf(emu, "team"), "Team", [
-      { display: "one@x.test", value: memberId(emu, "one@x.test") }, { display: "two@x.test", value: memberId(emu, "two@x.test") },
-    ])]));
+    const emu = scimOrg(
+      [{ slug: "team", name: "Team" }],
+      [
+        { email: "one@x.test", orgRole: "member", teams: [{ team: "team" }] },
+        { email: "two@x.test", orgRole: "member", teams: [{ team: "team" }] },
+      ],
+    );
+    expect((await scim(emu, "GET", `${GROUPS}?startIndex=1&count=100`)).body).toEqual(
+      listOf([
+        group(teamIdOf(emu, "team"), "Team", [
+          { display: "one@x.test", value: memberId(emu, "one@x.test") },
+          { display: "two@x.test", value: memberId(emu, "two@x.test") },
+        ]),
+      ]),
+    );
   });
 
   it("SCIMIndexListTest.test_team_filter", async () => {
@@ -99,7 +118,10 @@ describe("test_scim_team_index.py", () => {
 
   it("SCIMIndexCreateTest.test_scim_team_invalid_numeric_slug", async () => {
     const answer = await scim(scimOrg(), "POST", GROUPS, { schemas: [GROUP], displayName: "1234", members: [] });
-    expect(answer).toMatchObject({ status: 400, body: { slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."] } });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."] },
+    });
   });
 });
 
@@ -133,10 +155,14 @@ describe("test_scim_team_details.py", () => {
 
   /** SCIMDetailPatchTest.setUp: an IdP team, two members off it and one on it. */
   function patchSetup(): { emu: Emulator; path: string; id: string } {
-    const emu = scimOrg([{ slug: "team", name: "team", idpProvisioned: true }], [
-      { email: "one@x.test", orgRole: "member" }, { email: "two@x.test", orgRole: "member" },
-      { email: "on-team@x.test", orgRole: "member", teams: [{ team: "team" }] },
-    ]);
+    const emu = scimOrg(
+      [{ slug: "team", name: "team", idpProvisioned: true }],
+      [
+        { email: "one@x.test", orgRole: "member" },
+        { email: "two@x.test", orgRole: "member" },
+        { email: "on-team@x.test", orgRole: "member", teams: [{ team: "team" }] },
+      ],
+    );
     const id = teamIdOf(emu, "team");
     return { emu, id, path: `${GROUPS}/${id}` };
   }
@@ -158,7 +184,8 @@ describe("test_scim_team_details.py", () => {
   it("SCIMDetailPatchTest.test_scim_team_details_patch_rename_team_invalid_slug", async () => {
     const { emu, path, id } = patchSetup();
     expect(await patch(emu, path, [{ op: "replace", value: { id, displayName: "1234" } }])).toMatchObject({
-      status: 400, body: { slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."] },
+      status: 400,
+      body: { slug: ["Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric."] },
     });
   });
 
@@ -177,7 +204,10 @@ describe("test_scim_team_details.py", () => {
 
   it("SCIMDetailPatchTest.test_team_details_replace_members_list", async () => {
     const { emu, path } = patchSetup();
-    const value = [{ value: memberId(emu, "one@x.test"), display: "test.user@okta.local" }, { value: memberId(emu, "two@x.test"), display: "test.user2@okta.local" }];
+    const value = [
+      { value: memberId(emu, "one@x.test"), display: "test.user@okta.local" },
+      { value: memberId(emu, "two@x.test"), display: "test.user2@okta.local" },
+    ];
     expect((await patch(emu, path, [{ op: "replace", path: "members", value }])).status).toBe(204);
     expect([onTeam(emu, "on-team@x.test", "team"), onTeam(emu, "one@x.test", "team"), onTeam(emu, "two@x.test", "team")]).toEqual([false, true, true]);
   });

@@ -19,15 +19,31 @@ function scimOrg(members: FixtureMember[] = [], provider = "dummy"): Emulator {
 const scim = (emu: Emulator, method: string, path: string, body?: unknown) => call(emu, method, path, { token: emu.scimToken, body });
 const filter = (value: string) => `filter=${encodeURIComponent(value)}`;
 const postData = (extra: Record<string, unknown> = {}) => ({
-  schemas: [USER], userName: EMAIL, name: { givenName: "Test", familyName: "User" },
-  emails: [{ primary: true, value: EMAIL, type: "work" }], active: true, ...extra,
+  schemas: [USER],
+  userName: EMAIL,
+  name: { givenName: "Test", familyName: "User" },
+  emails: [{ primary: true, value: EMAIL, type: "work" }],
+  active: true,
+  ...extra,
 });
 /** A SCIM user body; `azure` drops `active` (Active Directory providers). */
 const scimUser = (id: string, userName: string, role = "member", azure = false) => ({
-  schemas: [USER], id, userName, emails: [{ primary: true, value: userName, type: "work" }], name: { familyName: "N/A", givenName: "N/A" },
-  ...(azure ? {} : { active: true }), meta: { resourceType: "User" }, sentryOrgRole: role,
+  schemas: [USER],
+  id,
+  userName,
+  emails: [{ primary: true, value: userName, type: "work" }],
+  name: { familyName: "N/A", givenName: "N/A" },
+  ...(azure ? {} : { active: true }),
+  meta: { resourceType: "User" },
+  sentryOrgRole: role,
 });
-const listOf = (resources: unknown[]) => ({ schemas: [LIST], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+const listOf = (resources: unknown[]) => ({
+  schemas: [LIST],
+  totalResults: resources.length,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 const member = (emu: Emulator, email: string) => emu.state.members.find((m) => m.email === email);
 
 describe("test_scim_user_index.py", () => {
@@ -64,7 +80,12 @@ describe("test_scim_user_index.py", () => {
   });
 
   it("SCIMMemberIndexTests.test_post_users_with_role_valid", async () => {
-    for (const [sent, role, restricted] of [["manager", "manager", true], ["mAnaGer", "manager", true], ["", "member", false], [undefined, "member", false]] as const) {
+    for (const [sent, role, restricted] of [
+      ["manager", "manager", true],
+      ["mAnaGer", "manager", true],
+      ["", "member", false],
+      [undefined, "member", false],
+    ] as const) {
       const emu = scimOrg();
       const answer = await scim(emu, "POST", USERS, postData(sent === undefined ? {} : { sentryOrgRole: sent }));
       expect(answer.status, String(sent)).toBe(201);
@@ -204,7 +225,10 @@ describe("test_scim_user_details.py", () => {
   it("SCIMMemberRoleUpdateTests.test_set_to_blank", async () => {
     const emu = roleSetup();
     const expected: Record<string, string> = {
-      "unrestricted-default@x.test": "member", "unrestricted-custom@x.test": "manager", "restricted-default@x.test": "member", "restricted-custom@x.test": "member",
+      "unrestricted-default@x.test": "member",
+      "unrestricted-custom@x.test": "manager",
+      "restricted-default@x.test": "member",
+      "restricted-custom@x.test": "member",
     };
     for (const email of EVERYONE) {
       const answer = await putRole(emu, email, "");
@@ -213,7 +237,10 @@ describe("test_scim_user_details.py", () => {
     }
   });
 
-  for (const [name, role] of [["test_set_to_default", "member"], ["test_set_to_new_role", "admin"]] as const) {
+  for (const [name, role] of [
+    ["test_set_to_default", "member"],
+    ["test_set_to_new_role", "admin"],
+  ] as const) {
     it(`SCIMMemberRoleUpdateTests.${name}`, async () => {
       const emu = roleSetup();
       for (const email of EVERYONE) {
@@ -258,19 +285,26 @@ describe("test_scim_user_details.py", () => {
 
   it("SCIMMemberDetailsTests.test_user_details_cannot_set_partnership_member_inactive", async () => {
     const emu = scimOrg([{ email: EMAIL, orgRole: "member", flags: { "partnership:restricted": true } }]);
-    const answer = await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: [{ op: "Replace", path: "active", value: false }] });
+    const answer = await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, {
+      schemas: PATCH,
+      Operations: [{ op: "Replace", path: "active", value: false }],
+    });
     expect(answer.status).toBe(403);
     expect(member(emu, EMAIL)).toBeDefined();
   });
 
   it("SCIMMemberDetailsTests.test_invalid_patch_op", async () => {
     const emu = scimOrg([{ email: EMAIL, orgRole: "member" }]);
-    expect((await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: [{ op: "invalid", value: { active: false } }] })).status).toBe(400);
+    expect(
+      (await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: [{ op: "invalid", value: { active: false } }] })).status,
+    ).toBe(400);
   });
 
   it("SCIMMemberDetailsTests.test_invalid_patch_op_value", async () => {
     const emu = scimOrg([{ email: EMAIL, orgRole: "member" }]);
-    expect((await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: [{ op: "REPLACE", value: { active: "invalid" } }] })).status).toBe(400);
+    expect(
+      (await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: [{ op: "REPLACE", value: { active: "invalid" } }] })).status,
+    ).toBe(400);
     expect(member(emu, EMAIL)).toBeDefined();
   });
 
@@ -279,7 +313,9 @@ describe("test_scim_user_details.py", () => {
   });
 
   it("SCIMMemberDetailsTests.test_user_details_patch_404", async () => {
-    expect((await scim(scimOrg(), "PATCH", `${USERS}/99999999`, { schemas: PATCH, Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(404);
+    expect((await scim(scimOrg(), "PATCH", `${USERS}/99999999`, { schemas: PATCH, Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(
+      404,
+    );
   });
 
   it("SCIMMemberDetailsTests.test_delete_route (the membership; auth identities are not modelled)", async () => {
@@ -301,7 +337,10 @@ describe("test_scim_user_details.py", () => {
 
   it("SCIMMemberDetailsTests.test_patch_bad_schema", async () => {
     const emu = scimOrg([{ email: EMAIL, orgRole: "member" }]);
-    for (const op of [{ op: "replace", path: "blahblahbbalh", value: false }, { op: "replace", value: false }]) {
+    for (const op of [
+      { op: "replace", path: "blahblahbbalh", value: false },
+      { op: "replace", value: false },
+    ]) {
       const answer = await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { Operations: [op] });
       expect(answer).toMatchObject({ status: 400 });
       expect(answer.body).toEqual({ schemas: [ERROR], detail: "Invalid Patch Operation." });
@@ -310,7 +349,10 @@ describe("test_scim_user_details.py", () => {
 
   it("SCIMMemberDetailsTests.test_member_detail_patch_too_many_ops", async () => {
     const emu = scimOrg([{ email: EMAIL, orgRole: "member" }]);
-    const answer = await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, { schemas: PATCH, Operations: Array(101).fill({ op: "replace", path: "active", value: false }) });
+    const answer = await scim(emu, "PATCH", `${USERS}/${memberId(emu, EMAIL)}`, {
+      schemas: PATCH,
+      Operations: Array(101).fill({ op: "replace", path: "active", value: false }),
+    });
     expect(answer.body).toEqual({ schemas: [ERROR], detail: '{"Operations":["Ensure this field has no more than 100 elements."]}' });
     expect(answer.status).toBe(400);
   });
@@ -330,7 +372,9 @@ describe("test_scim_user_details.py", () => {
 
   it("SCIMMemberDetailsTests.test_cant_delete_only_owner_route_patch", async () => {
     const emu = scimOrg();
-    expect((await scim(emu, "PATCH", `${USERS}/${memberId(emu, OWNER)}`, { schemas: PATCH, Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(403);
+    expect(
+      (await scim(emu, "PATCH", `${USERS}/${memberId(emu, OWNER)}`, { schemas: PATCH, Operations: [{ op: "replace", value: { active: false } }] })).status,
+    ).toBe(403);
   });
 
   it("SCIMMemberDetailsAzureTests.test_user_details_get_no_active", async () => {

@@ -100,7 +100,10 @@ describe("test_team_details.py", () => {
   const removeRows = (emu: Emulator) => emu.state.auditLog.filter((e) => e.event === "team.remove");
 
   it("TeamDeleteTest.test_rename_on_delete", async () => {
-    const emu = sentryOrg({ teams: [{ slug: "something-moderately-long" }], members: [{ email: "foo@example.com", orgRole: "admin", teams: [{ team: "something-moderately-long" }] }] });
+    const emu = sentryOrg({
+      teams: [{ slug: "something-moderately-long" }],
+      members: [{ email: "foo@example.com", orgRole: "admin", teams: [{ team: "something-moderately-long" }] }],
+    });
     expect(await removed(emu, loginAs(emu, "foo@example.com"), "something-moderately-long")).toBe(204);
     // The slug is released (renamed with a uuid suffix, cut to 50) before the team.remove row is written.
     const [row] = removeRows(emu);

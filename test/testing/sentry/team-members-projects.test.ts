@@ -10,14 +10,15 @@ const TEAM = "/api/0/teams/baz";
 const PROJECT = "/api/0/projects/baz";
 
 describe("test_team_members.py", () => {
-  const setup = (extra: Parameters<typeof sentryOrg>[0] = {}) => sentryOrg({
-    teams: [{ slug: "team" }],
-    members: [
-      { email: "member@example.com", orgRole: "member" },
-      { email: "1@example.com", orgRole: "member", teams: [{ team: "team" }] },
-      ...(extra.members ?? []),
-    ],
-  });
+  const setup = (extra: Parameters<typeof sentryOrg>[0] = {}) =>
+    sentryOrg({
+      teams: [{ slug: "team" }],
+      members: [
+        { email: "member@example.com", orgRole: "member" },
+        { email: "1@example.com", orgRole: "member", teams: [{ team: "team" }] },
+        ...(extra.members ?? []),
+      ],
+    });
 
   it("TeamMembersTest.test_simple", async () => {
     const emu = setup();
@@ -42,11 +43,12 @@ describe("test_team_members.py", () => {
 });
 
 describe("test_team_projects.py", () => {
-  const setup = () => sentryOrg({
-    teams: [{ slug: "team" }],
-    projects: [{ slug: "proj1", teams: ["team"] }, { slug: "proj2", teams: ["team"] }, { slug: "proj3" }],
-    members: [],
-  });
+  const setup = () =>
+    sentryOrg({
+      teams: [{ slug: "team" }],
+      projects: [{ slug: "proj1", teams: ["team"] }, { slug: "proj2", teams: ["team"] }, { slug: "proj3" }],
+      members: [],
+    });
 
   it("TeamProjectsListTest.test_simple", async () => {
     const emu = setup();
@@ -75,7 +77,12 @@ describe("test_project_team_details.py", () => {
     const emu = sentryOrg({ teams: [{ slug: "one" }, { slug: "two" }], projects: [{ slug: "proj" }] });
     expect((await call(emu, "POST", `${PROJECT}/proj/teams/one/`)).status).toBe(201);
     expect((await call(emu, "POST", `${PROJECT}/proj/teams/${teamIdOf(emu, "two")}/`)).status).toBe(201);
-    expect(emu.state.projects.find((p) => p.slug === "proj")?.teams.slice().sort()).toEqual(["one", "two"]);
+    expect(
+      emu.state.projects
+        .find((p) => p.slug === "proj")
+        ?.teams.slice()
+        .sort(),
+    ).toEqual(["one", "two"]);
   });
 
   it("ProjectTeamDetailsPostTest.test_add_team_not_found", async () => {
@@ -83,14 +90,15 @@ describe("test_project_team_details.py", () => {
     expect(await call(emu, "POST", `${PROJECT}/proj/teams/not-a-team/`)).toMatchObject({ status: 404, body: { detail: "Team does not exist." } });
   });
 
-  const teamRoleSetup = (linked: boolean) => sentryOrg({
-    teams: [{ slug: "team-to-change" }, { slug: "admin-team" }, { slug: "contri-team" }],
-    projects: [
-      { slug: "project-1", teams: linked ? ["admin-team", "team-to-change"] : ["admin-team"] },
-      { slug: "project-2", teams: linked ? ["contri-team", "team-to-change"] : ["contri-team"] },
-    ],
-    members: [{ email: "foo@example.com", orgRole: "member", teams: [{ team: "admin-team", role: "admin" }, { team: "contri-team" }] }],
-  });
+  const teamRoleSetup = (linked: boolean) =>
+    sentryOrg({
+      teams: [{ slug: "team-to-change" }, { slug: "admin-team" }, { slug: "contri-team" }],
+      projects: [
+        { slug: "project-1", teams: linked ? ["admin-team", "team-to-change"] : ["admin-team"] },
+        { slug: "project-2", teams: linked ? ["contri-team", "team-to-change"] : ["contri-team"] },
+      ],
+      members: [{ email: "foo@example.com", orgRole: "member", teams: [{ team: "admin-team", role: "admin" }, { team: "contri-team" }] }],
+    });
 
   it("ProjectTeamDetailsPostTest.test_add_team_with_team_role", async () => {
     const emu = teamRoleSetup(false);
@@ -101,10 +109,21 @@ describe("test_project_team_details.py", () => {
   });
 
   it("ProjectTeamDetailsDeleteTest.test_remove_team (project links only; alert-rule owners are not modelled)", async () => {
-    const emu = sentryOrg({ teams: [{ slug: "team" }, { slug: "another" }], projects: [{ slug: "proj", teams: ["team"] }, { slug: "another-proj", teams: ["team", "another"] }] });
+    const emu = sentryOrg({
+      teams: [{ slug: "team" }, { slug: "another" }],
+      projects: [
+        { slug: "proj", teams: ["team"] },
+        { slug: "another-proj", teams: ["team", "another"] },
+      ],
+    });
     expect((await call(emu, "DELETE", `${PROJECT}/proj/teams/team/`)).status).toBe(200);
     expect(emu.state.projects.find((p) => p.slug === "proj")?.teams).toEqual([]);
-    expect(emu.state.projects.find((p) => p.slug === "another-proj")?.teams.slice().sort()).toEqual(["another", "team"]);
+    expect(
+      emu.state.projects
+        .find((p) => p.slug === "another-proj")
+        ?.teams.slice()
+        .sort(),
+    ).toEqual(["another", "team"]);
     const removed = await call(emu, "DELETE", `${PROJECT}/another-proj/teams/${teamIdOf(emu, "another")}/`);
     expect(removed.status).toBe(200);
     expect(asArray(asObject(removed.body).teams).map((t) => t.slug)).toEqual(["team"]);

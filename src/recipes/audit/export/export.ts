@@ -82,7 +82,10 @@ export class AuditExportError extends SentryError {
     const reason = cause instanceof Error ? cause.message : "stopped";
     super("audit-export", `audit export stopped after ${report.rows} rows (${reason}); resume with cursor ${report.lastCursor ?? "(none)"}`, {
       cause,
-      hint: report.lastCursor === undefined ? "Fix the cause and run the export again." : "Fix the cause, then resume with the cursor (`cursor` option, or `audit export --resume`).",
+      hint:
+        report.lastCursor === undefined
+          ? "Fix the cause and run the export again."
+          : "Fix the cause, then resume with the cursor (`cursor` option, or `audit export --resume`).",
     });
     this.name = "AuditExportError";
     this.kind = "audit-export";
@@ -120,8 +123,18 @@ function decodeCursor(text: string): ExportCursor {
   try {
     const state = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as ExportCursor;
     const file = state.file;
-    const fileOk = file === undefined || (Number.isInteger(file.bytes) && file.bytes >= 0 && Number.isInteger(file.rows) && (file.last === undefined || typeof file.last === "string"));
-    if (state.v === 2 && typeof state.since === "string" && typeof state.until === "string" && Array.isArray(state.events) && Number.isInteger(state.walk) && fileOk) return state;
+    const fileOk =
+      file === undefined ||
+      (Number.isInteger(file.bytes) && file.bytes >= 0 && Number.isInteger(file.rows) && (file.last === undefined || typeof file.last === "string"));
+    if (
+      state.v === 2 &&
+      typeof state.since === "string" &&
+      typeof state.until === "string" &&
+      Array.isArray(state.events) &&
+      Number.isInteger(state.walk) &&
+      fileOk
+    )
+      return state;
   } catch {
     // Fall through to the validation error below.
   }
@@ -168,12 +181,19 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
   const state = initialState(options);
   const resuming = options.cursor !== undefined;
   const report: AuditExportReport = {
-    rows: 0, pages: 0, lastCursor: resuming ? options.cursor : undefined, file: typeof options.to === "string" ? options.to : undefined,
-    format: options.format, window: { since: state.since, until: state.until }, events: [...state.events], duplicatesSkipped: 0,
+    rows: 0,
+    pages: 0,
+    lastCursor: resuming ? options.cursor : undefined,
+    file: typeof options.to === "string" ? options.to : undefined,
+    format: options.format,
+    window: { since: state.since, until: state.until },
+    events: [...state.events],
+    duplicatesSkipped: 0,
   };
-  const sink: ExportSink = typeof options.to === "string"
-    ? await openFileSink({ path: options.to, resume: resuming ? state.file : undefined, overwrite: options.overwrite === true }, options.format)
-    : openStreamSink(options.to, options.format);
+  const sink: ExportSink =
+    typeof options.to === "string"
+      ? await openFileSink({ path: options.to, resume: resuming ? state.file : undefined, overwrite: options.overwrite === true }, options.format)
+      : openStreamSink(options.to, options.format);
   const checkpoint = (next: Pick<ExportCursor, "walk" | "cursor">) => encodeCursor({ ...state, ...next, file: sink.position() });
   const untilMs = Date.parse(state.until);
   let failure: unknown;
@@ -183,7 +203,8 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
     for (let walk = state.walk; walk < walks.length; walk++) {
       const event = walks[walk];
       const entries = sentry.auditLogs.list({
-        since: state.since, until: state.until,
+        since: state.since,
+        until: state.until,
         ...(event === undefined ? {} : { event }),
         ...(walk === state.walk && state.cursor !== undefined ? { cursor: state.cursor } : {}),
         ...(options.perPage === undefined ? {} : { perPage: options.perPage }),

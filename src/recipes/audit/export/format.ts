@@ -40,8 +40,14 @@ function person(value: unknown): string | null {
 /** Maps an audit-log entry to an export row. */
 export function toExportRow(entry: AuditLogEntry): AuditExportRow {
   return {
-    id: String(entry.id), dateCreated: entry.dateCreated, event: entry.event, actor: person(entry.actor),
-    targetObject: entry.targetObject ?? null, targetUser: person(entry.targetUser), ipAddress: entry.ipAddress ?? null, note: entry.note ?? "",
+    id: String(entry.id),
+    dateCreated: entry.dateCreated,
+    event: entry.event,
+    actor: person(entry.actor),
+    targetObject: entry.targetObject ?? null,
+    targetUser: person(entry.targetUser),
+    ipAddress: entry.ipAddress ?? null,
+    note: entry.note ?? "",
   };
 }
 

@@ -170,6 +170,10 @@ function writeStream(stream: Writable, chunk: string): Promise<void> {
       written = true;
       done();
     });
-    if (!drained) stream.once("drain", () => { drained = true; done(); });
+    if (!drained)
+      stream.once("drain", () => {
+        drained = true;
+        done();
+      });
   });
 }

@@ -35,7 +35,15 @@ export interface AuditCheckpointStore {
  */
 export function parseCheckpoint(value: unknown, org: string): AuditCheckpoint {
   const c = value as Partial<AuditCheckpoint> | null;
-  if (c === null || typeof c !== "object" || c.v !== 1 || typeof c.org !== "string" || !Number.isFinite(c.lowerBound) || c.seen === null || typeof c.seen !== "object") {
+  if (
+    c === null ||
+    typeof c !== "object" ||
+    c.v !== 1 ||
+    typeof c.org !== "string" ||
+    !Number.isFinite(c.lowerBound) ||
+    c.seen === null ||
+    typeof c.seen !== "object"
+  ) {
     throw ValidationError.forInput("checkpoint", "is not an audit-stream checkpoint");
   }
   if (c.org !== org) throw ValidationError.forInput("checkpoint", `belongs to organization ${c.org}, not ${org}`);
@@ -192,7 +200,11 @@ export async function lockFileCheckpoint(path: string): Promise<() => Promise<vo
     const stale = holder === undefined ? age > UNREADABLE_LOCK_STALE_MS : holder.host === me.host && holder.pid !== me.pid && !isAlive(holder.pid);
     if (!stale) {
       const who = holder === undefined ? "another process" : `process ${holder.pid} on ${holder.host}${holder.since ? ` since ${holder.since}` : ""}`;
-      throw new AuditCheckpointBusyError(path, `${who} (lock file ${lockPath})`, "one process per checkpoint: stop the other one, or remove the lock file if that process is gone");
+      throw new AuditCheckpointBusyError(
+        path,
+        `${who} (lock file ${lockPath})`,
+        "one process per checkpoint: stop the other one, or remove the lock file if that process is gone",
+      );
     }
     // Stale: move it aside under a name only this process uses (rename is atomic, so of two processes finding the same
     // stale lock only one moves it), check that what moved is the stale lock, then try to create ours again.
@@ -207,7 +219,11 @@ export async function lockFileCheckpoint(path: string): Promise<() => Promise<vo
       // A live lock was created between our read and the rename: put it back and report it held.
       await rename(aside, lockPath).catch(() => undefined);
       const holderNow = moved === undefined ? undefined : readHolder(moved);
-      throw new AuditCheckpointBusyError(path, `${holderNow ? `process ${holderNow.pid} on ${holderNow.host}` : "another process"} (lock file ${lockPath})`, "one process per checkpoint");
+      throw new AuditCheckpointBusyError(
+        path,
+        `${holderNow ? `process ${holderNow.pid} on ${holderNow.host}` : "another process"} (lock file ${lockPath})`,
+        "one process per checkpoint",
+      );
     }
     await unlink(aside).catch(() => undefined);
   }

@@ -85,8 +85,16 @@ export function createAuditDetector(rules: readonly AuditRule[], resume: AuditDe
   const pending: AuditDetectorState = structuredClone(resume);
   let latest = Number.NEGATIVE_INFINITY;
   const alert = (rule: AuditRule, rows: string[], last: AuditLogEntry): AuditAlert => ({
-    type: "alert", id: `${rule.id}:${String(last.id)}`, rule: rule.id, title: rule.title, severity: rule.severity,
-    rows, event: last.event, actor: actorName(last), time: last.dateCreated, ...(org === undefined ? {} : { org }),
+    type: "alert",
+    id: `${rule.id}:${String(last.id)}`,
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    rows,
+    event: last.event,
+    actor: actorName(last),
+    time: last.dateCreated,
+    ...(org === undefined ? {} : { org }),
   });
   return {
     push(row) {
@@ -105,7 +113,13 @@ export function createAuditDetector(rules: readonly AuditRule[], resume: AuditDe
         const hits = (byActor[key] ?? []).filter(([, at]) => Math.abs(ms - at) <= windowMs);
         hits.push([String(row.id), ms]);
         if (hits.length >= rule.threshold.count) {
-          alerts.push(alert(rule, hits.map(([id]) => id), row));
+          alerts.push(
+            alert(
+              rule,
+              hits.map(([id]) => id),
+              row,
+            ),
+          );
           // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the pending hits are a plain JSON record because they are saved in the checkpoint
           delete byActor[key];
         } else {

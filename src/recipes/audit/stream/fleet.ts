@@ -120,14 +120,21 @@ export async function runAuditFleet(sentry: SentryClient, options: AuditFleetOpt
   const start = (org: string, lease: AuditLease): void => {
     const controller = new AbortController();
     const signal = AbortSignal.any([stopSignal, controller.signal]);
-    const tailOptions: TailAuditLogOptions = { ...shared, follow, signal, ...(options.sinkFor ? { sink: options.sinkFor(org) } : {}), ...(options.alertSinkFor ? { alertSink: options.alertSinkFor(org) } : {}) };
+    const tailOptions: TailAuditLogOptions = {
+      ...shared,
+      follow,
+      signal,
+      ...(options.sinkFor ? { sink: options.sinkFor(org) } : {}),
+      ...(options.alertSinkFor ? { alertSink: options.alertSinkFor(org) } : {}),
+    };
     const sinks = openSinks(tailOptions);
     const store = redisCheckpoint(redis, auditKeys(prefix, org).checkpoint, org, lease);
     const alertSink = sinks.alertSink === sinks.sink ? fenced(sinks.sink, lease) : fenced(sinks.alertSink, lease);
     const sink = sinks.alertSink === sinks.sink ? alertSink : fenced(sinks.sink, lease);
     const follower = new AuditFollower(sentry.withOrg(org), followSettings(org, tailOptions), store, sink, alertSink);
     options.onLease?.(org, "acquired");
-    const done = follower.run()
+    const done = follower
+      .run()
       .then((result) => {
         report.orgs[org] = result;
         if (mode.once) finished.add(org);

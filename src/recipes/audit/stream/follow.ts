@@ -106,8 +106,8 @@ export class AuditFollower {
       this.#window = new AuditWindow(start, [], settings.lookbackMs, settings.now);
     }
     this.#detector = createAuditDetector(settings.rules, checkpoint?.detector ?? {}, settings.org);
-    for (const key of await this.sink.open?.() ?? []) this.#delivered.add(key);
-    if (this.alertSink !== this.sink) for (const key of await this.alertSink.open?.() ?? []) this.#delivered.add(key);
+    for (const key of (await this.sink.open?.()) ?? []) this.#delivered.add(key);
+    if (this.alertSink !== this.sink) for (const key of (await this.alertSink.open?.()) ?? []) this.#delivered.add(key);
 
     let failures = 0;
     for (;;) {
@@ -131,8 +131,12 @@ export class AuditFollower {
 
   #progress(): AuditTailProgress {
     return {
-      org: this.settings.org, rows: this.#rows, alerts: this.#alerts, polls: this.#polls,
-      lowerBound: new Date(this.#window.lowerBound).toISOString(), caughtUp: this.#caughtUp,
+      org: this.settings.org,
+      rows: this.#rows,
+      alerts: this.#alerts,
+      polls: this.#polls,
+      lowerBound: new Date(this.#window.lowerBound).toISOString(),
+      caughtUp: this.#caughtUp,
     };
   }
 
@@ -213,7 +217,7 @@ export class AuditFollower {
   /** How long to wait out a transient failure: at least the server's reset, else exponential from the interval. */
   #waitFor(error: unknown, failures: number): number {
     const { settings } = this;
-    const serverWait = isRateLimitError(error) ? error.retryAfterMs ?? 0 : 0;
+    const serverWait = isRateLimitError(error) ? (error.retryAfterMs ?? 0) : 0;
     const backoff = Math.min(settings.maxBackoffMs, Math.min(settings.intervalMs, 5_000) * 2 ** Math.min(failures - 1, 10));
     return Math.min(settings.maxBackoffMs, Math.max(serverWait, backoff));
   }
@@ -258,7 +262,12 @@ export class AuditFollower {
 
 /** Validates the time/size options shared by the CLI and the SDK. */
 export function normaliseFollow(options: {
-  since?: Date | string; intervalMs?: number; lookbackMs?: number; batchSize?: number; maxRowsPerRead?: number; maxBackoffMs?: number;
+  since?: Date | string;
+  intervalMs?: number;
+  lookbackMs?: number;
+  batchSize?: number;
+  maxRowsPerRead?: number;
+  maxBackoffMs?: number;
 }): Pick<FollowSettings, "since" | "intervalMs" | "lookbackMs" | "batchSize" | "maxRowsPerRead" | "maxBackoffMs"> {
   const positive = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;

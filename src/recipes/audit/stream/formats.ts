@@ -202,8 +202,13 @@ export function toOcsf(row: AuditLogEntry, options: AuditFormatOptions = {}): Oc
 const ECS_CATEGORY_IAM = /^(member|team|sso|sso-identity|api-key|org-auth-token|internal-integration|invite|invite-request)\./;
 
 const ECS_CHANGE: Record<string, string> = {
-  "member.invite": "creation", "member.accept-invite": "change", "member.join-team": "change", "member.leave-team": "change",
-  "member.pending": "info", "member.reinvite": "info", "sso-identity.link": "change",
+  "member.invite": "creation",
+  "member.accept-invite": "change",
+  "member.join-team": "change",
+  "member.leave-team": "change",
+  "member.pending": "info",
+  "member.reinvite": "info",
+  "sso-identity.link": "change",
 };
 
 function ecsTypes(row: AuditLogEntry): string[] {
@@ -212,7 +217,8 @@ function ecsTypes(row: AuditLogEntry): string[] {
   const change = ECS_CHANGE[row.event] ?? (activityId === 1 ? "creation" : activityId === 4 ? "deletion" : activityId === 99 ? "info" : "change");
   const types = [subject, change];
   const role = text(row.data.role);
-  if ((row.event === "member.edit" && role !== undefined && role !== "member") || (row.event === "team.edit" && text(row.data.org_role) !== undefined)) types.push("admin");
+  if ((row.event === "member.edit" && role !== undefined && role !== "member") || (row.event === "team.edit" && text(row.data.org_role) !== undefined))
+    types.push("admin");
   return types;
 }
 
@@ -231,16 +237,28 @@ export function toEcs(row: AuditLogEntry, options: AuditFormatOptions = {}): Ecs
     ecs: { version: ECS_VERSION },
     message: row.note || row.event,
     event: {
-      id: String(row.id), kind: "event",
+      id: String(row.id),
+      kind: "event",
       category: iam ? ["iam"] : ["iam", "configuration"],
       type: iam ? ecsTypes(row) : ecsTypes(row).filter((t) => t !== "user" && t !== "group" && t !== "admin"),
-      action: row.event, provider: "sentry", module: "sentry", dataset: "sentry.audit",
+      action: row.event,
+      provider: "sentry",
+      module: "sentry",
+      dataset: "sentry.audit",
     },
     user: {
       name: actor.name,
       ...(actor.id === undefined ? {} : { id: actor.id }),
       ...(actor.email === undefined ? {} : { email: actor.email }),
-      ...(target === undefined ? {} : { target: { name: target.name, ...(target.id === undefined ? {} : { id: target.id }), ...(target.email === undefined ? {} : { email: target.email }) } }),
+      ...(target === undefined
+        ? {}
+        : {
+            target: {
+              name: target.name,
+              ...(target.id === undefined ? {} : { id: target.id }),
+              ...(target.email === undefined ? {} : { email: target.email }),
+            },
+          }),
     },
     ...(row.ipAddress ? { source: { ip: row.ipAddress } } : {}),
     ...(options.org === undefined ? {} : { organization: { name: options.org } }),
@@ -283,7 +301,17 @@ export interface EcsAlert {
   "@timestamp": string;
   ecs: { version: string };
   message: string;
-  event: { id: string; kind: "alert"; category: ["iam"]; type: ["info"]; action: string; severity: number; provider: "sentry"; module: "sentry"; dataset: "sentry.audit" };
+  event: {
+    id: string;
+    kind: "alert";
+    category: ["iam"];
+    type: ["info"];
+    action: string;
+    severity: number;
+    provider: "sentry";
+    module: "sentry";
+    dataset: "sentry.audit";
+  };
   rule: { id: string; name: string };
   user: { name: string };
   organization?: { name: string };
@@ -302,13 +330,29 @@ export function alertToOcsf(alert: AuditAlert, options: AuditFormatOptions = {})
   const severityId = SEVERITY_IDS[alert.severity] ?? 3;
   const time = Date.parse(alert.time);
   return {
-    activity_id: 1, activity_name: "Create", category_uid: 2, category_name: "Findings",
-    class_uid: 2004, class_name: "Detection Finding", type_uid: 200401, type_name: "Detection Finding: Create",
-    severity_id: severityId, severity: SEVERITY_NAMES[severityId] ?? "Medium", status_id: 1, status: "New",
-    time, message: alert.title,
-    metadata: { uid: alert.id, version: OCSF_VERSION, product: { name: "Sentry", vendor_name: "Sentry" }, ...(options.org ?? alert.org ? { tenant_uid: options.org ?? alert.org } : {}) },
+    activity_id: 1,
+    activity_name: "Create",
+    category_uid: 2,
+    category_name: "Findings",
+    class_uid: 2004,
+    class_name: "Detection Finding",
+    type_uid: 200401,
+    type_name: "Detection Finding: Create",
+    severity_id: severityId,
+    severity: SEVERITY_NAMES[severityId] ?? "Medium",
+    status_id: 1,
+    status: "New",
+    time,
+    message: alert.title,
+    metadata: {
+      uid: alert.id,
+      version: OCSF_VERSION,
+      product: { name: "Sentry", vendor_name: "Sentry" },
+      ...((options.org ?? alert.org) ? { tenant_uid: options.org ?? alert.org } : {}),
+    },
     finding_info: {
-      uid: alert.id, title: alert.title,
+      uid: alert.id,
+      title: alert.title,
       analytic: { uid: alert.rule, name: alert.rule, type_id: 1, type: "Rule" },
       related_events: alert.rows.map((uid) => ({ uid, product_uid: "sentry" as const })),
       last_seen_time: time,
@@ -327,7 +371,17 @@ export function alertToEcs(alert: AuditAlert, options: AuditFormatOptions = {}):
     "@timestamp": new Date(Date.parse(alert.time)).toISOString(),
     ecs: { version: ECS_VERSION },
     message: alert.title,
-    event: { id: alert.id, kind: "alert", category: ["iam"], type: ["info"], action: alert.event, severity: SEVERITY_IDS[alert.severity] ?? 3, provider: "sentry", module: "sentry", dataset: "sentry.audit" },
+    event: {
+      id: alert.id,
+      kind: "alert",
+      category: ["iam"],
+      type: ["info"],
+      action: alert.event,
+      severity: SEVERITY_IDS[alert.severity] ?? 3,
+      provider: "sentry",
+      module: "sentry",
+      dataset: "sentry.audit",
+    },
     rule: { id: alert.rule, name: alert.title },
     user: { name: alert.actor },
     ...(org === undefined ? {} : { organization: { name: org } }),

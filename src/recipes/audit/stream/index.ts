@@ -7,14 +7,48 @@ export { tailAuditLog, type TailAuditLogOptions, type AuditTailProgress, type Au
 export { followAuditFleet, type AuditFleetOptions, type AuditFleetReport } from "./fleet.js";
 export { detectAuditAlerts, createAuditDetector, type AuditAlert, type AuditDetector, type AuditDetectorState } from "./detect.js";
 export {
-  DEFAULT_AUDIT_RULES, parseAuditRules, resolveAuditRules,
-  type AuditCondition, type AuditRule, type AuditRuleSet, type AuditScalar, type AuditSeverity, type AuditThreshold,
+  DEFAULT_AUDIT_RULES,
+  parseAuditRules,
+  resolveAuditRules,
+  type AuditCondition,
+  type AuditRule,
+  type AuditRuleSet,
+  type AuditScalar,
+  type AuditSeverity,
+  type AuditThreshold,
 } from "./rules.js";
 export {
-  alertToEcs, alertToOcsf, toEcs, toOcsf,
-  type AuditFormatOptions, type AuditStreamFormat, type EcsAlert, type EcsEvent, type OcsfDetectionFinding, type OcsfEvent, type OcsfUser,
+  alertToEcs,
+  alertToOcsf,
+  toEcs,
+  toOcsf,
+  type AuditFormatOptions,
+  type AuditStreamFormat,
+  type EcsAlert,
+  type EcsEvent,
+  type OcsfDetectionFinding,
+  type OcsfEvent,
+  type OcsfUser,
 } from "./formats.js";
 export { fileSink, streamSink, type AuditSink, type AuditSinkSpec } from "./sink.js";
 export { AuditSinkError, isAuditSinkError, httpSink, type HttpSinkOptions } from "./sink-http.js";
-export { AuditCheckpointBusyError, isAuditCheckpointBusyError, fileCheckpoint, lockFileCheckpoint, memoryCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";
-export { AuditLeaseLostError, AuditRedisUnavailableError, isAuditLeaseLostError, isAuditRedisUnavailableError, connectAuditRedis, redisCheckpoint, redisLease, type AuditLease, type AuditRedis } from "./redis.js";
+export {
+  AuditCheckpointBusyError,
+  isAuditCheckpointBusyError,
+  fileCheckpoint,
+  lockFileCheckpoint,
+  memoryCheckpoint,
+  type AuditCheckpoint,
+  type AuditCheckpointStore,
+} from "./checkpoint.js";
+export {
+  AuditLeaseLostError,
+  AuditRedisUnavailableError,
+  isAuditLeaseLostError,
+  isAuditRedisUnavailableError,
+  connectAuditRedis,
+  redisCheckpoint,
+  redisLease,
+  type AuditLease,
+  type AuditRedis,
+} from "./redis.js";

@@ -29,10 +29,11 @@ export class AuditRedisUnavailableError extends SentryError {
   constructor(url: string, cause: unknown) {
     const code = (cause as { code?: unknown } | null)?.code;
     const known = typeof code === "string" ? describeNetworkCode(code) : undefined;
-    const reason = known && known.reason !== "network error" ? known.reason : (cause instanceof Error ? cause.message : "unreachable");
+    const reason = known && known.reason !== "network error" ? known.reason : cause instanceof Error ? cause.message : "unreachable";
     const shown = withoutPassword(url);
     super("audit-redis-unavailable", `cannot reach Redis at ${shown}: ${reason}${typeof code === "string" ? ` (${code})` : ""}`, {
-      cause, hint: "Check that the Redis of --checkpoint answers (host, port, password, TLS), or use a file checkpoint.",
+      cause,
+      hint: "Check that the Redis of --checkpoint answers (host, port, password, TLS), or use a file checkpoint.",
     });
     this.name = "AuditRedisUnavailableError";
     this.kind = "audit-redis-unavailable";
@@ -81,7 +82,9 @@ export async function connectAuditRedis(url: string): Promise<AuditRedis> {
   // Bounded: a dead Redis fails a command after a few tries instead of queueing it forever.
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000, enableOfflineQueue: true });
   let firstError: unknown;
-  client.on("error", (error) => { firstError ??= error; });
+  client.on("error", (error) => {
+    firstError ??= error;
+  });
   try {
     await client.connect();
   } catch (error) {

@@ -60,21 +60,73 @@ export interface AuditRuleSet {
 export const DEFAULT_AUDIT_RULES: AuditRuleSet = deepFreeze({
   version: 1,
   rules: [
-    { id: "owner-or-manager-granted", title: "Owner or manager role granted", severity: "critical", events: ["member.edit", "member.invite", "member.add"], where: [{ field: "role", in: ["owner", "manager"] }] },
-    { id: "member-role-raised", title: "Member given a role above member", severity: "medium", events: ["member.edit"], where: [{ field: "role", exists: true, notIn: ["member"] }] },
-    { id: "team-org-role-granted", title: "Team given an organization role", severity: "high", events: ["team.edit", "team.create"], where: [{ field: "org_role", exists: true }] },
+    {
+      id: "owner-or-manager-granted",
+      title: "Owner or manager role granted",
+      severity: "critical",
+      events: ["member.edit", "member.invite", "member.add"],
+      where: [{ field: "role", in: ["owner", "manager"] }],
+    },
+    {
+      id: "member-role-raised",
+      title: "Member given a role above member",
+      severity: "medium",
+      events: ["member.edit"],
+      where: [{ field: "role", exists: true, notIn: ["member"] }],
+    },
+    {
+      id: "team-org-role-granted",
+      title: "Team given an organization role",
+      severity: "high",
+      events: ["team.edit", "team.create"],
+      where: [{ field: "org_role", exists: true }],
+    },
     { id: "sso-disabled", title: "SSO disabled", severity: "critical", events: ["sso.disable"] },
-    { id: "sso-provider-changed", title: "SSO identity provider certificate changed", severity: "high", events: ["sso.edit"], where: [{ field: "x509cert", exists: true }] },
+    {
+      id: "sso-provider-changed",
+      title: "SSO identity provider certificate changed",
+      severity: "high",
+      events: ["sso.edit"],
+      where: [{ field: "x509cert", exists: true }],
+    },
     { id: "sso-provider-enabled", title: "SSO provider set up (or replaced after a disable)", severity: "medium", events: ["sso.enable"] },
     { id: "sso-not-required", title: "SSO no longer required", severity: "high", events: ["sso.edit"], where: [{ field: "require_link", equals: "to False" }] },
-    { id: "sso-default-role-raised", title: "SSO default role raised", severity: "high", events: ["sso.edit"], where: [{ field: "default_role", in: ["to admin", "to manager", "to owner"] }] },
+    {
+      id: "sso-default-role-raised",
+      title: "SSO default role raised",
+      severity: "high",
+      events: ["sso.edit"],
+      where: [{ field: "default_role", in: ["to admin", "to manager", "to owner"] }],
+    },
     { id: "scim-disabled", title: "SCIM disabled", severity: "high", events: ["sso.edit"], where: [{ field: "enable_scim", equals: "to False" }] },
     { id: "mass-member-removal", title: "Mass member removal", severity: "high", events: ["member.remove"], threshold: { count: 5, windowMinutes: 10 } },
-    { id: "integration-added", title: "Integration added", severity: "medium", events: ["integration.add", "sentry-app.install", "sentry-app.add", "internal-integration.create"] },
-    { id: "api-credential-created", title: "Auth token or API key created", severity: "medium", events: ["api-key.create", "org-auth-token.create", "internal-integration.add-token"] },
-    { id: "api-credential-changed", title: "Auth token or API key edited or removed", severity: "low", events: ["api-key.edit", "api-key.remove", "org-auth-token.remove", "internal-integration.remove-token"] },
+    {
+      id: "integration-added",
+      title: "Integration added",
+      severity: "medium",
+      events: ["integration.add", "sentry-app.install", "sentry-app.add", "internal-integration.create"],
+    },
+    {
+      id: "api-credential-created",
+      title: "Auth token or API key created",
+      severity: "medium",
+      events: ["api-key.create", "org-auth-token.create", "internal-integration.add-token"],
+    },
+    {
+      id: "api-credential-changed",
+      title: "Auth token or API key edited or removed",
+      severity: "low",
+      events: ["api-key.edit", "api-key.remove", "org-auth-token.remove", "internal-integration.remove-token"],
+    },
     // Off until told who applies plans: without exceptActors every membership change would alert.
-    { id: "access-granted-outside-plan", title: "Member granted access outside a plan (break-glass or the UI)", severity: "medium", events: ["member.join-team", "member.edit"], exceptActors: [], enabled: false },
+    {
+      id: "access-granted-outside-plan",
+      title: "Member granted access outside a plan (break-glass or the UI)",
+      severity: "medium",
+      events: ["member.join-team", "member.edit"],
+      exceptActors: [],
+      enabled: false,
+    },
   ],
 });
 
@@ -121,14 +173,22 @@ function checkRule(raw: unknown, index: number): AuditRule {
   const at = `rule "${r.id}"`;
   if (typeof r.title !== "string" || r.title === "") fail(at, "needs a title");
   if (typeof r.severity !== "string" || !SEVERITIES.has(r.severity)) fail(at, "severity must be low, medium, high or critical");
-  if (!Array.isArray(r.events) || r.events.length === 0 || !r.events.every((e) => typeof e === "string" && e !== "")) fail(at, "events must be a non-empty list of event names");
+  if (!Array.isArray(r.events) || r.events.length === 0 || !r.events.every((e) => typeof e === "string" && e !== ""))
+    fail(at, "events must be a non-empty list of event names");
   if (r.where !== undefined) {
     if (!Array.isArray(r.where)) fail(at, "where must be a list of conditions");
     r.where.forEach((c, i) => checkCondition(c, `${at} condition ${i + 1}`));
   }
   if (r.threshold !== undefined) {
     const t = r.threshold as Record<string, unknown>;
-    if (t === null || typeof t !== "object" || !Number.isInteger(t.count) || (t.count as number) < 2 || typeof t.windowMinutes !== "number" || !(t.windowMinutes > 0)) {
+    if (
+      t === null ||
+      typeof t !== "object" ||
+      !Number.isInteger(t.count) ||
+      (t.count as number) < 2 ||
+      typeof t.windowMinutes !== "number" ||
+      !(t.windowMinutes > 0)
+    ) {
       fail(at, "threshold needs count (an integer ≥ 2) and windowMinutes (> 0)");
     }
   }

@@ -70,7 +70,9 @@ export function followSettings(org: string, options: TailAuditLogOptions): Follo
   if (!["sentry", "ocsf", "ecs"].includes(format)) throw ValidationError.forInput("format", 'must be "sentry", "ocsf" or "ecs"');
   const rules = options.rules === false ? [] : resolveAuditRules(options.rules ?? DEFAULT_AUDIT_RULES);
   return {
-    org, format, rules,
+    org,
+    format,
+    rules,
     follow: options.follow ?? false,
     alertsOnly: options.alertsOnly ?? false,
     ...normaliseFollow(options),
@@ -92,6 +94,11 @@ export function openSinks(options: TailAuditLogOptions): { sink: AuditSink; aler
   };
   const sink = own(options.sink);
   const alertSink = options.alertSink === undefined ? sink : own(options.alertSink);
-  return { sink, alertSink, close: async () => { for (const s of owned) await s.close(); } };
+  return {
+    sink,
+    alertSink,
+    close: async () => {
+      for (const s of owned) await s.close();
+    },
+  };
 }
-

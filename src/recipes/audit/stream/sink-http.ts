@@ -53,7 +53,11 @@ export class AuditSinkError extends SentryError {
   constructor(message: string, status: number | undefined, options?: { cause?: unknown; hint?: string }) {
     super("audit-sink", message, {
       cause: options?.cause,
-      hint: options?.hint ?? (status !== undefined && status < 500 ? "Check the sink's URL and credentials; the sink refused the batch and a retry would be refused too." : "Check that the sink answers; the batch was not acknowledged and is sent again on the next run."),
+      hint:
+        options?.hint ??
+        (status !== undefined && status < 500
+          ? "Check the sink's URL and credentials; the sink refused the batch and a retry would be refused too."
+          : "Check that the sink answers; the batch was not acknowledged and is sent again on the next run."),
     });
     this.name = "AuditSinkError";
     this.kind = "audit-sink";
@@ -102,9 +106,15 @@ export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink 
   const batchSize = options.batchSize ?? 100;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const policy: RetryPolicy = {
-    ...retryPolicy({
-      retries: options.retries ?? 8, minDelayMs: options.minDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 30_000, budgetMs: options.budgetMs ?? 600_000,
-    }, options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS),
+    ...retryPolicy(
+      {
+        retries: options.retries ?? 8,
+        minDelayMs: options.minDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 30_000,
+        budgetMs: options.budgetMs ?? 600_000,
+      },
+      options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS,
+    ),
     idempotentMethods: new Set(["POST"]),
     retryStatuses: new Set(RETRY_STATUSES),
   };
@@ -115,10 +125,18 @@ export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink 
 
   const body = (records: readonly unknown[]): string => {
     if (!hec) return JSON.stringify(records);
-    return records.map((event) => {
-      const time = recordTime(event);
-      return JSON.stringify({ ...(time === undefined ? {} : { time }), source: "sentry-rbac", sourcetype: options.sourcetype ?? "sentry:audit", ...(options.index ? { index: options.index } : {}), event });
-    }).join("\n");
+    return records
+      .map((event) => {
+        const time = recordTime(event);
+        return JSON.stringify({
+          ...(time === undefined ? {} : { time }),
+          source: "sentry-rbac",
+          sourcetype: options.sourcetype ?? "sentry:audit",
+          ...(options.index ? { index: options.index } : {}),
+          event,
+        });
+      })
+      .join("\n");
   };
 
   async function send(records: readonly unknown[], signal: AbortSignal | undefined): Promise<void> {
@@ -156,7 +174,11 @@ export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink 
     let response: Response;
     try {
       response = await withRetry(attempt, {
-        method: "POST", url: shown, policy, clock, signal,
+        method: "POST",
+        url: shown,
+        policy,
+        clock,
+        signal,
         onRetry: (event) => {
           options.log?.(`sink ${shown}: ${reasonOf({ status: event.status, text: lastText, error: event.error })}; retrying in ${event.delayMs} ms`);
         },

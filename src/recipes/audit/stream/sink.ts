@@ -66,14 +66,15 @@ export function fileSink(path: string): AuditSink {
   let handle: FileHandle | undefined;
   let position = 0;
   let opening: Promise<string[]> | undefined;
-  const start = (): Promise<string[]> => (opening ??= (async () => {
-    const opened = await open(path, "a+");
-    const tail = await readTail(opened);
-    await opened.truncate(tail.size);
-    handle = opened;
-    position = tail.size;
-    return tail.keys;
-  })());
+  const start = (): Promise<string[]> =>
+    (opening ??= (async () => {
+      const opened = await open(path, "a+");
+      const tail = await readTail(opened);
+      await opened.truncate(tail.size);
+      handle = opened;
+      position = tail.size;
+      return tail.keys;
+    })());
   return {
     open: start,
     async write(records) {
@@ -101,7 +102,13 @@ export function fileSink(path: string): AuditSink {
 export type AuditSinkSpec = string | Writable | AuditSink;
 
 function isSink(value: unknown): value is AuditSink {
-  return typeof value === "object" && value !== null && typeof (value as AuditSink).write === "function" && typeof (value as AuditSink).close === "function" && !("writable" in value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AuditSink).write === "function" &&
+    typeof (value as AuditSink).close === "function" &&
+    !("writable" in value)
+  );
 }
 
 /**

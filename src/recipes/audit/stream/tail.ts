@@ -64,12 +64,19 @@ export async function tailAuditLog(sentry: SentryClient, options: TailAuditLogOp
 async function tailWithLease(sentry: SentryClient, org: string, spec: string, options: TailAuditLogOptions): Promise<AuditTailReport> {
   const { url, prefix } = parseRedisCheckpoint(spec);
   const { checkpoint: _checkpoint, sink, alertSink, onLease, follow, ...rest } = options;
-  const report = await runAuditFleet(sentry, {
-    ...rest, orgs: [org], redis: url, prefix,
-    ...(sink === undefined ? {} : { sinkFor: () => sink }),
-    ...(alertSink === undefined ? {} : { alertSinkFor: () => alertSink }),
-    ...(onLease === undefined ? {} : { onLease: (_org: string, change: Parameters<typeof onLease>[0]) => onLease(change) }),
-  }, { once: follow !== true, stopOnError: true });
+  const report = await runAuditFleet(
+    sentry,
+    {
+      ...rest,
+      orgs: [org],
+      redis: url,
+      prefix,
+      ...(sink === undefined ? {} : { sinkFor: () => sink }),
+      ...(alertSink === undefined ? {} : { alertSinkFor: () => alertSink }),
+      ...(onLease === undefined ? {} : { onLease: (_org: string, change: Parameters<typeof onLease>[0]) => onLease(change) }),
+    },
+    { once: follow !== true, stopOnError: true },
+  );
   const result = report.orgs[org];
   if (result !== undefined && !("error" in result)) return result;
   // Stopped while standing by: nothing was delivered.

@@ -18,7 +18,12 @@ export class AuditWindow {
   readonly seen: Map<string, number>;
   #floor: { date: number; local: number } | undefined;
 
-  constructor(lowerBound: number, seen: Iterable<[string, number]>, private readonly lookbackMs: number, private readonly now: () => number) {
+  constructor(
+    lowerBound: number,
+    seen: Iterable<[string, number]>,
+    private readonly lookbackMs: number,
+    private readonly now: () => number,
+  ) {
     this.lowerBound = lowerBound;
     this.seen = new Map(seen);
   }

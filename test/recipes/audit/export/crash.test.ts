@@ -17,8 +17,12 @@ const CHILD = fileURLToPath(new URL("./export-child.ts", import.meta.url));
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 const PER_PAGE = 25;
 let dir = "";
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "audit-crash-")); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "audit-crash-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** Runs the child until it kills itself; returns the checkpoints it reported and how it ended. */
 function crashAt(path: string, format: AuditExportFormat, killAt: number): Promise<{ cursors: string[]; signal: NodeJS.Signals | null }> {
@@ -26,12 +30,19 @@ function crashAt(path: string, format: AuditExportFormat, killAt: number): Promi
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, format, String(PER_PAGE), String(killAt)], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       if (signal !== "SIGKILL") return reject(new Error(`child ended with ${code ?? signal}: ${err}`));
-      const cursors = out.split("\n").filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { cursor: string }).cursor);
+      const cursors = out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => (JSON.parse(l) as { cursor: string }).cursor);
       resolve({ cursors, signal });
     });
   });

@@ -15,7 +15,10 @@ const [path, format, perPage, killAt] = [process.argv[2]!, process.argv[3] as Au
 const emu = createEmulator({ fixture: "demo", rateLimit: false, now: () => NOW, auditRows: 600, baseUrl: "https://sentry.test" });
 const sentry = createSentryClient({ token: emu.adminToken, org: "acme", baseUrl: "https://sentry.test", fetch: emu.fetch, rateLimit: false });
 await exportAuditLog(sentry, {
-  format, to: path, perPage, now: new Date(NOW),
+  format,
+  to: path,
+  perPage,
+  now: new Date(NOW),
   onProgress: (p) => {
     writeSync(1, `${JSON.stringify({ pages: p.pages, cursor: p.lastCursor })}\n`);
     if (p.pages === killAt) process.kill(process.pid, "SIGKILL");

@@ -10,8 +10,12 @@ import { closeClients, resourceHarness, NOW, thrown } from "../../../resources/h
 
 afterEach(closeClients);
 let dir = "";
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "audit-export-")); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "audit-export-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const DAY = 86_400_000;
 
@@ -30,7 +34,10 @@ function setup(emulator: EmulatorOptions = {}) {
       .filter((e) => Date.parse(e.dateCreated) >= from && Date.parse(e.dateCreated) <= NOW && (!events || events.includes(e.event)))
       .map((e) => e.id);
   };
-  const base = (extra: Partial<ExportAuditLogOptions> & Pick<ExportAuditLogOptions, "format" | "to">): ExportAuditLogOptions => ({ now: new Date(NOW), ...extra });
+  const base = (extra: Partial<ExportAuditLogOptions> & Pick<ExportAuditLogOptions, "format" | "to">): ExportAuditLogOptions => ({
+    now: new Date(NOW),
+    ...extra,
+  });
   return { ...h, sentry, expected, base };
 }
 
@@ -55,26 +62,38 @@ const sorted = (ids: readonly string[]) => [...ids].sort((a, b) => Number(a) - N
 
 async function ndjsonIds(path: string): Promise<string[]> {
   const text = await readFile(path, "utf8");
-  return text.split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { id: string }).id);
 }
 
 describe("exportAuditLog", () => {
   it("streams 50,000 rows through 503s and dropped connections: exactly the window, no duplicates, bounded memory", async () => {
     const s = setup({
-      auditRows: 50_000, seed: 5,
-      faults: { rules: [
-        { operation: "listOrganizationAuditLogs", probability: 0.05, fault: 503 },
-        { operation: "listOrganizationAuditLogs", probability: 0.05, fault: "drop" },
-      ] },
+      auditRows: 50_000,
+      seed: 5,
+      faults: {
+        rules: [
+          { operation: "listOrganizationAuditLogs", probability: 0.05, fault: 503 },
+          { operation: "listOrganizationAuditLogs", probability: 0.05, fault: "drop" },
+        ],
+      },
     });
     const expected = s.expected();
     const sink = idSink();
     const heapBefore = process.memoryUsage().heapUsed;
     let peak = heapBefore;
-    const report = await exportAuditLog(s.sentry, s.base({
-      format: "ndjson", to: sink.stream,
-      onProgress: () => { peak = Math.max(peak, process.memoryUsage().heapUsed); },
-    }));
+    const report = await exportAuditLog(
+      s.sentry,
+      s.base({
+        format: "ndjson",
+        to: sink.stream,
+        onProgress: () => {
+          peak = Math.max(peak, process.memoryUsage().heapUsed);
+        },
+      }),
+    );
     expect(expected.length).toBeGreaterThan(30_000);
     expect(report.rows).toBe(expected.length);
     expect(new Set(sink.ids).size).toBe(sink.ids.length);
@@ -98,7 +117,7 @@ describe("exportAuditLog", () => {
     expect(sorted(records.slice(1).map((r) => r.slice(0, r.indexOf(","))))).toEqual(sorted(s.expected(30)));
     expect(report.file).toBe(path);
     expect(csvField('say "hi", then\r\nleave')).toBe('"say ""hi"", then\nleave"');
-    expect(csvField("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     for (const lead of ["+1", "-1", "@SUM(A1)", "\tx"]) expect(csvField(lead)).toMatch(/^'/);
     expect(csvField(null)).toBe("");
     expect(csvField(42)).toBe("42");
@@ -108,10 +127,20 @@ describe("exportAuditLog", () => {
     const s = setup();
     const path = join(dir, "audit.json");
     const controller = new AbortController();
-    const error = await thrown(() => exportAuditLog(s.sentry, s.base({
-      format: "json", to: path, perPage: 50, signal: controller.signal,
-      onProgress: (p) => { if (p.pages === 3) controller.abort(new Error("operator pressed ctrl-c")); },
-    })));
+    const error = await thrown(() =>
+      exportAuditLog(
+        s.sentry,
+        s.base({
+          format: "json",
+          to: path,
+          perPage: 50,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.pages === 3) controller.abort(new Error("operator pressed ctrl-c"));
+          },
+        }),
+      ),
+    );
     expect(isAuditExportError(error)).toBe(true);
     if (!isAuditExportError(error)) return;
     expect(error.report.rows).toBe(150);
@@ -131,16 +160,32 @@ describe("exportAuditLog", () => {
       const path = join(dir, `crash.${format}`);
       const cursors: string[] = [];
       const controller = new AbortController();
-      await thrown(() => exportAuditLog(s.sentry, s.base({
-        format, to: path, perPage: 40, signal: controller.signal,
-        onProgress: (p) => { cursors.push(p.lastCursor as string); if (p.pages === 4) controller.abort(); },
-      })));
+      await thrown(() =>
+        exportAuditLog(
+          s.sentry,
+          s.base({
+            format,
+            to: path,
+            perPage: 40,
+            signal: controller.signal,
+            onProgress: (p) => {
+              cursors.push(p.lastCursor as string);
+              if (p.pages === 4) controller.abort();
+            },
+          }),
+        ),
+      );
       // The crash: the 4th page reached the file but its cursor was never recorded, and a record was cut off.
       await appendFile(path, format === "csv" ? '99999999,2026-01-01T00:00:00Z,"cut' : '{"id":"99999999","da');
       const report = await exportAuditLog(s.sentry, s.base({ format, to: path, perPage: 40, cursor: cursors[2] }));
-      const ids = format === "ndjson"
-        ? await ndjsonIds(path)
-        : (await readFile(path, "utf8")).split("\r\n").filter(Boolean).slice(1).map((r) => r.slice(0, r.indexOf(",")));
+      const ids =
+        format === "ndjson"
+          ? await ndjsonIds(path)
+          : (await readFile(path, "utf8"))
+              .split("\r\n")
+              .filter(Boolean)
+              .slice(1)
+              .map((r) => r.slice(0, r.indexOf(",")));
       expect(new Set(ids).size).toBe(ids.length);
       expect(sorted(ids)).toEqual(sorted(s.expected()));
       // The file was cut back to the checkpoint's offset: the unacknowledged page is written again, not skipped.
@@ -156,10 +201,23 @@ describe("exportAuditLog", () => {
     const path = join(dir, "events.ndjson");
     const controller = new AbortController();
     const seenEvents = new Set<string | undefined>();
-    const error = await thrown(() => exportAuditLog(s.sentry, s.base({
-      format: "ndjson", to: path, days: 120, events, perPage: 20, signal: controller.signal,
-      onProgress: (p) => { seenEvents.add(p.event); if (seenEvents.size === 2) controller.abort(); },
-    })));
+    const error = await thrown(() =>
+      exportAuditLog(
+        s.sentry,
+        s.base({
+          format: "ndjson",
+          to: path,
+          days: 120,
+          events,
+          perPage: 20,
+          signal: controller.signal,
+          onProgress: (p) => {
+            seenEvents.add(p.event);
+            if (seenEvents.size === 2) controller.abort();
+          },
+        }),
+      ),
+    );
     if (!isAuditExportError(error)) throw error;
     // A later `days` is ignored on resume: the cursor carries the original window.
     await exportAuditLog(s.sentry, s.base({ format: "ndjson", to: path, days: 1, perPage: 20, cursor: error.report.lastCursor }));
@@ -188,7 +246,9 @@ describe("exportAuditLog", () => {
     const days = await thrown(() => exportAuditLog(s.sentry, s.base({ format: "csv", to: join(dir, "x.csv"), days: -1 })));
     expect(isValidationError(days) && days.field).toBe("days");
     // Sentry answers 500 for start >= end (src/sentry/api/utils.py): an empty window is refused before sending.
-    const empty = await thrown(() => exportAuditLog(s.sentry, s.base({ format: "csv", to: join(dir, "y.csv"), since: "2026-02-01T00:00:00Z", until: "2026-02-01T00:00:00Z" })));
+    const empty = await thrown(() =>
+      exportAuditLog(s.sentry, s.base({ format: "csv", to: join(dir, "y.csv"), since: "2026-02-01T00:00:00Z", until: "2026-02-01T00:00:00Z" })),
+    );
     expect(isValidationError(empty) && empty.field).toBe("since");
     expect(s.emu.state.requests).toHaveLength(0);
   });

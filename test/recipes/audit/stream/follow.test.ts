@@ -9,8 +9,12 @@ import { fileSink, memoryCheckpoint, tailAuditLog, type AuditCheckpointStore } f
 import { harness, memorySink, rowIds, START } from "./helpers.js";
 
 let dir = "";
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "audit-stream-")); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "audit-stream-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function expectedIds(h: ReturnType<typeof harness>, from: number): string[] {
   return h.emu.state.auditLog.filter((e) => Date.parse(e.dateCreated) >= from).map((e) => e.id);
@@ -23,9 +27,17 @@ describe("tailAuditLog", () => {
     const sink = memorySink();
     const controller = new AbortController();
     const report = await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), intervalMs: 5_000, lookbackMs: 15_000, sink, rules: false, clock: h.clock,
+      follow: true,
+      since: new Date(START),
+      intervalMs: 5_000,
+      lookbackMs: 15_000,
+      sink,
+      rules: false,
+      clock: h.clock,
       signal: controller.signal,
-      onProgress: (p) => { if (live.written === 3_000 && p.caughtUp && h.clock.now() > START + 3_000 / 40 * 1000 + 60_000) controller.abort(); },
+      onProgress: (p) => {
+        if (live.written === 3_000 && p.caughtUp && h.clock.now() > START + (3_000 / 40) * 1000 + 60_000) controller.abort();
+      },
     });
     const ids = rowIds(sink.records);
     expect(new Set(ids).size).toBe(ids.length);
@@ -50,20 +62,37 @@ describe("tailAuditLog", () => {
     // A checkpoint store that "crashes" on its 4th save: the batch is in the file, the checkpoint is not.
     const crashing: AuditCheckpointStore = {
       load: () => saved.load(),
-      save: async (c) => { if (++saves === 4) throw new Error("killed"); await saved.save(c); },
+      save: async (c) => {
+        if (++saves === 4) throw new Error("killed");
+        await saved.save(c);
+      },
       close: async () => {},
     };
     const since = new Date(START - 200 * 86_400_000);
-    await expect(tailAuditLog(h.sentry, { since, sink: fileSink(path), checkpoint: crashing, batchSize: 200, rules: false, clock: h.clock, lookbackMs: 20_000 }))
-      .rejects.toThrow("killed");
+    await expect(
+      tailAuditLog(h.sentry, { since, sink: fileSink(path), checkpoint: crashing, batchSize: 200, rules: false, clock: h.clock, lookbackMs: 20_000 }),
+    ).rejects.toThrow("killed");
     // Restart with a later `since`: the checkpoint wins, so the backfill still starts where the first run stopped.
     const controller = new AbortController();
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), sink: fileSink(path), checkpoint: saved, batchSize: 200, rules: false, clock: h.clock,
-      lookbackMs: 20_000, intervalMs: 5_000, signal: controller.signal,
-      onProgress: (p) => { if (p.caughtUp && h.clock.now() > START + 80_000) controller.abort(); },
+      follow: true,
+      since: new Date(START),
+      sink: fileSink(path),
+      checkpoint: saved,
+      batchSize: 200,
+      rules: false,
+      clock: h.clock,
+      lookbackMs: 20_000,
+      intervalMs: 5_000,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.caughtUp && h.clock.now() > START + 80_000) controller.abort();
+      },
     });
-    const ids = (await readFile(path, "utf8")).trim().split("\n").map((line) => String((JSON.parse(line) as { id: string }).id));
+    const ids = (await readFile(path, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => String((JSON.parse(line) as { id: string }).id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(1_900);
     expect([...ids].sort()).toEqual(expectedIds(h, since.getTime()).sort());
@@ -75,9 +104,17 @@ describe("tailAuditLog", () => {
     const controller = new AbortController();
     let polls = 0;
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START - 86_400_000), sink: memorySink(), rules: false, clock: h.clock, intervalMs: 30_000,
+      follow: true,
+      since: new Date(START - 86_400_000),
+      sink: memorySink(),
+      rules: false,
+      clock: h.clock,
+      intervalMs: 30_000,
       signal: controller.signal,
-      onProgress: (p) => { polls = p.polls; if (p.polls >= 12) controller.abort(); },
+      onProgress: (p) => {
+        polls = p.polls;
+        if (p.polls >= 12) controller.abort();
+      },
     });
     const before = h.auditRequests();
     expect(polls).toBe(12);
@@ -87,8 +124,16 @@ describe("tailAuditLog", () => {
     await tailAuditLog(h.sentry, { since: new Date(START - 86_400_000), sink: memorySink(), rules: false, clock: h.clock, checkpoint });
     const afterCatchUp = h.auditRequests();
     await tailAuditLog(h.sentry, {
-      follow: true, sink: memorySink(), rules: false, clock: h.clock, checkpoint, intervalMs: 30_000, signal: controller2.signal,
-      onProgress: (p) => { if (p.polls >= 10) controller2.abort(); },
+      follow: true,
+      sink: memorySink(),
+      rules: false,
+      clock: h.clock,
+      checkpoint,
+      intervalMs: 30_000,
+      signal: controller2.signal,
+      onProgress: (p) => {
+        if (p.polls >= 10) controller2.abort();
+      },
     });
     expect(h.auditRequests() - afterCatchUp).toBe(10);
     expect(before).toBeGreaterThan(0);
@@ -103,9 +148,18 @@ describe("tailAuditLog", () => {
     const controller = new AbortController();
     const errors: number[] = [];
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), sink, rules: false, clock: h.clock, intervalMs: 2_000, lookbackMs: 10_000,
-      signal: controller.signal, onError: (_e, wait) => errors.push(wait),
-      onProgress: (p) => { if (p.caughtUp && h.clock.now() > START + 60_000) controller.abort(); },
+      follow: true,
+      since: new Date(START),
+      sink,
+      rules: false,
+      clock: h.clock,
+      intervalMs: 2_000,
+      lookbackMs: 10_000,
+      signal: controller.signal,
+      onError: (_e, wait) => errors.push(wait),
+      onProgress: (p) => {
+        if (p.caughtUp && h.clock.now() > START + 60_000) controller.abort();
+      },
     });
     const ids = rowIds(sink.records);
     expect(errors.length).toBeGreaterThan(3);
@@ -132,14 +186,26 @@ describe("tailAuditLog", () => {
     h.emu.liveAudit({ ratePerSecond: 50, maxRows: 3_000, seed: 8 });
     let worst = 0;
     const sink = memorySink();
-    const timed = { ...sink, write: async (records: readonly unknown[]) => {
-      for (const r of records as Array<{ dateCreated?: string }>) if (r.dateCreated) worst = Math.max(worst, h.clock.now() - Date.parse(r.dateCreated));
-      await sink.write(records);
-    } };
+    const timed = {
+      ...sink,
+      write: async (records: readonly unknown[]) => {
+        for (const r of records as Array<{ dateCreated?: string }>) if (r.dateCreated) worst = Math.max(worst, h.clock.now() - Date.parse(r.dateCreated));
+        await sink.write(records);
+      },
+    };
     const controller = new AbortController();
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), sink: timed, rules: false, clock: h.clock, intervalMs: 10_000, lookbackMs: 20_000,
-      signal: controller.signal, onProgress: (p) => { if (p.caughtUp && h.clock.now() >= START + 60_000) controller.abort(); },
+      follow: true,
+      since: new Date(START),
+      sink: timed,
+      rules: false,
+      clock: h.clock,
+      intervalMs: 10_000,
+      lookbackMs: 20_000,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.caughtUp && h.clock.now() >= START + 60_000) controller.abort();
+      },
     });
     expect(rowIds(sink.records).length).toBe(3_000);
     expect(worst).toBeLessThan(2 * 10_000);
@@ -153,9 +219,18 @@ describe("tailAuditLog", () => {
     const waits: number[] = [];
     const controller = new AbortController();
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), sink, rules: false, clock: h.clock, intervalMs: 5_000, lookbackMs: 10_000,
-      signal: controller.signal, onError: (_e, wait) => waits.push(wait),
-      onProgress: (p) => { if (p.caughtUp && h.clock.now() >= START + 300_000) controller.abort(); },
+      follow: true,
+      since: new Date(START),
+      sink,
+      rules: false,
+      clock: h.clock,
+      intervalMs: 5_000,
+      lookbackMs: 10_000,
+      signal: controller.signal,
+      onError: (_e, wait) => waits.push(wait),
+      onProgress: (p) => {
+        if (p.caughtUp && h.clock.now() >= START + 300_000) controller.abort();
+      },
     });
     expect(waits.length).toBeGreaterThan(0);
     // Each pause reaches the window's reset (X-Sentry-Rate-Limit-Reset), not just the poll interval.

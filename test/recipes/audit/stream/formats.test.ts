@@ -22,7 +22,12 @@ async function rows(): Promise<AuditLogEntry[]> {
   await h.close();
   const template = history[0] as AuditLogEntry;
   // One row per registered event name, shaped like the history rows, so every mapping branch is exercised.
-  const synthetic = AUDIT_EVENT_NAMES.map((event, i) => ({ ...template, id: String(900_000 + i), event, targetUser: i % 2 === 0 ? null : template.targetUser }));
+  const synthetic = AUDIT_EVENT_NAMES.map((event, i) => ({
+    ...template,
+    id: String(900_000 + i),
+    event,
+    targetUser: i % 2 === 0 ? null : template.targetUser,
+  }));
   const orgRole = { ...template, id: "990001", event: "team.edit", data: { id: 3, slug: "backend", name: "Backend", status: 0, org_role: "manager" } };
   const byName = { ...template, id: "990002", actor: { name: "SCIM Internal Integration (a1b2c3)" } as AuditLogEntry["actor"], ipAddress: null };
   return [...history, ...synthetic, orgRole, byName];
@@ -49,12 +54,29 @@ describe("toOcsf / toEcs", () => {
   it("maps privilege changes to the classes in the docs' table", async () => {
     const [template] = await rows();
     const row = (event: string, data: Record<string, unknown>) => ({ ...template!, event, data });
-    expect(toOcsf(row("member.edit", { email: "a@acme.test", role: "owner" }))).toMatchObject({ class_uid: 3005, activity_id: 1, type_uid: 300501, privileges: ["role:owner"] });
-    expect(toOcsf(row("team.edit", { slug: "backend", org_role: "manager" }))).toMatchObject({ class_uid: 3006, type_uid: 300601, privileges: ["org_role:manager"] });
+    expect(toOcsf(row("member.edit", { email: "a@acme.test", role: "owner" }))).toMatchObject({
+      class_uid: 3005,
+      activity_id: 1,
+      type_uid: 300501,
+      privileges: ["role:owner"],
+    });
+    expect(toOcsf(row("team.edit", { slug: "backend", org_role: "manager" }))).toMatchObject({
+      class_uid: 3006,
+      type_uid: 300601,
+      privileges: ["org_role:manager"],
+    });
     expect(toOcsf(row("member.remove", { email: "a@acme.test" }))).toMatchObject({ class_uid: 3001, activity_id: 6 });
-    expect(toOcsf(row("member.join-team", { email: "a@acme.test", team_slug: "web" }))).toMatchObject({ class_uid: 3006, activity_id: 3, group: { name: "web" } });
+    expect(toOcsf(row("member.join-team", { email: "a@acme.test", team_slug: "web" }))).toMatchObject({
+      class_uid: 3006,
+      activity_id: 3,
+      group: { name: "web" },
+    });
     expect(toOcsf(row("sso.disable", { provider: "okta" }))).toMatchObject({ class_uid: 3004, activity_id: 4, entity: { name: "okta", type: "sso" } });
-    expect(toEcs(row("member.edit", { email: "a@acme.test", role: "owner" })).event).toMatchObject({ category: ["iam"], type: ["user", "change", "admin"], action: "member.edit" });
+    expect(toEcs(row("member.edit", { email: "a@acme.test", role: "owner" })).event).toMatchObject({
+      category: ["iam"],
+      type: ["user", "change", "admin"],
+      action: "member.edit",
+    });
     expect(toEcs(row("project.edit", { slug: "web" })).event.category).toEqual(["iam", "configuration"]);
   });
 
@@ -64,7 +86,17 @@ describe("toOcsf / toEcs", () => {
     for (const format of ["ocsf", "ecs"] as const) {
       const h = harness({ auditRows: 600 });
       const records: Array<Record<string, unknown>> = [];
-      await tailAuditLog(h.sentry, { since: new Date(0), format, alertsOnly: true, sink: { write: async (r: readonly unknown[]) => { records.push(...(r as Array<Record<string, unknown>>)); }, close: async () => {} } });
+      await tailAuditLog(h.sentry, {
+        since: new Date(0),
+        format,
+        alertsOnly: true,
+        sink: {
+          write: async (r: readonly unknown[]) => {
+            records.push(...(r as Array<Record<string, unknown>>));
+          },
+          close: async () => {},
+        },
+      });
       await h.close();
       expect(records.length, `${format}: the demo history raises alerts`).toBeGreaterThan(0);
       for (const record of records) {

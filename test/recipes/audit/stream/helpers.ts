@@ -24,7 +24,15 @@ export function harness(options: EmulatorOptions = {}): Harness {
   let t = START;
   const emu = demoEmulator({ now: () => t, ...options });
   // The client reads the emulator's clock too, so a rate-limit reset is measured against the same time.
-  const sentry = createSentryClient({ org: emu.org, token: emu.adminToken, baseUrl: emu.baseUrl, fetch: emu.fetch, retry: false, rateLimit: false, clock: { now: () => t } });
+  const sentry = createSentryClient({
+    org: emu.org,
+    token: emu.adminToken,
+    baseUrl: emu.baseUrl,
+    fetch: emu.fetch,
+    retry: false,
+    rateLimit: false,
+    clock: { now: () => t },
+  });
   const clock = {
     now: () => t,
     sleep: async (ms: number, signal?: AbortSignal) => {
@@ -33,9 +41,13 @@ export function harness(options: EmulatorOptions = {}): Harness {
     },
   };
   return {
-    emu, sentry, clock,
+    emu,
+    sentry,
+    clock,
     auditRequests: () => emu.state.requests.filter((r) => r.operationId === "listOrganizationAuditLogs").length,
-    advance: (ms) => { t += ms; },
+    advance: (ms) => {
+      t += ms;
+    },
     close: () => sentry.close(),
   };
 }

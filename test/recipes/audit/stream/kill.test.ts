@@ -34,7 +34,10 @@ async function linesIn(path: string): Promise<number> {
 
 async function idsIn(path: string): Promise<string[]> {
   const text = await readFile(path, "utf8").catch(() => "");
-  return text.split("\n").filter((line) => line.endsWith("}")).map((line) => (JSON.parse(line) as { metadata: { uid: string } }).metadata.uid);
+  return text
+    .split("\n")
+    .filter((line) => line.endsWith("}"))
+    .map((line) => (JSON.parse(line) as { metadata: { uid: string } }).metadata.uid);
 }
 
 describe("audit stream under kill -9", () => {
@@ -45,7 +48,9 @@ describe("audit stream under kill -9", () => {
     const live = emu.liveAudit({ ratePerSecond: 200, maxRows: TOTAL, sameTimestamp: 5, lateFraction: 0.02, lateByMs: 1_000, seed: 12 });
     const server = await emu.listen();
     // The emulator's clock runs about 8x faster than real time: the 20,000 rows are written over ~12 s, during the kills.
-    const ticker = setInterval(() => { t += 80; }, 10);
+    const ticker = setInterval(() => {
+      t += 80;
+    }, 10);
     const sink = join(dir, "audit.ndjson");
     const args = [server.url, emu.adminToken, emu.org, sink, join(dir, "checkpoint.json"), new Date(t - 60_000).toISOString()];
     const random = createRandom(2026);
@@ -71,7 +76,9 @@ describe("audit stream under kill -9", () => {
       const unique = new Set(ids);
       const lost = expected.filter((id) => !unique.has(id)).length;
       const duplicated = ids.length - unique.size;
-      console.log(`audit stream kill test: ${kills} SIGKILLs, ${expected.length} rows written, ${ids.length} delivered, ${lost} lost, ${duplicated} duplicated; last run caught up in ${Date.now() - killedAt} ms`);
+      console.log(
+        `audit stream kill test: ${kills} SIGKILLs, ${expected.length} rows written, ${ids.length} delivered, ${lost} lost, ${duplicated} duplicated; last run caught up in ${Date.now() - killedAt} ms`,
+      );
       expect(expected.length).toBe(TOTAL);
       expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
       expect(ids.length).toBe(TOTAL);

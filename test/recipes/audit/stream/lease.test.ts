@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSentryClient } from "../../../../src/client.js";
-import { AuditCheckpointBusyError, AuditRedisUnavailableError, connectAuditRedis, lockFileCheckpoint, tailAuditLog } from "../../../../src/recipes/audit/stream/index.js";
+import {
+  AuditCheckpointBusyError,
+  AuditRedisUnavailableError,
+  connectAuditRedis,
+  lockFileCheckpoint,
+  tailAuditLog,
+} from "../../../../src/recipes/audit/stream/index.js";
 import { createEmulator } from "../../../../src/testing/index.js";
 
 const REDIS_URL = process.env.SENTRY_RBAC_TEST_REDIS_URL;
@@ -22,7 +28,15 @@ function client(rows = 30) {
 
 const collect = () => {
   const records: unknown[] = [];
-  return { records, sink: { write: async (r: readonly unknown[]) => { records.push(...r); }, close: async () => {} } };
+  return {
+    records,
+    sink: {
+      write: async (r: readonly unknown[]) => {
+        records.push(...r);
+      },
+      close: async () => {},
+    },
+  };
 };
 
 /** A port with nothing listening on it. */
@@ -36,7 +50,9 @@ async function closedPort(): Promise<number> {
 
 describe("audit stream: one writer per checkpoint", () => {
   const dirs: string[] = [];
-  afterEach(async () => { for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
   const tempDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), "audit-lease-"));
     dirs.push(dir);

@@ -7,7 +7,11 @@
  * ocsf/ocsf-schema events/iam/*.json and objects/{metadata,product,user}.json; and ECS 8.x (`@timestamp`,
  * `ecs.version`, event.kind "event", event.category from the allowed list, event.type allowed for the categories).
  */
-const user = { type: "object", anyOf: [{ required: ["name"] }, { required: ["uid"] }, { required: ["account"] }], properties: { name: { type: "string" }, uid: { type: "string" } } };
+const user = {
+  type: "object",
+  anyOf: [{ required: ["name"] }, { required: ["uid"] }, { required: ["account"] }],
+  properties: { name: { type: "string" }, uid: { type: "string" } },
+};
 
 const base = {
   type: "object",
@@ -19,7 +23,8 @@ const base = {
     time: { type: "integer" },
     type_uid: { type: "integer" },
     metadata: {
-      type: "object", required: ["product", "version"],
+      type: "object",
+      required: ["product", "version"],
       properties: { version: { type: "string", pattern: "^1\\.\\d+\\.\\d+" }, product: { type: "object", required: ["name"] }, uid: { type: "string" } },
     },
   },
@@ -27,18 +32,44 @@ const base = {
 
 const classes: Record<number, { activities: number[]; schema: Record<string, unknown> }> = {
   3001: { activities: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 99], schema: { required: ["user"], properties: { user } } },
-  3002: { activities: [0, 1, 2, 3, 4, 5, 6, 99], schema: { required: ["user"], anyOf: [{ required: ["service"] }, { required: ["dst_endpoint"] }], properties: { user } } },
-  3004: { activities: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99], schema: { required: ["entity"], properties: { entity: { type: "object", anyOf: [{ required: ["name"] }, { required: ["uid"] }] } } } },
+  3002: {
+    activities: [0, 1, 2, 3, 4, 5, 6, 99],
+    schema: { required: ["user"], anyOf: [{ required: ["service"] }, { required: ["dst_endpoint"] }], properties: { user } },
+  },
+  3004: {
+    activities: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99],
+    schema: { required: ["entity"], properties: { entity: { type: "object", anyOf: [{ required: ["name"] }, { required: ["uid"] }] } } },
+  },
   3005: { activities: [0, 1, 2, 3, 4, 99], schema: { required: ["user"], properties: { user, privileges: { type: "array", items: { type: "string" } } } } },
-  3006: { activities: [0, 1, 2, 3, 4, 5, 6, 99], schema: { required: ["group"], anyOf: [{ required: ["privileges"] }, { required: ["user"] }], properties: { group: { type: "object", anyOf: [{ required: ["name"] }, { required: ["uid"] }] }, user } } },
+  3006: {
+    activities: [0, 1, 2, 3, 4, 5, 6, 99],
+    schema: {
+      required: ["group"],
+      anyOf: [{ required: ["privileges"] }, { required: ["user"] }],
+      properties: { group: { type: "object", anyOf: [{ required: ["name"] }, { required: ["uid"] }] }, user },
+    },
+  },
 };
 
 /** One schema per OCSF class: the base event plus the class's required attributes, activity and type_uid pinned. */
-export const ocsfSchemas: Record<number, Record<string, unknown>> = Object.fromEntries(Object.entries(classes).map(([uid, { activities, schema }]) => [uid, {
-  allOf: [base, schema, {
-    properties: { class_uid: { const: Number(uid) }, activity_id: { enum: activities }, type_uid: { enum: activities.map((a) => Number(uid) * 100 + a) } },
-  }],
-}]));
+export const ocsfSchemas: Record<number, Record<string, unknown>> = Object.fromEntries(
+  Object.entries(classes).map(([uid, { activities, schema }]) => [
+    uid,
+    {
+      allOf: [
+        base,
+        schema,
+        {
+          properties: {
+            class_uid: { const: Number(uid) },
+            activity_id: { enum: activities },
+            type_uid: { enum: activities.map((a) => Number(uid) * 100 + a) },
+          },
+        },
+      ],
+    },
+  ]),
+);
 
 const IAM_TYPES = ["admin", "change", "creation", "deletion", "group", "info", "user"];
 const CONFIGURATION_TYPES = ["access", "change", "creation", "deletion", "info"];
@@ -86,9 +117,11 @@ export const ocsfDetectionFindingSchema = {
         type_uid: { enum: [200400, 200401, 200402, 200403, 200499] },
         status_id: { enum: [0, 1, 2, 3, 4, 5, 6, 99] },
         finding_info: {
-          type: "object", required: ["uid", "title"],
+          type: "object",
+          required: ["uid", "title"],
           properties: {
-            uid: { type: "string" }, title: { type: "string" },
+            uid: { type: "string" },
+            title: { type: "string" },
             related_events: { type: "array", items: { type: "object", required: ["uid"], properties: { uid: { type: "string" } } } },
           },
         },
@@ -105,9 +138,12 @@ export const ecsAlertSchema = {
     "@timestamp": { type: "string", format: "date-time" },
     ecs: { type: "object", required: ["version"], properties: { version: { type: "string", pattern: "^8\\." } } },
     event: {
-      type: "object", required: ["kind", "id", "category", "type"],
+      type: "object",
+      required: ["kind", "id", "category", "type"],
       properties: {
-        kind: { const: "alert" }, id: { type: "string" }, severity: { type: "integer" },
+        kind: { const: "alert" },
+        id: { type: "string" },
+        severity: { type: "integer" },
         category: { type: "array", minItems: 1, items: { enum: ["iam", "configuration"] } },
         type: { type: "array", minItems: 1, items: { enum: ["admin", "change", "creation", "deletion", "group", "info", "user"] } },
       },

@@ -40,15 +40,27 @@ async function hec(plan: (n: number) => "ok" | "503" | "drop" | "stall" | "401")
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/services/collector/event`,
-    get events() { return state.events; },
-    get requests() { return state.requests; },
+    get events() {
+      return state.events;
+    },
+    get requests() {
+      return state.requests;
+    },
     auth: state.auth,
-    close: () => new Promise((resolve) => { for (const r of stalled) r.destroy(); server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const r of stalled) r.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 let servers: Hec[] = [];
-afterEach(async () => { await Promise.all(servers.map((s) => s.close())); servers = []; });
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
 
 describe("httpSink", () => {
   it("delivers every row to Splunk HEC through 503s, drops and stalls: 0 lost", async () => {
@@ -60,10 +72,19 @@ describe("httpSink", () => {
     const log: string[] = [];
     const controller = new AbortController();
     await tailAuditLog(h.sentry, {
-      follow: true, since: new Date(START), format: "ecs", rules: false, clock: h.clock, intervalMs: 3_000, lookbackMs: 5_000,
-      sink: server.url, http: { token: TOKEN, batchSize: 40, timeoutMs: 1_000, minDelayMs: 1, maxDelayMs: 5, log: (m) => log.push(m) },
+      follow: true,
+      since: new Date(START),
+      format: "ecs",
+      rules: false,
+      clock: h.clock,
+      intervalMs: 3_000,
+      lookbackMs: 5_000,
+      sink: server.url,
+      http: { token: TOKEN, batchSize: 40, timeoutMs: 1_000, minDelayMs: 1, maxDelayMs: 5, log: (m) => log.push(m) },
       signal: controller.signal,
-      onProgress: (p) => { if (p.caughtUp && h.clock.now() > START + 60_000) controller.abort(); },
+      onProgress: (p) => {
+        if (p.caughtUp && h.clock.now() > START + 60_000) controller.abort();
+      },
     });
     const ids = server.events.map((e) => String((e.event as { event: { id: string } }).event.id));
     expect(new Set(ids).size).toBe(450);
@@ -121,9 +142,13 @@ describe("httpSink waits as every outbound request of the package does", () => {
     let calls = 0;
     const sink = httpSink("https://siem.example.com/hooks/sentry", {
       fetch: async () => answers[calls++]!(),
-      sleep: async (ms) => { sleeps.push(ms); },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
       random: () => 0,
-      maxDelayMs: 30_000, maxPauseMs: 120_000, budgetMs: 600_000,
+      maxDelayMs: 30_000,
+      maxPauseMs: 120_000,
+      budgetMs: 600_000,
     });
     await sink.write([{ id: "1" }]);
     expect(calls).toBe(4);
@@ -138,7 +163,9 @@ describe("httpSink waits as every outbound request of the package does", () => {
     let calls = 0;
     const sink = httpSink("https://siem.example.com/hooks/sentry", {
       fetch: async () => (calls++, new Response("slow down", { status: 429, headers: { "retry-after": "40" } })),
-      sleep: async () => undefined, random: () => 0, budgetMs: 100_000,
+      sleep: async () => undefined,
+      random: () => 0,
+      budgetMs: 100_000,
     });
     const error = await sink.write([{ id: "1" }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuditSinkError);
