@@ -15,7 +15,7 @@ export { requiredScopes } from "./tokens/required-scopes.js";
 export { SAML_ATTRIBUTES, checkIdpMetadata, samlServiceProviderUrls } from "./sso/index.js";
 
 // Workflows over a client.
-export { createContractorTeam, offboardContractors } from "./contractor/create-team.js";
+export { createContractorTeam, offboardContractors } from "./contractor/index.js";
 export { isolateTeams, teamNameFromSlug } from "./isolation/isolate-teams.js";
 export { effectiveAccess, whoCanAccess } from "./who-can-access/who-can-access.js";
 export {
@@ -156,7 +156,7 @@ export type {
   OffboardOptions,
   OffboardReport,
   OffboardStep,
-} from "./contractor/create-team.js";
+} from "./contractor/index.js";
 export type { IsolateTeamsOptions, IsolationReport, IsolationStep } from "./isolation/isolate-teams.js";
 export type { MemberAccessReport, ProjectAccessEntry, ProjectAccessReport, VisibleProject, WhoCanAccessOptions } from "./who-can-access/who-can-access.js";
 export type {

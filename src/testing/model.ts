@@ -198,6 +198,7 @@ export function slugify(text: string): string {
 
 /** Django's `slugify`, which SCIM uses for group names and team creation for generated slugs: ASCII-folded, lowercase, `[^\w\s-]` dropped, runs of spaces/dashes to one dash. */
 export function djangoSlugify(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the range is "every non-ASCII character", NUL included on purpose
   const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
   return ascii
     .toLowerCase()

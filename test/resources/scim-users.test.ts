@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isAuthenticationError, isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors/errors.js";
+import { isConflictError, isNotFoundError, isPermissionError, isValidationError } from "../../src/http/errors/errors.js";
 import { createScimUsersResource } from "../../src/resources/scim-users.js";
 import { closeClients, resourceHarness, pageSizes, thrown } from "./helpers.js";
 

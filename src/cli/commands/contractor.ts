@@ -1,8 +1,8 @@
 // `sentry-rbac contractor create|offboard`: the seed's contractor example with an end date and a manifest.
 import { readFile, writeFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
-import { createContractorTeam, offboardContractors } from "../../recipes/contractor/create-team.js";
-import type { ContractorManifest, ContractorStep, OffboardReport, OffboardStep } from "../../recipes/contractor/create-team.js";
+import { createContractorTeam, offboardContractors } from "../../recipes/contractor/index.js";
+import type { ContractorManifest, ContractorStep, OffboardReport, OffboardStep } from "../../recipes/contractor/index.js";
 import { addDestructiveOptions, confirmDestructive, type DestructiveFlags } from "../confirm.js";
 import { createCommandContext } from "../context.js";
 import { PartialFailureError, UsageError } from "../errors.js";

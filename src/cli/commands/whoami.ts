@@ -56,18 +56,16 @@ export function registerWhoamiCommand(program: Command, io: CliIo): void {
           // Org tokens have no user. Sentry looks the organization up before it checks the caller's access
           // (OrganizationEndpoint.convert_args), so a 404 means there is no such organization: say so, exit 4.
           const org = ctx.org;
-          const member = await sentry.org.members
-            .findByEmail(email)
-            .catch((error: unknown) =>
-              Promise.reject(
-                isNotFoundError(error)
-                  ? new CliError(`organization '${org}' not found`, {
-                      exitCode: ExitCode.notFound,
-                      hint: "Check --org / SENTRY_ORG: the slug is the one in Sentry's URLs (…/organizations/SLUG/).",
-                    })
-                  : error,
-              ),
-            );
+          const member = await sentry.org.members.findByEmail(email).catch((error: unknown) =>
+            Promise.reject(
+              isNotFoundError(error)
+                ? new CliError(`organization '${org}' not found`, {
+                    exitCode: ExitCode.notFound,
+                    hint: "Check --org / SENTRY_ORG: the slug is the one in Sentry's URLs (…/organizations/SLUG/).",
+                  })
+                : error,
+            ),
+          );
           orgRole = member?.orgRole ?? null;
         }
         const row: WhoamiRow = {

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SentryClient } from "../../client.js";
 import { exportAuditLog } from "../../recipes/audit/export/export.js";
-import { createContractorTeam, offboardContractors } from "../../recipes/contractor/create-team.js";
+import { createContractorTeam, offboardContractors } from "../../recipes/contractor/index.js";
 import { isolateTeams } from "../../recipes/isolation/isolate-teams.js";
 import { describeContractorStep, describeOffboardStep } from "../commands/contractor.js";
 import { describeIsolationStep } from "../commands/isolate.js";

@@ -69,7 +69,7 @@ export function isScimPath(pathname: string): boolean {
 }
 
 // Scopes and their hierarchy are Sentry's vocabulary (src/vocabulary/scopes.ts); 403 hints read them from there.
-export { SCOPE_HIERARCHY, expandScopes } from "../../vocabulary/scopes.js";
+export { expandScopes } from "../../vocabulary/scopes.js";
 
 /**
  * The accepted scopes a token lacks: empty when it holds any one of `accepted`, else all of `accepted`

@@ -175,7 +175,7 @@ class Editor {
 export function adoptDrift(text: string, drift: AccessDrift, live: LiveState, options: AdoptOptions = {}): AdoptResult {
   parseAccessConfig(text); // the same errors, with line and column, as `plan`
   const doc = parseDocument(text);
-  const editor = new Editor(doc as Document, live);
+  const editor = new Editor(doc, live);
   for (const entry of drift.drift) {
     if (options.only !== undefined && entry.kind !== options.only) continue;
     if (editor.apply(entry)) editor.adopted.push(entry.summary);

@@ -45,7 +45,7 @@ function text(value: unknown): string {
 }
 
 function dataOf(row: Row): Record<string, unknown> {
-  return typeof row.data === "object" && row.data !== null ? (row.data as Record<string, unknown>) : {};
+  return typeof row.data === "object" && row.data !== null ? row.data : {};
 }
 
 function emailOf(row: Row): string {
@@ -53,7 +53,7 @@ function emailOf(row: Row): string {
 }
 
 function actorRecord(row: Row): Record<string, unknown> {
-  return typeof row.actor === "object" && row.actor !== null ? (row.actor as unknown as Record<string, unknown>) : {};
+  return typeof row.actor === "object" && row.actor !== null ? row.actor : {};
 }
 
 /**

@@ -51,7 +51,6 @@ function declaredTeamRole(orgRole: OrgRole, role: TeamRole | undefined): TeamRol
 }
 
 /** Whether a change takes access away (applied last): the engine's rule. */
-export { isReduction } from "../engine/changes.js";
 
 class Diff {
   readonly out: AccessDiff = { changes: [], idpOwned: [], notes: [], unmanaged: [], pending: [], expiring: [] };

@@ -62,7 +62,7 @@ class Checker {
   /** Remembers where `key` of `container` was written (see {@link referencePosition}). */
   reference(container: object, key: string, node: Node | null | undefined): void {
     let map = REFERENCES.get(container);
-    if (!map) REFERENCES.set(container, (map = new Map()));
+    if (!map) REFERENCES.set(container, (map = new Map<string, SourcePosition>()));
     map.set(key, this.position(node));
   }
 
@@ -368,7 +368,7 @@ export function parseAccessConfig(text: string): AccessConfig {
     c.issues.push({ path: "", line: pos?.line ?? 1, column: pos?.col ?? 1, message });
   }
   if (c.issues.length > 0) throw invalidAccessFile(c.issues);
-  const root = c.map(doc.contents as Node | null, "");
+  const root = c.map(doc.contents, "");
   if (!root) throw invalidAccessFile(c.issues);
   const fields = new Map<string, Node | null>();
   for (const [key, , value] of c.entries(root, "", ["version", "organization", "policy", "teams", "members"])) fields.set(key, value);

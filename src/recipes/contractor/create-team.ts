@@ -293,5 +293,3 @@ function mergeManifest(previous: ContractorManifest | undefined, next: Contracto
 }
 
 // Offboarding lives beside creation in its own file (one job per file); it is reachable from here too.
-export { offboardContractors } from "./offboard.js";
-export type { OffboardOptions, OffboardReport, OffboardStep } from "./offboard.js";

@@ -73,7 +73,7 @@ export async function sendChange(sentry: SentryClient, change: Change, options: 
     case "member:reinvite":
       await typedApi(sentry.transport).PUT(MEMBER, {
         params: { path: { organization_id_or_slug: org.slug ?? "", member_id: id } },
-        body: { reinvite: true, regenerate: true } as Record<string, unknown>,
+        body: { reinvite: true, regenerate: true },
       });
       return {};
     case "member:update":

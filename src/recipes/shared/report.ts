@@ -1,7 +1,6 @@
 // How the state-changing workflows report a failed step and announce progress. Errors are reduced to
 // already-redacted fields, so a report can be logged or stored as JSON without carrying a token or a raw response
-// body. (The clock moved to clock.ts and teamExists to team-exists.ts; they are re-exported here for the imports
-// written before the split.)
+// body. (The clock lives in clock.ts and teamExists in team-exists.ts.)
 import { isSentryApiError, isSentryError } from "../../http/errors/errors.js";
 
 /** A failed step: what was attempted and why it failed (message already redacted by the SDK's errors). */
@@ -35,4 +34,3 @@ export function stepError<Step>(error: unknown, step: Step | undefined, phase: "
 }
 
 export { resolveNow, type NowOption } from "./clock.js";
-export { teamExists } from "./team-exists.js";

@@ -22,7 +22,7 @@ const NON_PRINTING = /[\p{C}\p{Z}]/u;
  */
 export function hclQuote(text: string): string {
   let out = '"';
-  const chars = [...text];
+  const chars = Array.from(text); // code points: a key is quoted character by character
   for (const [i, ch] of chars.entries()) {
     if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
@@ -73,7 +73,8 @@ function readQuoted(text: string, start: number): { value: string; end: number }
     }
     const next = text[++i];
     const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
-    if (next !== undefined && next in simple) value += simple[next];
+    const escaped = next === undefined ? undefined : simple[next];
+    if (escaped !== undefined) value += escaped;
     else if (next === "u" || next === "U") {
       const digits = text.slice(i + 1, i + 1 + (next === "u" ? 4 : 8));
       if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== (next === "u" ? 4 : 8)) return undefined;

@@ -106,7 +106,7 @@ function generatedSlug(ctx: RouteContext, name: string, teamId: number): string 
     [1, 12],
   ] as const) {
     for (let i = 0; i < attempts; i++) {
-      const end = Array.from({ length: size }, () => random.pick([...chars])).join("");
+      const end = Array.from({ length: size }, () => random.pick(Array.from(chars))).join("");
       const value = `${base.slice(0, MAX - size - 1)}-${end}`;
       if (!taken(value)) return value;
     }

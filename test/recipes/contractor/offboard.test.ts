@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isValidationError } from "../../../src/http/errors/errors.js";
-import { createContractorTeam, offboardContractors, type ContractorManifest, type ContractorTeamOptions } from "../../../src/recipes/contractor/create-team.js";
+import { createContractorTeam, offboardContractors, type ContractorManifest, type ContractorTeamOptions } from "../../../src/recipes/contractor/index.js";
 import { closeClients, harness, thrown, type Harness } from "../../resources/helpers.js";
 import { accessState, writes } from "../shared/org-state.js";
 

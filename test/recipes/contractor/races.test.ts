@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { isValidationError } from "../../../src/http/errors/errors.js";
-import { createContractorTeam, offboardContractors, type ContractorTeamOptions } from "../../../src/recipes/contractor/create-team.js";
+import { createContractorTeam, offboardContractors, type ContractorTeamOptions } from "../../../src/recipes/contractor/index.js";
 import { BASE_URL, closeClients, harness, thrown } from "../../resources/helpers.js";
 
 afterEach(closeClients);

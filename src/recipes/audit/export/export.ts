@@ -5,7 +5,6 @@
 import type { Writable } from "node:stream";
 import type { SentryClient } from "../../../client.js";
 import { isSentryErrorOfKind, SentryError, ValidationError } from "../../../http/errors/errors.js";
-import type { AuditLogEntry } from "../../../resources/audit-logs.js";
 import { toIsoDate } from "../../../resources/validate.js";
 import { toExportRow, type AuditExportFormat } from "./format.js";
 import { type ExportSink, type FilePosition, openFileSink, openStreamSink } from "./sink.js";
@@ -213,7 +212,7 @@ export async function exportAuditLog(sentry: SentryClient, options: ExportAuditL
       for await (const page of entries.pages()) {
         const current = new Set<string>();
         const rows = [];
-        for (const entry of page.items as AuditLogEntry[]) {
+        for (const entry of page.items) {
           // Sentry's range is inclusive at both ends; the window is half-open, so the row at `until` is left out.
           if (Date.parse(entry.dateCreated) >= untilMs) continue;
           const id = String(entry.id);

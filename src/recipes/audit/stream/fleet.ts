@@ -66,18 +66,6 @@ export interface AuditFleetMode {
   stopOnError: boolean;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * Runs one fleet worker until `signal` aborts; start the same call on every worker.
  * @example
@@ -107,7 +95,7 @@ export async function runAuditFleet(sentry: SentryClient, options: AuditFleetOpt
   const redis = typeof options.redis === "string" ? await connectAuditRedis(options.redis) : options.redis;
   const prefix = options.prefix ?? "sentry-rbac:audit";
   const workerId = options.workerId ?? nodeCrypto().randomUUID();
-  const sleep = options.clock?.sleep ?? systemClock.sleep;
+  const sleep = options.clock?.sleep ?? ((ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal));
   const report: AuditFleetReport = { workerId, orgs: {} };
   const running = new Map<string, Running>();
   const finished = new Set<string>();

@@ -4,7 +4,7 @@
  * renewed while the worker lives and deleted on stop, both only by its owner (compare-and-act scripts); a checkpoint
  * is written only while the writer still holds the lease, so a worker that lost its lease cannot move it.
  */
-import { describeNetworkCode, isSentryErrorOfKind, SentryConfigError, SentryError } from "../../../http/errors/errors.js";
+import { describeNetworkCode, isSentryErrorOfKind, SentryError } from "../../../http/errors/errors.js";
 import { nodeCrypto } from "../../../http/send/node-crypto.js";
 import { loadIoredis } from "../../../http/limits/index.js";
 import { parseCheckpoint, type AuditCheckpoint, type AuditCheckpointStore } from "./checkpoint.js";

@@ -3,7 +3,6 @@
  * name. Apart from tail.ts so that tail.ts (which runs a Redis checkpoint through the fleet) and fleet.ts (which
  * follows with these settings) do not import each other.
  */
-import type { Writable } from "node:stream";
 import { ValidationError } from "../../../http/errors/errors.js";
 import type { AuditCheckpointStore } from "./checkpoint.js";
 import { DEFAULT_CLOCK, normaliseFollow, type AuditTailProgress, type FollowSettings } from "./follow.js";

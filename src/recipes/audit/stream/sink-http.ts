@@ -102,7 +102,11 @@ export function httpSink(url: string, options: HttpSinkOptions = {}): AuditSink 
   const hec = isHecUrl(url);
   const shown = redactUrl(`${target.origin}${target.pathname}`);
   const fetchImpl = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init));
-  const clock = { now: systemClock.now, sleep: options.sleep ?? systemClock.sleep, random: options.random ?? systemClock.random };
+  const clock = {
+    now: () => systemClock.now(),
+    sleep: options.sleep ?? ((ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal)),
+    random: options.random ?? (() => systemClock.random()),
+  };
   const batchSize = options.batchSize ?? 100;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const policy: RetryPolicy = {
