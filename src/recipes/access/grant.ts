@@ -8,7 +8,7 @@ import { ValidationError } from "../../http/errors/errors.js";
 import { isOrgRole, isTeamRole, orgRoleDefinition, type OrgRole, type TeamRole } from "../../vocabulary/roles.js";
 import { isMap, isScalar, parseDocument } from "../shared/yaml.js";
 import { parseAccessConfig } from "./parse.js";
-import { suggest } from "./suggest.js";
+import { didYouMean } from "./suggest.js";
 
 /** Longest grant `grant` accepts unless told otherwise: 7 days. */
 export const DEFAULT_MAX_GRANT_MS = 7 * 86_400_000;
@@ -41,12 +41,6 @@ export interface GrantResult {
   until: string;
   /** The canonical email key of the member in the file. */
   member: string;
-}
-
-/** " (did you mean …?)" when a close match exists, else nothing (never a list of every team of a large org). */
-function didYouMean(value: string, known: readonly string[]): string {
-  const hint = suggest(value, known);
-  return hint.startsWith(" (did you mean") ? hint : "";
 }
 
 function refuse(field: string, message: string): never {

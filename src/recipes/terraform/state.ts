@@ -13,17 +13,7 @@ import type { StateInstance } from "./types.js";
  * @example throw refuse("version", "state format version 3; only version 4 is read");
  */
 export function refuse(field: string, message: string): ValidationError {
-  return new ValidationError({
-    status: 400,
-    method: "",
-    path: "",
-    url: "",
-    detail: `${field}: ${message}`,
-    body: undefined,
-    fieldErrors: { [field]: [message] },
-    requestSent: false,
-    field,
-  });
+  return ValidationError.forInput(field, message);
 }
 
 type Json = Record<string, unknown>;
