@@ -139,9 +139,13 @@ export function createTransport(config: ResolvedConfig): Transport {
     config,
     fetch: pipeline.fetch,
     // Typed over `paths` here (ApiClient, Client<paths>); declared through RawClientTypes, which `sentry-rbac/raw`
-    // fills with the same types, so the core declarations never name `paths` (raw-client.ts).
-    api,
-    raw,
+    // fills with the same types, so the core declarations never name `paths` (raw-client.ts). The casts look
+    // unnecessary to a program that includes `sentry-rbac/raw` (as this repo's does), but not to the declaration
+    // build, which compiles without the augmentation.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by the declaration build (above)
+    api: api as unknown as RawApiClient,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by the declaration build (above)
+    raw: raw as unknown as RawClient,
     errorFor,
     tokenScopes,
     close: async () => {
