@@ -22,7 +22,7 @@ const SHARED = ["openapi", "models", "raw-client"] as const;
 /** Matches `from './openapi.js'` and `import '../models.js'` as rollup-plugin-dts writes them. */
 const ESM_SPECIFIER = new RegExp(`(['"])((?:\\.\\.?/)+)(${SHARED.join("|")})\\.js\\1`, "g");
 /** The augmentation in src/raw.ts, as tsup copies it. */
-const RAW_AUGMENTATION = /declare module (['"])\.\/http\/raw-client\.js\1/;
+const RAW_AUGMENTATION = /declare module (['"])\.\/http\/(?:send\/)?raw-client\.js\1/;
 
 /**
  * Halves each line's leading indentation, counted in steps of four spaces; a remainder (the space before a JSDoc

@@ -41,7 +41,7 @@ beforeAll(async () => {
     let out = "";
     emulator.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString("utf8");
-      const vars = Object.fromEntries([...out.matchAll(/^(SENTRY_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const vars = Object.fromEntries([...out.matchAll(/^export (SENTRY_[A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
       if (vars.SENTRY_AUTH_TOKEN !== undefined && vars.SENTRY_SCIM_TOKEN !== undefined) resolve(vars as Record<string, string>);
     });
     emulator.on("exit", (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));

@@ -23,7 +23,8 @@ function fakeDist(): string {
   );
   writeFileSync(join(dist, "index-abc.d.cts"), "import { paths } from './openapi.cjs';\n");
   writeFileSync(join(dist, "recipes/index.d.ts"), "import '../openapi.js';\nexport { x } from '../index-abc.js';\n");
-  const augmentation = "import { paths } from './openapi.js';\ndeclare module \"./http/raw-client.js\" {\n  interface RawClientTypes { client: paths }\n}\n";
+  const augmentation =
+    "import { paths } from './openapi.js';\ndeclare module \"./http/send/raw-client.js\" {\n  interface RawClientTypes { client: paths }\n}\n";
   writeFileSync(join(dist, "raw.d.ts"), augmentation);
   writeFileSync(join(dist, "raw.d.cts"), augmentation.replace("openapi.js", "openapi.cjs"));
   return dist;
@@ -50,7 +51,7 @@ describe("scripts/share-dts", () => {
     shareGeneratedDeclarations(dist);
     const cjs = readFileSync(join(dist, "raw.d.cts"), "utf8");
     expect(cjs).toContain('declare module "./raw-client.cjs" {');
-    expect(cjs).not.toContain("./http/raw-client.js");
+    expect(cjs).not.toContain("./http/send/raw-client.js");
     // The ESM file re-exports the CJS one: two augmentations would each bring their own openapi-fetch Client.
     expect(readFileSync(join(dist, "raw.d.ts"), "utf8")).toMatch(/^\/\/ .*\nexport \* from "\.\/raw\.cjs";\n$/);
   });
