@@ -196,6 +196,7 @@ export type {
   ChangeAction,
   ChangeKind,
   ChangeProgress,
+  ChangeResult,
   ExecuteOptions,
   ExecutionReport,
   RailCaller,

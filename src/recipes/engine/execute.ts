@@ -29,7 +29,7 @@ export interface ChangeProgress {
 
 /** Options of {@link executePlan}. */
 export interface ExecuteOptions {
-  /** `phased` (default): by {@link phaseOf}, changes of one phase at once; `as-given`: one at a time in plan order. */
+  /** `phased` (default): by phase (teams, links, invites and roles, memberships, then reductions), changes of one phase at once; `as-given`: one at a time in plan order. */
   order?: "phased" | "as-given";
   /** Changes of one phase sent at once when `phased` (default 4; the client's limiter still applies). */
   concurrency?: number;
