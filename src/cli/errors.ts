@@ -6,7 +6,7 @@ import { isPermissionError, isSentryApiError, isSentryError } from "../http/erro
 import { isIdpManagedRefusal } from "../http/errors/hints.js";
 import { REDACTED } from "../http/errors/redact.js";
 import { maskSentryTokens } from "../vocabulary/tokens.js";
-import type { ExitCode } from "./exit-codes.js";
+import type { ExitCode } from "./exit-code.js";
 
 const BRAND = Symbol.for("sentry-rbac.cli-error");
 

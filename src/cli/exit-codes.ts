@@ -17,19 +17,9 @@ import { CommanderError } from "commander";
 import { isSentryConfigError, isSentryError, type SentryError, type SentryErrorKind } from "../http/errors/errors.js";
 import { isCliError } from "./errors.js";
 
-/** Names for the exit codes; see the table above. */
-export const ExitCode = Object.freeze({
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  auth: 3,
-  notFound: 4,
-  changes: 5,
-  refused: 6,
-} as const);
+import { ExitCode } from "./exit-code.js";
 
-/** One of the documented exit codes. */
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+export { ExitCode } from "./exit-code.js";
 
 /**
  * The exit code of every kind of SDK error (docs/errors.md has the same table). A `Record` over the kind union, so

@@ -11,36 +11,9 @@
 import { writeAudit } from "./audit.js";
 import type { AuditEntry, Org, World } from "./model.js";
 import { createRandom } from "./random.js";
+import type { LiveAudit, LiveAuditOptions } from "./types.js";
 
-/** Options of `emulator.liveAudit()`. */
-export interface LiveAuditOptions {
-  /** Rows per second of the emulator clock (default 50). */
-  ratePerSecond?: number;
-  /** Stop after this many rows (default: never). */
-  maxRows?: number;
-  /** Rows come in groups of this size sharing one timestamp (default 1). */
-  sameTimestamp?: number;
-  /** Share of rows committed late (0..1, default 0). */
-  lateFraction?: number;
-  /** A late row is dated up to this much before it becomes visible (default 30 s). */
-  lateByMs?: number;
-  /** Seeds the event mix and the late rows (default 1). */
-  seed?: number;
-}
-
-/** The handle of a live audit stream. */
-export interface LiveAudit {
-  /** Rows appended so far (by the clock, plus burst and late-commit rows). */
-  readonly written: number;
-  /** Appends every row due by the emulator clock now; returns how many were added. */
-  catchUp(): number;
-  /** Appends `count` rows sharing the current timestamp, now; returns their ids. */
-  burst(count: number, event?: string): string[];
-  /** Appends one row dated `ageMs` before now that becomes visible now (a late commit); returns its id. */
-  lateCommit(ageMs: number, event?: string): string;
-  /** Stops appending by the clock (burst and lateCommit still work). */
-  stop(): void;
-}
+export type { LiveAudit, LiveAuditOptions } from "./types.js";
 
 const EVENTS = ["member.edit", "member.join-team", "member.leave-team", "project.edit", "team.edit", "member.invite"];
 
