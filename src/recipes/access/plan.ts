@@ -178,7 +178,7 @@ export async function planAccess(sentry: SentryClient, config: AccessConfig, opt
   const explain = options.causes === undefined || options.causes === false ? undefined : options.causes === true ? {} : options.causes;
   const [live, window] = await Promise.all([
     options.live ?? readLiveState(org, { signal: options.signal, concurrency: options.concurrency ?? 25 }),
-    explain ? readAuditWindow(org, { now, ...(options.signal ? { signal: options.signal } : {}), ...explain }) : undefined,
+    explain ? readAuditWindow(org, { now, userId: token.userId, ...(options.signal ? { signal: options.signal } : {}), ...explain }) : undefined,
   ]);
   live.stats.requests++; // the API root
   options.onProgress?.({ phase: "read", requests: live.stats.requests });
