@@ -1,14 +1,16 @@
 /**
  * Bench: sequential GETs against a loopback server through `sentry.raw`, through a resource method
  * (`sentry.org.teams.get`) and through `@sentry/api`, each against plain `fetch` with the same headers, in the same
- * run. Every client sends through the platform `fetch` (there is no other path). Target: the default path within
- * 1.25× of plain fetch and below @sentry/api's ratio.
+ * run. The default path sends through the platform `fetch`; the same two calls through a client made with
+ * `sender: "undici"` are measured beside it, with plain `undici.request` for reference. Target: the default path
+ * within 1.25× of plain fetch and below @sentry/api's ratio.
  *
  * The ratios are of CPU time (this process: client, loopback server and undici; `process.cpuUsage`), the
  * wall-time ratios are printed beside them: on a machine shared with other work, wall time mostly measures the
  * others, while CPU time still measures what each loop costs. On an idle machine the two agree.
  */
 import { listAnOrganization_sTeams } from "@sentry/api";
+import { Pool } from "undici";
 import { createSentryClient } from "../src/client.js";
 import { startPlainServer } from "./servers.js";
 
@@ -36,6 +38,8 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 export async function benchOverhead(): Promise<BenchResult> {
   const server = await startPlainServer();
   const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: server.url, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 } });
+  const viaUndici = createSentryClient({ token: TOKEN, org: "acme", baseUrl: server.url, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 }, sender: "undici" });
+  const pool = new Pool(server.url);
   const path = "/api/0/organizations/{organization_id_or_slug}/teams/" as const;
   const params = { params: { path: { organization_id_or_slug: "acme" } } };
   const rawUrl = `${server.url}/api/0/organizations/acme/teams/`;
@@ -58,6 +62,22 @@ export async function benchOverhead(): Promise<BenchResult> {
     },
     resource: async () => {
       await sentry.org.teams.get("payments");
+    },
+    rawUndici: async () => {
+      const { data } = await viaUndici.raw.GET(path, params);
+      if (!data) throw new Error("bench request failed");
+    },
+    resourceUndici: async () => {
+      await viaUndici.org.teams.get("payments");
+    },
+    // undici's own request API with the same headers: the floor of the undici sender.
+    undiciRequest: async () => {
+      const res = await pool.request({
+        path: "/api/0/organizations/acme/teams/",
+        method: "GET",
+        headers: { authorization: `Bearer ${TOKEN}`, "user-agent": "bench" },
+      });
+      await res.body.json();
     },
     sentryApi: async () => {
       const { data } = await listAnOrganization_sTeams({ baseUrl: server.url, auth: TOKEN, path: { organization_id_or_slug: "acme" } });
@@ -100,6 +120,8 @@ export async function benchOverhead(): Promise<BenchResult> {
     }
   } finally {
     await sentry.close();
+    await viaUndici.close();
+    await pool.close();
     await server.close();
   }
   const raw = median(ratios.raw!);
@@ -119,6 +141,11 @@ export async function benchOverhead(): Promise<BenchResult> {
       resourceRounds: range(ratios.resource!),
       resourceWall: Number(median(wallRatios.resource!).toFixed(3)),
       fetchGuarded: Number(median(ratios.fetchGuarded!).toFixed(3)),
+      // The same calls through a client made with `sender: "undici"`, and undici.request alone.
+      resourceUndici: Number(median(ratios.resourceUndici!).toFixed(3)),
+      resourceUndiciRounds: range(ratios.resourceUndici!),
+      rawUndici: Number(median(ratios.rawUndici!).toFixed(3)),
+      undiciRequest: Number(median(ratios.undiciRequest!).toFixed(3)),
       sentryApi: Number(theirs.toFixed(3)),
       sentryApiRounds: range(ratios.sentryApi!),
       sentryApiWall: Number(median(wallRatios.sentryApi!).toFixed(3)),

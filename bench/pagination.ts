@@ -170,9 +170,9 @@ async function viaPaginator(base: string, meter: RssMeter): Promise<Tally> {
 
 const TOKEN = "sntryu_bench000000000000000000000000000000000000000000000000000000";
 
-async function viaSdk(base: string, meter: RssMeter): Promise<Tally> {
+async function viaSdk(base: string, meter: RssMeter, sender: "fetch" | "undici" = "fetch"): Promise<Tally> {
   // A limit the bench cannot reach: this measures the client's own cost, not Sentry's rate limit.
-  const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: base, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 } });
+  const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl: base, rateLimit: { requestsPerSecond: 1e6, burst: 1e6 }, sender });
   const tally: Tally = { items: 0, checksum: 0 };
   try {
     // Item by item, as the README's examples read (the raw loop gets a plain loop over each page's array).
@@ -213,12 +213,17 @@ interface Comparison {
   ratio: number;
   lowestRatio: number;
   highestRatio: number;
+  /** The same for the SDK made with `sender: "undici"`. */
+  undiciRatio: number;
+  undiciLowest: number;
+  undiciHighest: number;
   /** The same for the bare Paginator over plain fetch. */
   paginatorRatio: number;
   paginatorLowest: number;
   paginatorHighest: number;
   rawMs: number;
   sdkMs: number;
+  undiciMs: number;
   paginatorMs: number;
   peakGrowthMb: number;
   rawPeakGrowthMb: number;
@@ -227,12 +232,17 @@ interface Comparison {
 
 type Loop = (base: string, meter: RssMeter) => Promise<Tally>;
 
-/** Runs the raw loop, the SDK and the bare Paginator through `ROUNDS` rounds against one server, after a warm-up. */
+/** Runs the raw loop, the SDK (each sender) and the bare Paginator through `ROUNDS` rounds against one server, after a warm-up. */
 async function compare(server: ListServer): Promise<Comparison> {
   const expected = PAGES * PER_PAGE;
-  const loops: Record<"raw" | "sdk" | "paginator", Loop> = { raw: viaRawLoop, sdk: viaSdk, paginator: viaPaginator };
-  const times: Record<keyof typeof loops, number[]> = { raw: [], sdk: [], paginator: [] };
-  const peaks: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, paginator: 0 };
+  const loops: Record<"raw" | "sdk" | "undici" | "paginator", Loop> = {
+    raw: viaRawLoop,
+    sdk: viaSdk,
+    undici: (base, meter) => viaSdk(base, meter, "undici"),
+    paginator: viaPaginator,
+  };
+  const times: Record<keyof typeof loops, number[]> = { raw: [], sdk: [], undici: [], paginator: [] };
+  const peaks: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, undici: 0, paginator: 0 };
   const run = async (name: keyof typeof loops): Promise<number> => {
     const meter = new RssMeter();
     const start = performance.now();
@@ -244,31 +254,37 @@ async function compare(server: ListServer): Promise<Comparison> {
   };
   for (const name of Object.keys(loops) as (keyof typeof loops)[]) await run(name);
   for (const name of Object.keys(peaks) as (keyof typeof loops)[]) peaks[name] = 0;
-  const order: (keyof typeof loops)[] = ["raw", "sdk", "paginator"];
+  const order: (keyof typeof loops)[] = ["raw", "sdk", "undici", "paginator"];
   for (let round = 0; round < ROUNDS; round++) {
     // Each loop runs twice per round, in mirrored order (A B C C B A), and its two times are added: drift within
     // the round (CPU frequency, the other processes of a shared machine) then lands on every loop alike. Which
     // loop goes first rotates from round to round.
-    const spent: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, paginator: 0 };
+    const spent: Record<keyof typeof loops, number> = { raw: 0, sdk: 0, undici: 0, paginator: 0 };
     for (const name of [...order, ...[...order].reverse()]) spent[name] += await run(name);
     for (const name of order) times[name].push(spent[name]);
     order.push(order.shift()!);
   }
-  const ratios = (name: "sdk" | "paginator"): number[] => times.raw.map((raw, round) => raw / (times[name][round] ?? Number.NaN)).sort((a, b) => a - b);
+  const ratios = (name: "sdk" | "undici" | "paginator"): number[] =>
+    times.raw.map((raw, round) => raw / (times[name][round] ?? Number.NaN)).sort((a, b) => a - b);
   const sdk = ratios("sdk");
+  const undici = ratios("undici");
   const paginator = ratios("paginator");
   return {
     ratio: median(sdk),
     lowestRatio: sdk[0] ?? Number.NaN,
     highestRatio: sdk[sdk.length - 1] ?? Number.NaN,
+    undiciRatio: median(undici),
+    undiciLowest: undici[0] ?? Number.NaN,
+    undiciHighest: undici[undici.length - 1] ?? Number.NaN,
     paginatorRatio: median(paginator),
     paginatorLowest: paginator[0] ?? Number.NaN,
     paginatorHighest: paginator[paginator.length - 1] ?? Number.NaN,
     // Per walk of the list (each round's time covers two).
     rawMs: median(times.raw) / 2,
     sdkMs: median(times.sdk) / 2,
+    undiciMs: median(times.undici) / 2,
     paginatorMs: median(times.paginator) / 2,
-    peakGrowthMb: Math.max(peaks.sdk, peaks.paginator),
+    peakGrowthMb: Math.max(peaks.sdk, peaks.undici, peaks.paginator),
     rawPeakGrowthMb: peaks.raw,
     requests: await server.requests(),
   };
@@ -305,6 +321,10 @@ export async function benchPagination(): Promise<BenchResult> {
       sdkItemsPerSec: Math.round((items / remote.sdkMs) * 1000),
       rawItemsPerSec: Math.round((items / remote.rawMs) * 1000),
       roundRatios: range(remote.lowestRatio, remote.highestRatio),
+      // The same SDK made with `sender: "undici"` (undici's request API instead of fetch).
+      undiciSenderRatio: Number(remote.undiciRatio.toFixed(3)),
+      undiciSenderRounds: range(remote.undiciLowest, remote.undiciHighest),
+      undiciSenderMs: Math.round(remote.undiciMs),
       // The iterator alone: Paginator + nextCursor over plain fetch (each page fetch carrying its signal).
       paginatorRatio: Number(remote.paginatorRatio.toFixed(3)),
       paginatorRounds: range(remote.paginatorLowest, remote.paginatorHighest),
@@ -312,6 +332,7 @@ export async function benchPagination(): Promise<BenchResult> {
       rawPeakRssGrowthMb: Number(remote.rawPeakGrowthMb.toFixed(1)),
       sameThreadRatio: Number(local.ratio.toFixed(3)),
       sameThreadRounds: range(local.lowestRatio, local.highestRatio),
+      sameThreadUndiciSenderRatio: Number(local.undiciRatio.toFixed(3)),
       sameThreadPaginatorRatio: Number(local.paginatorRatio.toFixed(3)),
       sameThreadPeakRssGrowthMb: Number(local.peakGrowthMb.toFixed(1)),
       requests: remote.requests + local.requests,

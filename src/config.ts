@@ -81,7 +81,19 @@ export interface SentryClientOptions {
   maxResponseBytes?: number;
   /** Default page size for lists, 1..100. Default 100. */
   perPage?: number;
+  /**
+   * The `fetch` requests go out through (default: the global one, looked up per request, so msw sees them).
+   */
   fetch?: typeof globalThis.fetch;
+  /**
+   * How requests go out. `"fetch"` (the default): the platform `fetch`, or the `fetch` option; fetch interceptors
+   * such as msw see every request. `"undici"`: undici's `request` API on a connection pool of the client's own,
+   * which costs less CPU per request (see the README's performance table) and is not seen by fetch interceptors.
+   * It needs the `undici` package (an optional peer dependency: `npm i undici@7`) and cannot be combined with
+   * `fetch`. Both fail with the same typed errors.
+   * @example createSentryClient({ org: "acme", sender: "undici" })
+   */
+  sender?: "fetch" | "undici";
   userAgent?: string;
   logger?: Logger;
   hooks?: Hooks;
@@ -133,6 +145,7 @@ export interface ResolvedConfig {
   readonly maxResponseBytes: number;
   readonly perPage: number;
   readonly fetch: typeof globalThis.fetch | undefined;
+  readonly sender: "fetch" | "undici";
   readonly userAgent: string;
   readonly logger: Logger | undefined;
   readonly hooks: Readonly<Hooks>;
@@ -326,6 +339,9 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
   if (perPage > 100) throw new SentryConfigError("perPage", "must be at most 100 (Sentry's maximum page size)");
 
   const fetchImpl = optionalFunction("fetch", options.fetch);
+  const sender = options.sender ?? "fetch";
+  if (sender !== "fetch" && sender !== "undici") throw new SentryConfigError("sender", 'must be "fetch" or "undici"');
+  if (sender === "undici" && fetchImpl) throw new SentryConfigError("sender", 'give either a `fetch` or sender "undici", not both');
   if (options.userAgent !== undefined && (typeof options.userAgent !== "string" || /[\r\n]/.test(options.userAgent))) {
     throw new SentryConfigError("userAgent", "must be a single-line string");
   }
@@ -359,6 +375,7 @@ export function resolveConfig(options: SentryClientOptions = {}, env: NodeJS.Pro
     maxResponseBytes,
     perPage,
     fetch: fetchImpl,
+    sender,
     userAgent: options.userAgent ? `sentry-rbac/${VERSION} ${options.userAgent}` : `sentry-rbac/${VERSION}`,
     logger: options.logger,
     hooks: Object.freeze({ ...hooks }),

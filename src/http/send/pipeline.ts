@@ -2,8 +2,10 @@
  * The `fetch` handed to openapi-fetch: retry → limiter → attempt. Retries wrap the limiter (each attempt takes
  * its own slot and budget token, and a request sleeping before a retry holds no concurrency slot). An attempt
  * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, reads the whole body within
- * that deadline (response-body.ts), and looks the real fetch up at call time so an msw server started after the
- * client still sees requests. Every attempt goes through that one `fetch`: there is no other way to send.
+ * that deadline (response-body.ts). Every attempt goes out through the transport's one Sender (sender.ts): the
+ * platform `fetch` by default, looked up at call time so an msw server started after the client still sees
+ * requests, or undici's `request` when the client was made with `sender: "undici"` (undici-sender.ts). Both only
+ * move bytes; everything typed about a failure is decided here, the same way for both.
  */
 import type { ResolvedConfig } from "../../config.js";
 import { DeadlinePool } from "./deadline.js";
@@ -14,6 +16,7 @@ import { isPipelineRequest } from "./pipeline-request.js";
 import { isScimPath, matchOperation } from "./operations.js";
 import { redactUrl, redactValue } from "../errors/redact.js";
 import { type BodyContext, bufferResponse } from "./response-body.js";
+import type { SendInit, Sender, SentHead } from "./sender.js";
 import { retryPolicy, withRetry } from "../limits/retry.js";
 
 /** What the pipeline remembers about each response it returned, for errors built later from `raw` results. */
@@ -97,6 +100,8 @@ export interface PipelineContext {
   observer: Observer;
   secrets: Set<string>;
   limiter(): RateLimiter | undefined;
+  /** How attempts go out. */
+  sender: Sender;
 }
 
 /** A request as the pipeline sends it: the resources' lean client builds these directly, without a Request. */
@@ -182,9 +187,9 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
       const timeout = deadlines.start(config.timeoutMs, signal);
       if (watched) await observer.emit("onRequest", { method, url: shownUrl, attempt: n, operationId });
       const started = config.clock.now();
-      let response: Response;
+      let head: SentHead;
       try {
-        response = await sendFollowingRedirects(realFetch(), url, { method, headers, body, signal: timeout.signal, redirect: "manual" }, config.origin);
+        head = await sendFollowingRedirects(ctx.sender, url, { method, headers, body, signal: timeout.signal }, config.origin);
       } catch (error) {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
@@ -193,9 +198,10 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
         observer.log("debug", `${method} ${shownUrl} failed: ${failure.code ?? String(error)}`);
         throw failure;
       }
-      observeHeaders(response.status, response.headers);
+      observeHeaders(head.status, head.headers);
+      let response: Response;
       try {
-        response = await bufferResponse(response, bodyContext, timeout);
+        response = await bufferResponse(head, bodyContext, timeout);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw error;
@@ -279,24 +285,19 @@ function sameOrigin(url: string, origin: string): boolean {
   }
 }
 
-async function sendFollowingRedirects(
-  fetchImpl: (url: URL, init: RequestInit) => Promise<Response>,
-  url: URL,
-  init: RequestInit,
-  origin: string,
-): Promise<Response> {
+/** Sends through `sender`, following up to MAX_REDIRECTS redirects that stay on `origin`. */
+async function sendFollowingRedirects(sender: Sender, url: URL, init: SendInit, origin: string): Promise<SentHead> {
   let current = url;
   for (let hop = 0; ; hop += 1) {
-    // url + init rather than a Request: fetch builds its own Request either way, so one construction is saved.
-    const response = await fetchImpl(current, init);
-    const location = response.headers.get("location");
-    if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response;
+    const head = await sender.send(current, init);
+    const location = head.headers.get("location");
+    if (head.status < 300 || head.status >= 400 || !location || hop >= MAX_REDIRECTS) return head;
     const next = new URL(location, current);
     // A redirect off our origin is returned as is: following it would hand the token to someone else.
-    if (next.origin !== origin) return response;
-    await response.body?.cancel().catch(() => undefined);
+    if (next.origin !== origin) return head;
+    await head.body?.cancel().catch(() => undefined);
     current = next;
-    if (response.status === 303) init = { ...init, method: "GET", body: undefined };
+    if (head.status === 303) init = { ...init, method: "GET", body: undefined };
   }
 }
 

@@ -7,6 +7,7 @@
 import { bufferedResponse } from "./buffered-response.js";
 import type { AttemptDeadline } from "./deadline.js";
 import { type ResponseFailure, SentryResponseError, SentryTimeoutError } from "../errors/errors.js";
+import type { BodyReader, SentHead } from "./sender.js";
 
 /** What a failed body read is reported with. */
 export interface BodyContext {
@@ -23,21 +24,20 @@ export interface BodyContext {
 /** Thrown inside readBounded and turned into a SentryResponseError by bufferResponse. */
 class TooLarge extends Error {}
 
-async function readBounded(response: Response, maxBytes: number, deadline: AttemptDeadline): Promise<Uint8Array> {
-  const declared = response.headers.get("content-length");
+async function readBounded(head: SentHead, reader: BodyReader, maxBytes: number, deadline: AttemptDeadline): Promise<Uint8Array> {
+  const declared = head.headers.get("content-length");
   const length = declared === null ? undefined : Number(declared);
   if (length !== undefined && length > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    await reader.cancel().catch(() => undefined);
     throw new TooLarge();
   }
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   // A fetch other than the platform's may not tie the body to the request's signal: the deadline cancels the read
   // itself, so the attempt's timeout and the caller's abort always end it.
   deadline.cancelOnAbort(reader);
   const { signal } = deadline;
   // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
   // (A compressed body's Content-Length counts the compressed bytes: no sizing from it then.)
-  const exact = length !== undefined && Number.isInteger(length) && !response.headers.has("content-encoding");
+  const exact = length !== undefined && Number.isInteger(length) && !head.headers.has("content-encoding");
   const sized = exact ? new Uint8Array(length) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -92,7 +92,7 @@ export function bodyFailure(response: { status: number; headers: Headers }, ctx:
 }
 
 /**
- * Reads the whole body of `response` (bounded by `ctx.maxBytes`) and returns an equivalent Response over the bytes
+ * Reads the whole body of a sender's answer (bounded by `ctx.maxBytes`) and returns a Response over the bytes
  * read. A 2xx JSON body is parsed here, once: the returned Response's `json()` hands back that value.
  * The deadline's `timedOut` tells a stalled body (the attempt's deadline fired) from one cut by the network; an
  * abort by the caller is rethrown as its reason by the pipeline before this classification matters.
@@ -100,11 +100,12 @@ export function bodyFailure(response: { status: number; headers: Headers }, ctx:
  * @throws {SentryTimeoutError} with phase `body` when the body stopped arriving before the deadline.
  * @throws {SentryResponseError} with reason `malformed`, `truncated` or `too-large`.
  */
-export async function bufferResponse(response: Response, ctx: BodyContext, deadline: AttemptDeadline): Promise<Response> {
-  if (response.body === null) return response;
+export async function bufferResponse(head: SentHead, ctx: BodyContext, deadline: AttemptDeadline): Promise<Response> {
+  const response = { status: head.status, statusText: head.statusText, headers: head.headers };
+  if (head.body === null) return new Response(null, response);
   let bytes: Uint8Array;
   try {
-    bytes = await readBounded(response, ctx.maxBytes, deadline);
+    bytes = await readBounded(head, head.body, ctx.maxBytes, deadline);
   } catch (error) {
     if (error instanceof TooLarge) throw bodyFailure(response, ctx, "too-large");
     if (deadline.timedOut) {
@@ -120,7 +121,7 @@ export async function bufferResponse(response: Response, ctx: BodyContext, deadl
     }
     throw bodyFailure(response, ctx, "truncated", error);
   }
-  return finishBody(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }, ctx);
+  return finishBody(bytes, response, ctx);
 }
 
 /**

@@ -17,6 +17,8 @@ import { isScimPath } from "./operations.js";
 import { createPipeline, responseOrigin } from "./pipeline.js";
 import { PipelineRequest } from "./pipeline-request.js";
 import type { RawApiClient, RawClient } from "./raw-client.js";
+import { fetchSender } from "./sender.js";
+import { undiciSender } from "./undici-sender.js";
 
 /** Shared HTTP machinery of a client and of every `withOrg` child. */
 export interface Transport {
@@ -31,7 +33,7 @@ export interface Transport {
   errorFor(response: Response, body: unknown): SentryApiError;
   /** Scopes of the configured token as Sentry reports them at the API root (cached per token value). */
   tokenScopes(): Promise<readonly string[] | undefined>;
-  /** Stops the limiter's timers and connections. */
+  /** Stops the limiter's timers and connections, and closes the sender's connection pool. */
   close(): Promise<void>;
 }
 
@@ -54,7 +56,8 @@ export function createTransport(config: ResolvedConfig): Transport {
     });
     return limiter;
   };
-  const pipeline = createPipeline({ config, observer, secrets, limiter: getLimiter });
+  const sender = config.sender === "undici" ? undiciSender(config.origin) : fetchSender(() => config.fetch ?? globalThis.fetch);
+  const pipeline = createPipeline({ config, observer, secrets, limiter: getLimiter, sender });
   const basePath = new URL(config.baseUrl).pathname.replace(/\/$/, "");
 
   const errorFor = (response: Response, body: unknown): SentryApiError => {
@@ -149,7 +152,7 @@ export function createTransport(config: ResolvedConfig): Transport {
     errorFor,
     tokenScopes,
     close: async () => {
-      await limiter?.close();
+      await Promise.all([limiter?.close(), sender.close()]);
     },
   });
 }

@@ -46,7 +46,7 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, seen: 
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-function transportFor(baseUrl: string, options: SentryClientOptions = {}): Transport {
+function transportWith(baseUrl: string, options: SentryClientOptions = {}): Transport {
   const transport = createTransport(
     resolveConfig({ token: TOKEN, org: "acme", baseUrl, rateLimit: false, retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 }, ...options }, {}),
   );
@@ -61,8 +61,11 @@ const json = (res: ServerResponse, status: number, value: unknown, headers: Reco
     .end(body);
 };
 
-describe("requests without a fetch option go through the platform fetch, against a real server", () => {
-  it("sends the token, User-Agent, Accept and Accept-Encoding through the platform fetch", async () => {
+// Both senders answer every case alike: same request headers, same decoding, same typed errors and messages.
+describe.each(["fetch", "undici"] as const)("requests through the %s sender (no fetch option), against a real server", (sender) => {
+  const transportFor = (baseUrl: string, options: SentryClientOptions = {}): Transport => transportWith(baseUrl, { sender, ...options });
+
+  it("sends the token, User-Agent, Accept and Accept-Encoding", async () => {
     const { baseUrl, seen } = await serve((_req, res) => json(res, 200, [{ slug: "payments" }]));
     const transport = transportFor(baseUrl);
     const { data } = await call(transport.api.GET(TEAMS, org));
@@ -71,8 +74,8 @@ describe("requests without a fetch option go through the platform fetch, against
     expect(seen[0]).toMatchObject({ method: "GET", url: "/api/0/organizations/acme/teams/" });
     expect(seen[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: "*/*", "accept-encoding": "gzip, deflate" });
     expect(seen[0]!.headers["user-agent"]).toMatch(/^sentry-rbac\//);
-    // `sec-fetch-mode` is what undici's fetch adds: the request went through the platform fetch.
-    expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
+    // `sec-fetch-mode` is what undici's fetch adds: the request went through the platform fetch, or around it.
+    expect(seen[0]!.headers["sec-fetch-mode"]).toBe(sender === "fetch" ? "cors" : undefined);
   });
 
   it("keeps every response header, repeated ones included, and the status text", async () => {
@@ -282,7 +285,7 @@ describe("requests without a fetch option go through the platform fetch, against
 describe("a replaced fetch is the one called", () => {
   it("uses a globalThis.fetch stubbed after the client was made (msw, a test double), and the platform one once it is restored", async () => {
     const { baseUrl, seen } = await serve((_req, res) => json(res, 200, []));
-    const transport = transportFor(baseUrl);
+    const transport = transportWith(baseUrl);
     const platform = globalThis.fetch;
     let stubbed = 0;
     vi.stubGlobal("fetch", (input: Request | string | URL, init?: RequestInit) => {
@@ -320,8 +323,27 @@ describe("a replaced fetch is the one called", () => {
   it("uses the fetch option when one is given", async () => {
     const { baseUrl, seen } = await serve((_req, res) => json(res, 200, []));
     let given = 0;
-    await call(transportFor(baseUrl, { fetch: (input, init) => ((given += 1), globalThis.fetch(input, init)) }).api.GET(TEAMS, org));
+    await call(transportWith(baseUrl, { fetch: (input, init) => ((given += 1), globalThis.fetch(input, init)) }).api.GET(TEAMS, org));
     expect(given).toBe(1);
     expect(seen[0]!.headers["sec-fetch-mode"]).toBe("cors");
+  });
+
+  it('is never called by a client made with sender "undici", which refuses a fetch option beside it', async () => {
+    const { baseUrl, seen } = await serve((_req, res) => json(res, 200, [{ slug: "payments" }]));
+    const transport = transportWith(baseUrl, { sender: "undici" });
+    let stubbed = 0;
+    const platform = globalThis.fetch;
+    vi.stubGlobal("fetch", (input: Request | string | URL, init?: RequestInit) => {
+      stubbed += 1;
+      return platform(input, init);
+    });
+    const { data } = await call(transport.api.GET(TEAMS, org));
+    expect(data).toEqual([{ slug: "payments" }]);
+    expect(stubbed).toBe(0);
+    expect(seen).toHaveLength(1);
+    expect(() => resolveConfig({ token: TOKEN, baseUrl, sender: "undici", fetch: platform }, {})).toThrow(
+      'Invalid option `sender`: give either a `fetch` or sender "undici", not both',
+    );
+    expect(() => resolveConfig({ token: TOKEN, baseUrl, sender: "http2" as never }, {})).toThrow('Invalid option `sender`: must be "fetch" or "undici"');
   });
 });

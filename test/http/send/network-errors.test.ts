@@ -53,7 +53,7 @@ describe("connection failures name the cause and the URL", () => {
     }
   });
 
-  it("a refused connection on a real closed port is retried, then named with its URL", async () => {
+  it.each(["fetch", "undici"] as const)("a refused connection on a real closed port is retried, then named with its URL (%s sender)", async (sender) => {
     // A port that was free a moment ago: bind, read the number, close.
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, "127.0.0.1", () => {
@@ -66,6 +66,7 @@ describe("connection failures name the cause and the URL", () => {
       org: "acme",
       baseUrl: `http://127.0.0.1:${port}`,
       retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
+      sender,
     });
     const error = await caught(sentry.org.teams.list().toArray());
     expect(isSentryNetworkError(error)).toBe(true);
@@ -73,5 +74,26 @@ describe("connection failures name the cause and the URL", () => {
       `GET http://127.0.0.1:${port}/api/0/organizations/acme/teams/?per_page=100 failed: connection refused (ECONNREFUSED)`,
     );
     await sentry.close();
+  });
+
+  it("an unresolvable host fails the same way through either sender, without retries", async () => {
+    const failures: unknown[] = [];
+    for (const sender of ["fetch", "undici"] as const) {
+      // `.invalid` never resolves (RFC 6761).
+      const sentry = createSentryClient({
+        token: "t".repeat(20),
+        org: "acme",
+        baseUrl: "https://sentry.invalid",
+        retry: { retries: 3, minDelayMs: 1, maxDelayMs: 1 },
+        sender,
+      });
+      failures.push(await caught(sentry.org.teams.list().toArray()));
+      await sentry.close();
+    }
+    const [viaFetch, viaUndici] = failures as SentryNetworkError[];
+    expect(isSentryNetworkError(viaFetch) && isSentryNetworkError(viaUndici)).toBe(true);
+    expect(viaUndici!.message).toBe(viaFetch!.message);
+    expect([viaUndici!.code, viaUndici!.requestSent, viaUndici!.retryable]).toEqual([viaFetch!.code, viaFetch!.requestSent, viaFetch!.retryable]);
+    expect(viaFetch!.message).toMatch(/^GET https:\/\/sentry\.invalid\/api\/0\/organizations\/acme\/teams\/\?per_page=100 failed: DNS lookup failed/);
   });
 });

@@ -1,0 +1,58 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { isSentryConfigError } from "../../../src/http/errors/errors.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  vi.doUnmock("undici");
+  vi.resetModules();
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+const headers = () => new Headers({ authorization: "Bearer t" });
+
+describe("the undici sender", () => {
+  it("names the missing optional peer dependency on the first request, before anything is sent", async () => {
+    vi.resetModules();
+    vi.doMock("undici", () => {
+      throw new Error("Cannot find package 'undici'");
+    });
+    const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
+    const error = await undiciSender("http://127.0.0.1:9")
+      .send(new URL("http://127.0.0.1:9/api/0/"), { method: "GET", headers: headers(), body: undefined, signal: new AbortController().signal })
+      .catch((e: unknown) => e);
+    expect(isSentryConfigError(error)).toBe(true);
+    expect((error as Error).message).toBe('Invalid option `sender`: sender "undici" needs the optional peer dependency `undici` (npm i undici@7)');
+  });
+
+  it("keeps its connections alive across requests and closes them on close()", async () => {
+    const sockets = new Set<Socket>();
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { "content-type": "application/json", "content-length": "2" }).end("[]");
+    });
+    server.on("connection", (socket: Socket) => sockets.add(socket));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0/`);
+    const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
+    const sender = undiciSender(url.origin);
+    for (let i = 0; i < 10; i++) {
+      const head = await sender.send(url, { method: "GET", headers: headers(), body: undefined, signal: new AbortController().signal });
+      expect(head.status).toBe(200);
+      const chunks: Uint8Array[] = [];
+      for (let r = await head.body!.read(); !r.done; r = await head.body!.read()) chunks.push(r.value);
+      expect(Buffer.concat(chunks).toString()).toBe("[]");
+    }
+    // Reused: undici may open a second connection while the first is still finishing an answer, not one per request.
+    expect(requests).toBe(10);
+    expect(sockets.size).toBeLessThanOrEqual(2);
+    const closed = [...sockets].map((socket) => (socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once("close", () => resolve()))));
+    await sender.close();
+    await Promise.all(closed);
+    expect([...sockets].every((socket) => socket.destroyed)).toBe(true);
+  });
+});
