@@ -15,9 +15,11 @@ import { repoRoot } from "./spec-source.js";
  * The budget for the core entry, min+gzip, dependencies excluded (raised from 45 KiB for the audit stream, ~9.4 KB,
  * then from 56 KiB for access as code, ~13 KB: parser, diff, rails, preflight, apply and renderers, then from 70 KiB
  * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request, then
- * from 72 KiB for the Terraform import, ~5.5 KB: state reader, address quoting, carry-over and its messages).
+ * from 72 KiB for the Terraform import, ~5.5 KB: state reader, address quoting, carry-over and its messages; then
+ * to 96 KiB for this round's engine, reviews, drift and grants; then to 97 KiB for the undici sender and the Sender
+ * interface, ~1.3 KB: Pool.request, the body reader and content decoding as fetch does it).
  */
-export const CORE_SIZE_BUDGET_BYTES = 96 * 1024;
+export const CORE_SIZE_BUDGET_BYTES = 97 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The
