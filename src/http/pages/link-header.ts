@@ -219,9 +219,11 @@ function toRelation(link: RawLink, origin: string | undefined): LinkRelation | u
   return relation;
 }
 
-/** Whether `rel` names the next relation: Sentry's plain `rel="next"` without splitting, anything else as parsed. */
+/** Whether `rel` names the next relation, as `relationTypes(rel).includes("next")` but splitting only a list. */
 function namesNext(rel: string): boolean {
-  return rel === "next" || relationTypes(rel).includes("next");
+  // One type (Sentry's rel="next" or rel="previous"): no list to split.
+  if (!rel.includes(" ")) return rel.toLowerCase().trim() === "next";
+  return relationTypes(rel).includes("next");
 }
 
 function relationTypes(rel: string): string[] {
