@@ -228,10 +228,17 @@ export class LocalRateLimiter implements RateLimiter {
       } catch (error) {
         job = Promise.reject(error);
       }
-      return job.finally(() => {
-        bucket.inflight -= 1;
-        this.gate.leave();
-      });
+      // then() rather than finally(): one promise and one tick fewer per request, same settlement.
+      return job.then(
+        (value) => {
+          this.release(bucket);
+          return value;
+        },
+        (error: unknown) => {
+          this.release(bucket);
+          throw error;
+        },
+      );
     }
     return new Promise<T>((resolve, reject) => {
       let stage: "bucket" | "gate" | "running" = "bucket";
@@ -274,6 +281,12 @@ export class LocalRateLimiter implements RateLimiter {
       bucket.queue.push(bucketWaiter);
       this.pump(key, bucket);
     });
+  }
+
+  /** A job that held a slot of `bucket` settled. */
+  private release(bucket: Bucket): void {
+    bucket.inflight -= 1;
+    this.gate.leave();
   }
 
   observe(key: string, info: { status: number; headers: Headers }): void {

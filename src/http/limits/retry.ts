@@ -147,7 +147,10 @@ export async function withRetry(
   for (let n = 1; ; n += 1) {
     let outcome: { response?: Response; error?: unknown };
     try {
-      outcome = { response: await attempt(n, policy ? Math.max(0, policy.budgetMs - waited) : undefined) };
+      const response = await attempt(n, policy ? Math.max(0, policy.budgetMs - waited) : undefined);
+      // A status no method retries (every success among them) needs no decision.
+      if (!policy || (response.status !== 429 && !policy.retryStatuses.has(response.status))) return response;
+      outcome = { response };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       outcome = { error };

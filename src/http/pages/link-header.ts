@@ -56,6 +56,13 @@ const GREATER_THAN = 0x3e;
 const BACKSLASH = 0x5c;
 
 const isSpace = (c: number): boolean => c === SPACE || c === TAB;
+// What each part of a link may contain (shared by every scan, not made per call).
+const isSeparator = (c: number): boolean => isSpace(c) || c === COMMA;
+const inLink = (c: number): boolean => c !== COMMA;
+const inUrl = (c: number): boolean => c !== GREATER_THAN;
+const inParam = (c: number): boolean => c !== SEMICOLON && c !== COMMA;
+const inName = (c: number): boolean => c !== EQUALS && c !== SEMICOLON && c !== COMMA && !isSpace(c);
+const inToken = (c: number): boolean => c !== SEMICOLON && c !== COMMA && !isSpace(c);
 
 class Scanner {
   pos = 0;
@@ -93,28 +100,29 @@ class Scanner {
 /** Reads a quoted-string (backslash escapes honoured; an unterminated one runs to the end) or a bare token. */
 function readValue(s: Scanner): string {
   if (s.done || s.peek() !== QUOTE) {
-    return s.takeWhile((c) => c !== SEMICOLON && c !== COMMA && !isSpace(c));
+    return s.takeWhile(inToken);
   }
   s.pos++;
-  const parts: string[] = [];
+  // Parts are collected only once an escape shows up; a value without one is a single slice.
+  let parts: string[] | undefined;
   let start = s.pos;
   while (!s.done) {
     const c = s.peek();
     if (c === QUOTE) {
-      parts.push(s.slice(start, s.pos));
+      const last = s.slice(start, s.pos);
       s.pos++;
-      return parts.join("");
+      return parts ? parts.join("") + last : last;
     }
     if (c === BACKSLASH) {
-      parts.push(s.slice(start, s.pos));
+      (parts ??= []).push(s.slice(start, s.pos));
       start = s.pos + 1;
       s.pos += 2;
     } else {
       s.pos++;
     }
   }
-  parts.push(s.slice(start, s.pos));
-  return parts.join("");
+  const last = s.slice(start, s.pos);
+  return parts ? parts.join("") + last : last;
 }
 
 /** Reads `; name=value` parameters up to and including the comma that ends this link. */
@@ -129,12 +137,12 @@ function readParams(s: Scanner, link: RawLink): void {
     }
     if (c !== SEMICOLON) {
       // Junk between parameters: drop it and resynchronise on the next separator.
-      s.takeWhile((d) => d !== SEMICOLON && d !== COMMA);
+      s.takeWhile(inParam);
       continue;
     }
     s.pos++;
     s.skipSpaces();
-    const name = s.takeWhile((d) => d !== EQUALS && d !== SEMICOLON && d !== COMMA && !isSpace(d)).toLowerCase();
+    const name = s.takeWhile(inName).toLowerCase();
     s.skipSpaces();
     let value = "";
     if (!s.done && s.peek() === EQUALS) {
@@ -166,15 +174,15 @@ export function scanLinkHeader(header: string, meter?: ScanMeter): RawLink[] {
 function visitLinks(header: string, meter: ScanMeter | undefined, visit: (link: RawLink) => boolean): void {
   const s = new Scanner(header, meter);
   while (!s.done) {
-    s.takeWhile((c) => isSpace(c) || c === COMMA);
+    s.takeWhile(isSeparator);
     if (s.done) break;
     if (s.peek() !== LESS_THAN) {
       // Not a link: skip to the next comma.
-      s.takeWhile((c) => c !== COMMA);
+      s.takeWhile(inLink);
       continue;
     }
     s.pos++;
-    const url = s.takeWhile((c) => c !== GREATER_THAN);
+    const url = s.takeWhile(inUrl);
     if (s.done) break; // unterminated `<`: nothing after it can be trusted
     s.pos++;
     const link: RawLink = { url, rel: undefined, results: undefined, cursor: undefined };
@@ -199,13 +207,23 @@ function trustedUrl(url: string, origin: string | undefined): URL | undefined {
   return resolved.origin === origin ? resolved : undefined;
 }
 
+/** `results="true"`, in any case. */
+const isTrue = (value: string | undefined): boolean => value === "true" || value?.toLowerCase() === "true";
+
 function toRelation(link: RawLink, origin: string | undefined): LinkRelation | undefined {
   const url = trustedUrl(link.url, origin);
   const cursor = link.cursor || url?.searchParams.get("cursor") || undefined;
   if (cursor === undefined) return undefined;
-  const relation: LinkRelation = { cursor, results: link.results?.toLowerCase() === "true" };
+  const relation: LinkRelation = { cursor, results: isTrue(link.results) };
   if (url) relation.url = url.href;
   return relation;
+}
+
+/** Whether `rel` names the next relation, as `relationTypes(rel).includes("next")` but splitting only a list. */
+function namesNext(rel: string): boolean {
+  // One type (Sentry's rel="next" or rel="previous"): no list to split.
+  if (!rel.includes(" ")) return rel.toLowerCase().trim() === "next";
+  return relationTypes(rel).includes("next");
 }
 
 function relationTypes(rel: string): string[] {
@@ -263,8 +281,8 @@ export function nextCursor(header: string | null | undefined, baseUrl?: string |
   // touches a URL only when the cursor attribute is missing: this runs once per page.
   let found: LinkRelation | undefined;
   visitLinks(header, undefined, (link) => {
-    if (link.rel === undefined || !relationTypes(link.rel).includes("next")) return false;
-    found = link.cursor ? { cursor: link.cursor, results: link.results?.toLowerCase() === "true" } : toRelation(link, originOf(baseUrl));
+    if (link.rel === undefined || !namesNext(link.rel)) return false;
+    found = link.cursor ? { cursor: link.cursor, results: isTrue(link.results) } : toRelation(link, originOf(baseUrl));
     return found !== undefined;
   });
   return found?.results ? found.cursor : undefined;

@@ -2,6 +2,7 @@
  * The engine under `Paginator`: one walk over a paginated list, holding at most the current page and one page
  * fetched ahead. Kept apart from `paginate.ts` so the public surface reads on its own.
  */
+import { getEventListeners } from "node:events";
 import { SentryError } from "../errors/errors.js";
 /** One page of a list and the cursor of the page after it (undefined on the last page). */
 export interface Page<T> {
@@ -97,13 +98,28 @@ function checkedPage<T>(page: Page<T>): Page<T> {
   return { items: page.items, nextCursor: nextCursor || undefined };
 }
 
+/** The page fetch in flight: how to settle its promise, so an abort can reject it at once. */
+interface InFlight<T> {
+  resolve(page: Page<T>): void;
+  reject(reason: unknown): void;
+}
+
 /**
  * One walk. `next()` is not re-entrant; the iterators in `paginate.ts` serialise calls to it.
+ *
+ * A walk has at most one page fetch in flight (the page fetched ahead is only started once the previous one has
+ * arrived), so every fetch of a walk is handed the same signal: the walk's controller, aborted when the consumer
+ * stops or the caller's signal aborts during a fetch. Once a fetch settles, the listeners left on that signal are
+ * removed (undici drops its own only when the request is garbage-collected, so they would pile up page after page),
+ * and the caller's signal is followed only while a fetch runs.
  * @internal
  */
 export class PageWalk<T> {
-  /** Aborted when the consumer stops early, so an in-flight prefetch is cancelled rather than left running. */
-  readonly #stopped = new AbortController();
+  /** Set when the consumer stops early (`stop()`); an in-flight fetch is then cancelled rather than left running. */
+  #stopped = false;
+  /** The signal of this walk's fetches; made for the first fetch. */
+  #controller: AbortController | undefined;
+  #inFlight: InFlight<T> | undefined;
   readonly #seen = new Set<string>();
   #target: Target;
   #ahead: Promise<Page<T>> | undefined;
@@ -127,7 +143,7 @@ export class PageWalk<T> {
   /** The next non-empty page, or undefined once the list (or `maxPages`) is exhausted or the walk was stopped. */
   async next(): Promise<FetchedPage<T> | undefined> {
     for (;;) {
-      if (this.#stopped.signal.aborted) return undefined;
+      if (this.#stopped) return undefined;
       if (this.#failure) throw this.#failure.error;
       if (this.settings.signal?.aborted) return this.#fail(this.settings.signal.reason);
       const target = this.#target;
@@ -144,7 +160,7 @@ export class PageWalk<T> {
       try {
         page = await pending;
       } catch (error) {
-        if (this.#stopped.signal.aborted) return undefined;
+        if (this.#stopped) return undefined;
         return this.#fail(error);
       }
       this.#advance(page);
@@ -158,20 +174,27 @@ export class PageWalk<T> {
 
   /** False once the walk was stopped, failed or aborted: `next()` then has something other than a page to say. */
   get healthy(): boolean {
-    return !this.#stopped.signal.aborted && this.#failure === undefined && !this.settings.signal?.aborted;
+    return !this.#stopped && this.#failure === undefined && !this.settings.signal?.aborted;
   }
 
   /** Rejects once the caller's signal aborted, even while the current page still has items to hand out. */
   throwIfAborted(): void {
-    if (this.#stopped.signal.aborted) return;
+    if (this.#stopped) return;
     if (this.#failure) throw this.#failure.error;
     if (this.settings.signal?.aborted) this.#fail(this.settings.signal.reason);
   }
 
   /** Ends the walk early (consumer `break`/`return()`), cancelling any page fetched ahead. */
   stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
     this.#ahead = undefined;
-    this.#stopped.abort(new DOMException("pagination stopped by the consumer", "AbortError"));
+    this.#abortFetch(new DOMException("pagination stopped by the consumer", "AbortError"));
+  }
+
+  /** The caller's signal aborted while a fetch was in flight (the walk is its listener then). */
+  handleEvent(): void {
+    this.#abortFetch(this.settings.signal?.reason);
   }
 
   #fail(error: unknown): never {
@@ -183,53 +206,67 @@ export class PageWalk<T> {
   /**
    * Starts one page fetch. Its promise settles with the page, or rejects as soon as the caller's signal aborts or the
    * walk is stopped, even when the fetcher ignores its signal.
-   *
-   * Each fetch gets its own short-lived signal, linked to the caller's signal and to `stop()` only while it runs:
-   * handing one long-lived signal to every fetch would pile up abort listeners on it (undici drops its listener only
-   * when the request is garbage-collected), making each later request slower.
    */
   #fetch(cursor: string | undefined): Promise<Page<T>> {
     this.#fetched++;
-    const controller = new AbortController();
-    const sources = this.settings.signal ? [this.settings.signal, this.#stopped.signal] : [this.#stopped.signal];
+    const caller = this.settings.signal;
+    if (this.#stopped || caller?.aborted) {
+      const reason: unknown = caller?.aborted ? caller.reason : new DOMException("pagination stopped by the consumer", "AbortError");
+      const refused = Promise.reject(reason);
+      refused.catch(ignore);
+      return refused;
+    }
+    let controller = this.#controller;
+    if (!controller || controller.signal.aborted) this.#controller = controller = new AbortController();
     const promise = new Promise<Page<T>>((resolve, reject) => {
-      const unlink = (): void => {
-        for (const source of sources) source.removeEventListener("abort", onAbort);
-      };
-      // Unlinks at once: a fetcher that ignores its signal must not keep a listener on the caller's signal.
-      function onAbort(event: Event): void {
-        unlink();
-        const reason: unknown = (event.target as AbortSignal).reason;
-        controller.abort(reason);
-        reject(reason);
-      }
-      for (const source of sources) {
-        if (source.aborted) {
-          controller.abort(source.reason);
-          reject(source.reason);
-          return;
-        }
-        source.addEventListener("abort", onAbort, { once: true });
-      }
-      const request = { cursor, perPage: this.settings.perPage, signal: controller.signal };
-      new Promise<Page<T>>((settle) => settle(this.fetchPage(request))).then(
-        (page) => {
-          unlink();
-          try {
-            resolve(checkedPage(page));
-          } catch (error) {
-            reject(error);
-          }
-        },
-        (error: unknown) => {
-          unlink();
-          reject(error);
-        },
-      );
+      this.#inFlight = { resolve, reject };
     });
+    const inFlight = this.#inFlight!;
+    caller?.addEventListener("abort", this, { once: true });
+    let page: Promise<Page<T>> | Page<T>;
+    try {
+      page = this.fetchPage({ cursor, perPage: this.settings.perPage, signal: controller.signal });
+    } catch (error) {
+      page = Promise.reject(error);
+    }
+    Promise.resolve(page).then(
+      (fetched) => {
+        if (!this.#settle(inFlight)) return;
+        try {
+          inFlight.resolve(checkedPage(fetched));
+        } catch (error) {
+          inFlight.reject(error);
+        }
+      },
+      (error: unknown) => {
+        if (this.#settle(inFlight)) inFlight.reject(error);
+      },
+    );
     // A failed prefetch must surface when its page is reached, not as an unhandled rejection now.
     promise.catch(ignore);
     return promise;
+  }
+
+  /** Ends `inFlight` once its fetcher settled; false when an abort already rejected it. */
+  #settle(inFlight: InFlight<T>): boolean {
+    if (this.#inFlight !== inFlight) return false;
+    this.#inFlight = undefined;
+    this.settings.signal?.removeEventListener("abort", this);
+    const signal = this.#controller?.signal;
+    if (signal && !signal.aborted) {
+      for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);
+    }
+    return true;
+  }
+
+  /** Aborts the fetch in flight, if any: its signal fires and its promise rejects with `reason`. */
+  #abortFetch(reason: unknown): void {
+    const inFlight = this.#inFlight;
+    if (!inFlight) return;
+    this.#inFlight = undefined;
+    this.settings.signal?.removeEventListener("abort", this);
+    this.#controller?.abort(reason);
+    inFlight.reject(reason);
   }
 
   #advance(page: Page<T>): void {

@@ -9,6 +9,8 @@
  */
 import { getEventListeners } from "node:events";
 
+const expire = (deadline: Deadline): void => deadline.expire();
+
 /** One attempt's deadline: its signal, whether the timer fired, and `clear()` once the attempt is over. */
 export interface AttemptDeadline {
   /** Aborted when the time is up or the caller aborts; made on first read. */
@@ -28,7 +30,7 @@ export interface Cancellable {
   cancel(reason?: unknown): Promise<void>;
 }
 
-/** A running deadline; methods on the prototype, so starting one creates no closures but the timer's. */
+/** A running deadline; methods on the prototype, so starting one creates no closure. */
 class Deadline implements AttemptDeadline {
   timedOut = false;
   #cleared = false;
@@ -42,10 +44,7 @@ class Deadline implements AttemptDeadline {
     timeoutMs: number,
     readonly caller: AbortSignal | undefined,
   ) {
-    this.#timer = setTimeout(() => {
-      this.timedOut = true;
-      this.#abort(new DOMException("The operation timed out.", "TimeoutError"));
-    }, timeoutMs);
+    this.#timer = setTimeout(expire, timeoutMs, this);
     this.#timer.unref?.();
     if (caller?.aborted) this.#aborted = { reason: caller.reason };
     else caller?.addEventListener("abort", this, { once: true });
@@ -62,6 +61,12 @@ class Deadline implements AttemptDeadline {
   /** The caller's signal fired (this object is its listener). */
   handleEvent(): void {
     this.#abort(this.caller?.reason);
+  }
+
+  /** The timer fired. */
+  expire(): void {
+    this.timedOut = true;
+    this.#abort(new DOMException("The operation timed out.", "TimeoutError"));
   }
 
   cancelOnAbort(reader: Cancellable): void {

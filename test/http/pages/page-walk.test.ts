@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Page, type PageRequest, Paginator } from "../../../src/http/pages/paginate.js";
 
@@ -148,6 +149,25 @@ describe("walk: abort", () => {
     const paginator = new Paginator(server.fetchPage, { signal: AbortSignal.abort(reason) });
     await expect(paginator.toArray()).rejects.toBe(reason);
     expect(server.calls).toHaveLength(0);
+  });
+
+  it("follows the caller's signal only while a fetch runs, and leaves no listener on the fetch signal", async () => {
+    const controller = new AbortController();
+    const leftovers: AbortSignal[] = [];
+    const list = listFetcher();
+    // A fetcher that leaves a listener behind on every page's signal (as undici's fetch does until GC).
+    const paginator = new Paginator<number>(
+      async (request) => {
+        request.signal?.addEventListener("abort", () => undefined);
+        leftovers.push(request.signal!);
+        return list.fetchPage(request);
+      },
+      { signal: controller.signal },
+    );
+    expect(await paginator.toArray()).toEqual([1, 2, 3, 4, 5]);
+    expect(leftovers).toHaveLength(3);
+    for (const signal of leftovers) expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("rejects even when the fetcher ignores the signal", async () => {
