@@ -49,8 +49,8 @@ async function decoders(): Promise<{ zlib: Zlib; stream: Streams }> {
  * raw, told apart by the first byte) and br; an unknown coding leaves the body as it came. Decoding flushes what it
  * has, so a body cut short yields what arrived and then fails as cut.
  */
-async function decodingChain(contentEncoding: string | undefined): Promise<{ chain: [Transform, ...Transform[]]; stream: Streams } | undefined> {
-  const codings = (contentEncoding ?? "")
+async function decodingChain(contentEncoding: string): Promise<{ chain: [Transform, ...Transform[]]; stream: Streams } | undefined> {
+  const codings = contentEncoding
     .toLowerCase()
     .split(",")
     .map((c) => c.trim())
@@ -190,7 +190,9 @@ export function undiciSender(origin: string): Sender {
         await answer.body.dump().catch(() => undefined);
         return { status: answer.statusCode, statusText: answer.statusText, headers: responseHeaders, body: null };
       }
-      const decoding = await decodingChain(responseHeaders.get("content-encoding") ?? undefined);
+      // Most answers are not encoded: no chain, and no wait for one.
+      const encoding = responseHeaders.get("content-encoding");
+      const decoding = encoding === null ? undefined : await decodingChain(encoding);
       // The last transform of the chain is what is read; an error anywhere in it (a cut body, bad data) ends it.
       let stream: Readable = answer.body;
       if (decoding) {
