@@ -337,6 +337,7 @@ export async function benchPagination(): Promise<BenchResult> {
       sameThreadPeakRssGrowthMb: Number(local.peakGrowthMb.toFixed(1)),
       requests: remote.requests + local.requests,
       verdict: remote.lowestRatio >= 0.95 && Math.max(remote.peakGrowthMb, local.peakGrowthMb) < 50 ? "pass" : "FAIL",
+      undiciSenderVerdict: remote.undiciLowest >= 0.95 && Math.max(remote.peakGrowthMb, local.peakGrowthMb) < 50 ? "pass" : "FAIL",
     },
   };
 }

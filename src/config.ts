@@ -87,7 +87,7 @@ export interface SentryClientOptions {
   fetch?: typeof globalThis.fetch;
   /**
    * How requests go out. `"fetch"` (the default): the platform `fetch`, or the `fetch` option; fetch interceptors
-   * such as msw see every request. `"undici"`: undici's `request` API on a connection pool of the client's own,
+   * such as msw see every request. `"undici"`: undici's `Pool.dispatch` API on a connection pool of the client's own,
    * which costs less CPU per request (see the README's performance table) and is not seen by fetch interceptors.
    * It needs the `undici` package (an optional peer dependency: `npm i undici@7`) and cannot be combined with
    * `fetch`. Both fail with the same typed errors.

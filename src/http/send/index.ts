@@ -1,6 +1,6 @@
 /**
  * Sending a request: the transport (transport.ts) builds the pipeline (pipeline.ts: retry → limiter → attempt
- * through one Sender, sender.ts: the platform `fetch` by default, undici's `Pool.request` with `sender: "undici"`,
+ * through one Sender, sender.ts: the platform `fetch` by default, undici's `Pool.dispatch` with `sender: "undici"`,
  * undici-sender.ts), each attempt's deadline (deadline.ts) and whole-body read (response-body.ts,
  * buffered-response.ts), the hooks (hooks.ts), and the typed clients over it: `api` for resources (api-client.ts,
  * typed-api.ts, operations.ts) and `raw` for users (raw-client.ts, pipeline-request.ts).

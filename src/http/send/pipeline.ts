@@ -4,7 +4,7 @@
  * adds auth and User-Agent, applies the per-attempt timeout with the caller's signal, reads the whole body within
  * that deadline (response-body.ts). Every attempt goes out through the transport's one Sender (sender.ts): the
  * platform `fetch` by default, looked up at call time so an msw server started after the client still sees
- * requests, or undici's `request` when the client was made with `sender: "undici"` (undici-sender.ts). Both only
+ * requests, or undici's `Pool.dispatch` when the client was made with `sender: "undici"` (undici-sender.ts). Both only
  * move bytes; everything typed about a failure is decided here, the same way for both.
  */
 import type { ResolvedConfig } from "../../config.js";

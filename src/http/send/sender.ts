@@ -1,6 +1,6 @@
 /**
  * How one HTTP exchange goes out: the `Sender` interface the pipeline sends every attempt through, and the default
- * sender over the platform `fetch` (or the `fetch` option). The other sender, over undici's `request` API, is in
+ * sender over the platform `fetch` (or the `fetch` option). The other sender, over undici's `Pool.dispatch` API, is in
  * undici-sender.ts. A sender only moves bytes: the pipeline around it owns the token, the deadline, redirects,
  * retries and every typed error, so both senders fail the same way.
  */

@@ -1,10 +1,12 @@
 /**
- * The sender over undici's public `request` API (the `undici` package, an optional peer dependency), on a connection
- * pool of its own to the configured origin (`Pool`). It skips what `fetch` adds around the same HTTP client — a WHATWG Request, a web
- * stream per body, CORS bookkeeping — and so costs less CPU per request (`npm run bench`). It answers like the
- * `fetch` sender: the same request headers by default (Accept, Accept-Encoding), bodies decoded as `fetch` decodes
- * them, the same system codes in the rejection's cause, so the pipeline's typed errors read the same. Unlike
- * `fetch`, it is not seen by fetch interceptors (msw), which is why it is chosen, never the default.
+ * The sender over undici's public `Dispatcher.dispatch` API (the undici 7 handler interface: onResponseStart,
+ * onResponseData, ...), from the `undici` package, an optional peer dependency, on a connection pool of its own to
+ * the configured origin (`Pool`). The body's chunks go straight from the handler into the reader the pipeline reads:
+ * no WHATWG Request or web stream (as `fetch` makes), no Node stream (as undici's `request` makes), so it costs less
+ * CPU per request (`npm run bench`). It answers like the `fetch` sender: the same request headers by default (Accept,
+ * Accept-Encoding), bodies decoded as `fetch` decodes them, the same system codes in a rejection, so the pipeline's
+ * typed errors read the same. Unlike `fetch`, it is not seen by fetch interceptors (msw), which is why it is chosen,
+ * never the default.
  */
 import type { Readable, Transform } from "node:stream";
 import { SentryConfigError } from "../errors/errors.js";
@@ -15,16 +17,26 @@ interface Undici {
   Pool: new (origin: string) => Pool;
 }
 
-/** undici's connection pool to one origin: its public `Dispatcher.request` and `close`. */
+/** undici's connection pool to one origin: its public `Dispatcher.dispatch` (the handler API of undici 7) and `close`. */
 interface Pool {
-  request(options: {
-    path: string;
-    method: string;
-    headers: string[];
-    body: string | Uint8Array | undefined;
-    signal: AbortSignal;
-  }): Promise<{ statusCode: number; statusText: string; headers: Record<string, string | string[] | undefined>; body: Readable & { dump(): Promise<void> } }>;
+  dispatch(options: { path: string; method: string; headers: string[]; body: string | Uint8Array | undefined }, handler: Handler): boolean;
   close(): Promise<void>;
+}
+
+/** What undici hands a handler to steer its request. */
+interface DispatchController {
+  abort(reason: Error): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** The part of undici 7's DispatchHandler the sender implements. */
+interface Handler {
+  onRequestStart(controller: DispatchController, context: unknown): void;
+  onResponseStart(controller: DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void;
+  onResponseData(controller: DispatchController, chunk: Buffer): void;
+  onResponseEnd(controller: DispatchController, trailers: unknown): void;
+  onResponseError(controller: DispatchController, error: Error): void;
 }
 
 async function loadUndici(): Promise<Undici> {
@@ -91,55 +103,112 @@ async function decodingChain(contentEncoding: string): Promise<{ chain: [Transfo
 }
 
 /**
- * A Node stream read as a BodyReader, through its 'data' events (cheaper per chunk than its async iterator). At most
- * a few chunks wait in memory: the stream is paused while they do.
+ * A body as its chunks arrive from undici, read as a BodyReader. At most a few chunks wait in memory: the response
+ * is paused while they do.
  */
-function readerOf(body: Readable): BodyReader {
-  const queue: Uint8Array[] = [];
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let waiting: { resolve(result: { done: true } | { done: false; value: Uint8Array }): void; reject(error: unknown): void } | undefined;
-  const settle = (): void => {
-    const waiter = waiting;
+class ChunkQueue implements BodyReader {
+  readonly #chunks: Uint8Array[] = [];
+  #ended = false;
+  #failure: { error: unknown } | undefined;
+  #waiting: { resolve(result: { done: true } | { done: false; value: Uint8Array }): void; reject(error: unknown): void } | undefined;
+  #paused = false;
+
+  constructor(
+    private readonly controller: DispatchController,
+    private readonly onCancel: () => void,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    this.#chunks.push(chunk);
+    if (this.#chunks.length >= 8 && !this.#paused) {
+      this.#paused = true;
+      this.controller.pause();
+    }
+    this.#settle();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#settle();
+  }
+
+  fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.#settle();
+  }
+
+  #settle(): void {
+    const waiter = this.#waiting;
     if (!waiter) return;
-    const chunk = queue.shift();
+    const chunk = this.#chunks.shift();
     if (chunk) waiter.resolve({ done: false, value: chunk });
-    else if (failure) waiter.reject(failure.error);
-    else if (ended) waiter.resolve({ done: true });
+    else if (this.#failure) waiter.reject(this.#failure.error);
+    else if (this.#ended) waiter.resolve({ done: true });
     else return;
-    waiting = undefined;
-  };
-  body.on("data", (chunk: Uint8Array) => {
-    queue.push(chunk);
-    if (queue.length >= 8) body.pause();
-    settle();
-  });
-  body.on("end", () => {
-    ended = true;
-    settle();
-  });
-  // Also keeps a cancel before the first read (a redirect's body, one refused by its Content-Length) from being an
-  // unhandled 'error' event.
-  body.on("error", (error: unknown) => {
-    failure ??= { error };
-    settle();
-  });
-  body.on("close", () => {
-    if (!ended) failure ??= { error: new TypeError("terminated") };
-    settle();
-  });
-  return {
-    read: () => {
-      const chunk = queue.shift();
-      if (chunk) {
-        if (body.isPaused() && queue.length < 2) body.resume();
-        return Promise.resolve({ done: false, value: chunk });
+    this.#waiting = undefined;
+  }
+
+  read(): Promise<{ done: true } | { done: false; value: Uint8Array }> {
+    const chunk = this.#chunks.shift();
+    if (chunk) {
+      if (this.#paused && this.#chunks.length < 2) {
+        this.#paused = false;
+        this.controller.resume();
       }
-      if (failure) return Promise.reject(failure.error);
-      if (ended) return Promise.resolve({ done: true });
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-      });
+      return Promise.resolve({ done: false, value: chunk });
+    }
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    if (this.#ended) return Promise.resolve({ done: true });
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  async cancel(reason?: unknown): Promise<void> {
+    if (this.#ended || this.#failure) return;
+    const error = reason instanceof Error ? reason : new DOMException("The body was cancelled.", "AbortError");
+    this.fail(error);
+    this.onCancel();
+    this.controller.abort(error);
+  }
+}
+
+/** A decoding chain fed from a ChunkQueue's chunks, read as a BodyReader over its last transform. */
+function decodedReader(source: ChunkQueue, chain: [Transform, ...Transform[]], streams: Streams): BodyReader {
+  const last = chain[chain.length - 1]!;
+  const first = chain[0];
+  // An error anywhere in a chain of several (a bad gzip inside br) ends its last transform too.
+  if (chain.length > 1) streams.pipeline(chain, () => undefined);
+  void (async () => {
+    try {
+      for (let r = await source.read(); !r.done; r = await source.read()) {
+        if (!first.write(r.value)) await new Promise((resolve) => first.once("drain", resolve));
+      }
+      first.end();
+    } catch (error) {
+      first.destroy(error instanceof Error ? error : new TypeError("terminated"));
+    }
+  })();
+  const reader = readerOf(last);
+  return {
+    read: () => reader.read(),
+    cancel: async (reason) => {
+      await source.cancel(reason);
+      await reader.cancel(reason);
+    },
+  };
+}
+
+/** A decoded body (a Node stream: the last transform of its chain) read as a BodyReader. */
+function readerOf(body: Readable): BodyReader {
+  // A failure reaches the reader through read(); this listener keeps a cancel before the first read from being an
+  // unhandled 'error' event.
+  body.on("error", () => undefined);
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return {
+    read: async () => {
+      const next = await chunks.next();
+      return next.done ? { done: true } : { done: false, value: next.value };
     },
     cancel: async (reason) => {
       body.destroy(reason instanceof Error ? reason : undefined);
@@ -164,6 +233,57 @@ const DEFAULTS: readonly [string, string][] = [
   ["accept-encoding", "gzip, deflate"],
 ];
 
+/** Statuses whose answers have no body, as `fetch` reads them (undici still reports an empty one). */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * One request through `pool.dispatch`: resolves with the head once the status and headers are in (the body then
+ * arrives into a ChunkQueue), rejects with undici's error when no answer came, or with the signal's reason.
+ */
+function exchange(pool: Pool, options: Parameters<Pool["dispatch"]>[0], signal: AbortSignal): Promise<SentHead & { body: ChunkQueue | null }> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let controller: DispatchController | undefined;
+    let queue: ChunkQueue | undefined;
+    const onAbort = (): void => {
+      const reason: unknown = signal.reason;
+      const error = reason instanceof Error ? reason : new DOMException("This operation was aborted", "AbortError");
+      if (queue) queue.fail(error);
+      else reject(reason);
+      controller?.abort(error);
+    };
+    const unlisten = (): void => signal.removeEventListener("abort", onAbort);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pool.dispatch(options, {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(c, statusCode, headers, statusMessage) {
+        if (statusCode < 200) return;
+        const responseHeaders = headersOf(headers);
+        queue = new ChunkQueue(c, unlisten);
+        const empty = NULL_BODY.has(statusCode) || options.method === "HEAD";
+        resolve({ status: statusCode, statusText: statusMessage ?? "", headers: responseHeaders, body: empty ? null : queue });
+      },
+      onResponseData(_c, chunk) {
+        queue?.push(chunk);
+      },
+      onResponseEnd() {
+        unlisten();
+        queue?.end();
+      },
+      onResponseError(_c, error) {
+        unlisten();
+        if (queue) queue.fail(error);
+        else reject(signal.aborted ? signal.reason : error);
+      },
+    });
+  });
+}
+
 /**
  * The undici sender for `origin` (the configured base URL's: the pipeline sends nothing else through a sender). The
  * package is loaded on the first request, the pool made then and closed by `close()`.
@@ -183,23 +303,12 @@ export function undiciSender(origin: string): Sender {
       for (const [name, value] of init.headers) headers.push(name, value);
       for (const [name, value] of DEFAULTS) if (!init.headers.has(name)) headers.push(name, value);
       const body = init.body === undefined || typeof init.body === "string" ? init.body : new Uint8Array(init.body);
-      const answer = await pool.request({ path: url.pathname + url.search, method: init.method, headers, body, signal: init.signal });
-      const responseHeaders = headersOf(answer.headers);
-      // As fetch: a 204, a 304 and the answer to a HEAD have no body (undici still gives an empty stream).
-      if (answer.statusCode === 204 || answer.statusCode === 304 || init.method === "HEAD") {
-        await answer.body.dump().catch(() => undefined);
-        return { status: answer.statusCode, statusText: answer.statusText, headers: responseHeaders, body: null };
-      }
+      const head = await exchange(pool, { path: url.pathname + url.search, method: init.method, headers, body }, init.signal);
       // Most answers are not encoded: no chain, and no wait for one.
-      const encoding = responseHeaders.get("content-encoding");
-      const decoding = encoding === null ? undefined : await decodingChain(encoding);
-      // The last transform of the chain is what is read; an error anywhere in it (a cut body, bad data) ends it.
-      let stream: Readable = answer.body;
-      if (decoding) {
-        decoding.stream.pipeline([answer.body, ...decoding.chain], () => undefined);
-        stream = decoding.chain[decoding.chain.length - 1]!;
-      }
-      return { status: answer.statusCode, statusText: answer.statusText, headers: responseHeaders, body: readerOf(stream) };
+      const encoding = head.body && head.headers.get("content-encoding");
+      const decoding = encoding ? await decodingChain(encoding) : undefined;
+      if (!decoding || !head.body) return head;
+      return { ...head, body: decodedReader(head.body, decoding.chain, decoding.stream) };
     },
     async close() {
       const pending = loaded;
