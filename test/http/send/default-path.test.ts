@@ -140,6 +140,35 @@ describe.each(["fetch", "undici"] as const)("requests through the %s sender (no 
     }
   });
 
+  it("decodes x-gzip, and passes identity and unknown codings through as they came", async () => {
+    const value = [{ slug: "payments" }];
+    const raw = Buffer.from(JSON.stringify(value));
+    const bodies: Record<string, Buffer> = { "x-gzip": gzipSync(raw), identity: raw, "x-unknown": raw, "gzip, x-unknown": raw };
+    const { baseUrl } = await serve((req, res) => {
+      const name = decodeURIComponent(new URL(req.url ?? "", "http://x").searchParams.get("e") ?? "");
+      const body = bodies[name]!;
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": name, "content-length": body.byteLength }).end(body);
+    });
+    const transport = transportFor(baseUrl);
+    for (const name of Object.keys(bodies)) {
+      const { data } = await call(transport.api.GET(TEAMS, { params: { ...org.params, query: { e: name } } } as never));
+      expect(data, name).toEqual(value);
+    }
+  });
+
+  it("reads a 304 and the answer to a HEAD as having no body", async () => {
+    const { baseUrl, seen } = await serve((req, res) => {
+      if (req.method === "HEAD") res.writeHead(200, { "content-type": "application/json", "content-length": "2" }).end();
+      else res.writeHead(304, { etag: '"v1"' }).end();
+    });
+    const transport = transportFor(baseUrl);
+    const head = await transport.raw.HEAD("/api/0/" as never);
+    expect([head.response.status, head.response.body]).toEqual([200, null]);
+    const notModified = await transport.raw.GET("/api/0/" as never, { headers: { "if-none-match": '"v1"' } } as never);
+    expect([notModified.response.status, notModified.response.body, notModified.response.headers.get("etag")]).toEqual([304, null, '"v1"']);
+    expect(seen.map((s) => s.method)).toEqual(["HEAD", "GET"]);
+  });
+
   it("bounds a compressed body by its decoded size (maxResponseBytes), without retrying", async () => {
     const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
     const { baseUrl, seen } = await serve((_req, res) => {

@@ -55,4 +55,26 @@ describe("the undici sender", () => {
     await Promise.all(closed);
     expect([...sockets].every((socket) => socket.destroyed)).toBe(true);
   });
+
+  it("rejects with the reason of a signal aborted before sending, and sends nothing", async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests += 1;
+      res.end("[]");
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0/`);
+    const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
+    const sender = undiciSender(url.origin);
+    const error = await sender
+      .send(url, { method: "GET", headers: headers(), body: undefined, signal: AbortSignal.abort(new Error("gave up")) })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("gave up");
+    await expect(
+      sender.send(new URL("http://elsewhere.example/api/0/"), { method: "GET", headers: headers(), body: undefined, signal: new AbortController().signal }),
+    ).rejects.toThrow(`the undici sender only sends to ${url.origin}`);
+    await sender.close();
+    expect(requests).toBe(0);
+  });
 });
