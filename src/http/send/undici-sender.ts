@@ -98,8 +98,8 @@ async function decodingChain(contentEncoding: string): Promise<{ chain: [Transfo
       chain.push(auto);
     } else return undefined;
   }
-  const [first, ...rest] = chain;
-  return first ? { chain: [first, ...rest], stream } : undefined;
+  // Not empty: there was at least one coding, and each added a transform or returned above.
+  return { chain: chain as [Transform, ...Transform[]], stream };
 }
 
 /**
@@ -167,6 +167,8 @@ class ChunkQueue implements BodyReader {
   async cancel(reason?: unknown): Promise<void> {
     if (this.#ended || this.#failure) return;
     const error = reason instanceof Error ? reason : new DOMException("The body was cancelled.", "AbortError");
+    // Nothing more is read once cancelled, not even what had already arrived.
+    this.#chunks.length = 0;
     this.fail(error);
     this.onCancel();
     this.controller.abort(error);

@@ -227,6 +227,47 @@ describe.each(["fetch", "undici"] as const)("requests through the %s sender (no 
     expect(seen).toHaveLength(2);
   });
 
+  it("fails a gzip body cut mid-stream as truncated, after retrying the GET", async () => {
+    const whole = gzipSync(Buffer.from(JSON.stringify([{ slug: "payments", name: "x".repeat(4000) }])));
+    const { baseUrl, seen } = await serve((req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": whole.byteLength,
+        "x-sentry-request-id": REQUEST_ID,
+      });
+      res.write(whole.subarray(0, Math.floor(whole.byteLength / 2)));
+      setTimeout(() => req.socket.destroy(), 5);
+    });
+    await expect(transportFor(baseUrl).api.GET(TEAMS, org)).rejects.toMatchObject({
+      kind: "response",
+      reason: "truncated",
+      status: 200,
+      requestId: REQUEST_ID,
+    });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("rejects with the caller's abort reason when it is not an Error, before the answer and during its body", async () => {
+    let arrived: () => void = () => undefined;
+    const { baseUrl } = await serve((req, res) => {
+      if (req.url?.includes("body")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("[", () => arrived());
+      } else arrived();
+    });
+    const transport = transportFor(baseUrl);
+    for (const query of [{}, { body: "1" }]) {
+      const controller = new AbortController();
+      const atServer = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const pending = transport.api.GET(TEAMS, { params: { ...org.params, query }, signal: controller.signal } as never).catch((e: unknown) => e);
+      void atServer.then(() => setTimeout(() => controller.abort("user pressed stop"), 10));
+      expect(await pending).toBe("user pressed stop");
+    }
+  });
+
   it("fails an answer that never comes, and a body that stalls past timeoutMs, with SentryTimeoutError after retrying the GET", async () => {
     const { baseUrl, seen } = await serve((req, res) => {
       if (req.url?.includes("stall")) {

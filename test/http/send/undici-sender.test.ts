@@ -77,4 +77,51 @@ describe("the undici sender", () => {
     await sender.close();
     expect(requests).toBe(0);
   });
+
+  it("reads a body far larger than its queue in order (the response is paused and resumed), and sends bytes as given", async () => {
+    const chunk = (i: number) => Buffer.alloc(16 * 1024, 97 + (i % 26));
+    let received = "";
+    const server = createServer((req, res) => {
+      req.setEncoding("utf8");
+      req.on("data", (part: string) => (received += part));
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        for (let i = 0; i < 64; i++) res.write(chunk(i));
+        res.end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0/`);
+    const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
+    const sender = undiciSender(url.origin);
+    const sent = new TextEncoder().encode('{"slug":"x"}');
+    const head = await sender.send(url, { method: "POST", headers: headers(), body: sent.buffer as ArrayBuffer, signal: new AbortController().signal });
+    const parts: Uint8Array[] = [];
+    for (let r = await head.body!.read(); !r.done; r = await head.body!.read()) {
+      parts.push(r.value);
+      // A slow reader: the chunks pile up behind it.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(received).toBe('{"slug":"x"}');
+    expect(Buffer.concat(parts).equals(Buffer.concat(Array.from({ length: 64 }, (_, i) => chunk(i))))).toBe(true);
+    await sender.close();
+  });
+
+  it("cancels a body with a reason that is not an Error: reads then reject with an AbortError", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("[");
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0/`);
+    const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
+    const sender = undiciSender(url.origin);
+    const head = await sender.send(url, { method: "GET", headers: headers(), body: undefined, signal: new AbortController().signal });
+    await head.body!.cancel("no longer needed");
+    await expect(head.body!.read()).rejects.toMatchObject({ name: "AbortError" });
+    await expect(head.body!.read()).rejects.toMatchObject({ name: "AbortError" });
+    await sender.close();
+  });
 });
