@@ -96,7 +96,7 @@ describe("the undici sender", () => {
     const { undiciSender } = await import("../../../src/http/send/undici-sender.js");
     const sender = undiciSender(url.origin);
     const sent = new TextEncoder().encode('{"slug":"x"}');
-    const head = await sender.send(url, { method: "POST", headers: headers(), body: sent.buffer as ArrayBuffer, signal: new AbortController().signal });
+    const head = await sender.send(url, { method: "POST", headers: headers(), body: sent.buffer, signal: new AbortController().signal });
     const parts: Uint8Array[] = [];
     for (let r = await head.body!.read(); !r.done; r = await head.body!.read()) {
       parts.push(r.value);
