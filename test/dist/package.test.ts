@@ -76,6 +76,40 @@ describe("the published package", () => {
     expect(out.acs).toBe("https://sentry.io/saml/acs/acme/");
   });
 
+  it('sender "undici" names the missing optional peer, then sends through it from ESM and CJS once undici is installed', () => {
+    // A loopback server answering one team; the client reads it through the undici sender.
+    const body = (load: (name: string) => string) => `
+      const http = ${load("node:http")};
+      const { createSentryClient, isSentryConfigError } = ${load("sentry-rbac")};
+      const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ slug: "payments", name: "Payments", seen: req.headers["sec-fetch-mode"] ?? null })));
+      server.listen(0, "127.0.0.1", async () => {
+        const sentry = createSentryClient({ token: "sntryu_" + "0".repeat(64), org: "acme", baseUrl: "http://127.0.0.1:" + server.address().port, sender: "undici", retry: false });
+        try {
+          const team = await sentry.org.teams.get("payments");
+          console.log(JSON.stringify({ slug: team.slug, viaFetch: team.seen !== null }));
+        } catch (error) {
+          console.log(JSON.stringify({ config: isSentryConfigError(error), message: error.message }));
+        } finally {
+          await sentry.close();
+          server.close();
+        }
+      });`;
+    const esm = body((name) => `(await import(${JSON.stringify(name)}))`);
+    const cjs = body((name) => `require(${JSON.stringify(name)})`);
+    const missing = run(process.execPath, ["--input-type=module", "-e", esm]);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      config: true,
+      message: 'Invalid option `sender`: sender "undici" needs the optional peer dependency `undici` (npm i undici@7)',
+    });
+    const undici = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.undici;
+    execFileSync(npm, ["install", `undici@${undici}`, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: project, stdio: "pipe" });
+    for (const [flags, script] of [[["--input-type=module"], esm], [[], cjs]] as const) {
+      const result = run(process.execPath, [...flags, "-e", script]);
+      expect(result.stderr).toBe("");
+      expect(JSON.parse(result.stdout)).toEqual({ slug: "payments", viaFetch: false });
+    }
+  });
+
   it("type-checks a consumer file, and rejects a wrong call", () => {
     writeFileSync(join(project, "ok.ts"), `
       import { createSentryClient, type PermissionError } from "sentry-rbac";

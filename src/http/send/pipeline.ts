@@ -9,7 +9,7 @@
  */
 import type { ResolvedConfig } from "../../config.js";
 import { DeadlinePool } from "./deadline.js";
-import { RateLimitError, SentryNetworkError, SentryTimeoutError } from "../errors/errors.js";
+import { isSentryError, RateLimitError, SentryNetworkError, SentryTimeoutError } from "../errors/errors.js";
 import type { Observer, RetryEvent } from "./hooks.js";
 import { EndpointPausedError, limiterKey, type RateLimiter } from "../limits/limiter.js";
 import { isPipelineRequest } from "./pipeline-request.js";
@@ -194,6 +194,8 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
         timeout.clear();
         if (signal?.aborted) throw signal.reason;
         if (timeout.timedOut) throw new SentryTimeoutError({ method, url: input.url, timeoutMs: config.timeoutMs });
+        // Already typed (the undici sender's missing package is a SentryConfigError): not a network failure.
+        if (isSentryError(error)) throw error;
         const failure = networkFailure(method, input.url, error);
         observer.log("debug", `${method} ${shownUrl} failed: ${failure.code ?? String(error)}`);
         throw failure;

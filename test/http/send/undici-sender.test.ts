@@ -25,6 +25,19 @@ describe("the undici sender", () => {
       .catch((e: unknown) => e);
     expect(isSentryConfigError(error)).toBe(true);
     expect((error as Error).message).toBe('Invalid option `sender`: sender "undici" needs the optional peer dependency `undici` (npm i undici@7)');
+    // Through a client, the same SentryConfigError reaches the caller, not wrapped as a network failure nor retried.
+    const { createSentryClient } = await import("../../../src/client.js");
+    const sentry = createSentryClient({
+      token: "t".repeat(20),
+      org: "acme",
+      baseUrl: "http://127.0.0.1:9",
+      sender: "undici",
+      retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 },
+    });
+    const viaClient = await sentry.org.teams.get("payments").catch((e: unknown) => e);
+    await sentry.close();
+    expect(isSentryConfigError(viaClient) && viaClient.option).toBe("sender");
+    expect((viaClient as Error).message).toBe((error as Error).message);
   });
 
   it("keeps its connections alive across requests and closes them on close()", async () => {
