@@ -17,9 +17,10 @@ import { repoRoot } from "./spec-source.js";
  * for sending through the platform's dispatcher, ~1.2 KB, which more than halves the CPU cost of a request, then
  * from 72 KiB for the Terraform import, ~5.5 KB: state reader, address quoting, carry-over and its messages; then
  * to 96 KiB for this round's engine, reviews, drift and grants; then to 97 KiB for the undici sender and the Sender
- * interface, ~1.3 KB: Pool.request, the body reader and content decoding as fetch does it).
+ * interface, ~1.3 KB: Pool.dispatch, the body reader and content decoding as fetch does it; then to 98 KiB for asking
+ * for the next page when the Link header arrives, ~0.5 KB: two pages in flight per walk, the headers watcher).
  */
-export const CORE_SIZE_BUDGET_BYTES = 97 * 1024;
+export const CORE_SIZE_BUDGET_BYTES = 98 * 1024;
 
 /**
  * The budget for the whole published package, unpacked (what `npm install` writes to disk): issue 14's goal. The

@@ -50,10 +50,26 @@ export function linkPaginator<T>(
   assertPerPage("perPage", options.perPage);
   const baseUrl = ctx.transport.config.baseUrl;
   return new Paginator<T>(
-    async ({ cursor, perPage, signal }) => {
+    async ({ cursor, perPage, signal, announceNext }) => {
       const query: PageQuery = cursor === undefined ? { per_page: perPage } : { cursor, per_page: perPage };
-      const { data, response } = await fetchPage(query, signal);
-      return { items: data ?? [], nextCursor: nextCursor(response.headers.get("link"), baseUrl) };
+      // The Link header arrives before the body: the walk may ask for the next page while this body is read.
+      let announced: { link: string | null; cursor: string | undefined } | undefined;
+      const unwatch =
+        announceNext && signal
+          ? ctx.transport.watchHeaders(signal, (status, headers) => {
+              if (status < 200 || status >= 300) return;
+              const link = headers.get("link");
+              announced = { link, cursor: nextCursor(link, baseUrl) };
+              announceNext(announced.cursor);
+            })
+          : undefined;
+      try {
+        const { data, response } = await fetchPage(query, signal);
+        const link = response.headers.get("link");
+        return { items: data ?? [], nextCursor: announced?.link === link ? announced.cursor : nextCursor(link, baseUrl) };
+      } finally {
+        unwatch?.();
+      }
     },
     withDefaultPerPage(ctx, options),
   );

@@ -15,6 +15,12 @@ export interface PageRequest {
   cursor: string | undefined;
   perPage: number;
   signal?: AbortSignal;
+  /**
+   * For a fetcher that learns the next page's cursor before its own page is ready (Sentry's Link header arrives
+   * before the body): calling it lets the walk start on that page while this one's body is still being read. The
+   * page's own `nextCursor` stays what counts: a fetch started for another cursor is cancelled.
+   */
+  announceNext?: (cursor: string | undefined) => void;
 }
 
 /** Fetches one page. */
@@ -98,31 +104,41 @@ function checkedPage<T>(page: Page<T>): Page<T> {
   return { items: page.items, nextCursor: nextCursor || undefined };
 }
 
-/** The page fetch in flight: how to settle its promise, so an abort can reject it at once. */
-interface InFlight<T> {
+/** One page fetch: its cursor, its own signal, and how to settle its promise, so an abort can reject it at once. */
+interface Flight<T> {
+  readonly cursor: string | undefined;
+  /** For a page fetched ahead on an announcement: the cursor of the page that announced it. */
+  after?: string | undefined;
+  readonly controller: AbortController;
+  readonly promise: Promise<Page<T>>;
   resolve(page: Page<T>): void;
   reject(reason: unknown): void;
 }
 
+/** At most this many pages are fetched ahead of the one the consumer is reading. */
+const MAX_AHEAD = 2;
+
 /**
  * One walk. `next()` is not re-entrant; the iterators in `paginate.ts` serialise calls to it.
  *
- * A walk has at most one page fetch in flight (the page fetched ahead is only started once the previous one has
- * arrived), so every fetch of a walk is handed the same signal: the walk's controller, aborted when the consumer
- * stops or the caller's signal aborts during a fetch. Once a fetch settles, the listeners left on that signal are
- * removed (undici drops its own only when the request is garbage-collected, so they would pile up page after page),
- * and the caller's signal is followed only while a fetch runs.
+ * Pages are fetched ahead of the consumer: the page after the one just handed out (`prefetch`), and, when a fetcher
+ * announces a next cursor early (from the response headers), the page after that one while the current body is still
+ * read, so the server works on page n+1 while the client parses page n. At most two pages are in flight. Each
+ * fetch has its own signal, aborted when the consumer stops, the caller's signal aborts, or the fetch turns out to be
+ * for a cursor the walk will not follow.
  * @internal
  */
 export class PageWalk<T> {
-  /** Set when the consumer stops early (`stop()`); an in-flight fetch is then cancelled rather than left running. */
+  /** Set when the consumer stops early (`stop()`); fetches in flight are then cancelled rather than left running. */
   #stopped = false;
-  /** The signal of this walk's fetches; made for the first fetch. */
-  #controller: AbortController | undefined;
-  #inFlight: InFlight<T> | undefined;
+  /** Fetches not yet settled (the caller's signal is followed while there are any). */
+  readonly #inFlight = new Set<Flight<T>>();
+  /** Signals of fetches that ended well, for the next fetches (see #recycle). */
+  readonly #free: AbortController[] = [];
+  /** Pages fetched ahead, by cursor, in the order they will be read. */
+  readonly #ahead = new Map<string | undefined, Flight<T>>();
   readonly #seen = new Set<string>();
   #target: Target;
-  #ahead: Promise<Page<T>> | undefined;
   #fetched = 0;
   #delivered = 0;
   #failure: { error: unknown } | undefined;
@@ -154,8 +170,9 @@ export class PageWalk<T> {
       if (target.kind === "repeated") {
         return this.#fail(new PaginationError("repeated-cursor", `the server returned cursor "${target.cursor}" twice; stopping instead of looping`));
       }
-      const pending = this.#ahead ?? this.#fetch(target.cursor);
-      this.#ahead = undefined;
+      const ahead = this.#ahead.get(target.cursor);
+      this.#ahead.delete(target.cursor);
+      const pending = ahead ? ahead.promise : this.#fetch(target.cursor).promise;
       let page: Page<T>;
       try {
         page = await pending;
@@ -164,6 +181,7 @@ export class PageWalk<T> {
         return this.#fail(error);
       }
       this.#advance(page);
+      this.#dropStale();
       if (page.items.length > 0) {
         this.#delivered += page.items.length;
         this.#prefetch();
@@ -188,18 +206,19 @@ export class PageWalk<T> {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#ahead = undefined;
-    this.#abortFetch(new DOMException("pagination stopped by the consumer", "AbortError"));
+    this.#ahead.clear();
+    this.#abortAll(new DOMException("pagination stopped by the consumer", "AbortError"));
   }
 
   /** The caller's signal aborted while a fetch was in flight (the walk is its listener then). */
   handleEvent(): void {
-    this.#abortFetch(this.settings.signal?.reason);
+    this.#abortAll(this.settings.signal?.reason);
   }
 
   #fail(error: unknown): never {
     this.#failure = { error };
-    this.#ahead = undefined;
+    this.#ahead.clear();
+    this.#abortAll(error);
     throw error;
   }
 
@@ -207,73 +226,117 @@ export class PageWalk<T> {
    * Starts one page fetch. Its promise settles with the page, or rejects as soon as the caller's signal aborts or the
    * walk is stopped, even when the fetcher ignores its signal.
    */
-  #fetch(cursor: string | undefined): Promise<Page<T>> {
+  #fetch(cursor: string | undefined): Flight<T> {
     this.#fetched++;
     const caller = this.settings.signal;
-    if (this.#stopped || caller?.aborted) {
-      const reason: unknown = caller?.aborted ? caller.reason : new DOMException("pagination stopped by the consumer", "AbortError");
-      const refused = Promise.reject(reason);
-      refused.catch(ignore);
-      return refused;
-    }
-    let controller = this.#controller;
-    if (!controller || controller.signal.aborted) this.#controller = controller = new AbortController();
+    let settle!: Pick<Flight<T>, "resolve" | "reject">;
     const promise = new Promise<Page<T>>((resolve, reject) => {
-      this.#inFlight = { resolve, reject };
+      settle = { resolve, reject };
     });
-    const inFlight = this.#inFlight!;
-    caller?.addEventListener("abort", this, { once: true });
+    // A failed fetch ahead must surface when its page is reached, not as an unhandled rejection now.
+    promise.catch(ignore);
+    const flight: Flight<T> = { cursor, controller: this.#free.pop() ?? new AbortController(), promise, ...settle };
+    if (this.#stopped || caller?.aborted) {
+      flight.reject(caller?.aborted ? caller.reason : new DOMException("pagination stopped by the consumer", "AbortError"));
+      return flight;
+    }
+    if (this.#inFlight.size === 0) caller?.addEventListener("abort", this, { once: true });
+    this.#inFlight.add(flight);
+    const request: PageRequest = { cursor, perPage: this.settings.perPage, signal: flight.controller.signal };
+    if (this.settings.prefetch) request.announceNext = (next) => this.#announced(flight, next);
     let page: Promise<Page<T>> | Page<T>;
     try {
-      page = this.fetchPage({ cursor, perPage: this.settings.perPage, signal: controller.signal });
+      page = this.fetchPage(request);
     } catch (error) {
       page = Promise.reject(error);
     }
     Promise.resolve(page).then(
       (fetched) => {
-        if (!this.#settle(inFlight)) return;
+        if (!this.#settle(flight)) return;
+        this.#recycle(flight.controller);
         try {
-          inFlight.resolve(checkedPage(fetched));
+          flight.resolve(checkedPage(fetched));
         } catch (error) {
-          inFlight.reject(error);
+          flight.reject(error);
         }
       },
       (error: unknown) => {
-        if (this.#settle(inFlight)) inFlight.reject(error);
+        if (this.#settle(flight)) flight.reject(error);
       },
     );
-    // A failed prefetch must surface when its page is reached, not as an unhandled rejection now.
-    promise.catch(ignore);
-    return promise;
+    return flight;
   }
 
-  /** Ends `inFlight` once its fetcher settled; false when an abort already rejected it. */
-  #settle(inFlight: InFlight<T>): boolean {
-    if (this.#inFlight !== inFlight) return false;
-    this.#inFlight = undefined;
-    this.settings.signal?.removeEventListener("abort", this);
-    const signal = this.#controller?.signal;
-    if (signal && !signal.aborted) {
-      for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);
-    }
+  /**
+   * Keeps the signal of a fetch that ended well for a later fetch of this walk: making an AbortSignal is not free on
+   * Node 20 (each is made transferable), and a walk makes one request per page. The listeners a fetcher left on it
+   * (undici's fetch drops its own only when the request is garbage-collected) are removed first.
+   */
+  #recycle(controller: AbortController): void {
+    const { signal } = controller;
+    if (signal.aborted || this.#free.length >= MAX_AHEAD) return;
+    for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);
+    this.#free.push(controller);
+  }
+
+  /** Ends `flight` once its fetcher settled; false when an abort already rejected it. */
+  #settle(flight: Flight<T>): boolean {
+    if (!this.#inFlight.delete(flight)) return false;
+    if (this.#inFlight.size === 0) this.settings.signal?.removeEventListener("abort", this);
     return true;
   }
 
-  /** Aborts the fetch in flight, if any: its signal fires and its promise rejects with `reason`. */
-  #abortFetch(reason: unknown): void {
-    const inFlight = this.#inFlight;
-    if (!inFlight) return;
-    this.#inFlight = undefined;
-    this.settings.signal?.removeEventListener("abort", this);
-    this.#controller?.abort(reason);
-    inFlight.reject(reason);
+  /** Aborts every fetch in flight: each signal fires and each promise rejects with `reason`. */
+  #abortAll(reason: unknown): void {
+    for (const flight of [...this.#inFlight]) this.#cancel(flight, reason);
+  }
+
+  #cancel(flight: Flight<T>, reason: unknown): void {
+    if (!this.#settle(flight)) return;
+    flight.controller.abort(reason);
+    flight.reject(reason);
+  }
+
+  /**
+   * A fetch in flight announced the cursor after its page: start on that page now if the walk would fetch it next
+   * anyway (prefetch on, a new cursor, within `maxPages` and the item limit even if every page ahead is full).
+   */
+  #announced(from: Flight<T>, next: string | undefined): void {
+    if (next === undefined || this.#stopped || this.#failure || !this.#inFlight.has(from)) return;
+    if (this.#ahead.size >= MAX_AHEAD || this.#ahead.has(next) || this.#seen.has(next) || next === from.cursor) return;
+    if (this.#fetched >= this.settings.maxPages) return;
+    if (this.#delivered + this.settings.perPage * (this.#ahead.size + 1) >= this.itemLimit) return;
+    const flight = this.#fetch(next);
+    flight.after = from.cursor;
+    this.#ahead.set(next, flight);
+  }
+
+  /**
+   * Cancels pages fetched ahead that the walk will not read: kept are the page it goes to next and the pages
+   * announced, one after the other, from there; the rest came from an announcement the page itself did not confirm.
+   */
+  #dropStale(): void {
+    const target = this.#target;
+    const kept = new Set<string | undefined>();
+    for (const [cursor, flight] of this.#ahead) {
+      const onPath = target.kind === "fetch" && (cursor === target.cursor || (kept.size > 0 && kept.has(flight.after)));
+      if (onPath) {
+        kept.add(cursor);
+        continue;
+      }
+      this.#ahead.delete(cursor);
+      this.#fetched--;
+      this.#cancel(flight, new DOMException("pagination skipped a page fetched ahead", "AbortError"));
+    }
   }
 
   #advance(page: Page<T>): void {
     const { nextCursor } = page;
+    // Pages fetched ahead of this one (from announced cursors) do not count against maxPages yet.
+    const fetched = this.#fetched - this.#ahead.size;
     if (nextCursor === undefined) {
       this.#target = { kind: "end" };
-    } else if (this.#fetched >= this.settings.maxPages) {
+    } else if (fetched >= this.settings.maxPages) {
       this.#target = { kind: "end" };
       this.#endCursor = nextCursor;
       this.report.truncated();
@@ -287,7 +350,7 @@ export class PageWalk<T> {
 
   #prefetch(): void {
     const target = this.#target;
-    if (!this.settings.prefetch || target.kind !== "fetch" || this.#delivered >= this.itemLimit) return;
-    this.#ahead = this.#fetch(target.cursor);
+    if (!this.settings.prefetch || target.kind !== "fetch" || this.#delivered >= this.itemLimit || this.#ahead.has(target.cursor)) return;
+    this.#ahead.set(target.cursor, this.#fetch(target.cursor));
   }
 }

@@ -19,7 +19,10 @@ export interface PaginateOptions {
   maxPages?: number;
   /** Aborting stops the walk: pending and later `next()` calls reject with the signal's reason. */
   signal?: AbortSignal;
-  /** Fetch the next page while the caller consumes the current one; default true. */
+  /**
+   * Fetch the next page while the caller consumes the current one, or, when the fetcher announces the next cursor
+   * early (Sentry's Link header, before the body), while the current page is still arriving; default true.
+   */
   prefetch?: boolean;
 }
 
@@ -150,10 +153,14 @@ export class Paginator<T> implements AsyncIterable<T> {
    * const recent = sentry.auditLogs.list().takeWhile((entry) => entry.dateCreated >= since);
    */
   takeWhile(predicate: (item: T) => boolean): Paginator<T> {
-    return this.#derive((page) => {
-      const stop = page.items.findIndex((item) => !predicate(item));
-      return stop === -1 ? page : { items: page.items.slice(0, stop), nextCursor: undefined };
-    });
+    // A page may end the walk here, so the server's next cursor is not announced early: no page past the stop is fetched.
+    return this.#derive(
+      (page) => {
+        const stop = page.items.findIndex((item) => !predicate(item));
+        return stop === -1 ? page : { items: page.items.slice(0, stop), nextCursor: undefined };
+      },
+      { announces: false },
+    );
   }
 
   /**
@@ -162,12 +169,16 @@ export class Paginator<T> implements AsyncIterable<T> {
    * const emails = sentry.org.members.list().map((member) => member.email);
    */
   map<U>(fn: (item: T) => U): Paginator<U> {
-    return this.#derive((page) => ({ items: page.items.map(fn), nextCursor: page.nextCursor }));
+    return this.#derive((page) => ({ items: page.items.map(fn), nextCursor: page.nextCursor }), { announces: true });
   }
 
-  #derive<U>(transform: (page: Page<T>) => Page<U>): Paginator<U> {
+  /** A paginator over this one's pages through `transform`; `announces`: whether it keeps every page's next cursor. */
+  #derive<U>(transform: (page: Page<T>) => Page<U>, { announces }: { announces: boolean }): Paginator<U> {
     const fetchPage = this.#fetchPage;
-    return derivedPaginator<U>(async (request) => transform(await fetchPage(request)), this.#options);
+    return derivedPaginator<U>(async (request) => {
+      const { announceNext, ...rest } = request;
+      return transform(await fetchPage(announces && announceNext ? { ...rest, announceNext } : rest));
+    }, this.#options);
   }
 
   #startWalk(itemLimit: number): PageWalk<T> {

@@ -117,12 +117,21 @@ export interface PipelineInput {
   signal: AbortSignal | undefined;
 }
 
-/** The two doors into a transport's pipeline. */
+/** Told an answer's status and headers as soon as they arrive, before its body is read. */
+export type HeadersWatcher = (status: number, headers: Headers) => void;
+
+/** The two doors into a transport's pipeline, and a window on answers as they arrive. */
 export interface Pipeline {
   /** A `fetch` (what openapi-fetch's `raw` client is given): takes any Request or URL + init. */
   fetch: typeof globalThis.fetch;
   /** Sends a request already in the pipeline's shape (no Request, no copies). */
   send(this: void, input: PipelineInput): Promise<Response>;
+  /**
+   * Calls `watcher` with the status and headers of every attempt of the requests sent with `signal` (the caller's
+   * signal, one per request), before the body is read; returns the function that stops it. A paginator uses this to
+   * ask for the next page while the current body is still arriving.
+   */
+  watchHeaders(this: void, signal: AbortSignal, watcher: HeadersWatcher): () => void;
 }
 
 /**
@@ -137,6 +146,13 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
   const deadlines = new DeadlinePool();
   const realFetch = () => config.fetch ?? globalThis.fetch;
   const onRetry = (event: RetryEvent) => observer.emit("onRetry", event);
+  const watchers = new WeakMap<AbortSignal, HeadersWatcher>();
+  const watchHeaders = (signal: AbortSignal, watcher: HeadersWatcher): (() => void) => {
+    watchers.set(signal, watcher);
+    return () => {
+      if (watchers.get(signal) === watcher) watchers.delete(signal);
+    };
+  };
 
   async function fetchThroughPipeline(input: Request | string | URL, init?: RequestInit): Promise<Response> {
     // openapi-fetch's requests (PipelineRequest) are read field by field; anything else becomes a platform Request.
@@ -201,6 +217,15 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
         throw failure;
       }
       observeHeaders(head.status, head.headers);
+      const watcher = input.signal && watchers.get(input.signal);
+      if (watcher) {
+        try {
+          watcher(head.status, head.headers);
+        } catch (error) {
+          // A watcher only gets a head start on later work; its failure must not fail this request.
+          observer.log("debug", `headers watcher failed: ${String(error)}`);
+        }
+      }
       let response: Response;
       try {
         response = await bufferResponse(head, bodyContext, timeout);
@@ -248,7 +273,7 @@ export function createPipeline(ctx: PipelineContext): Pipeline {
     origins.set(response, { method, url: input.url, usedScimToken });
     return response;
   }
-  return { fetch: fetchThroughPipeline, send };
+  return { fetch: fetchThroughPipeline, send, watchHeaders };
 }
 
 /**

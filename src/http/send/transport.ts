@@ -14,7 +14,7 @@ import { nodeCrypto } from "./node-crypto.js";
 import { createRateLimiter } from "../limits/create-limiter.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { isScimPath } from "./operations.js";
-import { createPipeline, responseOrigin } from "./pipeline.js";
+import { createPipeline, type HeadersWatcher, responseOrigin } from "./pipeline.js";
 import { PipelineRequest } from "./pipeline-request.js";
 import type { RawApiClient, RawClient } from "./raw-client.js";
 import { fetchSender } from "./sender.js";
@@ -31,6 +31,11 @@ export interface Transport {
   readonly raw: RawClient;
   /** Builds the error for a failed response (used by `call` and by resources that read `raw` results). */
   errorFor(response: Response, body: unknown): SentryApiError;
+  /**
+   * Calls `watcher` with the status and headers of each attempt of the requests sent with `signal`, before their
+   * bodies are read; returns the function that stops it (the paginator's early look at the Link header).
+   */
+  watchHeaders(signal: AbortSignal, watcher: HeadersWatcher): () => void;
   /** Scopes of the configured token as Sentry reports them at the API root (cached per token value). */
   tokenScopes(): Promise<readonly string[] | undefined>;
   /** Stops the limiter's timers and connections, and closes the sender's connection pool. */
@@ -150,6 +155,7 @@ export function createTransport(config: ResolvedConfig): Transport {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by the declaration build (above)
     raw: raw as unknown as RawClient,
     errorFor,
+    watchHeaders: pipeline.watchHeaders,
     tokenScopes,
     close: async () => {
       await Promise.all([limiter?.close(), sender.close()]);

@@ -82,6 +82,102 @@ describe("walk: one page ahead", () => {
   });
 });
 
+describe("walk: a next cursor announced before its page arrives", () => {
+  it("starts the announced page while the current one is still arriving, and reads it without asking again", async () => {
+    const server = controlledFetcher<number>();
+    const all = new Paginator(server.fetchPage).toArray();
+    await settle();
+    server.calls[0]?.request.announceNext?.("c2");
+    await settle();
+    expect(server.calls.map((c) => c.request.cursor)).toEqual([undefined, "c2"]);
+    server.calls[0]?.resolve({ items: [1, 2], nextCursor: "c2" });
+    server.calls[1]?.resolve({ items: [3], nextCursor: undefined });
+    expect(await all).toEqual([1, 2, 3]);
+    expect(server.calls.map((c) => c.request.cursor)).toEqual([undefined, "c2"]);
+    expect(server.calls[1]?.request.signal?.aborted).toBe(false);
+  });
+
+  it("cancels an announced page that the page itself does not confirm, and follows the page's cursor", async () => {
+    const server = controlledFetcher<number>();
+    const all = new Paginator(server.fetchPage).toArray();
+    await settle();
+    server.calls[0]?.request.announceNext?.("elsewhere");
+    await settle();
+    server.calls[0]?.resolve({ items: [1], nextCursor: "c2" });
+    await settle();
+    expect(server.calls.map((c) => c.request.cursor)).toEqual([undefined, "elsewhere", "c2"]);
+    expect(server.calls[1]?.request.signal?.aborted).toBe(true);
+    server.calls[2]?.resolve({ items: [2], nextCursor: undefined });
+    expect(await all).toEqual([1, 2]);
+  });
+
+  it("stays within maxPages, the item limit and two pages ahead; announces nothing without prefetch or after takeWhile", async () => {
+    const server = controlledFetcher<number>();
+    const capped = new Paginator(server.fetchPage, { maxPages: 2 });
+    const all = capped.toArray();
+    await settle();
+    server.calls[0]?.request.announceNext?.("c2");
+    await settle();
+    server.calls[1]?.request.announceNext?.("c3");
+    await settle();
+    expect(server.calls.map((c) => c.request.cursor)).toEqual([undefined, "c2"]);
+    server.calls[0]?.resolve({ items: [1], nextCursor: "c2" });
+    server.calls[1]?.resolve({ items: [2], nextCursor: "c3" });
+    expect(await all).toEqual([1, 2]);
+    expect(capped.truncated).toBe(true);
+
+    const limited = controlledFetcher<number>();
+    const two = new Paginator(limited.fetchPage, { perPage: 2 }).toArray({ limit: 2 });
+    await settle();
+    limited.calls[0]?.request.announceNext?.("c2");
+    await settle();
+    expect(limited.calls).toHaveLength(1);
+    limited.calls[0]?.resolve({ items: [1, 2], nextCursor: "c2" });
+    expect(await two).toEqual([1, 2]);
+
+    const ahead = controlledFetcher<number>();
+    const walk = new Paginator(ahead.fetchPage).toArray();
+    await settle();
+    ahead.calls[0]?.request.announceNext?.("c2");
+    await settle();
+    ahead.calls[1]?.request.announceNext?.("c3");
+    await settle();
+    ahead.calls[2]?.request.announceNext?.("c4");
+    await settle();
+    expect(ahead.calls.map((c) => c.request.cursor)).toEqual([undefined, "c2", "c3"]);
+    ahead.calls[0]?.resolve({ items: [1], nextCursor: "c2" });
+    ahead.calls[1]?.resolve({ items: [2], nextCursor: "c3" });
+    ahead.calls[2]?.resolve({ items: [3], nextCursor: undefined });
+    expect(await walk).toEqual([1, 2, 3]);
+
+    const requests: PageRequest[] = [];
+    const record = async (request: PageRequest): Promise<Page<number>> => {
+      requests.push(request);
+      return { items: [1], nextCursor: undefined };
+    };
+    await new Paginator(record, { prefetch: false }).toArray();
+    await new Paginator(record).takeWhile(() => true).toArray();
+    await new Paginator(record).map((n) => n + 1).toArray();
+    expect(requests.map((r) => typeof r.announceNext)).toEqual(["undefined", "undefined", "function"]);
+  });
+
+  it("cancels a page started on an announcement when the consumer stops", async () => {
+    const server = controlledFetcher<number>();
+    const consumed = (async () => {
+      for await (const item of new Paginator(server.fetchPage)) if (item === 1) break;
+    })();
+    await settle();
+    server.calls[0]?.request.announceNext?.("c2");
+    await settle();
+    server.calls[0]?.resolve({ items: [1, 2], nextCursor: "c2" });
+    await consumed;
+    expect(server.calls.map((c) => [c.request.cursor, c.request.signal?.aborted])).toEqual([
+      [undefined, false],
+      ["c2", true],
+    ]);
+  });
+});
+
 describe("walk: parallel next()", () => {
   it("hands every item out once and fetches every page once", async () => {
     const server = controlledFetcher<number>();

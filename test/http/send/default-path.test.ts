@@ -340,6 +340,35 @@ describe.each(["fetch", "undici"] as const)("requests through the %s sender (no 
     expect(other.seen).toHaveLength(0);
   });
 
+  it("walks a Link-paginated list asking for each page once, the next one as soon as its Link header is in", async () => {
+    const pages = 5;
+    let inFlight = 0;
+    let overlapped = 0;
+    const { baseUrl, seen } = await serve((req, res) => {
+      const page = Number(new URL(req.url ?? "", "http://x").searchParams.get("cursor")?.split(":")[1] ?? 0);
+      const link = (n: number, rel: string, results: boolean) =>
+        `<${baseUrl}/api/0/organizations/acme/teams/?cursor=0:${n}:0>; rel="${rel}"; results="${results}"; cursor="0:${n}:0"`;
+      // Headers first, the body a little later: the walk may ask for the next page in between.
+      inFlight += 1;
+      if (inFlight > 1) overlapped += 1;
+      res.writeHead(200, { "content-type": "application/json", link: `${link(page - 1, "previous", page > 0)}, ${link(page + 1, "next", page < pages - 1)}` });
+      res.flushHeaders();
+      setTimeout(() => {
+        inFlight -= 1;
+        res.end(JSON.stringify([{ id: String(page), slug: `team-${page}`, name: `Team ${page}` }]));
+      }, 20);
+    });
+    const sentry = createSentryClient({ token: TOKEN, org: "acme", baseUrl, sender, rateLimit: false });
+    const slugs = await sentry.org.teams
+      .list()
+      .map((team) => team.slug)
+      .toArray();
+    await sentry.close();
+    expect(slugs).toEqual(["team-0", "team-1", "team-2", "team-3", "team-4"]);
+    expect(seen.map((s) => new URL(s.url, "http://x").searchParams.get("cursor"))).toEqual([null, "0:1:0", "0:2:0", "0:3:0", "0:4:0"]);
+    expect(overlapped).toBeGreaterThan(0);
+  });
+
   it("names a refused connection as a network error and retries it, even for a POST", async () => {
     const { baseUrl } = await serve(() => undefined);
     servers[0]!.closeAllConnections();
