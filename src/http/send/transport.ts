@@ -14,7 +14,7 @@ import { nodeCrypto } from "./node-crypto.js";
 import { createRateLimiter } from "../limits/create-limiter.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { isScimPath } from "./operations.js";
-import { createPipeline, type HeadersWatcher, responseOrigin } from "./pipeline.js";
+import { createPipeline, responseOrigin } from "./pipeline.js";
 import { PipelineRequest } from "./pipeline-request.js";
 import type { RawApiClient, RawClient } from "./raw-client.js";
 import { fetchSender } from "./sender.js";
@@ -35,7 +35,7 @@ export interface Transport {
    * Calls `watcher` with the status and headers of each attempt of the requests sent with `signal`, before their
    * bodies are read; returns the function that stops it (the paginator's early look at the Link header).
    */
-  watchHeaders(signal: AbortSignal, watcher: HeadersWatcher): () => void;
+  watchHeaders(signal: AbortSignal, watcher: (status: number, headers: Headers) => void): () => void;
   /** Scopes of the configured token as Sentry reports them at the API root (cached per token value). */
   tokenScopes(): Promise<readonly string[] | undefined>;
   /** Stops the limiter's timers and connections, and closes the sender's connection pool. */
