@@ -184,7 +184,12 @@ function decodedReader(source: ChunkQueue, chain: [Transform, ...Transform[]], s
   void (async () => {
     try {
       for (let r = await source.read(); !r.done; r = await source.read()) {
-        if (!first.write(r.value)) await new Promise((resolve) => first.once("drain", resolve));
+        // Waits for the decoder to take more, or for the chain to end (a cancel, bad data): never for nothing.
+        if (!first.write(r.value)) await new Promise((resolve) => first.once("drain", resolve).once("close", resolve));
+        if (first.destroyed) {
+          await source.cancel();
+          return;
+        }
       }
       first.end();
     } catch (error) {
