@@ -2,8 +2,8 @@
  * The engine under `Paginator`: one walk over a paginated list, holding at most the current page and one page
  * fetched ahead. Kept apart from `paginate.ts` so the public surface reads on its own.
  */
-import { getEventListeners } from "node:events";
 import { SentryError } from "../errors/errors.js";
+import { ControllerPool } from "../send/deadline.js";
 /** One page of a list and the cursor of the page after it (undefined on the last page). */
 export interface Page<T> {
   items: T[];
@@ -133,8 +133,8 @@ export class PageWalk<T> {
   #stopped = false;
   /** Fetches not yet settled (the caller's signal is followed while there are any). */
   readonly #inFlight = new Set<Flight<T>>();
-  /** Signals of fetches that ended well, for the next fetches (see #recycle). */
-  readonly #free: AbortController[] = [];
+  /** Signals of fetches that ended well, for the next fetches of this walk. */
+  readonly #signals = new ControllerPool(MAX_AHEAD);
   /** Pages fetched ahead, by cursor, in the order they will be read. */
   readonly #ahead = new Map<string | undefined, Flight<T>>();
   readonly #seen = new Set<string>();
@@ -235,7 +235,7 @@ export class PageWalk<T> {
     });
     // A failed fetch ahead must surface when its page is reached, not as an unhandled rejection now.
     promise.catch(ignore);
-    const flight: Flight<T> = { cursor, controller: this.#free.pop() ?? new AbortController(), promise, ...settle };
+    const flight: Flight<T> = { cursor, controller: this.#signals.take(), promise, ...settle };
     if (this.#stopped || caller?.aborted) {
       flight.reject(caller?.aborted ? caller.reason : new DOMException("pagination stopped by the consumer", "AbortError"));
       return flight;
@@ -253,7 +253,7 @@ export class PageWalk<T> {
     Promise.resolve(page).then(
       (fetched) => {
         if (!this.#settle(flight)) return;
-        this.#recycle(flight.controller);
+        this.#signals.keep(flight.controller);
         try {
           flight.resolve(checkedPage(fetched));
         } catch (error) {
@@ -265,18 +265,6 @@ export class PageWalk<T> {
       },
     );
     return flight;
-  }
-
-  /**
-   * Keeps the signal of a fetch that ended well for a later fetch of this walk: making an AbortSignal is not free on
-   * Node 20 (each is made transferable), and a walk makes one request per page. The listeners a fetcher left on it
-   * (undici's fetch drops its own only when the request is garbage-collected) are removed first.
-   */
-  #recycle(controller: AbortController): void {
-    const { signal } = controller;
-    if (signal.aborted || this.#free.length >= MAX_AHEAD) return;
-    for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);
-    this.#free.push(controller);
   }
 
   /** Ends `flight` once its fetcher settled; false when an abort already rejected it. */

@@ -94,25 +94,22 @@ class Deadline implements AttemptDeadline {
   }
 }
 
-/** Controllers kept for reuse by one transport. */
-export class DeadlinePool {
+/**
+ * AbortControllers kept for reuse: making an AbortSignal is not free on Node 20 (each is made transferable), and a
+ * transport makes one per attempt, a page walk one per page. A controller is kept only if its signal never fired, and
+ * only once the listeners its last user left on it are removed (undici's fetch drops its own only when the request
+ * is garbage-collected, so they would pile up).
+ */
+export class ControllerPool {
   readonly #free: AbortController[] = [];
   readonly #max: number;
 
   /**
-   * @param max how many idle controllers to keep (about the transport's concurrency).
-   * @example const deadlines = new DeadlinePool(); const d = deadlines.start(30_000, signal); try { await fetch(url, { signal: d.signal }); } finally { d.clear(); }
+   * @param max how many idle controllers to keep (about the concurrency of whoever uses them).
+   * @example const signals = new ControllerPool(2); const controller = signals.take(); signals.keep(controller);
    */
   constructor(max = 16) {
     this.#max = max;
-  }
-
-  /**
-   * Starts a deadline of `timeoutMs` that also follows `caller`.
-   * @example const deadline = pool.start(config.timeoutMs, request.signal);
-   */
-  start(timeoutMs: number, caller: AbortSignal | undefined): AttemptDeadline {
-    return new Deadline(this, timeoutMs, caller);
   }
 
   /**
@@ -124,7 +121,7 @@ export class DeadlinePool {
   }
 
   /**
-   * Takes back a controller whose attempt is over: kept for the next attempt unless its signal fired.
+   * Takes back a controller whose user is done with it: kept for the next one unless its signal fired.
    * @example pool.keep(controller);
    */
   keep(controller: AbortController): void {
@@ -132,5 +129,16 @@ export class DeadlinePool {
     if (signal.aborted || this.#free.length >= this.#max) return;
     for (const listener of getEventListeners(signal, "abort")) signal.removeEventListener("abort", listener as (event: Event) => void);
     this.#free.push(controller);
+  }
+}
+
+/** Controllers kept for reuse by one transport, and the deadlines of its attempts. */
+export class DeadlinePool extends ControllerPool {
+  /**
+   * Starts a deadline of `timeoutMs` that also follows `caller`.
+   * @example const deadline = pool.start(config.timeoutMs, request.signal);
+   */
+  start(timeoutMs: number, caller: AbortSignal | undefined): AttemptDeadline {
+    return new Deadline(this, timeoutMs, caller);
   }
 }

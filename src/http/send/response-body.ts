@@ -24,8 +24,8 @@ export interface BodyContext {
 /** Thrown inside readBounded and turned into a SentryResponseError by bufferResponse. */
 class TooLarge extends Error {}
 
-async function readBounded(head: SentHead, reader: BodyReader, maxBytes: number, deadline: AttemptDeadline): Promise<Uint8Array> {
-  const declared = head.headers.get("content-length");
+async function readBounded(headers: Headers, reader: BodyReader, maxBytes: number, deadline: AttemptDeadline): Promise<Uint8Array> {
+  const declared = headers.get("content-length");
   const length = declared === null ? undefined : Number(declared);
   if (length !== undefined && length > maxBytes) {
     await reader.cancel().catch(() => undefined);
@@ -37,7 +37,7 @@ async function readBounded(head: SentHead, reader: BodyReader, maxBytes: number,
   const { signal } = deadline;
   // Known length: one buffer, filled in place. Unknown (chunked): chunks counted against the limit as they come.
   // (A compressed body's Content-Length counts the compressed bytes: no sizing from it then.)
-  const exact = length !== undefined && Number.isInteger(length) && !head.headers.has("content-encoding");
+  const exact = length !== undefined && Number.isInteger(length) && !headers.has("content-encoding");
   const sized = exact ? new Uint8Array(length) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -105,7 +105,7 @@ export async function bufferResponse(head: SentHead, ctx: BodyContext, deadline:
   if (head.body === null) return new Response(null, response);
   let bytes: Uint8Array;
   try {
-    bytes = await readBounded(head, head.body, ctx.maxBytes, deadline);
+    bytes = await readBounded(head.headers, head.body, ctx.maxBytes, deadline);
   } catch (error) {
     if (error instanceof TooLarge) throw bodyFailure(response, ctx, "too-large");
     if (deadline.timedOut) {
